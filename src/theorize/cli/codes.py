@@ -1,0 +1,203 @@
+"""`theorize code`, `codes` (the tree and codebook work)."""
+
+from __future__ import annotations
+
+import click
+
+from theorize.cli.common import console, friendly, open_study, parse_span, print_frame
+
+
+def _ref(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+@click.command()
+@click.argument("source")
+@click.argument("code")
+@click.option("--span", help="Characters START-END of the source's text.")
+@click.option("--turn", type=int, help="A whole speaker turn, by number (see `theorize show`).")
+@click.option("--quote", help="The exact words to code.")
+@click.option("--occurrence", type=int, default=1, show_default=True, help="Which occurrence of --quote.")
+@click.option("--coder", help="Who codes (default: --user).")
+@click.option("--create", is_flag=True, help="Create the code if it does not exist yet.")
+@click.option("--stage", default="initial", show_default=True, help="Stage of a code made with --create.")
+@click.pass_context
+@friendly
+def code(ctx, source, code, span, turn, quote, occurrence, coder, create, stage) -> None:
+    """Apply CODE to a span, a turn or quoted words of SOURCE."""
+    start = end = None
+    if span:
+        start, end = parse_span(span)
+    with open_study(ctx) as study:
+        if create and code not in set(study.codes()["name"]):
+            study.add_code(code, stage=stage)
+        cid = study.code(_ref(source), _ref(code), start=start, end=end, segment=turn, quote=quote,
+                         occurrence=occurrence, coder=coder)
+        row = study.codings().set_index("id").loc[cid]
+    console.print(f"Coding #{cid}: {row['code']} on {row['source']} {row['start']}-{row['end']}: \u201c{row['quote']}\u201d",
+                  markup=False)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--stage", default=None, help="Only codes of this stage.")
+@click.option("--table", "as_table", is_flag=True, help="A flat table instead of the tree.")
+@click.pass_context
+@friendly
+def codes(ctx, stage, as_table) -> None:
+    """The codebook as a tree (or a table); subcommands change it."""
+    if ctx.invoked_subcommand:
+        return
+    with open_study(ctx) as study:
+        frame = study.codes()
+    if stage:
+        frame = frame[frame.stage == stage]
+    if as_table:
+        print_frame(frame[["id", "path", "stage", "codings", "sources", "definition"]])
+        return
+    children: dict = {}
+    for row in frame.itertuples():
+        parent = row.parent_id if row.parent_id in set(frame.id) else None
+        children.setdefault(None if parent is None or parent != parent else int(parent), []).append(row)
+
+    def walk(parent, depth):
+        for row in sorted(children.get(parent, []), key=lambda r: r.name.lower()):
+            vivo = " (in vivo)" if row.in_vivo else ""
+            console.print(f"{'  ' * depth}{row.name}{vivo}  [dim]{row.stage}, {row.codings} codings, "
+                          f"{row.sources} sources, id {row.id}[/dim]")
+            walk(row.id, depth + 1)
+
+    if frame.empty:
+        console.print("The codebook is empty; add a code with `theorize codes add NAME`.")
+    walk(None, 0)
+
+
+@codes.command("add")
+@click.argument("name")
+@click.option("--definition", default="")
+@click.option("--stage", default="initial", show_default=True)
+@click.option("--parent", default=None)
+@click.option("--colour", default=None, help="#RRGGBB")
+@click.pass_context
+@friendly
+def codes_add(ctx, name, definition, stage, parent, colour) -> None:
+    """Create a code."""
+    with open_study(ctx) as study:
+        cid = study.add_code(name, definition=definition, stage=stage, parent=_ref(parent) if parent else None,
+                             colour=colour)
+    console.print(f"Added code {name!r} (id {cid})", markup=False)
+
+
+@codes.command("rename")
+@click.argument("code")
+@click.argument("new_name")
+@click.pass_context
+@friendly
+def codes_rename(ctx, code, new_name) -> None:
+    """Rename a code."""
+    with open_study(ctx) as study:
+        study.rename_code(_ref(code), new_name)
+    console.print(f"Renamed to {new_name!r}", markup=False)
+
+
+@codes.command("define")
+@click.argument("code")
+@click.argument("definition")
+@click.pass_context
+@friendly
+def codes_define(ctx, code, definition) -> None:
+    """Write a code's definition."""
+    with open_study(ctx) as study:
+        study.define_code(_ref(code), definition)
+    console.print("Definition saved")
+
+
+@codes.command("move")
+@click.argument("code")
+@click.option("--under", default=None, help="The new parent; leave out to move to the top.")
+@click.pass_context
+@friendly
+def codes_move(ctx, code, under) -> None:
+    """Nest a code under another, or move it to the top."""
+    with open_study(ctx) as study:
+        study.move_code(_ref(code), _ref(under) if under else None)
+    console.print("Moved")
+
+
+@codes.command("merge")
+@click.argument("codes_", nargs=-1, required=True, metavar="CODE...")
+@click.option("--into", required=True, help="The code they merge into.")
+@click.pass_context
+@friendly
+def codes_merge(ctx, codes_, into) -> None:
+    """Merge codes into one; codings move, lineage is kept."""
+    with open_study(ctx) as study:
+        n = study.merge_codes([_ref(c) for c in codes_], _ref(into))
+    console.print(f"Merged {len(codes_)} codes into {into!r}; {n} codings moved", markup=False)
+
+
+@codes.command("split")
+@click.argument("code")
+@click.option("--codings", required=True, help="Coding ids that go to the new code, e.g. 4,9,12.")
+@click.option("--name", "new_name", required=True, help="The new code's name.")
+@click.pass_context
+@friendly
+def codes_split(ctx, code, codings, new_name) -> None:
+    """Move chosen codings of a code to a new code."""
+    from theorize.errors import InvalidInput
+
+    try:
+        ids = [int(x) for x in codings.split(",") if x.strip()]
+    except ValueError:
+        raise InvalidInput(f"{codings!r} is not a list of coding ids; write them like 4,9,12.") from None
+    with open_study(ctx) as study:
+        cid = study.split_code(_ref(code), ids, new_name)
+    console.print(f"New code {new_name!r} (id {cid}) with {len(ids)} codings", markup=False)
+
+
+@codes.command("promote")
+@click.argument("code")
+@click.argument("stage", type=click.Choice(["focused", "category", "theoretical"]))
+@click.pass_context
+@friendly
+def codes_promote(ctx, code, stage) -> None:
+    """Promote a code: initial -> focused -> category -> theoretical."""
+    with open_study(ctx) as study:
+        study.promote_code(_ref(code), stage)
+    console.print(f"Promoted to {stage}")
+
+
+@codes.command("in-vivo")
+@click.argument("source")
+@click.option("--quote", help="The participant's exact words.")
+@click.option("--span", help="Characters START-END.")
+@click.option("--coder", default=None)
+@click.pass_context
+@friendly
+def codes_in_vivo(ctx, source, quote, span, coder) -> None:
+    """Make an in-vivo code from the participant's words and code them with it."""
+    start = end = None
+    if span:
+        start, end = parse_span(span)
+    with open_study(ctx) as study:
+        cid = study.code_in_vivo(_ref(source), quote=quote, start=start, end=end, coder=coder)
+        row = study.codings().set_index("id").loc[cid]
+    console.print(f"Coding #{cid} with in-vivo code {row['code']}", markup=False)
+
+
+@codes.command("lineage")
+@click.argument("code")
+@click.pass_context
+@friendly
+def codes_lineage(ctx, code) -> None:
+    """Where a code came from: merges, splits, renames, promotions and sub-codes."""
+    with open_study(ctx) as study:
+        frame = study.lineage(_ref(code))
+    if frame.empty:
+        console.print("This code has no lineage yet.")
+    else:
+        print_frame(frame)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(code)
+    cli.add_command(codes)

@@ -1,0 +1,54 @@
+"""`theorize export`: tables (csv, xlsx) and REFI-QDA files (qdpx, qdc)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from theorize.cli.common import console, friendly, open_study
+from theorize.exchange.tables import TABLES
+
+
+@click.command()
+@click.argument("args", nargs=-1, required=True, metavar="[FORMAT] FILE")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "qdpx", "qdc"]), default=None,
+              help="Default: from FILE's suffix.")
+@click.option("--table", "tables", multiple=True, type=click.Choice(TABLES),
+              help="Only these tables (csv/xlsx; repeatable). Default: all.")
+@click.pass_context
+@friendly
+def export(ctx, args, fmt, tables) -> None:
+    """Export tables as CSV/XLSX, or the project as REFI-QDA .qdpx / codebook .qdc.
+
+    \b
+    theorize export codings.csv --table codings
+    theorize export xlsx study.xlsx
+    theorize export --format qdpx study.qdpx
+    """
+    from theorize.errors import InvalidInput
+
+    if len(args) == 2:
+        fmt = fmt or args[0]
+        target = Path(args[1])
+        if fmt not in ("csv", "xlsx", "qdpx", "qdc"):
+            raise InvalidInput(f"{fmt!r} is not an export format; use csv, xlsx, qdpx or qdc.")
+    elif len(args) == 1:
+        target = Path(args[0])
+    else:
+        raise InvalidInput("Give the format and one file: theorize export [csv|xlsx|qdpx|qdc] FILE.")
+    fmt = fmt or target.suffix.lower().lstrip(".") or "csv"
+    with open_study(ctx) as study:
+        if fmt in ("qdpx", "qdc"):
+            report = study.export_refi(target, fmt=fmt)
+            console.print(report.summary(), markup=False)
+            return
+        from theorize.exchange.tables import export_tables
+
+        written = export_tables(study, target, fmt=fmt, which=list(tables) or None)
+    for path in written:
+        console.print(f"Wrote {path}", markup=False)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(export)

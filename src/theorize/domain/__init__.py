@@ -1,0 +1,1 @@
+"""Dataclasses and span/offset logic. No I/O, no framework imports."""

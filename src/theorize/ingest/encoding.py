@@ -1,0 +1,165 @@
+"""Bytes of a text file in, the text out: encoding detection and line-ending normalisation.
+
+Order of guesses: a byte-order mark (UTF-32, UTF-16, UTF-8); UTF-16 without a mark (told by
+the NUL bytes that ASCII letters leave in every other byte); UTF-8; Windows-1252 when its
+reading looks like ordinary Western text; otherwise charset-normalizer's best guess. The text is
+kept exactly as decoded except that CRLF and CR become LF (offsets refer to the stored text).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
+
+from theorize.errors import InvalidInput
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    # UTF-32 before UTF-16: the UTF-32 LE mark starts with the UTF-16 LE one.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Control characters that do not occur in text (tab, LF, VT, FF, CR are allowed).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SAMPLE = 65536
+_MESSY = 0.2  # charset-normalizer "mess" above which a Windows-1252 reading is doubted
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A decoded text file: the text with LF line endings, and the encoding that was used."""
+
+    text: str
+    encoding: str
+
+
+def normalise_newlines(text: str) -> str:
+    """Turn CRLF and lone CR into LF; leave everything else as it is."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def binary_error(filename: str) -> InvalidInput:
+    """The error for a file that should be text but holds binary data."""
+    return InvalidInput(
+        f"{filename} is not a text file (it contains binary data); "
+        "export the document as .txt, .docx or .pdf and import that"
+    )
+
+
+def decode_text(data: bytes, filename: str, encoding: str | None = None) -> DecodedText:
+    """Decode the bytes of a text file.
+
+    Args:
+        data: the file's bytes.
+        filename: the name used in error messages.
+        encoding: a Python codec name to use instead of guessing.
+
+    Returns:
+        The text with line endings normalised to ``"\\n"`` and any byte-order mark removed.
+
+    Raises:
+        InvalidInput: the bytes are not text, or not text in the given encoding.
+
+    Examples:
+        >>> decode_text("café\\r\\n".encode("cp1252"), "notes.txt").text
+        'café\\n'
+    """
+    if encoding is not None:
+        text, used = _decode_as(data, filename, encoding), encoding
+    else:
+        text, used = _guess(data, filename)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if _CONTROL_RE.search(text) is not None:
+        controls = len(_CONTROL_RE.findall(text))
+        if "\x00" in text or controls > max(8, len(text) // 100):
+            raise binary_error(filename)
+    return DecodedText(normalise_newlines(text), used)
+
+
+def _decode_as(data: bytes, filename: str, encoding: str) -> str:
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InvalidInput(
+            f"{encoding!r} is not an encoding theorize knows; use a name such as utf-8 or cp1252"
+        ) from None
+    for bom, name in _BOMS:
+        if data.startswith(bom) and codecs.lookup(name).name == codec.name:
+            data = data[len(bom) :]
+            break
+    try:
+        return data.decode(codec.name)
+    except UnicodeDecodeError as e:
+        raise InvalidInput(
+            f"{filename} is not valid {encoding} text (byte {e.start} cannot be read); "
+            "import it without naming an encoding, or name the one it was saved in"
+        ) from None
+
+
+def _guess(data: bytes, filename: str) -> tuple[str, str]:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(name), name
+            except UnicodeDecodeError:
+                raise InvalidInput(
+                    f"{filename} starts with a {name.upper()} byte-order mark but is not valid "
+                    f"{name.upper()} text; save it again as UTF-8 and import that"
+                ) from None
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise binary_error(filename)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _legacy(data, filename)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    sample = data[:_SAMPLE]
+    half = len(sample) // 2
+    if half == 0:
+        return None
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+        name = "utf-16-le"
+    elif even_nul > 0.3 * half and odd_nul < 0.05 * half:
+        name = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(name), name
+    except UnicodeDecodeError:
+        return None
+
+
+def _legacy(data: bytes, filename: str) -> tuple[str, str]:
+    """Windows-1252 unless its reading looks garbled and charset-normalizer knows better."""
+    try:
+        cp1252 = data.decode("cp1252")
+    except UnicodeDecodeError:
+        cp1252 = None
+    if cp1252 is not None and mess_ratio(cp1252[:_SAMPLE], 1.0) < _MESSY:
+        return cp1252, "cp1252"
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    if cp1252 is not None:
+        return cp1252, "cp1252"
+    raise InvalidInput(
+        f"{filename} is in a text encoding theorize cannot tell; save it again as UTF-8 and import that"
+    )

@@ -1,0 +1,169 @@
+"""The core of a project: its engine, the action context and lookups by id or name."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, select
+
+from theorize.errors import Conflict, NotFound
+from theorize.store import schema as t
+from theorize.store.audit import append_event
+from theorize.store.changes import Changes
+
+log = logging.getLogger("theorize.services")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Action:
+    """What a service hands the action block: the recorder and the summary to write."""
+
+    changes: Changes
+    summary: str = ""
+
+    @property
+    def conn(self) -> Connection:
+        return self.changes.conn
+
+
+class ProjectBase:
+    """A study project opened on one database. Use :func:`theorize.open_project` to get one."""
+
+    def __init__(self, engine: Engine, location: str, user: str) -> None:
+        self.engine = engine
+        self.location = location
+        self.user = user
+
+    def __repr__(self) -> str:
+        return f"<theorize project {self.location!r} as {self.user!r}>"
+
+    @property
+    def path(self) -> Path | None:
+        """The project file, or None for a PostgreSQL project."""
+        return None if "://" in self.location else Path(self.location)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- the one write path -------------------------------------------------------------------
+    @contextmanager
+    def _action(self, action: str, summary: str = "") -> Iterator[Action]:
+        """One user action: one transaction, one audit event, or nothing at all if it fails."""
+        with self.engine.begin() as conn:
+            act = Action(Changes(conn), summary)
+            yield act
+            event = append_event(conn, actor=self.user, action=action, summary=act.summary,
+                                 changes=act.changes.items)
+        log.info("%s: %s (event %d)", action, act.summary, event)
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- lookups ------------------------------------------------------------------------------
+    def _coder_id(self, conn: Connection, name: str | None, changes: Changes | None = None) -> int:
+        """The coder's id; a coder named for the first time is added (inside the same action)."""
+        name = name or self.user
+        row = conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).first()
+        if row:
+            return row.id
+        if changes is None:
+            raise NotFound(f"There is no coder called {name!r} in this project.")
+        return changes.insert(t.coder, {"name": name, "role": "", "guid": new_guid(), "created_at": now()})
+
+    def _source_row(self, conn: Connection, ref: int | str):
+        q = select(t.source)
+        q = q.where(t.source.c.id == ref) if isinstance(ref, int) else q.where(t.source.c.name == ref)
+        row = conn.execute(q).mappings().first()
+        if row is None:
+            hint = "; `theorize sources` lists them" if isinstance(ref, str) else ""
+            raise NotFound(f"There is no source {ref!r} in this project{hint}.")
+        return row
+
+    def _source_text(self, conn: Connection, source_id: int, version: int | None = None) -> tuple[int, str]:
+        """(version row id, text) of a source's current (or given) version."""
+        src = self._source_row(conn, source_id)
+        v = version or src["current_version"]
+        row = conn.execute(
+            select(t.source_version.c.id, t.source_version.c.text).where(
+                t.source_version.c.source_id == source_id, t.source_version.c.version == v
+            )
+        ).one()
+        return row.id, row.text
+
+    def _code_row(self, conn: Connection, ref: int | str, *, include_merged: bool = False):
+        """A code by id, by name, or by path ("parent/child"); names repeated in branches need a path."""
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit() and not self._code_named(conn, ref)):
+            row = conn.execute(select(t.code).where(t.code.c.id == int(ref))).mappings().first()
+            if row is None:
+                raise NotFound(f"There is no code with id {ref} in this project.")
+        else:
+            rows = self._codes_by_path(conn, ref)
+            if not include_merged:
+                live = [r for r in rows if r["merged_into_id"] is None]
+                rows = live or rows
+            if not rows:
+                raise NotFound(f"There is no code called {ref!r}; `theorize codes` shows the codebook.")
+            if len(rows) > 1:
+                ids = ", ".join(str(r["id"]) for r in rows)
+                raise Conflict(
+                    f"More than one code is called {ref!r} (ids {ids}); name it by its path, e.g. 'parent/{ref}', or by id."
+                )
+            row = rows[0]
+        return row
+
+    def _code_named(self, conn: Connection, name: str) -> bool:
+        return conn.execute(select(t.code.c.id).where(t.code.c.name == name)).first() is not None
+
+    def _codes_by_path(self, conn: Connection, path: str) -> list:
+        parts = [p.strip() for p in path.split("/")] if "/" in path and not self._code_named(conn, path) else [path]
+        candidates = conn.execute(select(t.code).where(t.code.c.name == parts[-1])).mappings().all()
+        if len(parts) == 1:
+            return list(candidates)
+        out = []
+        for cand in candidates:
+            node, ok = cand, True
+            for name in reversed(parts[:-1]):
+                if node["parent_id"] is None:
+                    ok = False
+                    break
+                node = conn.execute(select(t.code).where(t.code.c.id == node["parent_id"])).mappings().one()
+                if node["name"] != name:
+                    ok = False
+                    break
+            if ok:
+                out.append(cand)
+        return out
+
+    def _participant_id(self, conn: Connection, pseudonym: str, changes: Changes | None = None,
+                        group: str = "") -> int:
+        row = conn.execute(select(t.participant.c.id).where(t.participant.c.pseudonym == pseudonym)).first()
+        if row:
+            return row.id
+        if changes is None:
+            raise NotFound(f"There is no participant {pseudonym!r} in this project.")
+        return changes.insert(
+            t.participant, {"pseudonym": pseudonym, "group_name": group, "guid": new_guid(), "created_at": now()}
+        )

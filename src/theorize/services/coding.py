@@ -1,0 +1,144 @@
+"""Applying codes to spans and segments, in-vivo codes, and deciding on machine suggestions."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from theorize.domain.codebook import CodingStatus, Stage
+from theorize.errors import InvalidInput, NotFound
+from theorize.services.base import Action, ProjectBase, new_guid, now
+from theorize.store import schema as t
+
+
+class CodingMixin(ProjectBase):
+    """Services for codings."""
+
+    def _resolve_span(self, act: Action, src, text: str, start: int | None, end: int | None,
+                      segment: int | None, quote: str | None, occurrence: int) -> tuple[int, int]:
+        given = sum(x is not None for x in (segment, quote)) + (start is not None or end is not None)
+        if given != 1:
+            raise InvalidInput("Say what to code: a span (start and end), a segment number, or a quote.")
+        if segment is not None:
+            version_id, _ = self._source_text(act.conn, src["id"])
+            row = act.conn.execute(select(t.segment.c.start, t.segment.c.end).where(
+                t.segment.c.source_version_id == version_id, t.segment.c.position == segment)).first()
+            if row is None:
+                n = act.conn.execute(select(t.segment.c.id).where(t.segment.c.source_version_id == version_id)).all()
+                raise InvalidInput(f"{src['name']} has no turn {segment}; it has turns 1 to {len(n)}.")
+            return row.start, row.end
+        if quote is not None:
+            pos = -1
+            for _ in range(occurrence):
+                pos = text.find(quote, pos + 1)
+                if pos < 0:
+                    raise InvalidInput(
+                        f"The words {quote[:60]!r} do not occur {'' if occurrence == 1 else f'{occurrence} times '}in {src['name']}."
+                    )
+            return pos, pos + len(quote)
+        if start is None or end is None:
+            raise InvalidInput("A span needs both a start and an end.")
+        n = len(text)
+        if not (0 <= start <= end <= n):
+            raise InvalidInput(
+                f"The span {start}-{end} does not fit {src['name']}, which has {n:,} characters; "
+                f"give 0 <= start <= end <= {n}."
+            )
+        return start, end
+
+    def code(self, source: int | str, code: int | str, *, start: int | None = None, end: int | None = None,
+             segment: int | None = None, quote: str | None = None, occurrence: int = 1,
+             coder: str | None = None, origin: str = "human", model_id: str | None = None,
+             confidence: float | None = None, status: str | None = None) -> int:
+        """Apply a code to a span of a source (by offsets, turn number, or quoted words).
+
+        Machine suggestions (``origin="machine"``) need a ``model_id`` and wait as ``pending``
+        until a person accepts or rejects them. Returns the coding's id.
+
+        Examples:
+            >>> study.code("C03_interview.txt", "fearing jail and sanctions", quote="I just didn't want to go back")  # doctest: +SKIP
+            41
+        """
+        if origin not in ("human", "machine"):
+            raise InvalidInput(f"{origin!r} is not an origin; a coding comes from a human or a machine.")
+        if origin == "machine" and not model_id:
+            raise InvalidInput("A machine suggestion must name the model that made it (model_id).")
+        if confidence is not None and not 0.0 <= confidence <= 1.0:
+            raise InvalidInput(f"Confidence {confidence} is outside 0 to 1.")
+        status = status or (CodingStatus.PENDING.value if origin == "machine" else CodingStatus.ACCEPTED.value)
+        CodingStatus(status)
+        with self._action("code") as act:
+            src = self._source_row(act.conn, source)
+            _, text = self._source_text(act.conn, src["id"])
+            s, e = self._resolve_span(act, src, text, start, end, segment, quote, occurrence)
+            code_row = self._code_row(act.conn, code)
+            if code_row["merged_into_id"] is not None:
+                raise InvalidInput(f"{code_row['name']!r} was merged into another code; code with that one instead.")
+            coder_id = self._coder_id(act.conn, coder, act.changes)
+            cid = act.changes.insert(t.coding, {
+                "source_id": src["id"], "source_version": src["current_version"], "start": s, "end": e,
+                "code_id": code_row["id"], "coder_id": coder_id, "origin": origin, "model_id": model_id,
+                "confidence": confidence, "status": status, "review": None, "guid": new_guid(),
+                "created_at": now()})
+            act.summary = f"coded {src['name']} {s}-{e} with {code_row['name']!r}"
+        return cid
+
+    def uncode(self, coding_id: int) -> None:
+        """Remove one coding (it stays in the audit trail and can be undone)."""
+        with self._action("uncode") as act:
+            row = act.conn.execute(select(t.coding).where(t.coding.c.id == coding_id)).mappings().first()
+            if row is None:
+                raise NotFound(f"There is no coding {coding_id}.")
+            act.changes.delete(t.coding, coding_id)
+            act.summary = f"removed coding {coding_id}"
+
+    def decide(self, coding_id: int, accept: bool) -> None:
+        """Accept or reject a machine suggestion."""
+        with self._action("accept suggestion" if accept else "reject suggestion") as act:
+            row = act.conn.execute(select(t.coding).where(t.coding.c.id == coding_id)).mappings().first()
+            if row is None:
+                raise NotFound(f"There is no coding {coding_id}.")
+            act.changes.update(t.coding, coding_id, {"status": "accepted" if accept else "rejected"})
+            act.summary = f"{'accepted' if accept else 'rejected'} suggestion {coding_id}"
+
+    def resolve_review(self, coding_id: int, *, start: int | None = None, end: int | None = None) -> None:
+        """Mark a coding flagged after a text edit as reviewed, optionally moving its span."""
+        with self._action("review coding") as act:
+            row = act.conn.execute(select(t.coding).where(t.coding.c.id == coding_id)).mappings().first()
+            if row is None:
+                raise NotFound(f"There is no coding {coding_id}.")
+            values = {"review": None}
+            if start is not None or end is not None:
+                src = self._source_row(act.conn, row["source_id"])
+                _, text = self._source_text(act.conn, src["id"])
+                s, e = self._resolve_span(act, src, text, start, end, None, None, 1)
+                values.update(start=s, end=e)
+            act.changes.update(t.coding, coding_id, values)
+            act.summary = f"reviewed coding {coding_id}"
+
+    def code_in_vivo(self, source: int | str, *, start: int | None = None, end: int | None = None,
+                     quote: str | None = None, occurrence: int = 1, coder: str | None = None,
+                     parent: int | str | None = None) -> int:
+        """Make an in-vivo code named by the participant's own words and code them with it.
+
+        Returns the new coding's id.
+        """
+        with self._action("code in vivo") as act:
+            src = self._source_row(act.conn, source)
+            _, text = self._source_text(act.conn, src["id"])
+            s, e = self._resolve_span(act, src, text, start, end, None, quote, occurrence)
+            words = " ".join(text[s:e].split()).strip(" .,;:!?")
+            if not words:
+                raise InvalidInput("An in-vivo code needs the participant's words; the span is empty.")
+            name = f"\u201c{words}\u201d" if len(words) <= 200 else f"\u201c{words[:197]}...\u201d"
+            parent_id = self._code_row(act.conn, parent)["id"] if parent is not None else None
+            existing = act.conn.execute(select(t.code.c.id).where(
+                t.code.c.name == name, t.code.c.merged_into_id.is_(None))).first()
+            code_id = existing.id if existing else self._insert_code(
+                act, name, stage=Stage.INITIAL, parent_id=parent_id, in_vivo=True)
+            coder_id = self._coder_id(act.conn, coder, act.changes)
+            cid = act.changes.insert(t.coding, {
+                "source_id": src["id"], "source_version": src["current_version"], "start": s, "end": e,
+                "code_id": code_id, "coder_id": coder_id, "origin": "human", "model_id": None,
+                "confidence": None, "status": "accepted", "review": None, "guid": new_guid(), "created_at": now()})
+            act.summary = f"coded {src['name']} {s}-{e} in vivo as {name}"
+        return cid

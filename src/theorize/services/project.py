@@ -1,0 +1,103 @@
+"""A study project: every service, and opening or creating one."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from sqlalchemy import insert, inspect, select
+
+from theorize.errors import Conflict, InvalidInput, NotFound
+from theorize.services.base import new_guid, now
+from theorize.services.codebook import CodebookMixin
+from theorize.services.coding import CodingMixin
+from theorize.services.history import HistoryMixin
+from theorize.services.memos import MemosMixin, builtin_relation_rows
+from theorize.services.sources import SourcesMixin
+from theorize.services.views import ViewsMixin
+from theorize.store import schema as t
+from theorize.store.audit import append_event
+from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine
+from theorize.store.migrate import upgrade
+
+
+class Project(SourcesMixin, CodebookMixin, CodingMixin, MemosMixin, HistoryMixin, ViewsMixin):
+    """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
+
+    Every method that changes the project is one transaction with one audit event; every view
+    returns a pandas DataFrame.
+    """
+
+    def add_coder(self, name: str, *, role: str = "") -> int:
+        """Add a coder (a person on the team, or a model) by name."""
+        with self._action("add coder", f"added coder {name!r}") as act:
+            if act.conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).first():
+                raise Conflict(f"There is already a coder called {name!r}.")
+            return act.changes.insert(t.coder, {"name": name, "role": role, "guid": new_guid(), "created_at": now()})
+
+    def describe_study(self, *, title: str | None = None, research_question: str | None = None,
+                       method_notes: str | None = None) -> None:
+        """Change the study's title, research question or method notes."""
+        values = {k: v for k, v in (("title", title), ("research_question", research_question),
+                                    ("method_notes", method_notes)) if v is not None}
+        with self._action("describe study", "changed the study description") as act:
+            sid = act.conn.execute(select(t.study.c.id)).scalar_one()
+            act.changes.update(t.study, sid, values)
+
+
+def default_user() -> str:
+    """Who is working: THEORIZE_USER, else the login name."""
+    return os.environ.get("THEORIZE_USER") or getpass.getuser()
+
+
+def _check_location(location: str | Path) -> str:
+    location = str(location)
+    if not is_url(location) and not location.endswith(PROJECT_SUFFIX):
+        raise InvalidInput(f"{location} is not a project file; project files end in {PROJECT_SUFFIX}.")
+    return location
+
+
+def create_project(location: str | Path, *, title: str = "Untitled study", research_question: str = "",
+                   method_notes: str = "", user: str | None = None) -> Project:
+    """Create a new study project in a ``.theorize`` file or an empty PostgreSQL database.
+
+    Examples:
+        >>> import theorize
+        >>> study = theorize.create_project(tmp / "study.theorize", title="From compliance to alliance")  # doctest: +SKIP
+    """
+    location = _check_location(location)
+    if not is_url(location):
+        path = Path(location)
+        if path.exists():
+            raise Conflict(f"{path} exists already; open it, or choose another name.")
+        if not path.parent.exists():
+            raise InvalidInput(f"The folder {path.parent} does not exist.")
+    engine = make_engine(location)
+    if inspect(engine).has_table("study"):
+        engine.dispose()
+        raise Conflict(f"{location} already holds a theorize project; open it instead.")
+    upgrade(engine)
+    user = user or default_user()
+    with engine.begin() as conn:
+        conn.execute(insert(t.study).values(title=title, research_question=research_question,
+                                            method_notes=method_notes, created_at=now(), audit_head="", audit_count=0))
+        conn.execute(insert(t.relation_type), builtin_relation_rows())
+        append_event(conn, actor=user, action="create project", summary=f"created the study {title!r}", changes=[])
+    return Project(engine, location, user)
+
+
+def open_project(location: str | Path, *, user: str | None = None) -> Project:
+    """Open an existing project (a ``.theorize`` file or a PostgreSQL URL), migrating it if needed.
+
+    A SQLite project is backed up before any migration.
+    """
+    location = _check_location(location)
+    if not is_url(location) and not Path(location).exists():
+        raise NotFound(f"There is no project at {location}; create one with `theorize init {location}`.")
+    engine = make_engine(location)
+    if not inspect(engine).has_table("study"):
+        engine.dispose()
+        raise InvalidInput(f"{location} is not a theorize project.")
+    upgrade(engine, None if is_url(location) else Path(location))
+    return Project(engine, location, user or default_user())

@@ -1,0 +1,333 @@
+"""Bringing transcripts in, editing their text, and who they belong to."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from theorize.domain.anchoring import TextDiff
+from theorize.domain.sources import ParsedSource, SourceKind
+from theorize.errors import Conflict, InvalidInput, TheorizeError
+from theorize.services.base import Action, ProjectBase, new_guid, now
+from theorize.store import schema as t
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One source brought into the project."""
+
+    source_id: int
+    name: str
+    turns: int
+    words: int
+
+
+@dataclass
+class FolderImport:
+    """What importing many files did: each file imported, already there, or refused and why."""
+
+    imported: list[Imported] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """What editing a source's text did to its codings."""
+
+    source_id: int
+    version: int
+    moved: int
+    changed: int
+    orphaned: int
+
+
+def _segment_rows(parsed_turns, version_id: int) -> list[dict]:
+    return [
+        {
+            "source_version_id": version_id,
+            "position": i,
+            "start": turn.start,
+            "end": turn.end,
+            "speaker": turn.speaker,
+            "role": turn.role.value if hasattr(turn.role, "value") else str(turn.role),
+            "started_at": turn.started_at,
+            "ended_at": turn.ended_at,
+        }
+        for i, turn in enumerate(parsed_turns, start=1)
+    ]
+
+
+class SourcesMixin(ProjectBase):
+    """Services for sources and participants."""
+
+    def import_file(self, path: str | Path, *, participant: str | None = None, group: str = "",
+                    kind: str | SourceKind | None = None, name: str | None = None,
+                    interviewer: Iterable[str] | None = None, max_bytes: int | None = None) -> Imported:
+        """Import one transcript file as a new source.
+
+        Args:
+            path: a .txt, .md, .docx, .pdf, .odt, .rtf, .html, .vtt or .srt file.
+            participant: the pseudonym id of the participant it belongs to (created if new).
+            group: the participant's group (client, counselor) when the participant is new.
+            kind: interview (default), focus group, field note or document.
+            name: the source's name; by default the file name.
+            interviewer: speaker labels that are the interviewer, where the usual ones are not.
+            max_bytes: refuse files larger than this (default 100 MB).
+
+        Raises:
+            InvalidInput: the file cannot be read; the message says why and what to do.
+            Conflict: the same text is already in the project.
+
+        Examples:
+            >>> study.import_file("interviews/C03_interview.txt", participant="C03")  # doctest: +SKIP
+            Imported(source_id=3, name='C03_interview.txt', turns=58, words=3120)
+        """
+        from theorize.ingest import read_source
+
+        options = {}
+        if interviewer:
+            options["interviewer"] = list(interviewer)
+        if max_bytes:
+            options["max_bytes"] = max_bytes
+        parsed = read_source(Path(path), **options)
+        if name:
+            parsed.name = name
+        if kind:
+            parsed.kind = SourceKind(kind)
+        return self.import_parsed(parsed, participant=participant, group=group, origin=str(path))
+
+    def import_parsed(self, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
+                      origin: str | None = None) -> Imported:
+        """Add an already parsed source (from an importer, a survey sheet or a REFI-QDA file)."""
+        digest = text_sha256(parsed.text)
+        if not parsed.text.strip():
+            raise InvalidInput(f"{origin or parsed.name} has no text to import.")
+        with self._action("import source") as act:
+            existing = act.conn.execute(
+                select(t.source.c.name).where(t.source.c.imported_sha256 == digest)
+            ).first()
+            if existing:
+                raise Conflict(
+                    f"{origin or parsed.name} is already in the project as {existing.name!r} (same text); it was not imported again."
+                )
+            if act.conn.execute(select(t.source.c.id).where(t.source.c.name == parsed.name)).first():
+                raise Conflict(
+                    f"A source called {parsed.name!r} already exists; import this file under another name (--name)."
+                )
+            source_id = self._insert_source(act, parsed, digest)
+            who = participant or parsed.participant
+            if who:
+                pid = self._participant_id(act.conn, who, act.changes, group)
+                act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
+            words = len(parsed.text.split())
+            act.summary = f"imported {parsed.name} ({len(parsed.turns)} turns, {words} words)"
+        return Imported(source_id, parsed.name, len(parsed.turns), words)
+
+    def _insert_source(self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None) -> int:
+        source_id = act.changes.insert(
+            t.source,
+            {
+                "name": parsed.name,
+                "kind": SourceKind(parsed.kind).value,
+                "file_format": parsed.file_format,
+                "imported_sha256": digest,
+                "current_version": 1,
+                "guid": guid or new_guid(),
+                "imported_at": now(),
+            },
+        )
+        version_id = act.changes.insert(
+            t.source_version,
+            {"source_id": source_id, "version": 1, "text": parsed.text, "text_sha256": digest,
+             "reason": "imported", "created_at": now()},
+        )
+        act.changes.insert_many(t.segment, _segment_rows(parsed.turns, version_id),
+                                scope={"source_version_id": version_id})
+        return source_id
+
+    def import_folder(self, folder: str | Path, *, progress: Callable[[str, int, int], None] | None = None,
+                      **options) -> FolderImport:
+        """Import every readable file in a folder (not its hidden files), reporting each bad one.
+
+        A bad file never stops the rest: its sentence goes to ``failed``; a file whose text is
+        already in the project goes to ``duplicates``.
+        """
+        from theorize.ingest import SUPPORTED_SUFFIXES
+
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise InvalidInput(f"{folder} is not a folder.")
+        files = sorted(
+            p for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        )
+        result = FolderImport()
+        for i, path in enumerate(files, start=1):
+            if progress:
+                progress(path.name, i, len(files))
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
+                continue
+            try:
+                result.imported.append(self.import_file(path, **options))
+            except Conflict as exc:
+                result.duplicates.append((str(path), str(exc)))
+            except TheorizeError as exc:
+                result.failed.append((str(path), str(exc)))
+        return result
+
+    def edit_text(self, source: int | str, new_text: str, *, reason: str = "") -> TextEdit:
+        """Save a corrected text as a new version and carry every coding over to it.
+
+        Codings whose words changed are marked "changed" and those whose words were deleted
+        "orphaned"; none is dropped. Speaker turns are carried over the same way.
+        """
+        with self._action("edit text") as act:
+            src = self._source_row(act.conn, source)
+            old_version_id, old_text = self._source_text(act.conn, src["id"])
+            if new_text == old_text:
+                raise InvalidInput(f"The new text of {src['name']} is the same as the current one; nothing to save.")
+            diff = TextDiff(old_text, new_text)
+            version = src["current_version"] + 1
+            version_id = act.changes.insert(
+                t.source_version,
+                {"source_id": src["id"], "version": version, "text": new_text,
+                 "text_sha256": text_sha256(new_text), "reason": reason, "created_at": now()},
+            )
+            act.changes.update(t.source, src["id"], {"current_version": version})
+            turns = act.conn.execute(
+                select(t.segment).where(t.segment.c.source_version_id == old_version_id).order_by(t.segment.c.position)
+            ).mappings().all()
+            rows = []
+            for turn in turns:
+                a = diff.anchor(turn["start"], turn["end"])
+                row = dict(turn)
+                row.pop("id")
+                row.update(source_version_id=version_id, start=a.start, end=a.end)
+                rows.append(row)
+            act.changes.insert_many(t.segment, rows, scope={"source_version_id": version_id})
+            counts = {"moved": 0, "changed": 0, "orphaned": 0}
+            for c in act.conn.execute(select(t.coding).where(t.coding.c.source_id == src["id"])).mappings():
+                a = diff.anchor(c["start"], c["end"])
+                review = a.review or c["review"]
+                act.changes.update(t.coding, c["id"], {"start": a.start, "end": a.end,
+                                                       "source_version": version, "review": review})
+                counts["changed" if a.review == "changed" else "orphaned" if a.review else "moved"] += 1
+            act.summary = (f"edited the text of {src['name']} (version {version}): {counts['moved']} codings carried over, "
+                           f"{counts['changed']} changed, {counts['orphaned']} orphaned")
+        return TextEdit(src["id"], version, counts["moved"], counts["changed"], counts["orphaned"])
+
+    # -- participants ---------------------------------------------------------------------------
+    def add_participant(self, pseudonym: str, *, group: str = "", **attributes) -> int:
+        """Add a participant by pseudonym id, with a group (client, counselor) and attributes."""
+        with self._action("add participant", f"added participant {pseudonym}") as act:
+            if act.conn.execute(select(t.participant.c.id).where(t.participant.c.pseudonym == pseudonym)).first():
+                raise Conflict(f"There is already a participant {pseudonym!r}.")
+            pid = self._participant_id(act.conn, pseudonym, act.changes, group)
+            for name, value in attributes.items():
+                self._set_attribute(act, pid, name, value, None)
+        return pid
+
+    def set_attributes(self, pseudonym: str, values: dict, types: dict[str, str] | None = None) -> None:
+        """Set attribute values of one participant; a new attribute's type is inferred unless given."""
+        with self._action("set attributes", f"set {', '.join(values)} of {pseudonym}") as act:
+            pid = self._participant_id(act.conn, pseudonym)
+            for name, value in values.items():
+                self._set_attribute(act, pid, name, value, (types or {}).get(name))
+
+    def import_attributes(self, path: str | Path) -> int:
+        """Read a participant attribute sheet (.csv/.xlsx): one row per participant id.
+
+        Participants not yet in the project are added. Returns the number of rows read.
+        """
+        from theorize.ingest import read_attributes
+
+        sheet = read_attributes(Path(path))
+        frame = sheet.frame
+        with self._action("import attributes") as act:
+            group_col = next((c for c in frame.columns if c.lower() == "group"), None)
+            for _, row in frame.iterrows():
+                pseudonym = str(row[sheet.id_column])
+                group = "" if group_col is None or _missing(row[group_col]) else str(row[group_col])
+                pid = self._participant_id(act.conn, pseudonym, act.changes, group)
+                if group and group_col:
+                    act.changes.update(t.participant, pid, {"group_name": group})
+                for col in frame.columns:
+                    if col in (sheet.id_column, group_col):
+                        continue
+                    value = None if _missing(row[col]) else row[col]
+                    self._set_attribute(act, pid, col, value, sheet.types.get(col))
+            act.summary = f"imported attributes of {len(frame)} participants from {Path(path).name}"
+        return len(frame)
+
+    def _set_attribute(self, act: Action, participant_id: int, name: str, value, type_: str | None) -> None:
+        from theorize.domain.codebook import ATTRIBUTE_TYPES
+
+        row = act.conn.execute(select(t.attribute).where(t.attribute.c.name == name)).mappings().first()
+        if row is None:
+            type_ = type_ or _infer_type(value)
+            if type_ not in ATTRIBUTE_TYPES:
+                raise InvalidInput(f"{type_!r} is not an attribute type; use one of {', '.join(ATTRIBUTE_TYPES)}.")
+            attr_id = act.changes.insert(t.attribute, {"name": name, "type": type_, "guid": new_guid()})
+        else:
+            attr_id = row["id"]
+        key = {"participant_id": participant_id, "attribute_id": attr_id}
+        act.changes.delete_link(t.attribute_value, key)
+        act.changes.insert_link(t.attribute_value, {**key, "value": None if value is None else _as_text(value)})
+
+    def assign_source(self, source: int | str, participants: list[str]) -> None:
+        """Say which participants a source belongs to (several for a focus group)."""
+        with self._action("assign source") as act:
+            src = self._source_row(act.conn, source)
+            for p in participants:
+                pid = self._participant_id(act.conn, p, act.changes)
+                act.changes.delete_link(t.source_participant, {"source_id": src["id"], "participant_id": pid})
+                act.changes.insert_link(t.source_participant, {"source_id": src["id"], "participant_id": pid})
+            act.summary = f"assigned {src['name']} to {', '.join(participants)}"
+
+
+def _missing(value) -> bool:
+    try:
+        import pandas as pd
+
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_text(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def _infer_type(value) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, (int, float)):
+        return "number"
+    if hasattr(value, "isoformat"):
+        return "date"
+    return "text"
+
+
+def source_participants(conn: Connection, source_id: int) -> list[str]:
+    rows = conn.execute(
+        select(t.participant.c.pseudonym)
+        .join(t.source_participant, t.source_participant.c.participant_id == t.participant.c.id)
+        .where(t.source_participant.c.source_id == source_id)
+    )
+    return [r.pseudonym for r in rows]

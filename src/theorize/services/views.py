@@ -1,0 +1,207 @@
+"""Read-only views of a project as pandas DataFrames, for notebooks, exports and reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import and_, func, select
+
+from theorize.services.base import ProjectBase
+from theorize.store import schema as t
+
+
+def _frame(rows, columns) -> pd.DataFrame:
+    return pd.DataFrame([dict(r) for r in rows], columns=columns)
+
+
+class ViewsMixin(ProjectBase):
+    """DataFrame views."""
+
+    @property
+    def study(self) -> dict:
+        """The study's title, research question and method notes."""
+        with self._read() as conn:
+            row = conn.execute(select(t.study.c.title, t.study.c.research_question, t.study.c.method_notes)).mappings().one()
+        return dict(row)
+
+    def sources(self) -> pd.DataFrame:
+        """One row per source: id, name, kind, format, version, participants, turns, characters, words."""
+        cols = ["id", "name", "kind", "file_format", "version", "participants", "turns", "characters", "words"]
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.source.c.id, t.source.c.name, t.source.c.kind, t.source.c.file_format,
+                       t.source.c.current_version.label("version"), t.source_version.c.id.label("vid"),
+                       t.source_version.c.text)
+                .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
+                                             t.source_version.c.version == t.source.c.current_version))
+                .order_by(t.source.c.id)).mappings().all()
+            people = {}
+            for r in conn.execute(select(t.source_participant.c.source_id, t.participant.c.pseudonym)
+                                  .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)):
+                people.setdefault(r.source_id, []).append(r.pseudonym)
+            turns = dict(conn.execute(select(t.segment.c.source_version_id, func.count())
+                                      .group_by(t.segment.c.source_version_id)).all())
+        out = [{"id": r["id"], "name": r["name"], "kind": r["kind"], "file_format": r["file_format"],
+                "version": r["version"], "participants": ", ".join(sorted(people.get(r["id"], []))),
+                "turns": turns.get(r["vid"], 0), "characters": len(r["text"]), "words": len(r["text"].split())}
+               for r in rows]
+        return pd.DataFrame(out, columns=cols)
+
+    def text(self, source: int | str, version: int | None = None) -> str:
+        """A source's text (the current version unless one is named)."""
+        with self._read() as conn:
+            src = self._source_row(conn, source)
+            return self._source_text(conn, src["id"], version)[1]
+
+    def segments(self, source: int | str | None = None) -> pd.DataFrame:
+        """Speaker turns of the current versions: source, turn number, span, speaker, role, times, text."""
+        cols = ["source_id", "source", "turn", "start", "end", "speaker", "role", "started_at", "ended_at", "text"]
+        with self._read() as conn:
+            q = (select(t.source.c.id.label("source_id"), t.source.c.name.label("source"),
+                        t.segment.c.position.label("turn"), t.segment.c.start, t.segment.c.end, t.segment.c.speaker,
+                        t.segment.c.role, t.segment.c.started_at, t.segment.c.ended_at, t.source_version.c.text)
+                 .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
+                 .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
+                                      t.source.c.current_version == t.source_version.c.version)))
+            if source is not None:
+                q = q.where(t.source.c.id == self._source_row(conn, source)["id"])
+            rows = conn.execute(q.order_by(t.source.c.id, t.segment.c.position)).mappings().all()
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["text"] = d["text"][d["start"]:d["end"]]
+            out.append(d)
+        return pd.DataFrame(out, columns=cols)
+
+    def codes(self, *, include_merged: bool = False) -> pd.DataFrame:
+        """The codebook: id, name, path, stage, parent, definition, in-vivo, colour, counts."""
+        cols = ["id", "name", "path", "stage", "parent_id", "definition", "in_vivo", "colour", "merged_into_id",
+                "codings", "sources"]
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(select(t.code).order_by(t.code.c.id)).mappings()]
+            counts = {r.code_id: (r.n, r.s) for r in conn.execute(
+                select(t.coding.c.code_id, func.count().label("n"), func.count(t.coding.c.source_id.distinct()).label("s"))
+                .where(t.coding.c.status != "rejected").group_by(t.coding.c.code_id))}
+        by_id = {r["id"]: r for r in rows}
+
+        def path(r) -> str:
+            parts, node, seen = [r["name"]], r, {r["id"]}
+            while node["parent_id"] is not None and node["parent_id"] not in seen:
+                node = by_id[node["parent_id"]]
+                seen.add(node["id"])
+                parts.append(node["name"])
+            return " / ".join(reversed(parts))
+
+        out = []
+        for r in rows:
+            if r["merged_into_id"] is not None and not include_merged:
+                continue
+            n, s = counts.get(r["id"], (0, 0))
+            out.append({"id": r["id"], "name": r["name"], "path": path(r), "stage": r["stage"],
+                        "parent_id": r["parent_id"], "definition": r["definition"], "in_vivo": bool(r["in_vivo"]),
+                        "colour": r["colour"], "merged_into_id": r["merged_into_id"], "codings": n, "sources": s})
+        frame = pd.DataFrame(out, columns=cols)
+        frame["parent_id"] = frame["parent_id"].astype("Int64")
+        frame["merged_into_id"] = frame["merged_into_id"].astype("Int64")
+        return frame
+
+    def codings(self, source: int | str | None = None, *, code: int | str | None = None,
+                coder: str | None = None, include_rejected: bool = False, with_text: bool = True) -> pd.DataFrame:
+        """Codings: id, source, code, coder, span, quote, origin, status, review flag, when."""
+        cols = ["id", "source_id", "source", "code_id", "code", "stage", "coder", "start", "end", "quote",
+                "origin", "model_id", "confidence", "status", "review", "version", "created_at"]
+        with self._read() as conn:
+            q = (select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.code_id,
+                        t.code.c.name.label("code"), t.code.c.stage, t.coder.c.name.label("coder"), t.coding.c.start,
+                        t.coding.c.end, t.coding.c.origin, t.coding.c.model_id, t.coding.c.confidence,
+                        t.coding.c.status, t.coding.c.review, t.coding.c.source_version.label("version"),
+                        t.coding.c.created_at)
+                 .join(t.source, t.source.c.id == t.coding.c.source_id)
+                 .join(t.code, t.code.c.id == t.coding.c.code_id)
+                 .join(t.coder, t.coder.c.id == t.coding.c.coder_id))
+            if source is not None:
+                q = q.where(t.coding.c.source_id == self._source_row(conn, source)["id"])
+            if code is not None:
+                q = q.where(t.coding.c.code_id == self._code_row(conn, code)["id"])
+            if coder is not None:
+                q = q.where(t.coder.c.name == coder)
+            if not include_rejected:
+                q = q.where(t.coding.c.status != "rejected")
+            rows = [dict(r) for r in conn.execute(q.order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)).mappings()]
+            texts = {}
+            if with_text and rows:
+                ids = sorted({r["source_id"] for r in rows})
+                for r in conn.execute(select(t.source_version.c.source_id, t.source_version.c.text)
+                                      .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
+                                                           t.source.c.current_version == t.source_version.c.version))
+                                      .where(t.source_version.c.source_id.in_(ids))):
+                    texts[r.source_id] = r.text
+        for r in rows:
+            r["quote"] = texts[r["source_id"]][r["start"]:r["end"]] if with_text else None
+        return pd.DataFrame(rows, columns=cols)
+
+    def memos(self) -> pd.DataFrame:
+        """Memos: id, title, type, author, written on, body, and what each is linked to."""
+        cols = ["id", "title", "type", "author", "written_on", "body", "codes", "sources", "codings", "memos"]
+        with self._read() as conn:
+            rows = [dict(r) for r in conn.execute(
+                select(t.memo.c.id, t.memo.c.title, t.memo.c.type, t.coder.c.name.label("author"),
+                       t.memo.c.written_on, t.memo.c.body)
+                .join(t.coder, t.coder.c.id == t.memo.c.author_id).order_by(t.memo.c.written_on, t.memo.c.id)).mappings()]
+            links = {}
+            code_names = dict(conn.execute(select(t.code.c.id, t.code.c.name)).all())
+            source_names = dict(conn.execute(select(t.source.c.id, t.source.c.name)).all())
+            for r in conn.execute(select(t.memo_link)).mappings():
+                name = {"code": code_names, "source": source_names}.get(r["target_type"], {}).get(r["target_id"], r["target_id"])
+                links.setdefault(r["memo_id"], {}).setdefault(r["target_type"], []).append(name)
+        for r in rows:
+            for kind, col in (("code", "codes"), ("source", "sources"), ("coding", "codings"), ("memo", "memos")):
+                r[col] = links.get(r["id"], {}).get(kind, [])
+        return pd.DataFrame(rows, columns=cols)
+
+    def participants(self) -> pd.DataFrame:
+        """Participants with their group and one column per attribute."""
+        with self._read() as conn:
+            people = conn.execute(select(t.participant.c.id, t.participant.c.pseudonym, t.participant.c.group_name)
+                                  .order_by(t.participant.c.pseudonym)).all()
+            attrs = conn.execute(select(t.attribute.c.id, t.attribute.c.name).order_by(t.attribute.c.id)).all()
+            values = {(r.participant_id, r.attribute_id): r.value for r in conn.execute(select(t.attribute_value))}
+        out = []
+        for p in people:
+            row = {"participant": p.pseudonym, "group": p.group_name}
+            for a in attrs:
+                row[a.name] = values.get((p.id, a.id))
+            out.append(row)
+        return pd.DataFrame(out, columns=["participant", "group"] + [a.name for a in attrs])
+
+    def attribute_types(self) -> dict[str, str]:
+        """Each attribute's declared type (text, number, date, yes/no, category)."""
+        with self._read() as conn:
+            return dict(conn.execute(select(t.attribute.c.name, t.attribute.c.type)).all())
+
+    def relations(self) -> pd.DataFrame:
+        """Relations: id, source code, type, target code, note."""
+        cols = ["id", "source_id", "source", "type", "target_id", "target", "note"]
+        a, b = t.code.alias("a"), t.code.alias("b")
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.relation.c.id, a.c.id.label("source_id"), a.c.name.label("source"),
+                       t.relation_type.c.name.label("type"), b.c.id.label("target_id"), b.c.name.label("target"),
+                       t.relation.c.note)
+                .join(a, a.c.id == t.relation.c.source_code_id).join(b, b.c.id == t.relation.c.target_code_id)
+                .join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id).order_by(t.relation.c.id)).mappings().all()
+        return _frame(rows, cols)
+
+    def relation_types(self) -> list[str]:
+        with self._read() as conn:
+            return [r.name for r in conn.execute(select(t.relation_type.c.name).order_by(t.relation_type.c.id))]
+
+    def coders(self) -> pd.DataFrame:
+        with self._read() as conn:
+            return _frame(conn.execute(select(t.coder.c.id, t.coder.c.name, t.coder.c.role)).mappings().all(),
+                          ["id", "name", "role"])
+
+    def snapshots(self) -> pd.DataFrame:
+        with self._read() as conn:
+            return _frame(conn.execute(select(t.snapshot.c.id, t.snapshot.c.name, t.snapshot.c.taken_at)
+                                       .order_by(t.snapshot.c.taken_at, t.snapshot.c.id)).mappings().all(),
+                          ["id", "name", "taken_at"])

@@ -1,0 +1,1 @@
+"""Persistence: engine, schema, migrations, the change recorder and the audit chain."""

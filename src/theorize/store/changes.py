@@ -1,0 +1,96 @@
+"""The change recorder: every row a service writes goes through here, so each action's before and
+after images land in its audit event and ``undo`` can reverse them exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from theorize.store import schema
+from theorize.store.rows import from_json, to_json
+
+
+class Changes:
+    """Writes rows on one connection inside one transaction and remembers what changed."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.items: list[dict[str, Any]] = []
+
+    def insert(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert one row and return its id."""
+        new_id = self.conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+        row = self.conn.execute(select(table).where(table.c.id == new_id)).mappings().one()
+        self.items.append({"table": table.name, "op": "insert", "after": to_json(dict(row))})
+        return new_id
+
+    def insert_link(self, table: Table, values: dict[str, Any]) -> None:
+        """Insert one row of a table keyed by its columns (no id), e.g. an attribute value."""
+        self.conn.execute(insert(table).values(**values))
+        self.items.append({"table": table.name, "op": "insert_link", "after": to_json(values)})
+
+    def delete_link(self, table: Table, key: dict[str, Any]) -> None:
+        """Delete the row of a keyed table matching ``key``, remembering it."""
+        cond = [table.c[k] == v for k, v in key.items()]
+        row = self.conn.execute(select(table).where(*cond)).mappings().first()
+        if row is None:
+            return
+        self.conn.execute(delete(table).where(*cond))
+        self.items.append({"table": table.name, "op": "delete_link", "before": to_json(dict(row))})
+
+    def insert_many(self, table: Table, rows: list[dict[str, Any]], scope: dict[str, Any]) -> None:
+        """Insert many child rows at once (segments of a new version); undo removes them by ``scope``."""
+        if rows:
+            self.conn.execute(insert(table), rows)
+        self.items.append({"table": table.name, "op": "insert_many", "where": scope, "count": len(rows)})
+
+    def update(self, table: Table, row_id: int, values: dict[str, Any]) -> dict[str, Any]:
+        """Change columns of one row; returns the row as it was."""
+        before = self.conn.execute(select(table).where(table.c.id == row_id)).mappings().one()
+        changed = {k: v for k, v in values.items() if before[k] != v}
+        if changed:
+            self.conn.execute(update(table).where(table.c.id == row_id).values(**changed))
+            self.items.append(
+                {
+                    "table": table.name,
+                    "op": "update",
+                    "id": row_id,
+                    "before": to_json({k: before[k] for k in changed}),
+                    "after": to_json(changed),
+                }
+            )
+        return dict(before)
+
+    def delete(self, table: Table, row_id: int) -> None:
+        """Delete one row, remembering all of it."""
+        row = self.conn.execute(select(table).where(table.c.id == row_id)).mappings().one()
+        self.conn.execute(delete(table).where(table.c.id == row_id))
+        self.items.append({"table": table.name, "op": "delete", "before": to_json(dict(row))})
+
+
+def reverse(conn: Connection, items: list[dict[str, Any]]) -> Changes:
+    """Apply the inverse of recorded changes, newest first; returns the changes the reversal made."""
+    undo = Changes(conn)
+    for item in reversed(items):
+        table = schema.metadata.tables[item["table"]]
+        op = item["op"]
+        if op == "insert":
+            undo.delete(table, item["after"]["id"])
+        elif op == "insert_link":
+            undo.delete_link(table, item["after"])
+        elif op == "delete_link":
+            undo.insert_link(table, from_json(table, item["before"]))
+        elif op == "insert_many":
+            cond = [table.c[k] == v for k, v in item["where"].items()]
+            conn.execute(delete(table).where(*cond))
+            undo.items.append({"table": table.name, "op": "delete_many", "where": item["where"]})
+        elif op == "update":
+            undo.update(table, item["id"], from_json(table, item["before"]))
+        elif op == "delete":
+            values = from_json(table, item["before"])
+            conn.execute(insert(table).values(**values))
+            undo.items.append({"table": table.name, "op": "insert", "after": item["before"]})
+        else:  # pragma: no cover - a new op must be handled here
+            raise ValueError(f"cannot reverse a {op!r} change")
+    return undo

@@ -1,0 +1,69 @@
+"""Engines for a project: a SQLite file by default, PostgreSQL by URL.
+
+Dialect-specific settings live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+from theorize.errors import BackendUnavailable, InvalidInput
+
+PROJECT_SUFFIX = ".theorize"
+
+
+def is_url(location: str) -> bool:
+    """True when ``location`` is a database URL rather than a file path."""
+    return "://" in location
+
+
+def database_url(location: str | Path) -> str:
+    """The SQLAlchemy URL for a project file path or a database URL.
+
+    Examples:
+        >>> database_url("study.theorize")
+        'sqlite+pysqlite:///study.theorize'
+        >>> database_url("postgresql://localhost/test")
+        'postgresql+psycopg://localhost/test'
+    """
+    location = str(location)
+    if is_url(location):
+        if location.startswith(("postgresql://", "postgres://")):
+            return "postgresql+psycopg://" + location.split("://", 1)[1]
+        if location.startswith(("postgresql+", "sqlite")):
+            return location
+        raise InvalidInput(
+            f"{location} is not a database theorize can use; give a .theorize file or a postgresql:// URL."
+        )
+    return f"sqlite+pysqlite:///{location}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial
+    dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" listener issue BEGIN
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(location: str | Path) -> Engine:
+    """Create the engine for a project location with the dialect's settings applied."""
+    url = database_url(location)
+    if url.startswith("sqlite"):
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers locks; take the write lock at BEGIN instead so
+        # that two writers never both read the audit chain's head and then both append to it.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "PostgreSQL projects need the database driver; install it with: pip install 'theorize[postgres]'"
+        ) from exc
+    return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)

@@ -1,0 +1,56 @@
+"""Bring a project's schema up to date with Alembic, backing up a SQLite project first."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of theorize knows."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision a project is at, or None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, sqlite_path: Path | None = None) -> str | None:
+    """Migrate to the newest schema; returns the backup file's path when one was made.
+
+    A SQLite project that already has tables is copied to ``<file>.bak-<revision>-<time>`` before
+    the migration runs, so a failed or unwanted migration never costs the researcher their work.
+    """
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    backup = None
+    if current is not None and sqlite_path is not None and sqlite_path.exists():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        backup = sqlite_path.with_name(f"{sqlite_path.name}.bak-{current}-{stamp}")
+        with engine.connect() as conn:  # fold the WAL into the file before copying it
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(sqlite_path, backup)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return str(backup) if backup else None

@@ -1,0 +1,247 @@
+"""The tables of a project, one schema for SQLite and PostgreSQL.
+
+Every table is created by Alembic migrations (``store/migrations``), never by ``create_all`` on a
+user's project. Offsets (``start``, ``end``) are Unicode code points into a source version's text.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+study = Table(
+    "study",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("research_question", Text, nullable=False, default=""),
+    Column("method_notes", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # The newest audit event's hash, kept beside the chain so that cutting events off its end shows.
+    Column("audit_head", String(64), nullable=False, default=""),
+    Column("audit_count", Integer, nullable=False, default=0),
+)
+
+coder = Table(
+    "coder",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(200), nullable=False, default=""),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+participant = Table(
+    "participant",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pseudonym", String(200), nullable=False, unique=True),
+    Column("group_name", String(200), nullable=False, default=""),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+attribute = Table(
+    "attribute",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("type", String(20), nullable=False),  # text, number, date, yes/no, category
+    Column("guid", String(36), nullable=False, unique=True),
+)
+
+attribute_value = Table(
+    "attribute_value",
+    metadata,
+    Column("participant_id", Integer, ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
+    Column("attribute_id", Integer, ForeignKey("attribute.id", ondelete="CASCADE"), primary_key=True),
+    Column("value", Text, nullable=True),
+)
+
+source = Table(
+    "source",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("file_format", String(20), nullable=False),
+    Column("imported_sha256", String(64), nullable=False, unique=True),  # the text as first imported
+    Column("current_version", Integer, nullable=False, default=1),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+source_participant = Table(
+    "source_participant",
+    metadata,
+    Column("source_id", Integer, ForeignKey("source.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", Integer, ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
+)
+
+source_version = Table(
+    "source_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source_id", "version", name="uq_source_version_source_id_version"),
+)
+
+segment = Table(
+    "segment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_version_id", Integer, ForeignKey("source_version.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("speaker", String(200), nullable=True),
+    Column("role", String(20), nullable=False),
+    Column("started_at", Float, nullable=True),
+    Column("ended_at", Float, nullable=True),
+    Index("ix_segment_version_position", "source_version_id", "position"),
+)
+
+code = Table(
+    "code",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("definition", Text, nullable=False, default=""),
+    Column("stage", String(20), nullable=False),  # initial, focused, category, theoretical
+    Column("parent_id", Integer, ForeignKey("code.id", ondelete="SET NULL"), nullable=True),
+    Column("in_vivo", Boolean, nullable=False, default=False),
+    Column("colour", String(9), nullable=True),
+    Column("merged_into_id", Integer, ForeignKey("code.id", ondelete="SET NULL"), nullable=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+code_lineage = Table(
+    "code_lineage",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("origin_code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # merged, split, promoted, renamed
+    Column("detail", Text, nullable=False, default=""),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+coding = Table(
+    "coding",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("source.id", ondelete="CASCADE"), nullable=False),
+    Column("source_version", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("coder_id", Integer, ForeignKey("coder.id"), nullable=False),
+    Column("origin", String(20), nullable=False, default="human"),  # human, machine
+    Column("model_id", String(200), nullable=True),
+    Column("confidence", Float, nullable=True),
+    Column("status", String(20), nullable=False, default="accepted"),  # pending, accepted, rejected
+    Column("review", String(20), nullable=True),  # None, changed, orphaned (after a text edit)
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_coding_source", "source_id", "start"),
+    Index("ix_coding_code", "code_id"),
+)
+
+memo = Table(
+    "memo",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(500), nullable=False),
+    Column("type", String(20), nullable=False),  # code, theoretical, reflexive, sampling
+    Column("body", Text, nullable=False, default=""),
+    Column("author_id", Integer, ForeignKey("coder.id"), nullable=False),
+    Column("written_on", DateTime(timezone=True), nullable=False),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+memo_link = Table(
+    "memo_link",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("memo_id", Integer, ForeignKey("memo.id", ondelete="CASCADE"), nullable=False),
+    Column("target_type", String(20), nullable=False),  # code, source, coding, memo
+    Column("target_id", Integer, nullable=False),
+    UniqueConstraint("memo_id", "target_type", "target_id", name="uq_memo_link_target"),
+)
+
+relation_type = Table(
+    "relation_type",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("builtin", Boolean, nullable=False, default=False),
+)
+
+relation = Table(
+    "relation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("target_code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("type_id", Integer, ForeignKey("relation_type.id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+snapshot = Table(
+    "snapshot",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("content", Text, nullable=False),  # JSON: the codebook and the model at that moment
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("changes", Text, nullable=False),  # JSON list of row changes: the before and after
+    Column("undoes", Integer, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Tables whose rows the audit chain records one by one. Order matters for undo of inserts:
+# children are removed before parents.
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
