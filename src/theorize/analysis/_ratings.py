@@ -83,7 +83,7 @@ def read_ratings(
         labels = tuple(categories)
         if len(set(labels)) != len(labels):
             raise InvalidInput(f"The categories given repeat a label: {list(labels)}.")
-        codes = np.asarray(pd.Categorical(flat, categories=list(labels)).codes, dtype=np.int64)
+        codes = np.asarray(pd.Index(list(labels)).get_indexer(flat), dtype=np.int64)
         unknown = (codes < 0) & ~pd.isna(flat)
         if unknown.any():
             where = int(np.flatnonzero(unknown)[0])

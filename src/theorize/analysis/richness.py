@@ -247,8 +247,8 @@ def chao2(incidence: pd.DataFrame | np.ndarray, *, bias_corrected: bool | None =
 
     Examples:
         >>> x = [[1, 1, 0, 0], [1, 0, 1, 0], [1, 0, 0, 1]]
-        >>> round(chao2(x).estimate, 4)
-        5.0
+        >>> chao2(x).estimate
+        6.0
         >>> chao2(x).variant
         'bias-corrected'
     """

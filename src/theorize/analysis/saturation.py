@@ -411,7 +411,7 @@ def bootstrap_saturation(incidence: Incidence, n_orders: int = 1000, *, base_siz
     Examples:
         >>> sets = [{"a", "b"}, {"c"}, {"a", "d"}, {"e"}, {"a"}, {"b"}, {"f"}, {"a"}]
         >>> boot = bootstrap_saturation(sets, 200, threshold=0.0, seed=1)
-        >>> 0 < boot.share_reached < 1, boot.curve["high"].iloc[-1]
+        >>> 0 < boot.share_reached < 1, float(boot.curve["high"].iloc[-1])
         (True, 6.0)
     """
     params = SaturationParameters(base_size, run_length, threshold, run_mode, report)
