@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from tests.helpers import transcript
 
 
@@ -19,7 +21,7 @@ def test_edit_versions_text_and_reanchors_every_coding(project):
     assert (result.version, result.moved, result.changed, result.orphaned) == (2, 1, 0, 1)
     codings = project.codings().set_index("id")
     assert codings.loc[keep, "quote"] == "what she has to report and what she doesn't"
-    assert codings.loc[keep, "review"] is None
+    assert pd.isna(codings.loc[keep, "review"])
     assert codings.loc[gone, "review"] == "orphaned" and codings.loc[gone, "quote"] == ""
     assert project.text("C01", version=1) == text
     turns = project.segments("C01")

@@ -63,7 +63,7 @@ _INTERVIEWER_RE = re.compile(
 )
 _PARTICIPANT_RE = re.compile(
     r"(?:participant|respondent|interviewee|answer|a|r|p)(?: ?\d{1,3})?"
-    r"|speaker ?\d{1,3}|[^\W\d_]{1,3} ?\d{1,4}"
+    r"|speaker ?\d{1,3}|[^\W\d_]{1,3}\d{1,4}"
 )
 _PARTICLES = frozenset(
     "van von de der den del della di da dos du la le ten ter bin binti al el y zu".split()
