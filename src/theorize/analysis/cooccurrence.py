@@ -83,22 +83,18 @@ def cooccurrence(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0,
     units = np.bincount(code, minlength=k)
     if code.size == 0:
         values = np.zeros((k, k), dtype=np.int64 if measure == "count" else float)
-        if measure == "jaccard":
-            np.fill_diagonal(values, 0.0)
         return pd.DataFrame(values, index=index, columns=index.copy())
     pair_counts = sparse.csr_matrix((k, k), dtype=np.int64)
-    hits = sparse.csr_matrix((k, k), dtype=np.int64)
     same_unit = sparse.csr_matrix((k, k), dtype=np.int64)
+    hit_keys: list[np.ndarray] = []
     for i, j in _pairs(source, start, end):
         ci, cj = code[i], code[j]
         keep = ci != cj
         i, j, ci, cj = i[keep], j[keep], ci[keep], cj[keep]
         pair_counts = pair_counts + _tally(ci, cj, k)
         if measure == "jaccard":
-            # (unit, other code) pairs; a unit that meets several codings of B counts once for B
-            unit = np.concatenate([i, j])
-            other = np.concatenate([cj, ci])
-            hits = hits + _tally_unique(unit, other, code, k)
+            # (unit, other code): a unit meeting several units of B counts once for B
+            hit_keys.append(np.unique(np.concatenate([i * k + cj, j * k + ci]).astype(np.int64)))
             if mode == "segment":
                 same = start[i] == start[j]
                 same_unit = same_unit + _tally(ci[same], cj[same], k)
@@ -107,7 +103,8 @@ def cooccurrence(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0,
         np.fill_diagonal(matrix, units)
         return pd.DataFrame(matrix.astype(np.int64), index=index, columns=index.copy())
     both = (same_unit + same_unit.T).toarray().astype(float)
-    hit = hits.toarray().astype(float)
+    keys = np.unique(np.concatenate(hit_keys)) if hit_keys else np.zeros(0, dtype=np.int64)
+    hit = _tally(code[keys // k], keys % k, k).toarray().astype(float)
     numerator = hit + hit.T - both
     denominator = units[:, None] + units[None, :] - both
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -225,10 +222,3 @@ def _pairs(source: np.ndarray, start: np.ndarray, reach: np.ndarray) -> Iterator
 def _tally(rows: np.ndarray, cols: np.ndarray, k: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(rows.size, dtype=np.int64), (rows, cols)), shape=(k, k))
 
-
-def _tally_unique(unit: np.ndarray, other: np.ndarray, code: np.ndarray, k: int) -> sparse.csr_matrix:
-    """Count distinct (unit, other code) pairs by (code of unit, other code)."""
-    if unit.size == 0:
-        return sparse.csr_matrix((k, k), dtype=np.int64)
-    key = np.unique(unit.astype(np.int64) * k + other)
-    return _tally(code[key // k], key % k, k)

@@ -8,7 +8,8 @@ alone on a line with the words on the next line (``Lena Marsh  0:03``), count to
 short (at most 40 characters and 5 words), starts with a letter, and its words are capitalised
 (lower-case name particles such as "van" or "de" aside), so "the thing is: ..." is not a
 label; neither are metadata keys such as ``Note:``, ``Date:`` or ``Location:``. A capitalised
-phrase that occurs once only counts when it follows a blank line or a finished sentence.
+phrase without a timestamp that occurs once only counts when it follows a blank line or a
+finished sentence (so a wrapped line "Bridgeway Recovery: they said" is not a new speaker).
 
 The text keeps the labels; each turn covers the words after its label up to the next label,
 continuation paragraphs included, surrounding white space excluded. Lines before the first
@@ -210,13 +211,15 @@ class LabelHint:
     """A speaker label a reader found from layout (a bold run in a .docx), not from the text.
 
     ``line_start`` is where the labelled line starts; the speech is looked for from
-    ``speech_from`` on.
+    ``speech_from`` on. A PLAUSIBLE hint counts only when its label repeats or follows a break,
+    like a capitalised label found in the text.
     """
 
     line_start: int
     speaker: str
     speech_from: int
     started_at: float | None = None
+    kind: LabelKind = LabelKind.KNOWN
 
 
 @dataclass(frozen=True)
@@ -288,9 +291,7 @@ def detect_turns(
 
 def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> list[_Label]:
     hinted = {h.line_start for h in hints}
-    labels = [
-        _Label(h.line_start, h.speech_from, h.speaker, h.started_at, LabelKind.KNOWN) for h in hints
-    ]
+    labels = [_Label(h.line_start, h.speech_from, h.speaker, h.started_at, h.kind) for h in hints]
     for m in LABEL_RE.finditer(text):
         if m.start() in hinted:
             continue
@@ -299,6 +300,8 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
         if kind is LabelKind.REJECTED:
             continue
         stamp = m["ts1"] or m["ts2"] or m["ts3"] or m["ots"]
+        if stamp is not None:  # a name with a timestamp is a transcriber's label
+            kind = LabelKind.KNOWN
         labels.append(_Label(m.start(), m.end(), speaker, seconds(stamp), kind))
     if hints:
         labels.sort(key=lambda lab: lab.line_start)

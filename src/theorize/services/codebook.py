@@ -196,7 +196,14 @@ class CodebookMixin(ProjectBase):
             counts[r.code_id] = counts.get(r.code_id, 0) + 1
         for c in codes:
             c["codings"] = counts.get(c["id"], 0)
-        return {"codes": codes, "lineage": lineage, "relations": relations}
+        stages = [dict(r) for r in conn.execute(select(t.model_stage.c.id, t.model_stage.c.position,
+                                                       t.model_stage.c.name).order_by(t.model_stage.c.position)).mappings()]
+        roles = [dict(r) for r in conn.execute(select(t.category_role)).mappings()]
+        properties = [dict(r) for r in conn.execute(select(t.category_property.c.code_id, t.category_property.c.kind,
+                                                           t.category_property.c.text)
+                                                    .order_by(t.category_property.c.position)).mappings()]
+        return {"codes": codes, "lineage": lineage, "relations": relations,
+                "model": {"stages": stages, "roles": roles, "properties": properties}}
 
     def snapshot(self, name: str, *, dated: datetime | None = None) -> int:
         """Save the codebook (and model relations) as it is now under a name; returns its id."""

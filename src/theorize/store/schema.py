@@ -245,3 +245,33 @@ audit_event = Table(
 # Tables whose rows the audit chain records one by one. Order matters for undo of inserts:
 # children are removed before parents.
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
+
+# -- the grounded theory model (migration 0002) ---------------------------------------------------
+model_stage = Table(
+    "model_stage",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("guid", String(36), nullable=False, unique=True),
+)
+
+category_role = Table(
+    "category_role",
+    metadata,
+    Column("code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),  # condition, stage, consequence, core, context
+    Column("stage_id", Integer, ForeignKey("model_stage.id", ondelete="SET NULL"), nullable=True),
+)
+
+category_property = Table(
+    "category_property",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code_id", Integer, ForeignKey("code.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),  # property, dimension
+    Column("text", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}

@@ -376,7 +376,10 @@ class ElementReader:
         note = Note(g, name, text.removeprefix("\ufeff"), desc, memo_type=fields.get("memo type"))
         self.stamp(note, el, label)
         for about in extras.split_guids(fields.get("about", "")):
-            self.note_refs.append((normalise_guid(about), g, about, f"the description of {label}"))
+            if normalise_guid(about) is None:
+                self.r.skip("NoteRef", f"what {label} is about", f"{about!r} is not a GUID")
+            else:
+                self.note_refs.append((normalise_guid(about), g, about, f"the description of {label}"))
         self.notes[g] = note
         self.collect_note_refs(el, g, label)
         self.pending_note_selections[g] = kids(el, "PlainTextSelection")

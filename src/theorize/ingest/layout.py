@@ -1,0 +1,110 @@
+"""The stored text of a source and how readers build it.
+
+Readers of structured formats (.docx, .odt, .html, captions, surveys) lay their paragraphs out
+one after another with a blank line between them ("\\n\\n"); line breaks inside a paragraph
+stay "\\n". Plain-text formats keep the file's text as it is. ``build_source`` then finds the
+turns (unless the reader already knows them) and the kind of source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from theorize.domain.sources import ParsedSource, Role, SourceKind, Turn
+from theorize.errors import InvalidInput
+from theorize.ingest.turns import LabelHint, SpeakerRoles, detect_turns, label_key
+
+PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    """What a reader needs besides the bytes.
+
+    ``filename`` is the file name as the researcher knows it (used in messages); ``name`` is
+    the source's title; ``kind`` forces the kind of source instead of inferring it.
+    """
+
+    filename: str
+    name: str
+    roles: SpeakerRoles = SpeakerRoles()
+    encoding: str | None = None
+    kind: SourceKind | None = None
+
+
+class TextLayout:
+    """Builds a text from paragraphs, a blank line between each, and says where each starts.
+
+    Examples:
+        >>> layout = TextLayout()
+        >>> layout.add("Interviewer: Hello"), layout.add("P3: Hi")
+        (0, 20)
+        >>> layout.text()
+        'Interviewer: Hello\\n\\nP3: Hi'
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+
+    def add(self, paragraph: str) -> int:
+        """Append a paragraph and return the offset where it starts."""
+        if self._parts:
+            self._parts.append(PARAGRAPH_BREAK)
+            self._length += len(PARAGRAPH_BREAK)
+        start = self._length
+        self._parts.append(paragraph)
+        self._length += len(paragraph)
+        return start
+
+    @property
+    def length(self) -> int:
+        """Characters laid out so far."""
+        return self._length
+
+    def text(self) -> str:
+        """The whole text."""
+        return "".join(self._parts)
+
+
+def empty_error(filename: str) -> InvalidInput:
+    """The error for a file with no text in it."""
+    return InvalidInput(
+        f"{filename} has no text in it; check that you chose the right file and that it was saved"
+    )
+
+
+def infer_kind(turns: Sequence[Turn]) -> SourceKind:
+    """A focus group when three or more participants speak, an interview when labelled, else a document."""
+    speakers = {label_key(t.speaker) for t in turns if t.speaker is not None}
+    if not speakers:
+        return SourceKind.DOCUMENT
+    participants = {
+        label_key(t.speaker) for t in turns if t.speaker is not None and t.role is Role.PARTICIPANT
+    }
+    return SourceKind.FOCUS_GROUP if len(participants) >= 3 else SourceKind.INTERVIEW
+
+
+def build_source(
+    text: str,
+    request: ReadRequest,
+    file_format: str,
+    *,
+    turns: list[Turn] | None = None,
+    hints: Sequence[LabelHint] = (),
+    metadata: dict[str, str] | None = None,
+) -> ParsedSource:
+    """Finish a reader's work: refuse empty text, find turns, name the kind of source."""
+    if not text.strip():
+        raise empty_error(request.filename)
+    if turns is None:
+        turns = detect_turns(text, request.roles, hints)
+    return ParsedSource(
+        name=request.name,
+        text=text,
+        turns=turns,
+        file_format=file_format,
+        kind=request.kind or infer_kind(turns),
+        metadata=dict(metadata or {}),
+    )

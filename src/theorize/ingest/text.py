@@ -1,0 +1,26 @@
+"""Plain text (.txt) and Markdown (.md): the file's text as it is, speaker turns found in it."""
+
+from __future__ import annotations
+
+from theorize.domain.sources import ParsedSource
+from theorize.ingest.encoding import decode_text
+from theorize.ingest.layout import ReadRequest, build_source
+
+
+def read_text(data: bytes, request: ReadRequest) -> ParsedSource:
+    """Read a .txt file: decode it, normalise line endings, find the turns.
+
+    Examples:
+        >>> from theorize.ingest.layout import ReadRequest
+        >>> src = read_text(b"Interviewer: Hi\\r\\nP3: Hello", ReadRequest("a.txt", "a.txt"))
+        >>> src.text, [(t.speaker, src.text[t.start:t.end]) for t in src.turns]
+        ('Interviewer: Hi\\nP3: Hello', [('Interviewer', 'Hi'), ('P3', 'Hello')])
+    """
+    decoded = decode_text(data, request.filename, request.encoding)
+    return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding})
+
+
+def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
+    """Read a .md file as text; Markdown marks stay in the text (``**Interviewer:**`` is a label)."""
+    decoded = decode_text(data, request.filename, request.encoding)
+    return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding})

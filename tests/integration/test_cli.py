@@ -1,0 +1,146 @@
+"""The command line: exact messages and exit codes, as a researcher sees them."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+import theorize
+from theorize.cli.main import cli
+from tests.helpers import C03
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THEORIZE_USER", "lena")
+    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def study_file(tmp_path):
+    study = theorize.create_project(tmp_path / "study.theorize", title="Demo", user="lena")
+    study.import_parsed(C03, participant="C03")
+    study.add_code("doing my time", stage="focused")
+    study.close()
+    return tmp_path / "study.theorize"
+
+
+def test_init_creates_a_project_and_refuses_a_second_time(run, tmp_path):
+    result = run("init", "new.theorize", "--title", "Alliance")
+    assert result.exit_code == 0
+    assert result.output.strip() == "Created new.theorize"
+    again = run("init", "new.theorize")
+    assert again.exit_code == 2
+    assert again.output.strip() == "Error: new.theorize exists already; open it, or choose another name."
+
+
+def test_init_refuses_a_name_without_the_suffix(run):
+    result = run("init", "study.db")
+    assert result.exit_code == 2
+    assert "project files end in .theorize" in result.output
+
+
+def test_no_project_here_is_one_sentence(run):
+    result = run("codes")
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: No project here; name one with --project FILE")
+
+
+def test_code_by_quote_then_show_lists_it_under_its_turn(run, study_file):
+    result = run("code", "C03_interview", "doing my time", "--quote", "I was just doing my time")
+    assert result.exit_code == 0, result.output
+    assert "doing my time on C03_interview" in result.output
+    shown = run("show", "C03_interview")
+    assert "Honestly? I was just doing my time." in shown.output
+    assert "\u25b8 #1 doing my time (lena" in shown.output
+
+
+def test_unknown_code_name_exit_2_and_nothing_changes(run, study_file):
+    result = run("code", "C03_interview", "courage", "--turn", "2")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: There is no code called 'courage'; `theorize codes` shows the codebook."
+    with theorize.open_project(study_file) as study:
+        assert study.codings().empty
+
+
+def test_span_past_the_end(run, study_file):
+    result = run("code", "C03_interview", "doing my time", "--span", "10-99999")
+    assert result.exit_code == 2
+    assert "does not fit C03_interview, which has" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_span_and_a_bad_flag(run, study_file):
+    result = run("code", "C03_interview", "doing my time", "--span", "ten-twenty")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: 'ten-twenty' is not a span; write it as START-END in characters, e.g. 120-245."
+    flag = run("codes", "--colour")
+    assert flag.exit_code == 2
+    assert "Error: No such option '--colour'." in flag.output
+
+
+def test_codebook_work_snapshot_diff_undo_and_audit(run, study_file):
+    assert run("codes", "add", "bracing for the judge").exit_code == 0
+    assert run("snapshot", "after interview 2").exit_code == 0
+    assert run("codes", "merge", "bracing for the judge", "--into", "doing my time").exit_code == 0
+    assert run("codes", "promote", "doing my time", "category").exit_code == 0
+    diff = run("diff", "after interview 2")
+    assert diff.output.splitlines() == ["merged: bracing for the judge -> doing my time",
+                                        "promoted: doing my time (focused -> category)"]
+    undo = run("undo")
+    assert undo.output.startswith("Undid event")
+    assert "promoted" in undo.output
+    verify = run("audit", "verify")
+    assert verify.exit_code == 0
+    assert verify.output.startswith("The audit trail is intact:")
+    tree = run("codes")
+    assert "doing my time" in tree.output and "focused" in tree.output
+
+
+def test_memo_and_relate(run, study_file):
+    assert run("codes", "add", "Living in the court's shadow", "--stage", "category").exit_code == 0
+    result = run("memo", "add", "Compliance as time served", "--type", "theoretical", "--body", "Doing *time*.",
+                 "--code", "doing my time", "--source", "C03_interview")
+    assert result.output.strip() == "Memo 1 saved"
+    shown = run("memo", "show", "1")
+    assert "Compliance as time served" in shown.output and "codes: doing my time" in shown.output
+    rel = run("relate", "Living in the court's shadow", "doing my time", "--type", "is a condition for")
+    assert rel.exit_code == 0
+    bad = run("relate", "doing my time", "Living in the court's shadow", "--type", "causes")
+    assert bad.exit_code == 2
+    assert "'causes' is not a relation type" in bad.output
+
+
+def test_export_csv_and_xlsx(run, study_file, tmp_path):
+    run("code", "C03_interview", "doing my time", "--turn", "2")
+    result = run("export", "csv", "codings.csv", "--table", "codings")
+    assert result.exit_code == 0
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "codings.csv")
+    assert frame.loc[0, "code"] == "doing my time" and frame.loc[0, "quote"].startswith("Honestly?")
+    assert run("export", "study.xlsx").exit_code == 0
+    sheets = pd.read_excel(tmp_path / "study.xlsx", sheet_name=None)
+    assert {"sources", "codes", "codings", "memos", "audit"} <= set(sheets)
+    bad = run("export", "pdf", "x.pdf")
+    assert bad.exit_code == 2
+    assert "'pdf' is not an export format" in bad.output
+
+
+def test_tampered_audit_exit_code_1(run, study_file):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{study_file}")
+    with engine.begin() as conn:
+        conn.execute(text("update audit_event set actor = 'mallory' where id = 2"))
+    engine.dispose()
+    result = run("audit", "verify")
+    assert result.exit_code == 1
+    assert "Problem: event 2 (import source) was changed after it was written" in result.output
