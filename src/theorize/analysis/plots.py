@@ -237,7 +237,10 @@ def plot_cooccurrence_heatmap(matrix: pd.DataFrame, path: str | Path, *,
     with _figure(size + 1.5, size) as fig:
         ax = fig.add_subplot()
         shown = np.ma.masked_invalid(values)
-        image = ax.imshow(shown, cmap="Blues", vmin=0, aspect="equal")
+        from matplotlib import colormaps
+
+        cmap = colormaps["Blues"].with_extremes(bad="#eeeeee")
+        image = ax.imshow(shown, cmap=cmap, vmin=0, aspect="equal")
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         ax.set_xticks(range(k), names, rotation=90, fontsize=8)
         ax.set_yticks(range(k), names, fontsize=8)

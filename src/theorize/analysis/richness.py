@@ -13,9 +13,9 @@ incidence estimators).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Union
 
 import numpy as np
 import pandas as pd
@@ -24,10 +24,17 @@ from scipy.stats import norm
 
 from theorize.errors import InvalidInput
 
+Incidence = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]],
+                  Mapping[Hashable, Iterable[Hashable]], Sequence[Union[set, frozenset]]]
+"""Interviews x codes: a DataFrame or 2-D array of 0/1 or counts, or the codes of each interview
+(a mapping interview id -> codes, or a sequence of sets)."""
+
 __all__ = [
+    "Incidence",
     "RichnessEstimate",
     "accumulation_curve",
     "bootstrap_richness",
+    "incidence_from_code_sets",
     "chao1",
     "chao2",
     "jackknife1",
@@ -73,32 +80,70 @@ class RichnessEstimate:
 
 
 # ---------------------------------------------------------------------------------------------
-# input checks shared with theorize.analysis.saturation
+# input, shared with theorize.analysis.saturation
 
 
-def presence_matrix(incidence: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
+def incidence_from_code_sets(code_sets: Mapping[Hashable, Iterable[Hashable]] | Sequence[Iterable[Hashable]],
+                             ) -> pd.DataFrame:
+    """Interviews x codes 0/1 table from the codes of each interview, in interview order.
+
+    Args:
+        code_sets: a mapping interview id -> codes (kept in its order), or a sequence of code
+            collections (interviews numbered 1, 2, ...).
+
+    Returns:
+        DataFrame of 0/1, one row per interview, one column per code in order of first appearance.
+
+    Raises:
+        InvalidInput: no interviews or no codes at all.
+
+    Examples:
+        >>> incidence_from_code_sets({"I1": {"a"}, "I2": ["a", "b"]}).to_dict("list")
+        {'a': [1, 1], 'b': [0, 1]}
+    """
+    if isinstance(code_sets, Mapping):
+        ids, sets = list(code_sets.keys()), [list(v) for v in code_sets.values()]
+    else:
+        sets = [list(v) for v in code_sets]
+        ids = list(range(1, len(sets) + 1))
+    if not sets:
+        raise InvalidInput("there are no interviews: no code sets were given")
+    codes = list(dict.fromkeys(c for s in sets for c in s))
+    if not codes:
+        raise InvalidInput("there are no codes: every interview's code set is empty")
+    col = {c: j for j, c in enumerate(codes)}
+    table = np.zeros((len(sets), len(codes)), dtype=np.int8)
+    for i, s in enumerate(sets):
+        table[i, [col[c] for c in s]] = 1
+    return pd.DataFrame(table, index=pd.Index(ids, name="interview_id"), columns=codes)
+
+
+def as_incidence_frame(incidence: Incidence) -> pd.DataFrame:
+    """Any accepted incidence input as a DataFrame (rows interviews, columns codes), not yet checked."""
+    if isinstance(incidence, pd.DataFrame):
+        return incidence
+    if isinstance(incidence, Mapping) or (
+        isinstance(incidence, Sequence) and len(incidence) > 0
+        and all(isinstance(s, (set, frozenset)) for s in incidence)
+    ):
+        return incidence_from_code_sets(incidence)  # type: ignore[arg-type]
+    values = np.asarray(incidence)
+    if values.ndim != 2:
+        raise InvalidInput("the incidence table must be two-dimensional: interviews (rows) x codes (columns)")
+    return pd.DataFrame(values, index=pd.RangeIndex(1, values.shape[0] + 1, name="interview_id"))
+
+
+def presence_matrix(incidence: Incidence) -> np.ndarray:
     """Interviews x codes as a boolean array; raise InvalidInput on anything unusable.
 
     Examples:
         >>> presence_matrix([[0, 2], [1, 0]]).tolist()
         [[False, True], [True, False]]
     """
-    if isinstance(incidence, pd.DataFrame):
-        try:
-            values = incidence.to_numpy(dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput(
-                "the incidence table must hold numbers (0/1 or counts of codings) in every cell"
-            ) from exc
-    else:
-        try:
-            values = np.asarray(incidence, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInput(
-                "the incidence table must hold numbers (0/1 or counts of codings) in every cell"
-            ) from exc
-    if values.ndim != 2:
-        raise InvalidInput("the incidence table must be two-dimensional: interviews (rows) x codes (columns)")
+    try:
+        values = as_incidence_frame(incidence).to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("the incidence table must hold numbers (0/1 or counts of codings) in every cell") from exc
     if values.shape[0] == 0:
         raise InvalidInput("there are no interviews: the incidence table has no rows")
     if values.shape[1] == 0:
@@ -113,7 +158,7 @@ def presence_matrix(incidence: pd.DataFrame | np.ndarray | Sequence[Sequence[flo
     return present
 
 
-def _incidence_frequencies(incidence: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, int]:
+def _incidence_frequencies(incidence: Incidence) -> tuple[np.ndarray, int]:
     """Y_j (interviews containing code j, codes never seen dropped) and m (interviews)."""
     present = presence_matrix(incidence)
     m = present.shape[0]
@@ -215,7 +260,7 @@ def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: boo
 # incidence: Chao2, jackknives, bootstrap
 
 
-def chao2(incidence: pd.DataFrame | np.ndarray, *, bias_corrected: bool | None = None,
+def chao2(incidence: Incidence, *, bias_corrected: bool | None = None,
           level: float = 0.95) -> RichnessEstimate:
     """Chao2 estimate of the total number of codes from which interviews each code occurs in.
 
@@ -279,7 +324,7 @@ def chao2(incidence: pd.DataFrame | np.ndarray, *, bias_corrected: bool | None =
     return RichnessEstimate("Chao2", variant, float(estimate), observed, math.sqrt(var), low, high, level)
 
 
-def jackknife1(incidence: pd.DataFrame | np.ndarray, *, level: float = 0.95,
+def jackknife1(incidence: Incidence, *, level: float = 0.95,
                se_formula: Literal["vegan", "jackknife"] = "vegan") -> RichnessEstimate:
     """First-order jackknife estimate of the total number of codes (incidence).
 
@@ -326,7 +371,7 @@ def jackknife1(incidence: pd.DataFrame | np.ndarray, *, level: float = 0.95,
                             max(float(observed), estimate - z * se), estimate + z * se, level)
 
 
-def jackknife2(incidence: pd.DataFrame | np.ndarray) -> RichnessEstimate:
+def jackknife2(incidence: Incidence) -> RichnessEstimate:
     """Second-order jackknife estimate of the total number of codes (incidence).
 
     Definition (Burnham & Overton 1978; Smith & van Belle 1984, Biometrics 40:119-129; as vegan
@@ -354,7 +399,7 @@ def jackknife2(incidence: pd.DataFrame | np.ndarray) -> RichnessEstimate:
     return RichnessEstimate("second-order jackknife", "", float(estimate), observed)
 
 
-def bootstrap_richness(incidence: pd.DataFrame | np.ndarray) -> RichnessEstimate:
+def bootstrap_richness(incidence: Incidence) -> RichnessEstimate:
     """Bootstrap estimate of the total number of codes (incidence).
 
     Definition (Smith & van Belle 1984, Biometrics 40:119-129; as vegan ``specpool`` "boot"):
@@ -383,7 +428,7 @@ def bootstrap_richness(incidence: pd.DataFrame | np.ndarray) -> RichnessEstimate
 # expected accumulation
 
 
-def accumulation_curve(incidence: pd.DataFrame | np.ndarray) -> pd.DataFrame:
+def accumulation_curve(incidence: Incidence) -> pd.DataFrame:
     """Exact (sample-based rarefaction) code accumulation curve with its standard deviation.
 
     Definition (Kindt 2003; Colwell, Mao & Chang 2004; vegan ``specaccum(method="exact")``):

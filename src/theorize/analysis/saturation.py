@@ -19,14 +19,20 @@ the threshold when its ratio is at most the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from theorize.analysis.richness import RichnessEstimate, presence_matrix
+from theorize.analysis.richness import (
+    Incidence,
+    RichnessEstimate,
+    as_incidence_frame,
+    incidence_from_code_sets,
+    presence_matrix,
+)
 from theorize.errors import InvalidInput
 
 __all__ = [
@@ -43,8 +49,6 @@ __all__ = [
 
 RunMode = Literal["jump", "slide"]
 Report = Literal["before_run", "end_of_run"]
-Incidence = Union[pd.DataFrame, np.ndarray, Mapping[Hashable, Iterable[Hashable]],
-                  Sequence[Union[set, frozenset]]]
 
 _EPS = 1e-12
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -152,55 +156,6 @@ class SaturationBootstrap:
 # input
 
 
-def incidence_from_code_sets(code_sets: Mapping[Hashable, Iterable[Hashable]] | Sequence[Iterable[Hashable]],
-                             ) -> pd.DataFrame:
-    """Interviews x codes 0/1 table from the codes of each interview, in interview order.
-
-    Args:
-        code_sets: a mapping interview id -> codes (kept in its order), or a sequence of code
-            collections (interviews numbered 1, 2, ...).
-
-    Returns:
-        DataFrame of 0/1, one row per interview, one column per code in order of first appearance.
-
-    Raises:
-        InvalidInput: no interviews or no codes at all.
-
-    Examples:
-        >>> incidence_from_code_sets({"I1": {"a"}, "I2": ["a", "b"]}).to_dict("list")
-        {'a': [1, 1], 'b': [0, 1]}
-    """
-    if isinstance(code_sets, Mapping):
-        ids, sets = list(code_sets.keys()), [list(v) for v in code_sets.values()]
-    else:
-        sets = [list(v) for v in code_sets]
-        ids = list(range(1, len(sets) + 1))
-    if not sets:
-        raise InvalidInput("there are no interviews: no code sets were given")
-    codes = list(dict.fromkeys(c for s in sets for c in s))
-    if not codes:
-        raise InvalidInput("there are no codes: every interview's code set is empty")
-    col = {c: j for j, c in enumerate(codes)}
-    table = np.zeros((len(sets), len(codes)), dtype=np.int8)
-    for i, s in enumerate(sets):
-        table[i, [col[c] for c in s]] = 1
-    return pd.DataFrame(table, index=pd.Index(ids, name="interview_id"), columns=codes)
-
-
-def _as_frame(incidence: Incidence) -> pd.DataFrame:
-    if isinstance(incidence, pd.DataFrame):
-        return incidence
-    if isinstance(incidence, Mapping) or (
-        isinstance(incidence, Sequence) and len(incidence) > 0
-        and all(isinstance(s, (set, frozenset)) for s in incidence)
-    ):
-        return incidence_from_code_sets(incidence)  # type: ignore[arg-type]
-    values = np.asarray(incidence)
-    if values.ndim != 2:
-        raise InvalidInput("the incidence table must be two-dimensional: interviews (rows) x codes (columns)")
-    return pd.DataFrame(values, index=pd.RangeIndex(1, values.shape[0] + 1, name="interview_id"))
-
-
 def _check_parameters(params: SaturationParameters, n_interviews: int) -> None:
     for name in ("base_size", "run_length"):
         value = getattr(params, name)
@@ -266,7 +221,7 @@ def discovery_curve(incidence: Incidence, stages: Mapping[Hashable, Hashable] | 
         >>> curve["new_codes"].tolist(), curve["cumulative_codes"].tolist()
         ([2, 1, 0], [2, 3, 3])
     """
-    frame = _as_frame(incidence)
+    frame = as_incidence_frame(incidence)
     present = presence_matrix(frame)
     ids = list(frame.index)
     if stages is None:
@@ -343,7 +298,7 @@ def guest_saturation(incidence: Incidence, base_size: int = 4, run_length: int =
         (True, 4, (0.0,))
     """
     params = SaturationParameters(base_size, run_length, threshold, run_mode, report)
-    frame = _as_frame(incidence)
+    frame = as_incidence_frame(incidence)
     present = presence_matrix(frame)
     n = present.shape[0]
     _check_parameters(params, n)
@@ -415,7 +370,7 @@ def bootstrap_saturation(incidence: Incidence, n_orders: int = 1000, *, base_siz
         (True, 6.0)
     """
     params = SaturationParameters(base_size, run_length, threshold, run_mode, report)
-    present = presence_matrix(_as_frame(incidence))
+    present = presence_matrix(as_incidence_frame(incidence))
     present = present[:, present.any(axis=0)]
     n = present.shape[0]
     _check_parameters(params, n)
@@ -550,4 +505,4 @@ def _bootstrap_sentence(boot: SaturationBootstrap) -> str:
 
 def _percent_whole(x: float) -> str:
     pct = x * 100
-    return f"{pct:.0f}%" if pct >= 1 or pct == 0 else f"{pct:.1f}%"
+    return f"{pct:.1f}%" if 0 < pct < 1 or 99 < pct < 100 else f"{pct:.0f}%"

@@ -11,6 +11,11 @@ label; neither are metadata keys such as ``Note:``, ``Date:`` or ``Location:``. 
 phrase without a timestamp that occurs once only counts when it follows a blank line or a
 finished sentence (so a wrapped line "Bridgeway Recovery: they said" is not a new speaker).
 
+A text is a labelled transcript when one of its labels is a transcriber's convention (I, P3,
+Participant 2, a name with a timestamp, a label named in ``speaker_override``) or when some
+speaker speaks twice; two different lead-ins such as "Findings:" and "Next steps:" do not
+make a transcript.
+
 The text keeps the labels; each turn covers the words after its label up to the next label,
 continuation paragraphs included, surrounding white space excluded. Lines before the first
 label (a title, a header block) stay in the text and belong to no turn. Text without labels
@@ -267,7 +272,7 @@ def detect_turns(
     """
     roles = roles or SpeakerRoles()
     labels = _find_labels(text, roles, hints)
-    if not labels or (len(labels) < 2 and labels[0].kind is LabelKind.PLAUSIBLE):
+    if not _is_transcript(labels):
         return paragraph_turns(text)
     turns: list[Turn] = []
     ends = [lab.line_start for lab in labels[1:]] + [len(text)]
@@ -313,6 +318,14 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
         or counts[label_key(lab.speaker)] > 1
         or _after_a_break(text, lab.line_start)
     ]
+
+
+def _is_transcript(labels: Sequence[_Label]) -> bool:
+    """Labelled when a label is a transcriber's convention or some speaker speaks twice."""
+    if any(lab.kind is LabelKind.KNOWN for lab in labels):
+        return True
+    keys = [label_key(lab.speaker) for lab in labels]
+    return len(set(keys)) < len(keys)
 
 
 def _after_a_break(text: str, line_start: int) -> bool:

