@@ -79,6 +79,8 @@ def read_ratings(
             remap = np.array([position[v] for v in uniques] + [-1], dtype=np.int64)
             codes, uniques = remap[codes], order
         labels = tuple(np.asarray(uniques).tolist())
+        if all(isinstance(v, float) and v.is_integer() for v in labels):
+            labels = tuple(int(v) for v in labels)  # ratings 1, 2, 3 read as floats because of NaN
     else:
         labels = tuple(categories)
         if len(set(labels)) != len(labels):

@@ -154,7 +154,7 @@ def cohen_kappa(
         >>> round(cohen_kappa(table=[[20, 10], [20, 50]]), 4)
         0.3478
         >>> round(cohen_kappa([[1, 2, 3, 3], [1, 2, 2, 3]], weights="linear"), 4)
-        0.7273
+        0.7143
     """
     t, _ = _table(reliability_data, table, categories, "Cohen's kappa")
     w = _weights(weights, t.shape[0])
@@ -278,7 +278,7 @@ def brennan_prediger(
         InvalidInput: Fewer than two coders, or only one category (``q = 1``).
 
     Examples:
-        >>> brennan_prediger(table=[[20, 10], [20, 50]])
+        >>> round(brennan_prediger(table=[[20, 10], [20, 50]]), 4)
         0.4
         >>> round(brennan_prediger([["y", "y", "n"], ["y", "n", "n"]], categories=["y", "n", "?"]), 4)
         0.5
@@ -318,8 +318,12 @@ def gwet_ac1(
     Examples:
         >>> round(gwet_ac1(table=[[88, 14, 18], [10, 40, 10], [2, 6, 12]]), 3)
         0.576
-        >>> round(gwet_ac1([[1, 1, None, 1], [2, 2, 3, 2], [3, 3, 3, 3]]), 4)
-        0.7353
+        >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],  # Krippendorff (2011) example C
+        ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+        ...         [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+        ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]]
+        >>> round(gwet_ac1(data), 3)
+        0.775
     """
     if table is not None:
         _no_both(reliability_data, "gwet_ac1")

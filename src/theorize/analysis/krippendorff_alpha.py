@@ -99,7 +99,8 @@ def coincidence_matrix(
 
     Definition: Krippendorff (2011), section "C. Nominal data, any number of observers, missing
     values": each pairable unit contributes its ``m_u (m_u - 1)`` ordered pairs of values, each
-    weighted ``1 / (m_u - 1)``; the row sums ``n_c`` count the pairable values.
+    weighted ``1 / (m_u - 1)``; the row sums ``n_c`` count the pairable values. Values that occur
+    only in units coded once are left out, unless ``categories`` lists them.
 
     Examples:
         >>> coincidence_matrix([["a", "a", "b"], ["a", "b", "b"]]).to_numpy().tolist()
@@ -112,7 +113,10 @@ def coincidence_matrix(
     for a, b, both in _coder_pairs(data.codes):
         o += np.bincount(a[both] * v + b[both], weights=weight[both], minlength=v * v)
     o = o.reshape(v, v)
-    return pd.DataFrame(o + o.T, index=list(data.labels), columns=list(data.labels))
+    o = o + o.T
+    used = np.ones(v, dtype=bool) if categories is not None else o.sum(1) > 0
+    labels = [label for label, u in zip(data.labels, used) if u]
+    return pd.DataFrame(o[np.ix_(used, used)], index=labels, columns=labels)
 
 
 def krippendorff_alpha_ci(
@@ -132,8 +136,9 @@ def krippendorff_alpha_ci(
     sample's own marginals) and take the ``(1 - confidence) / 2`` and ``(1 + confidence) / 2``
     quantiles. This is not Hayes & Krippendorff's (2007) KALPHA bootstrap, which resamples pairs of
     values. Identical units are grouped first, so large data sets with few distinct patterns are
-    cheap. Samples with no variation (alpha undefined) are skipped and not counted in
-    ``n_resamples``.
+    cheap. Samples with no variation (alpha undefined, e.g. none of the few units where a rare
+    code appears was drawn) are skipped: ``n_resamples`` in the result counts the samples used, and
+    a count well below the one asked for is itself a sign that alpha is unstable.
 
     Args:
         reliability_data: Coders x units matrix, as for :func:`krippendorff_alpha`.
@@ -147,8 +152,7 @@ def krippendorff_alpha_ci(
         An :class:`AlphaInterval`.
 
     Raises:
-        InvalidInput: As :func:`krippendorff_alpha`, or when fewer than half the samples have a
-            defined alpha (too little variation to bootstrap).
+        InvalidInput: As :func:`krippendorff_alpha`, or when no sample has a defined alpha.
 
     Examples:
         >>> r = krippendorff_alpha_ci([[1, 2, 3, 3, 2, 1, 4, 1, 2], [1, 2, 3, 3, 2, 2, 4, 1, 2]],
@@ -165,10 +169,10 @@ def krippendorff_alpha_ci(
     metric = _metric_values(data, level, n_c)
     point = _alpha(_unit_disagreement(data, level, metric).sum(), n_c, level, metric)
     samples = _bootstrap(data, level, n_resamples, np.random.default_rng(rng))
-    if len(samples) < max(1, n_resamples // 2):
+    if len(samples) == 0:
         raise InvalidInput(
-            f"Only {len(samples)} of {n_resamples} bootstrap samples had any variation; the data "
-            "are too uniform for a bootstrap interval."
+            f"None of the {n_resamples} bootstrap samples had any variation, so alpha was undefined "
+            "in all of them; the data are too uniform for a bootstrap interval."
         )
     low, high = np.quantile(samples, [(1 - confidence) / 2, (1 + confidence) / 2])
     return AlphaInterval(

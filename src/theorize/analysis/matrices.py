@@ -237,7 +237,7 @@ def code_by_attribute(codings: pd.DataFrame, attributes: pd.Series | Mapping[Has
     having = data.drop_duplicates(["code_id", "participant_id"])
     people = pd.crosstab(having["code_id"], having["participant_id"].map(values))
     people = people.reindex(index=rows, columns=groups, fill_value=0)
-    sizes = values.value_counts().reindex(groups).astype(np.int64)
+    sizes = values.value_counts().reindex(groups).astype(np.int64).rename("participants")
     percent = people * 100.0 / sizes.to_numpy()[None, :]
     table = pd.concat({"codings": codings_n, "participants": people, "percent": percent}, axis=1)
     table = table.swaplevel(axis=1).reindex(columns=pd.MultiIndex.from_product([groups, ["codings", "participants", "percent"]]))

@@ -174,7 +174,7 @@ def gwet_fleiss_kappa(counts: Any) -> float:
 
     Examples:
         >>> round(gwet_fleiss_kappa([[3, 0], [2, 1], [1, 1], [0, 3], [1, 0]]), 4)
-        0.4595
+        0.1029
     """
     c, _ = read_counts(counts)
     po = gwet_observed_agreement(c)
@@ -223,7 +223,7 @@ def conger_kappa(reliability_data: Any, *, categories: Sequence[Hashable] | None
 
     Examples:
         >>> round(conger_kappa([[1, 1, 2, 2], [1, 2, 2, 2], [1, 1, 2, None]]), 4)
-        0.5
+        0.6842
     """
     ratings = read_ratings(reliability_data, categories=categories)
     require_two_coders(ratings, "Conger's kappa")

@@ -127,7 +127,12 @@ def as_incidence_frame(incidence: Incidence) -> pd.DataFrame:
         and all(isinstance(s, (set, frozenset)) for s in incidence)
     ):
         return incidence_from_code_sets(incidence)  # type: ignore[arg-type]
-    values = np.asarray(incidence)
+    try:
+        values = np.asarray(incidence, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("the incidence table must hold numbers (0/1 or counts of codings) in every cell") from exc
+    if values.size == 0 and values.ndim <= 2 and values.shape[0] == 0:
+        raise InvalidInput("there are no interviews: the incidence table has no rows")
     if values.ndim != 2:
         raise InvalidInput("the incidence table must be two-dimensional: interviews (rows) x codes (columns)")
     return pd.DataFrame(values, index=pd.RangeIndex(1, values.shape[0] + 1, name="interview_id"))

@@ -15,7 +15,9 @@ speaker | words (optionally time | speaker | words), when such rows repeat.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 
 import docx
@@ -28,6 +30,8 @@ from theorize.ingest.filetype import CFB, DOCX, mismatch_error, sniff
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 from theorize.ingest.turns import (
     LABEL_RE,
+    MAX_LABEL_CHARS,
+    MAX_LABEL_WORDS,
     NOT_SPEAKERS,
     LabelHint,
     LabelKind,
@@ -50,6 +54,7 @@ _SKIP = frozenset({f"{_W}del", f"{_W}moveFrom", _TXBX, _PPR, _RPR, f"{_W}instrTe
 _SKIP_ALSO = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _TEXT_TAGS = (_T, _TAB, _BR, _CR, _NBH, _TXBX)
 _FALSE = frozenset({"0", "false", "off"})
+_TIME_RE = re.compile(r"[\[(]?(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)[\])]?")
 
 
 def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -71,13 +76,11 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
         raise mismatch_error(request.filename, "a Word file", found)
     try:
         document = docx.Document(io.BytesIO(data))
-        reader = _BodyReader(document)
+        reader = _BodyReader(document, request.roles)
         reader.read(document.element.body)
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise _damaged(request.filename) from None
-    return build_source(
-        reader.layout.text(), request, "docx", hints=reader.hints(request.roles)
-    )
+    return build_source(reader.layout.text(), request, "docx", hints=reader.hints())
 
 
 def _damaged(filename: str) -> InvalidInput:
@@ -98,8 +101,9 @@ class _Candidate:
 
 
 class _BodyReader:
-    def __init__(self, document: docx.document.Document) -> None:
+    def __init__(self, document: docx.document.Document, roles: SpeakerRoles) -> None:
         self.layout = TextLayout()
+        self._roles = roles
         self.bold_labels: list[_Candidate] = []
         self.row_labels: list[_Candidate] = []
         self._document = document
@@ -118,7 +122,7 @@ class _BodyReader:
                 if content is not None:
                     self.read(content)
 
-    def _paragraph(self, p: etree._Element) -> int | None:
+    def _paragraph(self, p: etree._Element) -> tuple[int, str] | None:
         text = _paragraph_text(p)
         if not text.strip():
             return None
@@ -126,59 +130,51 @@ class _BodyReader:
         first_run = _first_text_run(p)
         if first_run is not None and self._is_bold(first_run, p):
             self._bold_label(p, text, start)
-        return start
+        return start, text
 
     def _table(self, tbl: etree._Element) -> None:
-        rows: list[list[tuple[int, int, str]]] = []  # per row: (start, end, text) of each cell
-        for tr in tbl.iter(_TR):
-            if _nearest(tr, _TBL) is not tbl:
-                continue  # a row of a nested table: read with its own table
+        rows: list[list[list[tuple[int, str]]]] = []  # rows of cells of (start, text) paragraphs
+        for tr in tbl.findall(_TR):
             cells = []
             for tc in tr.findall(_TC):
-                before = self.layout.length
-                first = None
+                paragraphs: list[tuple[int, str]] = []
                 for child in tc:
                     if child.tag == _P:
-                        s = self._paragraph(child)
-                        first = s if first is None else first
+                        found = self._paragraph(child)
+                        if found is not None:
+                            paragraphs.append(found)
                     elif child.tag == _TBL:
                         self._table(child)
                     elif child.tag == _SDT:
                         content = child.find(_SDT_CONTENT)
                         if content is not None:
                             self.read(content)
-                if first is not None and self.layout.length > before:
-                    cells.append((first, self.layout.length, self._cell_text(first)))
+                if paragraphs:
+                    cells.append(paragraphs)
             rows.append(cells)
         self._row_labels(rows)
 
-    def _cell_text(self, start: int) -> str:
-        # Only the first line of a cell is ever a label; it is short, so slicing is cheap.
-        text = self.layout.text() if False else None  # never join the whole text here
-        del text
-        return ""
-
     # -- labels from layout -------------------------------------------------------------------
     def _bold_label(self, p: etree._Element, text: str, start: int) -> None:
+        """A leading bold run ending with ":" (or followed by ":" or a tab) is a label."""
         prefix = self._bold_prefix(p)
         label = prefix.rstrip()
         rest = text[len(prefix) :]
         if label.endswith((":", "：")):
             speech_from, label = len(label), label[:-1]
-        elif rest.lstrip(" ").startswith((":", "：")):
-            speech_from = len(prefix) + rest.index(rest.lstrip(" ")[0]) + 1
-        elif rest.startswith("\t") and label:
+        elif label and rest.lstrip(" ").startswith((":", "：")):
+            speech_from = len(prefix) + (len(rest) - len(rest.lstrip(" "))) + 1
+        elif label and rest.startswith("\t"):
             speech_from = len(prefix) + 1
         else:
             return
-        m = LABEL_RE.match(text)
         started_at = None
-        if m is not None and m.end() >= len(label):
+        m = LABEL_RE.match(text)
+        if m is not None and m["label"] and m.end() >= len(label):
             started_at = seconds(m["ts1"] or m["ts2"] or m["ts3"])
-            if m["label"]:
-                label = m["label"]
+            label = m["label"]
         label = label.strip().strip("*").strip()
-        if not label or len(label) > 40 or len(label.split()) > 5:
+        if not label or len(label) > MAX_LABEL_CHARS or len(label.split()) > MAX_LABEL_WORDS:
             return
         self.bold_labels.append(_Candidate(start, label, start + speech_from, started_at))
 
@@ -201,7 +197,7 @@ class _BodyReader:
                 if b is not None:
                     return b.get(_VAL, "true").lower() not in _FALSE
             style = rpr.find(_RSTYLE)
-            if style is not None and self._styles().get(style.get(_VAL, "")):
+            if style is not None and self._styles().get(style.get(_VAL, ""), False):
                 return True
         ppr = p.find(_PPR)
         if ppr is not None:
@@ -211,11 +207,11 @@ class _BodyReader:
         return False
 
     def _styles(self) -> dict[str, bool]:
+        """Style id -> bold, following each style's base styles."""
         if self._style_bold is None:
             bold: dict[str, bool] = {}
             for style in self._document.styles:
-                s, seen = style, set()
-                value = None
+                s, seen, value = style, set(), None
                 while s is not None and value is None and s.style_id not in seen:
                     seen.add(s.style_id)
                     font = getattr(s, "font", None)
@@ -225,30 +221,42 @@ class _BodyReader:
             self._style_bold = bold
         return self._style_bold
 
-    def _row_labels(self, rows: list[list[tuple[int, int, str]]]) -> None:
-        del rows
+    def _row_labels(self, rows: list[list[list[tuple[int, str]]]]) -> None:
+        """Rows laid out speaker | words (or time | speaker | words), when speakers repeat."""
+        found: list[_Candidate] = []
+        for cells in rows:
+            k, started_at = 0, None
+            if len(cells) >= 3:
+                stamp = _TIME_RE.fullmatch(cells[0][0][1].strip())
+                if stamp is not None:
+                    k, started_at = 1, seconds(stamp.group(1))
+            if len(cells) < k + 2 or len(cells[k]) != 1:
+                continue
+            start, text = cells[k][0]
+            label = text.strip().rstrip(":：").rstrip()
+            if not label or "\n" in label or len(label) > MAX_LABEL_CHARS:
+                continue
+            if len(label.split()) > MAX_LABEL_WORDS:
+                continue
+            found.append(_Candidate(start, label, start + len(text), started_at))
+        keys = [label_key(c.speaker) for c in found]
+        known = any(self._roles.assess(c.speaker) is LabelKind.KNOWN for c in found)
+        if known or len(set(keys)) < len(keys):
+            self.row_labels.extend(found)
 
-    def hints(self, roles: SpeakerRoles) -> list[LabelHint]:
+    def hints(self) -> list[LabelHint]:
         """Layout labels as hints: KNOWN when a transcriber's convention or repeated."""
         candidates = self.bold_labels + self.row_labels
-        counts: dict[str, int] = {}
-        for c in candidates:
-            counts[label_key(c.speaker)] = counts.get(label_key(c.speaker), 0) + 1
+        counts = Counter(label_key(c.speaker) for c in candidates)
         hints = []
         for c in candidates:
-            if label_key(c.speaker) in NOT_SPEAKERS and roles.named_role(c.speaker) is None:
+            key = label_key(c.speaker)
+            if key in NOT_SPEAKERS and self._roles.named_role(c.speaker) is None:
                 continue
-            kind = roles.assess(c.speaker)
-            kind = LabelKind.KNOWN if kind is LabelKind.KNOWN or counts[label_key(c.speaker)] > 1 else LabelKind.PLAUSIBLE
+            known = self._roles.assess(c.speaker) is LabelKind.KNOWN or counts[key] > 1
+            kind = LabelKind.KNOWN if known else LabelKind.PLAUSIBLE
             hints.append(LabelHint(c.line_start, c.speaker, c.speech_from, c.started_at, kind))
         return hints
-
-
-def _nearest(el: etree._Element, tag: str) -> etree._Element | None:
-    parent = el.getparent()
-    while parent is not None and parent.tag != tag:
-        parent = parent.getparent()
-    return parent
 
 
 def _first_text_run(p: etree._Element) -> etree._Element | None:

@@ -1,0 +1,112 @@
+"""Web pages (.html, .htm): the visible text, block elements as paragraphs (BeautifulSoup + lxml).
+
+Text layout: one paragraph per block element (p, div, h1-h6, li, blockquote, pre, td, th, ...),
+a blank line between them; ``<br>`` is "\\n"; runs of HTML white space collapse to one space
+except inside ``<pre>``. Scripts, styles, the head and other invisible parts are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+
+from theorize.domain.sources import ParsedSource
+from theorize.ingest.encoding import DecodedText, decode_text
+from theorize.ingest.filetype import HTML, TEXT, mismatch_error, sniff
+from theorize.ingest.layout import ReadRequest, TextLayout, build_source
+
+_DROPPED = frozenset(
+    "script style noscript template head svg math iframe object embed canvas button select "
+    "option datalist".split()
+)
+_BLOCKS = frozenset(
+    "address article aside blockquote body caption center dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre "
+    "section summary table tbody td tfoot th thead tr ul".split()
+)
+_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
+_SPACES_RE = re.compile(r"[ \t\n\r\f]+")
+_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def read_html(data: bytes, request: ReadRequest) -> ParsedSource:
+    """Read an .html or .htm file.
+
+    Raises:
+        InvalidInput: the file is another kind of file, binary, or has no visible text.
+    """
+    found = sniff(data)
+    if found is not None and found not in (HTML, TEXT):
+        raise mismatch_error(request.filename, "a web page", found)
+    decoded = _decode(data, request)
+    soup = BeautifulSoup(decoded.text, "lxml")
+    layout = TextLayout()
+    _Walker(layout).walk(soup)
+    return build_source(layout.text(), request, "html", metadata={"encoding": decoded.encoding})
+
+
+def _decode(data: bytes, request: ReadRequest) -> DecodedText:
+    """UTF-8 or a byte-order mark first; else the page's own <meta charset> when it names one."""
+    if request.encoding is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            m = _META_CHARSET_RE.search(data, 0, 4096)
+            if m is not None:
+                name = m.group(1).decode("ascii")
+                try:
+                    codecs.lookup(name)
+                except LookupError:
+                    pass
+                else:
+                    return decode_text(data, request.filename, name)
+    return decode_text(data, request.filename, request.encoding)
+
+
+class _Walker:
+    def __init__(self, layout: TextLayout) -> None:
+        self.layout = layout
+        self.buffer: list[str] = []
+
+    def walk(self, root: Tag) -> None:
+        # An explicit stack: real pages nest deeper than Python's recursion limit allows.
+        stack: list[tuple[object, bool]] = [(root, False)]
+        pre = 0
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                self.flush(pre > 0)
+                if isinstance(node, Tag) and node.name == "pre":
+                    pre -= 1
+                continue
+            if isinstance(node, NavigableString):
+                if not isinstance(node, _NOT_TEXT):
+                    self.buffer.append(str(node) if pre else _SPACES_RE.sub(" ", str(node)))
+                continue
+            if not isinstance(node, Tag) or node.name in _DROPPED:
+                continue
+            if node.name == "br":
+                self.buffer.append("\n")
+                continue
+            if node.name in _BLOCKS:
+                self.flush(pre > 0)
+                if node.name == "pre":
+                    pre += 1
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        self.flush(False)
+
+    def flush(self, pre: bool) -> None:
+        if not self.buffer:
+            return
+        text = "".join(self.buffer)
+        self.buffer = []
+        if pre:
+            text = text.strip("\n")
+        else:
+            text = "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
+        if text.strip():
+            self.layout.add(text.replace("\r\n", "\n").replace("\r", "\n"))
