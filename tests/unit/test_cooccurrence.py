@@ -129,6 +129,7 @@ def _brute(frame: pd.DataFrame, mode: str, window: int) -> tuple[np.ndarray, np.
 @pytest.mark.parametrize("chunk", [4_000_000, 3])
 def test_matches_brute_force(seed, chunk, monkeypatch):
     monkeypatch.setattr(module, "_PAIRS_PER_CHUNK", chunk)
+    monkeypatch.setattr(module, "_BITMAP_LIMIT", 64_000_000 if chunk > 3 else 0)  # bitmap and sort paths
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 45))
     frame = pd.DataFrame({"source_id": rng.choice(["s1", "s2", "s3"], n), "code_id": rng.choice(list("abcde"), n),

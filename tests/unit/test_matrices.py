@@ -100,7 +100,8 @@ def test_participants_without_a_value_are_excluded(codings):
     ("attributes", "message"),
     [
         (pd.Series({"P1": "f", "P2": "f"}, name="gender"), "only one value"),
-        (pd.Series({"P1": None}, dtype=object), "no participant has a value"),
+        (pd.Series({"P1": None}, dtype=object), "no participant has a value for the attribute$"),
+        (pd.Series({"Q1": "f", "Q2": "m"}), "none of the participants with codings has a value"),
     ],
 )
 def test_attribute_needs_two_values(codings, attributes, message):

@@ -247,6 +247,7 @@ def test_statement_singular_and_none_remaining():
         ({"base_size": 12}, "a base of 12 interviews leaves nothing to assess in 12 interviews"),
         ({"base_size": 11}, "at least 13 are needed"),
         ({"threshold": 5}, "0.05 for 5%"),
+        ({"threshold": "5%"}, "0.05 for 5%"),
         ({"run_length": 0}, "run_length must be a whole number"),
         ({"base_size": 2.5}, "base_size must be a whole number"),
         ({"run_mode": "overlap"}, "run_mode"),

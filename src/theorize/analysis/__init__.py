@@ -15,7 +15,12 @@ from .agreement import (
     percent_agreement,
     scott_pi,
 )
-from .krippendorff_alpha import AlphaInterval, coincidence_matrix, krippendorff_alpha, krippendorff_alpha_ci
+from .krippendorff_alpha import (
+    AlphaInterval,
+    coincidence_matrix,
+    krippendorff_alpha,
+    krippendorff_alpha_ci,
+)
 from .multirater_agreement import (
     FleissKappa,
     category_counts,

@@ -28,7 +28,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from theorize.errors import InvalidInput
 
@@ -38,6 +37,7 @@ Mode = Literal["overlap", "segment"]
 Measure = Literal["count", "jaccard"]
 
 _PAIRS_PER_CHUNK = 4_000_000
+_BITMAP_LIMIT = 64_000_000  # distinct (unit, code) keys via a bitmap up to this many possible keys
 
 
 def cooccurrence(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0, *,
@@ -84,27 +84,27 @@ def cooccurrence(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0,
     if code.size == 0:
         values = np.zeros((k, k), dtype=np.int64 if measure == "count" else float)
         return pd.DataFrame(values, index=index, columns=index.copy())
-    pair_counts = sparse.csr_matrix((k, k), dtype=np.int64)
-    same_unit = sparse.csr_matrix((k, k), dtype=np.int64)
+    pair_counts = np.zeros((k, k), dtype=np.int64)  # the result is a dense k x k frame anyway
+    same_unit = np.zeros((k, k), dtype=np.int64)
     hit_keys: list[np.ndarray] = []
     for i, j in _pairs(source, start, end):
         ci, cj = code[i], code[j]
         keep = ci != cj
         i, j, ci, cj = i[keep], j[keep], ci[keep], cj[keep]
-        pair_counts = pair_counts + _tally(ci, cj, k)
+        pair_counts += _tally(ci, cj, k)
         if measure == "jaccard":
             # (unit, other code): a unit meeting several units of B counts once for B
-            hit_keys.append(np.unique(np.concatenate([i * k + cj, j * k + ci]).astype(np.int64)))
+            hit_keys.append(_distinct(np.concatenate([i * k + cj, j * k + ci]).astype(np.int64), code.size * k))
             if mode == "segment":
                 same = start[i] == start[j]
-                same_unit = same_unit + _tally(ci[same], cj[same], k)
+                same_unit += _tally(ci[same], cj[same], k)
     if measure == "count":
-        matrix = (pair_counts + pair_counts.T).toarray()
+        matrix = pair_counts + pair_counts.T
         np.fill_diagonal(matrix, units)
         return pd.DataFrame(matrix.astype(np.int64), index=index, columns=index.copy())
-    both = (same_unit + same_unit.T).toarray().astype(float)
-    keys = np.unique(np.concatenate(hit_keys)) if hit_keys else np.zeros(0, dtype=np.int64)
-    hit = _tally(code[keys // k], keys % k, k).toarray().astype(float)
+    both = (same_unit + same_unit.T).astype(float)
+    keys = _distinct(np.concatenate(hit_keys), code.size * k) if hit_keys else np.zeros(0, dtype=np.int64)
+    hit = _tally(code[keys // k], keys % k, k).astype(float)
     numerator = hit + hit.T - both
     denominator = units[:, None] + units[None, :] - both
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -219,6 +219,17 @@ def _pairs(source: np.ndarray, start: np.ndarray, reach: np.ndarray) -> Iterator
         lo = hi
 
 
-def _tally(rows: np.ndarray, cols: np.ndarray, k: int) -> sparse.csr_matrix:
-    return sparse.csr_matrix((np.ones(rows.size, dtype=np.int64), (rows, cols)), shape=(k, k))
+def _tally(rows: np.ndarray, cols: np.ndarray, k: int) -> np.ndarray:
+    return np.bincount(rows.astype(np.int64) * k + cols, minlength=k * k).reshape(k, k)
 
+
+def _distinct(keys: np.ndarray, size: int) -> np.ndarray:
+    """Distinct non-negative keys below ``size``: a bitmap when it is small, else a sort."""
+    if keys.size == 0:
+        return keys
+    if size <= _BITMAP_LIMIT:
+        seen = np.zeros(size, dtype=bool)
+        seen[keys] = True
+        return np.flatnonzero(seen)
+    ordered = np.sort(keys)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]

@@ -2,17 +2,18 @@
 
 Definition: Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", Annenberg School for
 Communication, University of Pennsylvania; Krippendorff (2019), Content Analysis, 4th ed., ch. 12.
-From the coincidence matrix ``o_ck = sum_u (number of coder pairs valuing unit u c and k) / (m_u - 1)``
+From the coincidence matrix
+``o_ck = sum_u (number of ordered coder pairs valuing unit u c and k) / (m_u - 1)``
 over pairable units (``m_u >= 2`` values), with marginals ``n_c`` and ``n = sum_c n_c``:
 
     alpha = 1 - D_o / D_e = 1 - (n - 1) * sum_ck o_ck delta_ck^2 / sum_ck n_c n_k delta_ck^2
 
-Metrics delta^2 (Krippendorff 2011, pp. 5-8): nominal ``[c != k]``; ordinal
+Metrics delta^2 (Krippendorff 2011): nominal ``[c != k]``; ordinal
 ``(sum_{g=c..k} n_g - (n_c + n_k) / 2)^2`` (rank-based, from the marginals of the pairable values;
 not Gwet's "ordinal weights"); interval ``(c - k)^2``; ratio ``((c - k) / (c + k))^2``.
 
-Units coded by fewer than two coders are not pairable and drop out. Implementation: no loop over units;
-one vectorised pass per pair of coders, so the cost is O(coders^2 x units).
+Units coded by fewer than two coders are not pairable and drop out. Implementation: no loop over
+units; one vectorised pass per pair of coders, so the cost is O(coders^2 x units).
 """
 
 from __future__ import annotations
@@ -74,8 +75,9 @@ def krippendorff_alpha(
 
     Raises:
         InvalidInput: Fewer than two coders, no unit coded by two coders, labels where numbers are
-            needed, or no variation: when every pairable value is the same, D_e = 0 and alpha is
-            0/0, undefined (Krippendorff 2011 gives no value for data without variation).
+            needed, or no variation: when every pairable value is the same, D_e = 0 and
+            alpha = 1 - 0/0 is undefined (we raise rather than guess 1; so does the krippendorff
+            package).
 
     Examples:
         >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
@@ -97,8 +99,8 @@ def coincidence_matrix(
 ) -> pd.DataFrame:
     """Krippendorff's coincidence matrix ``o_ck`` of the pairable values.
 
-    Definition: Krippendorff (2011), section "C. Nominal data, any number of observers, missing
-    values": each pairable unit contributes its ``m_u (m_u - 1)`` ordered pairs of values, each
+    Definition: Krippendorff (2011), the matrix of example C (any number of coders, missing
+    values): each pairable unit contributes its ``m_u (m_u - 1)`` ordered pairs of values, each
     weighted ``1 / (m_u - 1)``; the row sums ``n_c`` count the pairable values. Values that occur
     only in units coded once are left out, unless ``categories`` lists them.
 
@@ -300,50 +302,58 @@ def _alpha(observed: float, n_c: np.ndarray, level: str, metric: np.ndarray) -> 
 def _bootstrap(
     data: _Pairable, level: str, n_resamples: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Alpha on n_resamples resamples of the pairable units (units grouped by identical values)."""
-    rows = np.sort(data.codes.T, axis=1)  # a unit's contribution depends only on its values
-    patterns, inverse, freq = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
-    first = np.zeros(len(patterns), dtype=np.int64)
-    first[inverse.ravel()[::-1]] = np.arange(len(inverse))[::-1]
-    grouped = _Pairable(
-        data.codes[:, first], data.per_unit[first], data.values, data.labels
+    """Alpha on n_resamples resamples of the pairable units, drawn with replacement.
+
+    A unit's contribution depends only on the multiset of its values, so identical units are
+    grouped into patterns and a resample is a multinomial draw of pattern counts.
+    """
+    rows = np.sort(data.codes.T, axis=1)
+    _, first, freq = np.unique(rows, axis=0, return_index=True, return_counts=True)
+    patterns = _Pairable(data.codes[:, first], data.per_unit[first], data.values, data.labels)
+    n_patterns, v = len(first), len(data.labels)
+    ok = patterns.codes >= 0
+    owner = np.broadcast_to(np.arange(n_patterns), ok.shape)[ok]
+    value_counts = sparse.csr_matrix(
+        (np.ones(len(owner)), (owner, patterns.codes[ok])), shape=(n_patterns, v)
     )
-    v = len(data.labels)
-    ok = grouped.codes >= 0
-    unit_idx = np.broadcast_to(np.arange(len(first)), grouped.codes.shape)[ok]
-    counts = sparse.csr_matrix(
-        (np.ones(int(ok.sum())), (unit_idx, grouped.codes[ok])), shape=(len(first), v)
-    )
-    if level == "ordinal":  # the metric depends on each sample's marginals: keep o_ck per pattern
-        weight = 1.0 / (grouped.per_unit - 1)
-        parts = [
-            sparse.csr_matrix(
-                (np.r_[weight[both], weight[both]],
-                 (np.r_[np.flatnonzero(both), np.flatnonzero(both)],
-                  np.r_[a[both] * v + b[both], b[both] * v + a[both]])),
-                shape=(len(first), v * v),
-            )
-            for a, b, both in _coder_pairs(grouped.codes)
-        ]
-        coincidences = sum(parts[1:], parts[0])
+    if level == "ordinal":  # the metric moves with each sample's marginals: keep o_ck per pattern
+        coincidences = _pattern_coincidences(patterns, v)
+        width = v * v
     else:
-        per_pattern = _unit_disagreement(grouped, level, data.values)
+        disagreement = _unit_disagreement(patterns, level, data.values)
+        width = v
     n_units = int(freq.sum())
-    chunk = max(1, min(n_resamples, 20_000_000 // max(len(first), v * v if level == "ordinal" else v)))
+    chunk = max(1, min(n_resamples, 20_000_000 // max(n_patterns, width)))
     out = []
     for start in range(0, n_resamples, chunk):
         draws = rng.multinomial(n_units, freq / n_units, size=min(chunk, n_resamples - start))
-        n_cs = np.asarray((counts.T @ draws.T).T)
+        n_cs = (value_counts.T @ draws.T).T
         if level == "ordinal":
-            o = np.asarray((coincidences.T @ draws.T).T).reshape(-1, v, v)
-        for k in range(len(draws)):
-            n_c = n_cs[k]
-            if level == "ordinal":
+            o = (coincidences.T @ draws.T).T.reshape(-1, v, v)
+            observed = []
+            for o_k, n_c in zip(o, n_cs):
                 metric = _metric_values(data, level, n_c)
-                observed = float((o[k] * np.subtract.outer(metric, metric) ** 2).sum())
-            else:
-                metric, observed = data.values, float(draws[k] @ per_pattern)
+                observed.append(float((o_k * np.subtract.outer(metric, metric) ** 2).sum()))
+        else:
+            observed = draws @ disagreement
+        for n_c, obs in zip(n_cs, observed):
+            metric = _metric_values(data, level, n_c)
             expected = _expected_sum(n_c, level, metric)
             if expected > 0:
-                out.append(1 - (n_c.sum() - 1) * observed / expected)
+                out.append(1 - (n_c.sum() - 1) * obs / expected)
     return np.asarray(out)
+
+
+def _pattern_coincidences(patterns: _Pairable, v: int) -> sparse.csr_matrix:
+    """Each pattern's coincidence matrix o_ck, flattened to a row of length v * v."""
+    rows, cols, weights = [], [], []
+    weight = 1.0 / (patterns.per_unit - 1)
+    for a, b, both in _coder_pairs(patterns.codes):
+        where = np.flatnonzero(both)
+        rows += [where, where]
+        cols += [a[both] * v + b[both], b[both] * v + a[both]]
+        weights += [weight[both], weight[both]]
+    return sparse.csr_matrix(
+        (np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(weight), v * v),
+    )

@@ -220,7 +220,7 @@ def code_by_attribute(codings: pd.DataFrame, attributes: pd.Series | Mapping[Has
     name = str(values.name) if values.name is not None else ""
     values = values.dropna()
     if values.empty:
-        raise InvalidInput(f"no participant has a value for the attribute {name!r}".replace(" ''", ""))
+        raise InvalidInput(f"no participant has a value for the attribute{' ' + repr(name) if name else ''}")
     if not values.index.is_unique:
         raise InvalidInput("a participant appears more than once in the attribute values")
     groups = _labels(values.to_numpy(), None)
@@ -231,6 +231,8 @@ def code_by_attribute(codings: pd.DataFrame, attributes: pd.Series | Mapping[Has
         )
     excluded = tuple(p for p in pd.unique(data["participant_id"]) if p not in values.index)
     data = data[data["participant_id"].isin(values.index)]
+    if data.empty:
+        raise InvalidInput("none of the participants with codings has a value for the attribute; check the ids")
     rows = _labels(data["code_id"], codes)
     group_of = data["participant_id"].map(values)
     codings_n = pd.crosstab(data["code_id"], group_of).reindex(index=rows, columns=groups, fill_value=0)
@@ -240,7 +242,8 @@ def code_by_attribute(codings: pd.DataFrame, attributes: pd.Series | Mapping[Has
     sizes = values.value_counts().reindex(groups).astype(np.int64).rename("participants")
     percent = people * 100.0 / sizes.to_numpy()[None, :]
     table = pd.concat({"codings": codings_n, "participants": people, "percent": percent}, axis=1)
-    table = table.swaplevel(axis=1).reindex(columns=pd.MultiIndex.from_product([groups, ["codings", "participants", "percent"]]))
+    measures = ["codings", "participants", "percent"]
+    table = table.swaplevel(axis=1).reindex(columns=pd.MultiIndex.from_product([groups, measures]))
     table.columns.names = [name or "value", "measure"]
     table.index.name = "code_id"
     records = []
@@ -316,7 +319,8 @@ def framework_matrix(codings: pd.DataFrame, categories: Mapping[Hashable, Hashab
         keys = [c for c in ("source_id", "start") if c in data.columns]
         data = data.sort_values([*keys, "_order"], kind="stable")
     data = data.drop_duplicates(["participant_id", "category", "_text"])
-    cells = {(p, c): tuple(g["_text"].head(k)) for (p, c), g in data.groupby(["participant_id", "category"], sort=False)}
+    grouped = data.groupby(["participant_id", "category"], sort=False)
+    cells = {(p, c): tuple(g["_text"].head(k)) for (p, c), g in grouped}
     matrix = pd.DataFrame([[cells.get((p, c), ()) for c in cols] for p in rows],
                           index=pd.Index(rows, name="participant_id"), columns=pd.Index(cols, name="category"),
                           dtype=object)

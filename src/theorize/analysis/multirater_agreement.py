@@ -118,10 +118,10 @@ def fleiss_kappa_summary(counts: Any) -> FleissKappa:
         (0.6667, 0.5)
     """
     c, labels = read_counts(counts)
-    m_per_unit = c.sum(1)
-    m = m_per_unit[0] if len(m_per_unit) else 0
     if len(c) == 0:
         raise InvalidInput("Fleiss' kappa needs at least one unit.")
+    m_per_unit = c.sum(1)
+    m = m_per_unit[0]
     if (m_per_unit != m).any():
         lo, hi = int(m_per_unit.min()), int(m_per_unit.max())
         raise InvalidInput(
@@ -140,7 +140,8 @@ def fleiss_kappa_summary(counts: Any) -> FleissKappa:
     used = pq > 0
     kj = 1 - (c[:, used] * (m - c[:, used])).sum(0) / (n * m * (m - 1) * pq[used])
     s = pq.sum()
-    se0 = float(np.sqrt(2) / (s * np.sqrt(n * m * (m - 1))) * np.sqrt(s**2 - (pq * (1 - 2 * p)).sum()))
+    spread = s**2 - (pq * (1 - 2 * p)).sum()
+    se0 = float(np.sqrt(2) / (s * np.sqrt(n * m * (m - 1))) * np.sqrt(max(spread, 0.0)))
     if se0 == 0:
         raise InvalidInput("Fleiss' kappa's standard error under no agreement is 0; no z test.")
     used_labels = [lab for lab, u in zip(labels, used) if u]

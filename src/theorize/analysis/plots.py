@@ -107,7 +107,9 @@ def plot_discovery_curve(curve: pd.DataFrame, path: str | Path, *,
     target, fmt = _target(path)
     needed = {"interview", "new_codes", "cumulative_codes"}
     if not isinstance(curve, pd.DataFrame) or curve.empty or not needed <= set(curve.columns):
-        raise InvalidInput("the discovery curve must be a non-empty table with interview, new_codes and cumulative_codes")
+        raise InvalidInput(
+            "the discovery curve must be a non-empty table with interview, new_codes and cumulative_codes"
+        )
     with _figure(7, 4) as fig:
         ax = fig.add_subplot()
         if bootstrap is not None:

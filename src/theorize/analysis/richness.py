@@ -34,9 +34,9 @@ __all__ = [
     "RichnessEstimate",
     "accumulation_curve",
     "bootstrap_richness",
-    "incidence_from_code_sets",
     "chao1",
     "chao2",
+    "incidence_from_code_sets",
     "jackknife1",
     "jackknife2",
 ]
@@ -211,7 +211,9 @@ def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: boo
     and f2 are the codes applied exactly once and twice. The classic form is undefined without
     doubletons (f2 = 0); then the bias-corrected form is used and ``variant`` says so (as scikit-bio
     does). Variances are Chao's (EstimateS appendix B); the interval is Chao's (1987) log-normal one,
-    and with no singletons (f1 = 0) the EstimateS interval based on exp(-n / S_obs).
+    and with no singletons (f1 = 0) the EstimateS interval based on exp(-n / S_obs). When the estimate
+    equals S_obs with singletons present (f1 = 1, bias-corrected) the interval is S_obs..S_obs, as in
+    scikit-bio.
 
     Args:
         counts: number of codings of each code (zeros allowed; they are codes not observed).
@@ -358,12 +360,12 @@ def jackknife1(incidence: Incidence, *, level: float = 0.95,
         4.0
     """
     freq, m = _incidence_frequencies(incidence)
-    present = presence_matrix(incidence)
     observed = int(freq.size)
     q1 = int((freq == 1).sum())
     estimate = observed + q1 * (m - 1) / m
-    uniques_per_interview = present[:, present.sum(axis=0) == 1].sum(axis=1)
-    sum_sq = float((uniques_per_interview.astype(float) ** 2).sum())
+    present = presence_matrix(incidence)
+    uniques_per_interview = present[:, present.sum(axis=0) == 1].sum(axis=1).astype(float)
+    sum_sq = float((uniques_per_interview**2).sum())
     if se_formula == "vegan":
         var = (sum_sq - q1 / m) * (m - 1) / m if q1 > 0 else 0.0
     elif se_formula == "jackknife":

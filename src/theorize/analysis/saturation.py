@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from numbers import Real
 from typing import Literal
 
 import numpy as np
@@ -161,7 +162,7 @@ def _check_parameters(params: SaturationParameters, n_interviews: int) -> None:
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise InvalidInput(f"{name} must be a whole number of interviews, at least 1; got {value!r}")
-    if not 0 <= params.threshold < 1:
+    if isinstance(params.threshold, bool) or not isinstance(params.threshold, Real) or not 0 <= params.threshold < 1:
         raise InvalidInput(
             f"the new-information threshold is a proportion between 0 and 1 (0.05 for 5%); got {params.threshold}"
         )

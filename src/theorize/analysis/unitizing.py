@@ -1,4 +1,4 @@
-"""Agreement on coded spans of text, where coders choose both the stretch and the code: unitizing alpha.
+"""Unitizing alpha: agreement on coded spans, where coders choose both the stretch and the code.
 
 Two generations of Krippendorff's coefficient are here.
 
@@ -13,8 +13,8 @@ Two generations of Krippendorff's coefficient are here.
   value c the square of their length (phi stretches count each position apart: their length).
   ``u_alpha = 1 - sum_{c != k} l_ck / sum_{c != k} e_ck`` (nominal codes).
   :func:`u_alpha` is |u-alpha over all codes; :func:`binary_u_alpha` collapses the codes to
-  "coded" vs phi (Krippendorff 2019, sec. 12.6.4), or keeps one code against everything else, which
-  is ATLAS.ti's per-code alpha-binary (:func:`u_alpha_by_code`).
+  "coded" vs phi (Krippendorff 2019, sec. 12.6, fig. 12.11), or keeps one code against everything
+  else, which is ATLAS.ti's per-code alpha-binary (:func:`u_alpha_by_code`).
 * The original unitizing alpha (Krippendorff 1995, Sociological Methodology 25:47-76; 2004,
   "Measuring the reliability of qualitative text analysis data", Quality & Quantity 38:787-800),
   per code, from the squared differences of the ends of overlapping units:
@@ -25,7 +25,13 @@ exclusive, on a continuum ``0 .. length``; or ``(source, start, end, code)`` wit
 mapping from source to its length, in which case the sources are laid end to end (units never cross
 a source boundary, so nothing changes but the bookkeeping). Every coder is taken to have read every
 source: a coder who coded nothing must still be listed, with no spans. A DataFrame with columns
-``coder, start, end, code`` (and ``source``) works too.
+``coder, start, end, code`` (and ``source``) works too, but it can only list coders with a span;
+use the mapping when someone coded nothing.
+
+The figures reproduce Krippendorff's (2019) fig. 12.11 (|u-alpha .510, binary .413) and his 2004
+fig. 2 (alpha_c .7286, pooled .8591) as transcribed in ../shared/stats/alpha_cases.json. Only the
+nominal metric is implemented for u-alpha. The coding alpha within the relevant stretches (|cu-alpha,
+ATLAS.ti's cu-alpha) is not: no published value was at hand to check it against.
 
 Overlapping spans of the same code by one coder are merged into one unit (a position cannot be coded
 c twice); adjacent ones stay separate units. |u-alpha over all codes needs each coder's codes to be
@@ -121,7 +127,7 @@ def binary_u_alpha(spans: Spans, continuum: Continuum, *, code: Hashable | None 
     """Binary u-alpha: coded vs not coded, for all codes together or for one code.
 
     With ``code=None`` every code collapses to one value, "relevant", against phi (Krippendorff
-    2019, sec. 12.6.4): do coders agree on what to code at all? With a code, that code is kept and
+    2019, sec. 12.6): do coders agree on what to code at all? With a code, that code is kept and
     all else is phi, ATLAS.ti's alpha-binary for a code: do coders agree on where this code applies?
     Same definition and arguments as :func:`u_alpha`.
 
@@ -290,7 +296,9 @@ def _spans_from_frame(frame: pd.DataFrame) -> dict[Hashable, list[tuple]]:
 def _length(value: Any, source: Hashable | None) -> int:
     where = "" if source is None else f" of {source!r}"
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInput(f"The length{where} must be a whole number of positions, 1 or more; got {value!r}.")
+        raise InvalidInput(
+            f"The length{where} must be a whole number of positions, 1 or more; got {value!r}."
+        )
     return int(value)
 
 

@@ -14,15 +14,16 @@ a cue line starting with "- " (the subtitle convention for a change of speaker) 
 unnamed turn. A cue with none of these continues the current turn, except that unnamed speech
 starts a new paragraph after a pause of ``PAUSE_SECONDS`` so captions without speakers do not
 become one paragraph.
+
+Speed: one regular expression matches whole cues; Python runs once per cue, not per character.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
 
-from theorize.domain.sources import ParsedSource, Turn
+from theorize.domain.sources import ParsedSource, Role, Turn
 from theorize.errors import InvalidInput
 from theorize.ingest.encoding import decode_text
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
@@ -30,32 +31,28 @@ from theorize.ingest.turns import LabelKind, label_key, labels_in, split_inline_
 
 PAUSE_SECONDS = 2.0
 
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
-_TIMING_RE = re.compile(rf"[^\S\n]*{_TIME}[^\S\n]+-->[^\S\n]+{_TIME}(?:[^\S\n].*)?")
+_TIME = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+_CUE_RE = re.compile(
+    rf"""
+    ^(?:(?P<id>[^\n]*)\n)?                                            # cue identifier
+    [^\S\n]*(?P<start>{_TIME})[^\S\n]+-->[^\S\n]+(?P<end>{_TIME})     # timing
+    (?:[^\S\n][^\n]*)?(?:\n|\Z)                                       # cue settings
+    (?:<v(?:\.[^\s>]*)*[ \t]+(?P<voice>[^>\n]*)>(?=[^\n]))?              # <v Name>
+    (?P<payload>(?:(?![^\n]*-->)[^\S\n]*\S[^\n]*(?:\n|\Z))*)            # text, up to a blank line
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
 _BLOCK_RE = re.compile(r"[^\S\n]*\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
+_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*(?:\n|\Z)")
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>")
 _TAG_RE = re.compile(r"<[^>\n]*>")
 _ASS_RE = re.compile(r"\{\\[^}\n]*\}")
-_DASH_RE = re.compile(r"-(?!-)[^\S\n]*(?=\S)")
+_DASH_RE = re.compile(r"^-(?!-)[^\S\n]*(?=\S)", re.MULTILINE)
 _KEYWORDS = ("NOTE", "STYLE", "REGION")
 
-
-@dataclass
-class _Utterance:
-    start: float
-    end: float
-    text: str
-    speaker: str | None = None  # from a voice tag
-    new_speaker: bool = False  # a "- " line: someone else speaks
-    inline: tuple[str, LabelKind, int] | None = None  # a leading "Name:" not yet accepted
-
-
-@dataclass
-class _Turn:
-    speaker: str | None
-    start: float
-    end: float
-    words: list[str] = field(default_factory=list)
+# A cue, as a list for speed: start, end (timestamps as written), speaker, whether a new
+# speaker starts here ("- "), the words, and a leading "Name:" not yet accepted.
+_START, _END, _SPEAKER, _NEW, _TEXT, _INLINE = range(6)
 
 
 def read_vtt(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -71,7 +68,12 @@ def read_vtt(data: bytes, request: ReadRequest) -> ParsedSource:
             f"{request.filename} is not a valid WebVTT file (line 1 does not start with WEBVTT); "
             "export the captions again as WebVTT, or rename the file to .txt to import it as text"
         )
-    return _read(raw, request, "vtt")
+    blank = _BLANK_LINE_RE.search(raw)
+    header_end = blank.start() if blank is not None else len(raw)
+    arrow = raw.find("-->", 0, header_end)
+    if arrow != -1:  # no blank line after the header: the first cue starts on that line
+        header_end = raw.rfind("\n", 0, arrow) + 1
+    return _read(raw, header_end, request, "vtt")
 
 
 def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -81,70 +83,53 @@ def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
         InvalidInput: a cue timing line is broken.
     """
     raw = decode_text(data, request.filename, request.encoding).text
-    return _read(raw, request, "srt")
+    return _read(raw, 0, request, "srt")
 
 
-def _read(raw: str, request: ReadRequest, file_format: str) -> ParsedSource:
-    utterances = _utterances(raw, request, file_format == "vtt")
-    turns = _join(utterances, request)
-    layout = TextLayout()
-    spans: list[Turn] = []
-    for t in turns:
-        words = " ".join(t.words)
-        if t.speaker is None:
-            start = layout.add(words)
-        else:
-            start = layout.add(f"{t.speaker}: {words}") + len(t.speaker) + 2
-        spans.append(
-            Turn(
-                start,
-                start + len(words),
-                speaker=t.speaker,
-                role=request.roles.role_of(t.speaker),
-                started_at=t.start,
-                ended_at=t.end,
-            )
-        )
-    return build_source(layout.text(), request, file_format, turns=spans)
+def _read(raw: str, pos: int, request: ReadRequest, file_format: str) -> ParsedSource:
+    vtt = file_format == "vtt"
+    cues: list[list] = []
+    for m in _CUE_RE.finditer(raw, pos):
+        if m.start() != pos:
+            _check_gap(raw, pos, m.start(), request.filename, vtt)
+        pos = m.end()
+        ident = m["id"]
+        if ident is not None and "-->" in ident:  # a timing line read as an identifier
+            raise _broken_timing(request.filename, raw, m.start(), ident)
+        payload = m["payload"]
+        voice = m["voice"]
+        if voice is not None and vtt and "<v" not in payload:  # the common case: one voice
+            speaker = " ".join(html.unescape(voice).split()) or None
+            cues.append([m["start"], m["end"], speaker, True, _clean(payload), None])
+        elif voice is not None:
+            _add_cue(m["start"], m["end"], f"<v {voice}>{payload}", vtt, cues)
+        elif payload:
+            _add_cue(m["start"], m["end"], payload, vtt, cues)
+    if pos < len(raw):
+        _check_gap(raw, pos, len(raw), request.filename, vtt)
+    _accept_inline_labels(cues, request)
+    return _lay_out(_join(cues), request, file_format)
 
 
-def _utterances(raw: str, request: ReadRequest, vtt: bool) -> list[_Utterance]:
-    utterances: list[_Utterance] = []
-    blocks = _BLOCK_RE.finditer(raw)
-    for i, m in enumerate(blocks):
-        lines = m.group().split("\n")
-        if vtt and i == 0:  # the header block: WEBVTT and header lines
-            timing = next((k for k, line in enumerate(lines) if "-->" in line), None)
-            if timing is None:
-                continue
-            lines = lines[timing:]
-        first = lines[0].lstrip()
+def _check_gap(raw: str, start: int, end: int, filename: str, vtt: bool) -> None:
+    """Text between cues must be blank, or (in WebVTT) a NOTE, STYLE or REGION block."""
+    for block in _BLOCK_RE.finditer(raw, start, end):
+        first = block.group().lstrip()
         if vtt and first.startswith(_KEYWORDS) and first.split(None, 1)[0] in _KEYWORDS:
             continue
-        if "-->" in first:
-            t = 0
-        elif len(lines) > 1 and "-->" in lines[1]:
-            t = 1
-        else:
-            t = 1 if len(lines) > 1 and not any(c.isdigit() for c in lines[0]) else 0
-            raise _broken_timing(request.filename, raw, m.start(), t, lines[t])
-        tm = _TIMING_RE.fullmatch(lines[t])
-        if tm is None:
-            raise _broken_timing(request.filename, raw, m.start(), t, lines[t])
-        start, end = _time(tm.groups()[:4]), _time(tm.groups()[4:])
-        if end < start:
-            line = raw.count("\n", 0, m.start()) + 1 + t
-            raise InvalidInput(
-                f"{request.filename} has a cue that ends before it starts on line {line}; "
-                "fix its timing and import it again"
-            )
-        _cue_utterances(lines[t + 1 :], start, end, vtt, utterances)
-    _accept_inline_labels(utterances, request)
-    return utterances
+        lines = block.group().split("\n")
+        # The timing line is the first line that mentions a time or an arrow, else line 2
+        # (after an identifier), else line 1.
+        k = next(
+            (i for i, line in enumerate(lines) if "-->" in line or re.search(r"\d:\d\d", line)),
+            1 if len(lines) > 1 else 0,
+        )
+        offset = block.start() + sum(len(line) + 1 for line in lines[:k])
+        raise _broken_timing(filename, raw, offset, lines[k])
 
 
-def _broken_timing(filename: str, raw: str, block_start: int, k: int, line: str) -> InvalidInput:
-    number = raw.count("\n", 0, block_start) + 1 + k
+def _broken_timing(filename: str, raw: str, offset: int, line: str) -> InvalidInput:
+    number = raw.count("\n", 0, offset) + 1
     shown = line.strip()
     if len(shown) > 60:
         shown = shown[:57] + "..."
@@ -154,87 +139,115 @@ def _broken_timing(filename: str, raw: str, block_start: int, k: int, line: str)
     )
 
 
-def _time(parts: tuple[str | None, ...]) -> float:
-    hours, minutes, secs, fraction = parts
-    whole = int(hours or 0) * 3600 + int(minutes or 0) * 60 + int(secs or 0)
-    return whole + int(fraction or 0) / 10 ** len(fraction or "0")
+def seconds(timestamp: str) -> float:
+    """Seconds in a cue timestamp ("01:02:03.500", "02:03,5").
+
+    Examples:
+        >>> seconds("01:02:03.500"), seconds("02:03,5")
+        (3723.5, 123.5)
+    """
+    whole, _, fraction = timestamp.replace(",", ".").partition(".")
+    total = 0
+    for part in whole.split(":"):
+        total = total * 60 + int(part)
+    return total + int(fraction) / 10 ** len(fraction)
 
 
 def _clean(text: str) -> str:
+    text = text.strip()
     if "<" in text:
         text = _TAG_RE.sub("", text)
     if "{" in text:
         text = _ASS_RE.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    return " ".join(text.split())
+    if "\n" in text or "  " in text or "\t" in text or "<" in text:
+        return " ".join(text.split())
+    return text.strip()
 
 
-def _cue_utterances(
-    payload: list[str], start: float, end: float, vtt: bool, out: list[_Utterance]
-) -> None:
-    joined = " ".join(payload)
-    found: list[_Utterance] = []
-    if vtt and "<v" in joined and _VOICE_RE.search(joined):
-        pieces = _VOICE_RE.split(joined)  # text, voice, text, voice, text ...
+def _add_cue(start: str, end: str, payload: str, vtt: bool, cues: list[list]) -> None:
+    if vtt and "<v" in payload and _VOICE_RE.search(payload):
+        pieces = _VOICE_RE.split(payload)  # text, voice, text, voice, text ...
         if pieces[0].strip():
-            found.append(_Utterance(start, end, pieces[0]))
+            cues.append([start, end, None, False, _clean(pieces[0]), None])
         for k in range(1, len(pieces), 2):
-            voice = " ".join(html.unescape(pieces[k] or "").split()) or None
-            found.append(_Utterance(start, end, pieces[k + 1], speaker=voice, new_speaker=True))
-    elif any(_DASH_RE.match(line) for line in payload):
-        current: list[str] = []
-        dashed = False
-        for line in payload:
-            d = _DASH_RE.match(line)
-            if d is not None:
-                if current:
-                    found.append(_Utterance(start, end, " ".join(current), new_speaker=dashed))
-                current, dashed = [line[d.end() :]], True
-            else:
-                current.append(line)
-        found.append(_Utterance(start, end, " ".join(current), new_speaker=dashed))
-    else:
-        found.append(_Utterance(start, end, joined))
-    for u in found:
-        u.text = _clean(u.text)
-    out.extend(found)
+            speaker = " ".join(html.unescape(pieces[k] or "").split()) or None
+            cues.append([start, end, speaker, True, _clean(pieces[k + 1]), None])
+        return
+    if payload.startswith("-") or "\n-" in payload:
+        parts = _DASH_RE.split(payload)
+        if parts[0].strip():
+            cues.append([start, end, None, False, _clean(parts[0]), None])
+        for part in parts[1:]:
+            cues.append([start, end, None, True, _clean(part), None])
+        return
+    cues.append([start, end, None, False, _clean(payload), None])
 
 
-def _accept_inline_labels(utterances: list[_Utterance], request: ReadRequest) -> None:
+def _accept_inline_labels(cues: list[list], request: ReadRequest) -> None:
     """Take a leading "Name:" as the speaker when it is known, in capitals or repeated."""
-    for u in utterances:
-        if u.speaker is None and u.text:
-            u.inline = split_inline_label(u.text, request.roles)
-    counts = labels_in(u.inline[0] for u in utterances if u.inline is not None)
-    for u in utterances:
-        if u.inline is None:
+    found = False
+    for cue in cues:
+        text = cue[_TEXT]
+        if cue[_SPEAKER] is None and ":" in text:
+            cue[_INLINE] = split_inline_label(text, request.roles)
+            found = found or cue[_INLINE] is not None
+    if not found:
+        return
+    counts = labels_in(c[_INLINE][0] for c in cues if c[_INLINE] is not None)
+    for cue in cues:
+        if cue[_INLINE] is None:
             continue
-        label, kind, rest = u.inline
+        label, kind, rest = cue[_INLINE]
         if kind is LabelKind.KNOWN or counts[label_key(label)] > 1 or label.isupper():
-            u.speaker, u.text, u.new_speaker = label, u.text[rest:], True
-        u.inline = None
+            cue[_SPEAKER], cue[_TEXT], cue[_NEW] = label, cue[_TEXT][rest:], True
+        cue[_INLINE] = None
 
 
-def _join(utterances: list[_Utterance], request: ReadRequest) -> list[_Turn]:
-    turns: list[_Turn] = []
-    current: _Turn | None = None
-    for u in utterances:
-        text = u.text.strip()
+def _join(cues: list[list]) -> list[list]:
+    """Cues into turns: [speaker, first cue start, last cue end, [words, ...]]."""
+    turns: list[list] = []
+    current: list | None = None
+    for start, end, speaker, new, text, _ in cues:
         if not text:
             continue
-        if u.speaker is not None:
-            same = current is not None and current.speaker == u.speaker
-            if not same:
-                current = _Turn(u.speaker, u.start, u.end)
+        if speaker is not None:
+            if current is None or current[0] != speaker:
+                current = [speaker, start, end, []]
                 turns.append(current)
         elif (
             current is None
-            or u.new_speaker
-            or (current.speaker is None and u.start - current.end >= PAUSE_SECONDS)
+            or new
+            or (current[0] is None and seconds(start) - seconds(current[2]) >= PAUSE_SECONDS)
         ):
-            current = _Turn(None, u.start, u.end)
+            current = [None, start, end, []]
             turns.append(current)
-        current.words.append(text)
-        current.end = max(current.end, u.end)
+        current[2] = end
+        current[3].append(text)
     return turns
+
+
+def _lay_out(turns: list[list], request: ReadRequest, file_format: str) -> ParsedSource:
+    layout = TextLayout()
+    spans: list[Turn] = []
+    roles: dict[str | None, Role] = {}
+    for speaker, start_at, end_at, texts in turns:
+        words = " ".join(texts)
+        if speaker not in roles:
+            roles[speaker] = request.roles.role_of(speaker)
+        if speaker is None:
+            start = layout.add(words)
+        else:
+            start = layout.add(f"{speaker}: {words}") + len(speaker) + 2
+        spans.append(
+            Turn(
+                start,
+                start + len(words),
+                speaker=speaker,
+                role=roles[speaker],
+                started_at=seconds(start_at),
+                ended_at=seconds(end_at),
+            )
+        )
+    return build_source(layout.text(), request, file_format, turns=spans)

@@ -12,17 +12,17 @@ DEFAULT_MAX_BYTES = 100 * 1000 * 1000
 
 
 def human_size(n: int) -> str:
-    """A byte count the way a researcher reads it.
+    """A byte count the way a researcher reads it (decimal units, as file browsers show them).
 
     Examples:
-        >>> human_size(200_000_000), human_size(1_500_000), human_size(2_048), human_size(12)
+        >>> human_size(200_000_000), human_size(1_500_000), human_size(2_013), human_size(12)
         ('200 MB', '1.5 MB', '2 KB', '12 bytes')
     """
-    if n >= 1000 * 1000:
-        mb = n / (1000 * 1000)
-        return f"{mb:.0f} MB" if mb >= 10 or mb == int(mb) else f"{mb:.1f} MB"
-    if n >= 1000:
-        return f"{n / 1000:.0f} KB"
+    for unit, size in (("MB", 1000 * 1000), ("KB", 1000)):
+        if n >= size:
+            value = n / size
+            shown = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
+            return f"{shown} {unit}"
     return f"{n} bytes"
 
 

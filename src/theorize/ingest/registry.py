@@ -25,7 +25,7 @@ from theorize.ingest.pdf import read_pdf
 from theorize.ingest.rtf import read_rtf
 from theorize.ingest.spreadsheet import SPREADSHEET_SUFFIXES
 from theorize.ingest.text import read_markdown, read_text
-from theorize.ingest.turns import SpeakerRoles
+from theorize.ingest.turns import SpeakerOverride, SpeakerRoles
 
 
 class SourceReader(Protocol):
@@ -95,7 +95,7 @@ def reader_for(filename: str) -> ReaderEntry:
 def read_source(
     path: str | os.PathLike[str],
     *,
-    speaker_override: object = None,
+    speaker_override: SpeakerOverride = None,
     name: str | None = None,
     kind: SourceKind | None = None,
     encoding: str | None = None,
@@ -146,7 +146,7 @@ def read_source_bytes(
     data: bytes,
     filename: str,
     *,
-    speaker_override: object = None,
+    speaker_override: SpeakerOverride = None,
     name: str | None = None,
     kind: SourceKind | None = None,
     encoding: str | None = None,
@@ -155,7 +155,7 @@ def read_source_bytes(
     """``read_source`` for bytes already in memory (an upload); ``filename`` gives the suffix."""
     entry = reader_for(filename)
     check_size(len(data), filename, max_bytes)
-    if not data.strip():
+    if not data or data.isspace():
         raise empty_error(filename)
     request = ReadRequest(
         filename=filename,

@@ -72,7 +72,7 @@ def _csv(data: bytes, filename: str, encoding: str | None) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise empty_error(filename) from None
     except pd.errors.ParserError as e:
-        reason = str(e).strip().splitlines()[-1]
+        reason = str(e).strip().splitlines()[-1].removeprefix("Error tokenizing data. C error: ")
         raise InvalidInput(
             f"{filename} is not a well-formed CSV file ({reason}); "
             "open it in a spreadsheet program and save it again as CSV"
@@ -109,7 +109,7 @@ def _damaged(filename: str) -> InvalidInput:
 
 
 def _no_sheet(filename: str, sheet: str | int, names: list[str]) -> InvalidInput:
-    which = f"sheet number {sheet + 1}" if isinstance(sheet, int) else f"a sheet named {sheet!r}"
+    which = f"sheet number {sheet + 1}" if isinstance(sheet, int) else f"sheet named {sheet!r}"
     return InvalidInput(f"{filename} has no {which}; its sheets are: {', '.join(names)}")
 
 

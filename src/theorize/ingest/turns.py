@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Union
 
 from theorize.domain.sources import Role, Turn
 from theorize.errors import InvalidInput
@@ -54,7 +55,7 @@ LABEL_RE = re.compile(
         (?:{_H}*[\[(](?P<ts2>{_TS})[\])])?              # Interviewer (00:01:23):
         {_H}*(?:\*\*)?[:：](?:\*\*)?
         (?:{_H}*[\[(](?P<ts3>{_TS})[\])])?              # Interviewer: [00:01:23]
-        (?=\s|\Z)
+        (?:(?<=：)|(?=\s|\Z))                           # a space after ":", none needed after "："
     |
         (?P<olabel>{_NAME}){_H}+(?P<ots>{_TS}){_H}*\n    # Otter: "Lena Marsh  0:03" + words below
         (?={_H}*\S)
@@ -89,10 +90,17 @@ NOT_SPEAKERS = frozenset(
     actually like then now first second third finally result results conclusion definition
     """.split()
 ) | {"transcribed by", "transcription date", "interview date", "research question", "key words"}
-_TERMINAL = frozenset(".?!…:;\"”’')]*-–—")
+_TERMINAL = frozenset(".?!…:;\"”’')]*-–—。！？؟」』：")
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*\n")
 _PARAGRAPH_RE = re.compile(r"\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
 _LINE_RE = re.compile(r"\S[^\n]*")
+
+
+SpeakerLabels = Union[str, "re.Pattern[str]", Iterable[Union[str, "re.Pattern[str]"]]]
+SpeakerOverride = Union[
+    "SpeakerRoles", str, "re.Pattern[str]", Mapping[Union[str, Role], SpeakerLabels], None
+]
+"""What ``speaker_override`` accepts; see ``SpeakerRoles.coerce``."""
 
 
 class LabelKind(IntEnum):
@@ -123,7 +131,7 @@ class SpeakerRoles:
     other: tuple[str | re.Pattern[str], ...] = ()
 
     @classmethod
-    def coerce(cls, value: object) -> SpeakerRoles:
+    def coerce(cls, value: SpeakerOverride | object) -> SpeakerRoles:
         """Build from what a caller may pass as ``speaker_override``.
 
         Accepted: None (defaults only); a SpeakerRoles; a label or compiled pattern (the

@@ -15,6 +15,8 @@ from theorize.services.coding import CodingMixin
 from theorize.services.history import HistoryMixin
 from theorize.services.memos import MemosMixin, builtin_relation_rows
 from theorize.services.model import ModelMixin
+from theorize.services.agreement import AgreementMixin
+from theorize.services.insights import InsightsMixin
 from theorize.services.sources import SourcesMixin
 from theorize.services.views import ViewsMixin
 from theorize.store import schema as t
@@ -23,7 +25,8 @@ from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine
 from theorize.store.migrate import upgrade
 
 
-class Project(SourcesMixin, CodebookMixin, CodingMixin, MemosMixin, ModelMixin, HistoryMixin, ViewsMixin):
+class Project(SourcesMixin, CodebookMixin, CodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
+              HistoryMixin, ViewsMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view

@@ -95,7 +95,7 @@ class SourcesMixin(ProjectBase):
 
         options = {}
         if interviewer:
-            options["interviewer"] = list(interviewer)
+            options["speaker_override"] = {"interviewer": list(interviewer)}
         if max_bytes:
             options["max_bytes"] = max_bytes
         parsed = read_source(Path(path), **options)
@@ -161,7 +161,9 @@ class SourcesMixin(ProjectBase):
         A bad file never stops the rest: its sentence goes to ``failed``; a file whose text is
         already in the project goes to ``duplicates``.
         """
-        from theorize.ingest import SUPPORTED_SUFFIXES
+        from theorize.ingest import supported_suffixes
+
+        known = set(supported_suffixes())
 
         folder = Path(folder)
         if not folder.is_dir():
@@ -174,7 +176,7 @@ class SourcesMixin(ProjectBase):
         for i, path in enumerate(files, start=1):
             if progress:
                 progress(path.name, i, len(files))
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if path.suffix.lower() not in known:
                 result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
                 continue
             try:

@@ -201,12 +201,14 @@ class _Font:
         pieces, current = [], ""
         for ch in word:
             if current and self.width(current + ch + "-") > max_w:
-                pieces.append(current + "-")
+                pieces.append(current)
                 current = ch
             else:
                 current += ch
-        pieces.append(current)
-        return pieces
+        if len(pieces) and len(current) < 3:  # no "boundarie-s": keep three letters after a break
+            take = min(3 - len(current), len(pieces[-1]) - 1)
+            pieces[-1], current = pieces[-1][: len(pieces[-1]) - take], pieces[-1][len(pieces[-1]) - take :] + current
+        return [piece + "-" for piece in pieces] + [current]
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,7 +223,7 @@ class _Spacing:
     vgap: float = 12.0  # between boxes in a column
     clearance: float = 5.0  # routed edges to boxes
     lane: float = 5.0  # extra room between routing lanes, beyond one label line
-    label_gap: float = 1.5  # label to its own line
+    label_gap: float = 2.0  # label to its own line
 
     def looser(self) -> _Spacing:
         return replace(self, vgap=self.vgap * 1.35 + 2, lane=self.lane + 3, clearance=self.clearance + 1)
@@ -502,6 +504,10 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _grow(r: tuple[float, float, float, float], d: float) -> tuple[float, float, float, float]:
+    return (r[0] - d, r[1] - d, r[2] + d, r[3] + d)
+
+
 # --------------------------------------------------------------------------------------------
 # Orthogonal router
 
@@ -575,20 +581,26 @@ class _Router:
         goal_at: dict[int, list[tuple[int, int, float]]] = {}
         for k, (gx, gy, gd, gc) in enumerate(goals):
             goal_at.setdefault(gy * nx + gx, []).append((k, gd, gc))
+        # A*: the Manhattan distance to the nearest goal never overestimates the remaining cost
+        gxs = self.xs[[g[0] for g in goals]]
+        gys = self.ys[[g[1] for g in goals]]
+        est = (
+            np.abs(self.xs[None, :, None] - gxs[None, None, :]) + np.abs(self.ys[:, None, None] - gys[None, None, :])
+        ).min(axis=2).ravel().tolist()
         dist: dict[int, float] = {}
         prev: dict[int, int] = {}
-        heap: list[tuple[float, int, int]] = []
+        heap: list[tuple[float, int, float]] = []
         start_of: dict[int, int] = {}
         for k, (sx, sy, sd, sc) in enumerate(starts):
             state = (sy * nx + sx) * 4 + sd
             if sc < dist.get(state, _INF):
                 dist[state] = sc
                 start_of[state] = k
-                heapq.heappush(heap, (sc, state, state))
+                heapq.heappush(heap, (sc + est[state // 4], state, sc))
         sink_base = nx * ny * 4
         opposite = (1, 0, 3, 2)
         while heap:
-            cost, _, state = heapq.heappop(heap)
+            _, state, cost = heapq.heappop(heap)
             if state >= sink_base:
                 goal_k = state - sink_base
                 node_state = prev[state]
@@ -612,7 +624,7 @@ class _Router:
                 if total < dist.get(sink, _INF):
                     dist[sink] = total
                     prev[sink] = state
-                    heapq.heappush(heap, (total, sink, sink))
+                    heapq.heappush(heap, (total, sink, total))
             for nd in range(4):
                 if nd == opposite[d]:
                     continue
@@ -639,7 +651,7 @@ class _Router:
                 if ncost < dist.get(nstate, _INF):
                     dist[nstate] = ncost
                     prev[nstate] = state
-                    heapq.heappush(heap, (ncost, nstate, nstate))
+                    heapq.heappush(heap, (ncost + est[nnode], nstate, ncost))
         return None
 
     def mark_used(self, nodes: list[tuple[int, int]]) -> None:
@@ -780,7 +792,8 @@ class _Placement:
                 k = self.layer[e.source]
                 variants = self._label_variants(e.label)
                 room = 8.0  # the label's padding and its clearance from the two boxes
-                channels[k] = max(channels[k], min(w for _, w, _, _ in variants[:2]) + room)
+                preferred = variants[0][1] if variants[0][1] <= 48 else min(w for _, w, _, _ in variants[:2])
+                channels[k] = max(channels[k], preferred + room)
                 floor[k] = max(floor[k], min(w for _, w, _, _ in variants) + room)
         names = [self.model.category(cid).name for col in cols for cid in col.members] + [
             self.model.category(cid).name for cid in self.context
@@ -866,7 +879,7 @@ class _Placement:
 
         self.box_h = self._box_height()
         self.slot_h = self.label_font.size * LINE_SPACING + 4.0
-        height = {v: (self.slot_h if v.startswith(_DUMMY) else self.box_h) for layer in self.ordered for v in layer}
+        height = {v: (self.slot_h if v.startswith(_DUMMY) else self.box_hs[v]) for layer in self.ordered for v in layer}
         adjacent_routed = {
             frozenset((e.source, e.target)) for e in self.edges if not e.forward and e.source in self.layer
         }
@@ -874,18 +887,23 @@ class _Placement:
         for layer in self.ordered:
             for a, b in zip(layer, layer[1:]):
                 extra = self.label_font.size * LINE_SPACING + 6 if frozenset((a, b)) in adjacent_routed else 0.0
-                sep[(a, b)] = (height[a] + height[b]) / 2 + sp.vgap + extra
+                dummies = a.startswith(_DUMMY) + b.startswith(_DUMMY)
+                gap = (sp.vgap, sp.vgap / 2, 2.0)[dummies]
+                sep[(a, b)] = (height[a] + height[b]) / 2 + gap + extra
         self.center_y = _assign_heights(self.ordered, height, nbrs, sep)
         _straighten(self.ordered, self.center_y, sep, up)
         self.height = height
 
     def _box_height(self) -> float:
+        """Wrap the names; boxes share one height (2 to 4 lines), longer names get taller boxes."""
         inner = self.col_w - 2 * self.sp.pad_x
-        tallest = 1
-        for cid in [v for col in self.columns for v in col.members] + self.context:
+        ids = [v for col in self.columns for v in col.members] + self.context
+        for cid in ids:
             self.lines[cid] = self.name_font.wrap_balanced(self.model.category(cid).name, inner)
-            tallest = max(tallest, len(self.lines[cid]))
-        return max(tallest, 2) * LINE_SPACING * self.name_font.size + 2 * self.sp.pad_y
+        common = min(max([2] + [len(self.lines[cid]) for cid in ids]), 4)
+        line = LINE_SPACING * self.name_font.size
+        self.box_hs = {cid: max(common, len(self.lines[cid])) * line + 2 * self.sp.pad_y for cid in ids}
+        return common * line + 2 * self.sp.pad_y
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -917,19 +935,12 @@ class _Placement:
                 self.band_rect = (x0, y, x1, y + band_h)
                 y += band_h + 8
         # a header may use a little under half of each neighbouring gap (or margin)
-        reach = []
-        for k, col in enumerate(self.columns):
-            left = col.x - (self.columns[k - 1].x + self.col_w) if k else col.x - 1
-            right = self.columns[k + 1].x - col.x - self.col_w if k + 1 < len(self.columns) else self.W - 1 - col.x - self.col_w
-            left, right = (0.45 * left if k else left), (0.45 * right if k + 1 < len(self.columns) else right)
-            reach.append((col.x - left, col.x + self.col_w + right))
-            col.header = tuple(part for s in col.header for part in self.header_font.wrap(s, self.col_w + left + right))
+        centres = self._place_headers()
         header_h = max((self.header_font.block(col.header)[1] for col in self.columns), default=0.0)
         self.header_y = y
         self.header_rects = []
-        for col, (lo, hi) in zip(self.columns, reach, strict=True):
+        for col, cx in zip(self.columns, centres, strict=True):
             w, h = self.header_font.block(col.header)
-            cx = min(max(col.x + self.col_w / 2, lo + w / 2), hi - w / 2)
             self.header_rects.append((cx - w / 2, y + header_h - h, cx + w / 2, y + header_h))
         y += header_h + 6
         self.upper_lanes = [y + c + k * lane_sp for k in range(n_upper)]
@@ -944,7 +955,7 @@ class _Placement:
         for col, layer in zip(self.columns, self.ordered, strict=True):
             for v in layer:
                 if not v.startswith(_DUMMY):
-                    self.rects[v] = (col.x, ys[v] - self.box_h / 2, col.x + self.col_w, ys[v] + self.box_h / 2)
+                    self.rects[v] = (col.x, ys[v] - self.height[v] / 2, col.x + self.col_w, ys[v] + self.height[v] / 2)
         self.main_bottom = max((r[3] for r in self.rects.values()), default=main_top)
         self.main_bottom = max([self.main_bottom] + [ys[v] + self.slot_h / 2 for v in ys])
         y = self.main_bottom
@@ -960,6 +971,27 @@ class _Placement:
         if self.band_rect is not None:
             self.rects[self.core] = self.band_rect
         self.H = y + sp.margin
+
+    def _place_headers(self) -> list[float]:
+        """Wrap the column headers and centre each over its column, nudged apart if they are wide."""
+        cols, gap, f = self.columns, 6.0, self.header_font
+        for k, col in enumerate(cols):
+            left = col.x - cols[k - 1].x - self.col_w if k else 0.0
+            right = cols[k + 1].x - col.x - self.col_w if k + 1 < len(cols) else 0.0
+            col.header = tuple(part for s in col.header for part in f.wrap(s, self.col_w + 0.8 * (left + right)))
+        widths = [f.block(col.header)[0] for col in cols]
+        if sum(widths) + gap * (len(cols) - 1) > self.W - 2:
+            for col in cols:
+                col.header = tuple(part for s in col.header for part in f.wrap(s, self.col_w))
+            widths = [f.block(col.header)[0] for col in cols]
+        before = np.cumsum([0.0] + [w + gap for w in widths])
+        after = np.cumsum([0.0] + [w + gap for w in reversed(widths)])[::-1]
+        targets = [
+            min(max(col.x + self.col_w / 2, 1 + before[k] + w / 2), self.W - 1 - after[k + 1] - w / 2)
+            for k, (col, w) in enumerate(zip(cols, widths, strict=True))
+        ]
+        seps = [(a + b) / 2 + gap for a, b in zip(widths, widths[1:])]
+        return _isotonic_place(targets, [1.0] * len(cols), seps)
 
     def _place_context(self, y: float) -> float:
         if not self.context:
@@ -990,30 +1022,45 @@ class _Placement:
                     rows[row].add(k)
                     placed.append((cid, row, k))
                     break
+        row_h = [max(self.box_hs[cid] for cid, r, _ in placed if r == row) for row in range(len(rows))]
+        row_top = [y + sum(row_h[:row]) + row * self.sp.vgap for row in range(len(rows))]
         for cid, row, k in placed:
             x = self.columns[k].x if self.columns else self.sp.margin
-            top = y + row * (self.box_h + self.sp.vgap)
-            self.rects[cid] = (x, top, x + self.col_w, top + self.box_h)
-        return y + len(rows) * (self.box_h + self.sp.vgap) - self.sp.vgap
+            top = row_top[row] + (row_h[row] - self.box_hs[cid]) / 2
+            self.rects[cid] = (x, top, x + self.col_w, top + self.box_hs[cid])
+        return row_top[-1] + row_h[-1]
 
     # -- edges -----------------------------------------------------------------------------
 
     def _forward_routes(self) -> None:
         ys = self.center_y
-        out_ports: dict[str, list[tuple[float, int]]] = {}
-        in_ports: dict[str, list[tuple[float, int]]] = {}
+
+        def spread(cid: str, items: list[tuple[float, int]], side: str) -> None:
+            """Ports on one side of a box: each as level with its other end as the side allows."""
+            half = self.height[cid] / 2 - 4
+            items.sort()
+            k = len(items)
+            step = min(6.0, 2 * half / (k - 1)) if k > 1 else 0.0
+            lo, hi = ys[cid] - half, ys[cid] + half
+            placed = _isotonic_place([min(max(w, lo), hi) for w, _ in items], [1.0] * k, [step] * (k - 1))
+            shift = max(0.0, lo - placed[0]) - max(0.0, placed[-1] - hi)
+            for (_, idx), y in zip(items, placed, strict=True):
+                port_y[(cid, idx, side)] = y + shift
+
+        port_y: dict[tuple[str, int, str], float] = {}
+        table: dict[str, list[tuple[float, int]]] = {}
         for e in self.edges:
             if e.forward:
-                out_ports.setdefault(e.source, []).append((ys[e.chain[1]], e.index))
-                in_ports.setdefault(e.target, []).append((ys[e.chain[-2]], e.index))
-        port_y: dict[tuple[str, int, str], float] = {}
-        for side, table in (("out", out_ports), ("in", in_ports)):
-            for cid, items in table.items():
-                items.sort()
-                k = len(items)
-                step = min(6.0, (self.box_h - 8) / (k - 1)) if k > 1 else 0.0
-                for i, (_, idx) in enumerate(items):
-                    port_y[(cid, idx, side)] = ys[cid] + (i - (k - 1) / 2) * step
+                table.setdefault(e.source, []).append((ys[e.chain[1]], e.index))
+        for cid, items in table.items():
+            spread(cid, items, "out")
+        table = {}
+        for e in self.edges:
+            if e.forward:
+                other = port_y[(e.source, e.index, "out")] if len(e.chain) == 2 else ys[e.chain[-2]]
+                table.setdefault(e.target, []).append((other, e.index))
+        for cid, items in table.items():
+            spread(cid, items, "in")
         for e in self.edges:
             if not e.forward:
                 continue
@@ -1035,6 +1082,8 @@ class _Placement:
         for cid, (x0, y0, x1, y1) in self.rects.items():
             obstacles.append((x0 - c + 0.5, y0 - c + 0.5, x1 + c - 0.5, y1 + c - 0.5))
             ys += [y0 - c, y1 + c]
+            if cid in self.context:
+                ys.append((y0 + y1) / 2)
             if cid == self.core:
                 continue
             xs += [x0 - c, x1 + c] + [x0 + (x1 - x0) * f for f in (0.5, 0.3, 0.7)]
@@ -1055,7 +1104,11 @@ class _Placement:
         return _Router(xs, ys, obstacles)
 
     def _ports(self, router: _Router, cid: str, use: dict) -> list[tuple[int, int, int, float, tuple, str]]:
-        """Top and bottom ports of a box: (ix, iy, outward dir, cost, point on the border, side)."""
+        """Ports of a box: (ix, iy, outward dir, cost, point on the border, side).
+
+        Boxes in the columns are reached from above or below (their sides carry the S-curves);
+        context boxes also from the left and right.
+        """
         x0, y0, x1, y1 = self.rects[cid]
         c = self.sp.clearance
         if cid == self.core:
@@ -1074,6 +1127,14 @@ class _Placement:
                 centre = abs(x - (x0 + x1) / 2) * 0.05
                 cost = c + centre + _Router.PORT * use.get((cid, side, ix), 0)
                 out.append((ix, iy, d, cost, (float(router.xs[ix]), border), side))
+        if cid in self.context:
+            iy = router.iy((y0 + y1) / 2)
+            for side, gx, border, d in (("left", x0 - c, x0, 1), ("right", x1 + c, x1, 0)):
+                ix = router.ix(gx)
+                if iy is None or ix is None or not router.node_ok[iy, ix]:
+                    continue
+                cost = c + _Router.PORT * use.get((cid, side, ix), 0)
+                out.append((ix, iy, d, cost, (border, (y0 + y1) / 2), side))
         return out
 
     def _routed_routes(self) -> None:
@@ -1089,7 +1150,7 @@ class _Placement:
 
         for e in sorted((e for e in self.edges if not e.forward), key=key):
             starts = self._ports(router, e.source, use)
-            goals = [(ix, iy, 5 - d, cost, p, side) for ix, iy, d, cost, p, side in self._ports(router, e.target, use)]
+            goals = [(ix, iy, (1, 0, 3, 2)[d], cost, p, side) for ix, iy, d, cost, p, side in self._ports(router, e.target, use)]
             found = router.route([s[:4] for s in starts], [g[:4] for g in goals]) if starts and goals else None
             if found is None:
                 (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = self.rects[e.source], self.rects[e.target]
@@ -1110,77 +1171,93 @@ class _Placement:
     def _drop_empty_lanes(self, routed: list[_Edge]) -> None:
         """Close up the routing lanes no edge runs along (keeping one, for labels on verticals)."""
         used = {round(a[1], 3) for e in routed for a, b in zip(e.points, e.points[1:]) if abs(a[1] - b[1]) < 1e-6}
-        empty = [t for t in self.lower_lanes if round(t, 3) not in used]
-        for track in sorted(empty, reverse=True)[: len(self.lower_lanes) - 1]:
+        for lanes in (self.lower_lanes, self.upper_lanes):  # lower first: closing it moves nothing above
+            empty = [t for t in lanes if round(t, 3) not in used]
+            for track in sorted(empty, reverse=True)[: len(lanes) - 1]:
 
-            def move(y: float, track: float = track) -> float:
-                return y - self.lane_sp if y > track + 1e-6 else y
+                def move(y: float, track: float = track) -> float:
+                    return y - self.lane_sp if y > track + 1e-6 else y
 
-            for cid, (x0, y0, x1, y1) in self.rects.items():
-                self.rects[cid] = (x0, move(y0), x1, move(y1))
-            for e in routed:
-                e.points = [(x, move(y)) for x, y in e.points]
-            self.H -= self.lane_sp
+                for cid, (x0, y0, x1, y1) in self.rects.items():
+                    self.rects[cid] = (x0, move(y0), x1, move(y1))
+                for e in self.edges:
+                    e.points = [(x, move(y)) for x, y in e.points]
+                self.center_y = {v: move(y) for v, y in self.center_y.items()}
+                self.main_bottom = move(self.main_bottom)
+                self.H -= self.lane_sp
 
     # -- labels ----------------------------------------------------------------------------
 
     def _place_labels(self, strict: bool) -> dict[int, tuple[tuple[str, ...], float, float, float, float]] | None:
-        gap = self.sp.label_gap
+        """Choose a spot per label: never on a box, a header or another label; few lines crossed."""
         hard = [(x0 - 1.5, y0 - 1.5, x1 + 1.5, y1 + 1.5) for x0, y0, x1, y1 in self.rects.values()]
         hard += [(x0 - 1, y0 - 1, x1 + 1, y1 + 1) for x0, y0, x1, y1 in self.header_rects]
-        hard_arr = np.array(hard) if hard else np.zeros((0, 4))
-        seg_p0, seg_p1, seg_edge = [], [], []
-        for e in self.edges:
-            for a, b in zip(e.points, e.points[1:]):
-                seg_p0.append(a)
-                seg_p1.append(b)
-                seg_edge.append(e.index)
-        p0, p1, owner = np.array(seg_p0), np.array(seg_p1), np.array(seg_edge)
+        hard_arr = np.array(hard).reshape(-1, 4)
+        p0 = np.array([a for e in self.edges for a in e.points[:-1]]).reshape(-1, 2)
+        p1 = np.array([b for e in self.edges for b in e.points[1:]]).reshape(-1, 2)
+        starts = np.cumsum([0] + [len(e.points) - 1 for e in self.edges])
 
-        candidates: dict[int, list[tuple[float, tuple[float, float, float, float], tuple]]] = {}
+        options: dict[int, list[tuple[float, tuple[float, float, float, float], tuple]]] = {}
         for e in self.edges:
             if not e.label.strip():
                 continue
-            cands = self._label_candidates(e, gap)
-            if not cands:
-                candidates[e.index] = []
-                continue
-            rects = np.array([c[1] for c in cands])
-            inside = (rects[:, 0] >= 1) & (rects[:, 1] >= 1) & (rects[:, 2] <= self.W - 1) & (rects[:, 3] <= self.H - 1)
-            free = inside.copy()
+            cands = self._label_candidates(e, self.sp.label_gap)
+            rects = np.array([c[1] for c in cands]).reshape(-1, 4)
+            free = (rects[:, 0] >= 1) & (rects[:, 1] >= 1) & (rects[:, 2] <= self.W - 1) & (rects[:, 3] <= self.H - 1)
             for hx0, hy0, hx1, hy1 in hard_arr:
                 free &= ~((rects[:, 0] < hx1) & (hx0 < rects[:, 2]) & (rects[:, 1] < hy1) & (hy0 < rects[:, 3]))
-            hits = _segments_hit_rects(p0, p1, rects) if len(p0) else np.zeros((len(rects), 0), dtype=bool)
-            crossed = np.zeros(len(rects))
-            for other in self.edges:
-                hit = hits[:, owner == other.index].any(axis=1)
-                if other.index != e.index:
-                    crossed += hit
-                else:  # a label beside its own line must not be crossed by another part of it
-                    crossed += hit & ~np.array([online for *_, online in cands])
-            scores = np.array([c[0] for c in cands]) + 9.0 * crossed
-            keep = [
-                (float(scores[i]), cands[i][1], cands[i][2])
-                for i in np.nonzero(free)[0]
-            ]
-            keep.sort(key=lambda item: (item[0], item[1]))
-            candidates[e.index] = keep
-        placed: dict[int, tuple[tuple[str, ...], float, float, float, float]] = {}
-        taken: list[tuple[float, float, float, float]] = []
-        for idx in sorted(candidates, key=lambda i: (len(candidates[i]) > 0, len(candidates[i]), i)):
-            choice = next((c for c in candidates[idx] if not any(_overlaps(c[1], t) for t in taken)), None)
-            if choice is None:
+            keep = np.nonzero(free)[0]
+            rects = rects[keep]
+            hits = np.zeros((len(rects), len(p0)), dtype=bool)
+            for c0 in range(0, len(rects), 48):  # in batches, against the segments near the batch
+                batch = rects[c0 : c0 + 48]
+                bx0, by0 = batch[:, 0].min(), batch[:, 1].min()
+                bx1, by1 = batch[:, 2].max(), batch[:, 3].max()
+                near = np.nonzero(
+                    (np.minimum(p0[:, 0], p1[:, 0]) <= bx1) & (np.maximum(p0[:, 0], p1[:, 0]) >= bx0)
+                    & (np.minimum(p0[:, 1], p1[:, 1]) <= by1) & (np.maximum(p0[:, 1], p1[:, 1]) >= by0)
+                )[0]
+                if len(near):
+                    hits[c0 : c0 + 48, near] = _segments_hit_rects(p0[near], p1[near], batch)
+            per_edge = np.logical_or.reduceat(hits, starts[:-1], axis=1) if hits.size else np.zeros((len(keep), 0))
+            own = per_edge[:, e.index].copy() if per_edge.size else np.zeros(len(keep), dtype=bool)
+            crossed = per_edge.sum(axis=1) - own if per_edge.size else np.zeros(len(keep))
+            online = np.array([cands[i][3] for i in keep], dtype=bool)
+            scores = np.array([cands[i][0] for i in keep]) + 9.0 * (crossed + (own & ~online))
+            options[e.index] = sorted(
+                ((float(scores[j]), cands[i][1], cands[i][2]) for j, i in enumerate(keep)), key=lambda c: (c[0], c[1])
+            )
+
+        chosen: dict[int, tuple] = {}
+
+        def clear(rect: tuple, skip: int | None = None) -> list[int]:
+            return [k for k, c in chosen.items() if k != skip and _overlaps(rect, _grow(c[1], 1.0))]
+
+        for idx in sorted(options, key=lambda i: (len(options[i]), i)):
+            pick = next((c for c in options[idx] if not clear(c[1])), None)
+            if pick is None:  # move one label out of the way, if that frees a spot
+                for c in options[idx][:60]:
+                    blockers = clear(c[1])
+                    if len(blockers) != 1:
+                        continue
+                    b = blockers[0]
+                    moved = next(
+                        (m for m in options[b] if not clear(m[1], skip=b) and not _overlaps(_grow(m[1], 1.0), c[1])), None
+                    )
+                    if moved is not None:
+                        chosen[b], pick = moved, c
+                        break
+            if pick is None:
                 if strict:
                     return None
                 e = self.edges[idx]
-                lines = (e.label,)
-                w, h = self.label_font.block(lines)
+                w, h = self.label_font.block((e.label,))
                 mx, my = e.points[len(e.points) // 2]
-                choice = (0.0, (mx - w / 2, my - h / 2, mx + w / 2, my + h / 2), (lines, w, h))
-            _, rect, (lines, w, h) = choice
-            taken.append((rect[0] - 1, rect[1] - 1, rect[2] + 1, rect[3] + 1))
-            placed[idx] = (lines, (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2, w, h)
-        return placed
+                pick = (0.0, (mx - w / 2, my - h / 2, mx + w / 2, my + h / 2), ((e.label,), w, h))
+            chosen[idx] = pick
+        return {
+            idx: (lines, (r[0] + r[2]) / 2, (r[1] + r[3]) / 2, w, h) for idx, (_, r, (lines, w, h)) in chosen.items()
+        }
 
     def _label_candidates(self, e: _Edge, gap: float) -> list[tuple[float, tuple, tuple, bool]]:
         """Spots along the edge: (score, rect, (lines, w, h), sits on the line)."""
@@ -1194,7 +1271,7 @@ class _Placement:
         lo, hi = 3.0, total - (_ARROW + 3.0)
         if hi <= lo:
             lo, hi = 0.0, total
-        n = max(3, int((hi - lo) / 4.0))
+        n = max(5, int((hi - lo) / (1.5 if total < 90 else 3.0)))
         middle = total / 2
         out = []
         pad = 0.6

@@ -17,6 +17,10 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+#: How many named selections per text are tested (enough to tell the readings apart).
+MAX_TESTED = 500
+#: The shortest name that counts as the start of a selection's text.
+PREFIX_MIN = 20
 CODE_POINTS = "code points"
 CRLF_AS_ONE = "CRLF as one position"
 
@@ -54,8 +58,15 @@ def crlf_as_one(text: str) -> Callable[[int], int | None]:
 
 
 def _same(selected: str, name: str) -> bool:
+    """Whether a selection's ``name`` holds its text: all of it, or (as ATLAS.ti and theorize write
+    long ones) its first ``PREFIX_MIN`` or more characters, possibly followed by an ellipsis."""
+    if selected == name:
+        return True
     a, b = selected.replace("\r\n", "\n"), name.replace("\r\n", "\n")
-    return a == b or (a.strip() == b.strip() and bool(b.strip()))
+    if a == b or (a.strip() == b.strip() and bool(b.strip())):
+        return True
+    b = b.removesuffix("…").removesuffix("...")
+    return len(b) >= PREFIX_MIN and a.startswith(b)
 
 
 def _matches(text: str, convert: Callable[[int], int | None], spans: Sequence[tuple[int, int, str]]) -> int:
@@ -76,7 +87,7 @@ def choose_reading(text: str, spans: Sequence[tuple[int, int, str]]) -> Reading:
     plain = as_code_points(text)
     if "\r\n" not in text:
         return Reading(CODE_POINTS, plain)
-    named = [s for s in spans if s[2]]
+    named = [s for s in spans if s[2]][:MAX_TESTED]
     if not named:
         return Reading(CODE_POINTS, plain)
     one = crlf_as_one(text)

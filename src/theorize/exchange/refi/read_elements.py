@@ -51,26 +51,34 @@ def is_qda_namespace(ns: str | None) -> bool:
 
 def strip_namespaces(root: etree._Element, report: ExchangeReport) -> None:
     """Rename every element to its local name; remove (and report) elements of other vocabularies."""
-    foreign = [el for el in root.iter() if not is_qda_namespace(etree.QName(el).namespace)]
-    marked = set(foreign)
-    outermost = [el for el in foreign if not any(a in marked for a in el.iterancestors())]
-    for el in outermost:
-        q = etree.QName(el)
-        report.skip(q.localname, f"<{q.localname}> of namespace {q.namespace}", "it is not part of REFI-QDA")
-        el.getparent().remove(el)
+    ours: dict[str, bool] = {}
+    foreign = []
     for el in root.iter():
-        el.tag = etree.QName(el).localname
+        tag = el.tag
+        if tag[0] == "{":
+            ns, local = tag[1:].split("}", 1)
+            if ns not in ours:
+                ours[ns] = is_qda_namespace(ns)
+            if ours[ns]:
+                el.tag = local
+            else:
+                foreign.append(el)
+    marked = set(foreign)
+    for el in foreign:
+        if not any(a in marked for a in el.iterancestors()):
+            q = etree.QName(el)
+            report.skip(q.localname, f"<{q.localname}> of namespace {q.namespace}", "it is not part of REFI-QDA")
+            el.getparent().remove(el)
 
 
 def kids(el: etree._Element, tag: str) -> list[etree._Element]:
-    return [c for c in el if c.tag == tag]
+    """The children of ``el`` named ``tag`` (tags are local names once namespaces are stripped)."""
+    return list(el.iterchildren(tag))
 
 
 def kid(el: etree._Element, tag: str) -> etree._Element | None:
-    for c in el:
-        if c.tag == tag:
-            return c
-    return None
+    """The first child of ``el`` named ``tag``, or None."""
+    return next(el.iterchildren(tag), None)
 
 
 def requalify(el: etree._Element, ns: str = NS_PROJECT, parent: etree._Element | None = None) -> etree._Element:

@@ -116,10 +116,11 @@ def _validate(root: etree._Element, xsd: str, label: str) -> None:
 
 
 def _count(root: etree._Element, report: ExchangeReport) -> None:
-    for el in root.iter():
-        kind = _COUNTED.get(etree.QName(el).localname)
-        if kind:
-            report.carry(kind)
+    ns = etree.QName(root).namespace
+    for tag, kind in _COUNTED.items():
+        n = sum(1 for _ in root.iter(f"{{{ns}}}{tag}"))
+        if n:
+            report.carry(kind, n)
 
 
 def _encode(text: str, name: str, report: ExchangeReport) -> bytes:

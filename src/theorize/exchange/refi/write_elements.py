@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -45,10 +46,13 @@ _VALID = {
     "DateTime": re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$"),
     "Boolean": re.compile(r"^(true|false|1|0)$"),
 }
+#: How much of a selection's text an unnamed selection is labelled with.
+NAME_LENGTH = 100
 # Where REFI has a NoteRef: a memo about anything else is described in the memo's Description.
 _NOTE_PLACES = ("Code", "Source", "PlainTextSelection", "Coding", "Note", "Link")
 
 
+@lru_cache(maxsize=4096)
 def format_date(value: datetime) -> str:
     """An xsd:dateTime; UTC as ``Z``."""
     text = value.isoformat()
@@ -67,6 +71,17 @@ class ElementWriter:
         self.users: set[str] = set()
         self.stripped = 0
         self.extras_written = 0
+        self._guids: dict[str, str | None] = {}
+
+    def g(self, raw: str | None) -> str | None:
+        """``normalise_guid(raw)``, remembered (exports look up the same GUIDs many times)."""
+        if raw is None:
+            return None
+        try:
+            return self._guids[raw]
+        except KeyError:
+            self._guids[raw] = norm = normalise_guid(raw)
+            return norm
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -77,11 +92,7 @@ class ElementWriter:
         return clean
 
     def sub(self, parent: etree._Element, tag: str, **attrs: str | None) -> etree._Element:
-        el = etree.SubElement(parent, f"{{{self.ns}}}{tag}")
-        for k, v in attrs.items():
-            if v is not None:
-                el.set(k, v)
-        return el
+        return etree.SubElement(parent, f"{{{self.ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
 
     def text_child(self, parent: etree._Element, tag: str, text: str) -> None:
         if text:
@@ -100,30 +111,36 @@ class ElementWriter:
     def user_attr(self, guid: str | None, what: str) -> str | None:
         if guid is None:
             return None
-        g = normalise_guid(guid)
+        g = self.g(guid)
         if g in self.users:
             return g
         self.r.skip("@creatingUser", f"the user of {what}", f"user {guid!r} is not among the project's users")
         return None
 
     def stamp(self, el: etree._Element, obj: object, what: str, project: bool = False) -> None:
+        """Set the creating/modifying user and date attributes of ``el`` from ``obj``."""
         suffix = "GUID" if project else ""
-        for attr, key in (("creating_user", f"creatingUser{suffix}"), ("modifying_user", f"modifyingUser{suffix}")):
-            if hasattr(obj, attr):
-                v = self.user_attr(getattr(obj, attr), what)
-                if v:
-                    el.set(key, v)
-        for attr, key in (("created", "creationDateTime"), ("modified", "modifiedDateTime")):
-            v = getattr(obj, attr, None)
-            if v is not None:
-                el.set(key, format_date(v))
+        user = self.user_attr(obj.creating_user, what)  # type: ignore[attr-defined]
+        if user:
+            el.set(f"creatingUser{suffix}", user)
+        if obj.created is not None:  # type: ignore[attr-defined]
+            el.set("creationDateTime", format_date(obj.created))  # type: ignore[attr-defined]
+        if isinstance(obj, Coding):
+            return
+        user = self.user_attr(obj.modifying_user, what)  # type: ignore[attr-defined]
+        if user:
+            el.set(f"modifyingUser{suffix}", user)
+        if obj.modified is not None:  # type: ignore[attr-defined]
+            el.set("modifiedDateTime", format_date(obj.modified))  # type: ignore[attr-defined]
 
     def note_refs(self, el: etree._Element, guid: str) -> None:
-        for note in self.notes_on.get(normalise_guid(guid) or "", ()):
+        if not self.notes_on:
+            return
+        for note in self.notes_on.get(self.g(guid) or "", ()):
             self.sub(el, "NoteRef", targetGUID=note)
 
     def ref(self, guid: str, kinds: tuple[str, ...]) -> str | None:
-        g = normalise_guid(guid)
+        g = self.g(guid)
         return g if g is not None and self.kinds.get(g) in kinds else None
 
     # -- the index: GUIDs unique and valid; where each memo goes -------------------------------
@@ -138,7 +155,7 @@ class ElementWriter:
         ]
         for kind, items in groups:
             for obj in items:
-                g = normalise_guid(obj.guid)
+                g = self.g(obj.guid)
                 label = f"{kind} '{getattr(obj, 'name', '') or obj.guid}'"
                 if g is None:
                     raise InvalidInput(f"Cannot write {self.r.file}: {label} has {obj.guid!r} as its GUID, which is "
@@ -174,7 +191,7 @@ class ElementWriter:
         if p.base_path:
             root.set("basePath", self.t(p.base_path))
         self.container(root, "Users", p.users, lambda box, u: self.sub(
-            box, "User", guid=normalise_guid(u.guid), name=self.t(u.name) or None, id=self.t(u.id) or None))
+            box, "User", guid=self.g(u.guid), name=self.t(u.name) or None, id=self.t(u.id) or None))
         if p.codes:
             self.container(self.sub(root, "CodeBook"), "Codes", p.codes, self.code)
         self.container(root, "Variables", p.variables, self.variable)
@@ -212,7 +229,7 @@ class ElementWriter:
                           "type as '[theorize] …' lines at the end of their Description (REFI has no place for them)")
 
     def code(self, parent: etree._Element, c: Code) -> None:
-        g = normalise_guid(c.guid)
+        g = self.g(c.guid)
         color = c.color if c.color and _COLOR.match(c.color) else None
         if c.color and not color:
             self.r.skip("@color", f"the colour {c.color!r} of code '{c.name}'", "it is not a #RRGGBB colour")
@@ -233,7 +250,7 @@ class ElementWriter:
         if kind not in VARIABLE_TYPES:
             kind = next((k for k in VARIABLE_TYPES if k.lower() == str(v.type).lower()), "Text")
             self.r.decide(f"variable '{v.name}' has the type {v.type!r}, not a REFI type; it was written as {kind}")
-        el = self.sub(parent, "Variable", guid=normalise_guid(v.guid), name=self.t(v.name), typeOfVariable=kind)
+        el = self.sub(parent, "Variable", guid=self.g(v.guid), name=self.t(v.name), typeOfVariable=kind)
         self.text_child(el, "Description", v.description)
 
     def variable_value(self, parent: etree._Element, vv: VariableValue, what: str) -> None:
@@ -262,7 +279,7 @@ class ElementWriter:
 
     def case(self, parent: etree._Element, c: Case) -> None:
         what = f"case '{c.name}'"
-        el = self.sub(parent, "Case", guid=normalise_guid(c.guid), name=self.t(c.name) or None)
+        el = self.sub(parent, "Case", guid=self.g(c.guid), name=self.t(c.name) or None)
         self.text_child(el, "Description", c.description)
         self.refs(el, "CodeRef", c.code_guids, ("Code",), what)
         for vv in c.variable_values:
@@ -279,7 +296,7 @@ class ElementWriter:
                 self.sub(el, tag, **{attr: g})
 
     def source(self, parent: etree._Element, s: Source) -> None:
-        g = normalise_guid(s.guid)
+        g = self.g(s.guid)
         what = f"source '{s.name}'"
         el = self.sub(parent, "TextSource", guid=g, name=self.t(s.name) or None, plainTextPath=f"internal://{g}.txt")
         self.stamp(el, s, what)
@@ -298,8 +315,8 @@ class ElementWriter:
             self.r.skip("PlainTextSelection", f"selection {sel.start}–{sel.end} ({sel.guid}) in {what}",
                         f"it lies outside the text ({len(text)} characters); its {len(sel.codings)} codings are not written either")
             return
-        name = sel.name or text[sel.start:sel.end]
-        el = self.sub(parent, "PlainTextSelection", guid=normalise_guid(sel.guid), name=self.t(name) or None,
+        name = sel.name or text[sel.start:min(sel.end, sel.start + NAME_LENGTH)]  # a label, as other tools write
+        el = self.sub(parent, "PlainTextSelection", guid=self.g(sel.guid), name=self.t(name) or None,
                       startPosition=str(sel.start), endPosition=str(sel.end))
         self.stamp(el, sel, f"selection {sel.guid}")
         self.text_child(el, "Description", sel.description)
@@ -312,13 +329,13 @@ class ElementWriter:
         if code is None:
             self.r.skip("Coding", f"coding {c.guid} in {what}", f"code {c.code_guid!r} is not in the project")
             return
-        el = self.sub(parent, "Coding", guid=normalise_guid(c.guid))
+        el = self.sub(parent, "Coding", guid=self.g(c.guid))
         self.stamp(el, c, f"coding {c.guid}")
         self.sub(el, "CodeRef", targetGUID=code)
         self.note_refs(el, c.guid)
 
     def note(self, parent: etree._Element, n: Note) -> None:
-        g = normalise_guid(n.guid)
+        g = self.g(n.guid)
         what = f"note '{n.name or g}'"
         el = self.sub(parent, "Note", guid=g, name=self.t(n.name) or None)
         if n.selections:  # offsets need the exact text: a file keeps every character
@@ -344,13 +361,13 @@ class ElementWriter:
         if link.direction and not direction:
             self.r.skip("@direction", f"the direction {link.direction!r} of link '{link.name}'", "it is not a REFI direction")
         color = link.color if link.color and _COLOR.match(link.color) else None
-        el = self.sub(parent, "Link", guid=normalise_guid(link.guid), name=self.t(link.name) or None,
+        el = self.sub(parent, "Link", guid=self.g(link.guid), name=self.t(link.name) or None,
                       direction=direction, color=color, originGUID=ends[0], targetGUID=ends[1])
         self.note_refs(el, link.guid)
 
     def set(self, parent: etree._Element, s: Set) -> None:
         what = f"set '{s.name}'"
-        el = self.sub(parent, "Set", guid=normalise_guid(s.guid), name=self.t(s.name))
+        el = self.sub(parent, "Set", guid=self.g(s.guid), name=self.t(s.name))
         self.text_child(el, "Description", s.description)
         if self.ns == NS_CODEBOOK:
             self.refs(el, "MemberCode", s.code_guids, ("Code",), what, attr="guid")

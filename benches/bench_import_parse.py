@@ -1,0 +1,98 @@
+"""How fast the readers parse: words per second for .txt, .vtt and .docx transcripts.
+
+Makes fictional transcripts in a temporary folder (default: 20 of 10,000 words per format),
+reads each with ``theorize.ingest.read_source`` and prints words/s. Numbers, not pass/fail.
+
+    .venv/bin/python benches/bench_import_parse.py [--count 20] [--words 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import docx
+
+from theorize.ingest import read_source
+
+_WORDS = (
+    "the judge said I had to go so I went to Bridgeway and my counselor listened "
+    "which I did not expect at first because everyone in that court wanted something "
+    "from me and she just asked how my week was going and whether I slept"
+).split()
+_SPEAKERS = ("Interviewer", "C03")
+
+
+def _turns(n_words: int, rng: random.Random) -> list[tuple[str, str]]:
+    turns, total, k = [], 0, 0
+    while total < n_words:
+        size = rng.randint(8, 80)
+        words = " ".join(rng.choice(_WORDS) for _ in range(size))
+        turns.append((_SPEAKERS[k % 2], words[0].upper() + words[1:] + "."))
+        total += size
+        k += 1
+    return turns
+
+
+def _write_txt(path: Path, turns: list[tuple[str, str]]) -> None:
+    lines = ["FICTIONAL DEMO TRANSCRIPT - bench", ""]
+    lines += [f"{who}: {words}\n" for who, words in turns]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _stamp(t: float) -> str:
+    h, rest = divmod(t, 3600)
+    m, s = divmod(rest, 60)
+    return f"{int(h):02d}:{int(m):02d}:{s:06.3f}"
+
+
+def _write_vtt(path: Path, turns: list[tuple[str, str]]) -> None:
+    out, t = ["WEBVTT", ""], 0.0
+    for who, words in turns:
+        ws = words.split()
+        for i in range(0, len(ws), 10):  # cues of about ten words, as captioners make them
+            out += [f"{_stamp(t)} --> {_stamp(t + 3)}", f"<v {who}>{' '.join(ws[i:i + 10])}", ""]
+            t += 3.2
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+def _write_docx(path: Path, turns: list[tuple[str, str]]) -> None:
+    document = docx.Document()
+    document.add_paragraph("FICTIONAL DEMO TRANSCRIPT - bench")
+    for who, words in turns:
+        p = document.add_paragraph()
+        p.add_run(f"{who}:").bold = True
+        p.add_run(f" {words}")
+    document.save(str(path))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20, help="transcripts per format")
+    parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
+    args = parser.parse_args()
+    rng = random.Random(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for suffix, write in ((".txt", _write_txt), (".vtt", _write_vtt), (".docx", _write_docx)):
+            paths = []
+            for i in range(args.count):
+                path = folder / f"interview_{i:03d}{suffix}"
+                write(path, _turns(args.words, rng))
+                paths.append(path)
+            started = time.perf_counter()
+            sources = [read_source(path) for path in paths]
+            elapsed = time.perf_counter() - started
+            words = sum(len(s.text.split()) for s in sources)
+            turns = sum(len(s.turns) for s in sources)
+            print(
+                f"{suffix:6} {args.count} files, {words:,} words, {turns:,} turns: "
+                f"{elapsed:.3f} s, {words / elapsed:,.0f} words/s"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""`theorize agreement`, `saturation`, `matrix`, `cooccurrence`, `adjudicate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from theorize.cli.common import console, friendly, open_study, print_frame
+from theorize.errors import InvalidInput
+
+STAGES = click.Choice(["initial", "focused", "category", "theoretical"])
+
+
+def _save(frame: pd.DataFrame, path: Path | None, index: bool = False) -> None:
+    if path is None:
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(path, index=index)
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=index)
+    else:
+        raise InvalidInput(f"{path.name}: tables are written as .csv or .xlsx.")
+    console.print(f"Wrote {path}", markup=False)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.round(3)
+
+
+@click.command()
+@click.option("--coder", "coders", multiple=True, help="A coder to compare (repeatable; default: all).")
+@click.option("--source", "sources", multiple=True, help="Only these sources (repeatable).")
+@click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
+@click.option("--stage", type=STAGES, default=None, help="Only codes of this stage.")
+@click.option("--unit", type=click.Choice(["turn", "sentence", "character"]), default="turn", show_default=True)
+@click.option("--disagreements", "show_dis", is_flag=True, help="List the passages the coders disagree on.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the table (.csv/.xlsx).")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw agreement per code (.png/.svg).")
+@click.pass_context
+@friendly
+def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> None:
+    """Intercoder agreement per code and overall."""
+    with open_study(ctx) as study:
+        report = study.agreement(coders=list(coders) or None, sources=list(sources) or None,
+                                 codes=list(codes) or None, stage=stage, unit=unit)
+    console.print(f"Agreement of {' and '.join(report.coders)} by {report.unit} on {len(report.sources)} sources")
+    print_frame(_rounded(report.table))
+    for note in report.notes:
+        console.print(f"Note: {note}", markup=False)
+    if show_dis:
+        console.print(f"{len(report.disagreements)} disagreements")
+        print_frame(report.disagreements, max_width=70)
+    _save(report.table, out)
+    if plot:
+        from theorize.analysis.plots import plot_agreement
+
+        column = "Krippendorff's alpha" if "Krippendorff's alpha" in report.table else "binary u-alpha"
+        frame = report.table[report.table.code != "all codes"][["code", column]].rename(columns={column: "value"})
+        console.print(f"Wrote {plot_agreement(frame, plot, value_label=column)}", markup=False)
+
+
+@click.command()
+@click.option("--group", default=None, help="Only this participant group, e.g. client.")
+@click.option("--stage", type=STAGES, default=None, help="Only codes of this stage.")
+@click.option("--coder", default=None, help="Only this coder's codings.")
+@click.option("--base", "base_size", type=int, default=4, show_default=True, help="Base size (interviews).")
+@click.option("--run", "run_length", type=int, default=2, show_default=True, help="Run length (interviews).")
+@click.option("--threshold", type=float, default=0.05, show_default=True, help="New-information threshold.")
+@click.option("--run-mode", type=click.Choice(["jump", "slide"]), default="jump", show_default=True)
+@click.option("--report-at", type=click.Choice(["before_run", "end_of_run"]), default="before_run", show_default=True)
+@click.option("--orders", type=int, default=1000, show_default=True, help="Random interview orders to bootstrap.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the curve (.csv/.xlsx).")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw the discovery curve (.png/.svg).")
+@click.pass_context
+@friendly
+def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_mode, report_at, orders, out, plot) -> None:
+    """Code saturation in interview order, with a statement for the methods section."""
+    with open_study(ctx) as study:
+        result = study.saturation(group=group, stage=stage, coder=coder, base_size=base_size, run_length=run_length,
+                                  threshold=threshold, run_mode=run_mode, report=report_at, n_orders=orders)
+    print_frame(result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]])
+    console.print(result.statement, markup=False)
+    _save(result.curve, out)
+    if plot:
+        from theorize.analysis.plots import plot_discovery_curve
+
+        console.print(f"Wrote {plot_discovery_curve(result.curve, plot, bootstrap=result.bootstrap, saturation=result.guest)}",
+                      markup=False)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["participant", "attribute", "framework"]))
+@click.option("--attribute", default=None, help="With `attribute`: which attribute.")
+@click.option("--stage", type=STAGES, default=None)
+@click.option("--coder", default=None)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the table (.csv/.xlsx).")
+@click.pass_context
+@friendly
+def matrix(ctx, kind, attribute, stage, coder, out) -> None:
+    """Code x participant, code x attribute (with tests), or a framework matrix of quotes."""
+    with open_study(ctx) as study:
+        if kind == "participant":
+            frame = study.code_matrix(stage=stage, coder=coder)
+            print_frame(frame.reset_index())
+            _save(frame, out, index=True)
+        elif kind == "attribute":
+            if not attribute:
+                raise InvalidInput("Name the attribute: theorize matrix attribute --attribute program_phase.")
+            result = study.attribute_matrix(attribute, stage=stage, coder=coder)
+            table = result.table.copy()
+            table.columns = [f"{a} {m}" for a, m in table.columns]
+            print_frame(_rounded(table.reset_index()))
+            print_frame(_rounded(result.tests.reset_index()))
+            if result.tests["small_sample"].any():
+                console.print("Warning: some expected counts are below 5; those p-values are unreliable.")
+            _save(table, out, index=True)
+        else:
+            frame = study.framework(coder=coder)
+            print_frame(frame.reset_index(), max_width=80)
+            _save(frame, out, index=True)
+
+
+@click.command()
+@click.option("--mode", type=click.Choice(["overlap", "segment"]), default="overlap", show_default=True)
+@click.option("--window", type=int, default=0, show_default=True, help="Characters (overlap) or turns (segment) apart.")
+@click.option("--jaccard", is_flag=True, help="Jaccard similarity instead of counts.")
+@click.option("--stage", type=STAGES, default=None)
+@click.option("--coder", default=None)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw a heat map (.png/.svg).")
+@click.pass_context
+@friendly
+def cooccurrence(ctx, mode, window, jaccard, stage, coder, out, plot) -> None:
+    """Which codes occur together."""
+    with open_study(ctx) as study:
+        frame = study.cooccurrence(mode=mode, window=window, measure="jaccard" if jaccard else "count",
+                                   stage=stage, coder=coder)
+    print_frame(_rounded(frame).reset_index(), max_width=30)
+    _save(frame, out, index=True)
+    if plot:
+        from theorize.analysis.plots import plot_cooccurrence_heatmap
+
+        console.print(f"Wrote {plot_cooccurrence_heatmap(frame, plot)}", markup=False)
+
+
+@click.command()
+@click.argument("source")
+@click.option("--span", required=True, help="Characters START-END of the passage.")
+@click.option("--code", default=None, help="The agreed code; leave out when no code applies.")
+@click.option("--note", required=True, help="Why: kept in the adjudication memo.")
+@click.pass_context
+@friendly
+def adjudicate(ctx, source, span, code, note) -> None:
+    """Record the decision on a disagreement, with a memo."""
+    from theorize.cli.common import parse_span
+
+    start, end = parse_span(span)
+    with open_study(ctx) as study:
+        memo_id = study.adjudicate(int(source) if source.isdigit() else source, start=start, end=end,
+                                   code=code, note=note)
+    console.print(f"Decision recorded in memo {memo_id}")
+
+
+def register(cli: click.Group) -> None:
+    for cmd in (agreement, saturation, matrix, cooccurrence, adjudicate):
+        cli.add_command(cmd)
