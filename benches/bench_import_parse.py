@@ -3,7 +3,7 @@
 Makes fictional transcripts in a temporary folder (default: 20 of 10,000 words per format),
 reads each with ``theorize.ingest.read_source`` and prints words/s. Numbers, not pass/fail.
 
-    .venv/bin/python benches/bench_import_parse.py [--count 20] [--words 10000]
+    .venv/bin/python benches/bench_import_parse.py [--count 20] [--words 10000] [--formats txt,vtt]
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _write_vtt(path: Path, turns: list[tuple[str, str]]) -> None:
     for who, words in turns:
         ws = words.split()
         for i in range(0, len(ws), 10):  # cues of about ten words, as captioners make them
-            out += [f"{_stamp(t)} --> {_stamp(t + 3)}", f"<v {who}>{' '.join(ws[i:i + 10])}", ""]
+            out += [f"{_stamp(t)} --> {_stamp(t + 3)}", f"<v {who}>{' '.join(ws[i : i + 10])}", ""]
             t += 3.2
     path.write_text("\n".join(out), encoding="utf-8")
 
@@ -73,11 +73,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20, help="transcripts per format")
     parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
+    parser.add_argument("--formats", default="txt,vtt,docx", help="comma-separated: txt, vtt, docx")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for suffix, write in ((".txt", _write_txt), (".vtt", _write_vtt), (".docx", _write_docx)):
+        writers = {".txt": _write_txt, ".vtt": _write_vtt, ".docx": _write_docx}
+        chosen = [f".{name.strip().lstrip('.')}" for name in args.formats.split(",")]
+        for suffix, write in ((s, writers[s]) for s in chosen):
             paths = []
             for i in range(args.count):
                 path = folder / f"interview_{i:03d}{suffix}"

@@ -119,3 +119,16 @@ def test_a_bom_with_invalid_text_after_it():
 def test_text_is_otherwise_kept_exactly():
     text = "  Tabs\tand  double  spaces, \u00a0nbsp, form\x0cfeed, trailing   \n\n\n"
     assert read_source_bytes(text.encode(), "notes.txt").text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Интервьюер: Как вы попали в программу?\nУчастник: Судья сказал мне идти.\n",
+        "采访者：你好。\n参与者：法官很严格！\n采访者：再见。\n",
+        "מראיין: שלום, מה שלומך?\nמשתתף: אני בסדר גמור.\n",
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_in_other_scripts(text, encoding):
+    assert decode_text(text.encode(encoding), "c03.txt").text == text

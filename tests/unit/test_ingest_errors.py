@@ -92,11 +92,22 @@ def encrypted_pdf() -> bytes:
          "notes.txt is not a text file (it contains binary data); "
          "export the document as .txt, .docx or .pdf and import that"),
         (ELF, "notes.txt",
+         "notes.txt is not a text file (it looks like a program); "
+         "choose the transcript or document itself"),
+        (b"Interviewer: Hi.\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f", "notes.txt",
          "notes.txt is not a text file (it contains binary data); "
          "export the document as .txt, .docx or .pdf and import that"),
-        ("Interviewer: Hi.\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f".encode(), "notes.txt",
-         "notes.txt is not a text file (it contains binary data); "
-         "export the document as .txt, .docx or .pdf and import that"),
+        (make_pdf([["Interviewer: Hi."]]), "notes.txt",
+         "notes.txt is not a text file (it looks like a PDF); rename it to notes.pdf and import it again"),
+        (make_docx(), "notes.md",
+         "notes.md is not a text file (it looks like a Word file); rename it to notes.docx and import it again"),
+        (b"{\\rtf1\\ansi Interviewer: Hi.\\par}", "notes.txt",
+         "notes.txt is not a text file (it looks like an RTF file); rename it to notes.rtf and import it again"),
+        (PNG, "c03.vtt",
+         "c03.vtt is not a caption file (it looks like a PNG image); run OCR on it first, then import the result"),
+        (b"\x1a\x45\xdf\xa3" + bytes(300), "c03.srt",
+         "c03.srt is not a caption file (it looks like a video recording); "
+         "transcribe it first, then import the transcript"),
         (b"", "notes.txt",
          "notes.txt has no text in it; check that you chose the right file and that it was saved"),
         (b" \r\n\t\n  ", "notes.txt",

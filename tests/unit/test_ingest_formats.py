@@ -19,7 +19,7 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, LineBreak, List, ListItem, Note, NoteBody, NoteCitation, P, S, Span, Tab
 
 from theorize.domain.sources import ParsedSource, Role, SourceKind
-from theorize.ingest import READERS, read_source, read_source_bytes
+from theorize.ingest import READERS, READERS_BY_SUFFIX, read_source, read_source_bytes
 
 # -- builders -------------------------------------------------------------------------------------
 
@@ -379,3 +379,55 @@ def test_name_and_kind_can_be_given(tmp_path):
     path.write_bytes(TXT.encode())
     src = read_source(path, name="Interview C03", kind=SourceKind.INTERVIEW)
     assert (src.name, src.kind, src.file_format) == ("Interview C03", SourceKind.INTERVIEW, "txt")
+
+
+def test_docx_bold_labels_with_timestamps_and_odd_wording():
+    d = docx.Document()
+    for label, words in [("[00:01:23] dr lena:", "First?"), ("respondent seven", "Yes."),
+                         ("[00:01:30] dr lena:", "Second?"), ("respondent seven", "No.")]:
+        p = d.add_paragraph()
+        p.add_run(" ")  # a stray space before the label, not bold
+        p.add_run(label).bold = True
+        p.add_run(f"{'' if label.endswith(':') else ':'} {words}")
+    src = read_source_bytes(docx_bytes(d), "c03.docx")
+    assert [(t.speaker, t.started_at, src.text[t.start : t.end]) for t in src.turns] == [
+        ("dr lena", 83.0, "First?"), ("respondent seven", None, "Yes."),
+        ("dr lena", 90.0, "Second?"), ("respondent seven", None, "No."),
+    ]
+
+
+def test_docx_text_boxes_are_left_out():
+    d = docx.Document()
+    p = d.add_paragraph("Interviewer: Before the box. ")
+    run = OxmlElement("w:r")
+    pict = OxmlElement("w:pict")
+    box = OxmlElement("w:txbxContent")
+    inner = OxmlElement("w:p")
+    inner_run = OxmlElement("w:r")
+    inner_text = OxmlElement("w:t")
+    inner_text.text = "Floating caption."
+    inner_run.append(inner_text)
+    inner.append(inner_run)
+    box.append(inner)
+    pict.append(box)
+    run.append(pict)
+    p._p.append(run)
+    p.add_run("After the box.")
+    d.add_paragraph("P3: Fine.")
+    src = read_source_bytes(docx_bytes(d), "c03.docx")
+    assert src.text == "Interviewer: Before the box. After the box.\n\nP3: Fine."
+
+
+DEMO_SOURCES = Path(__file__).parents[2] / "src" / "theorize" / "demo" / "study" / "sources"
+
+
+@pytest.mark.skipif(not DEMO_SOURCES.is_dir(), reason="the demo study is not in this checkout")
+def test_the_demo_transcripts_read_as_two_speaker_interviews():
+    paths = [p for p in sorted(DEMO_SOURCES.iterdir()) if p.suffix in READERS_BY_SUFFIX]
+    assert paths
+    for path in paths:
+        src = read_source(path, speaker_override={"interviewer": ["Lena Marsh"]})
+        roles = {t.role for t in src.turns}
+        assert roles == {Role.INTERVIEWER, Role.PARTICIPANT}, path.name
+        assert src.kind is SourceKind.INTERVIEW, path.name
+        assert all(a.end <= b.start for a, b in zip(src.turns, src.turns[1:])), path.name

@@ -132,6 +132,16 @@ def test_a_wrapped_line_is_not_a_new_speaker():
     ]
 
 
+def test_time_stamped_field_notes_are_not_a_transcript():
+    text = "10:30 Arrival: the court was full\n11:15 Hearing: the judge was late\nDeparture 12:00\nLunch."
+    assert all(t.speaker is None for t in detect_turns(text))
+
+
+def test_a_name_with_a_full_timestamp_speaking_once_is_a_speaker():
+    text = "Interviewer: Anyone?\nP1: Me\n[00:03:10] Maria Lopez: And me\nP1: Ok"
+    assert [s for s, _ in spoken(text)] == ["Interviewer", "P1", "Maria Lopez", "P1"]
+
+
 def test_a_name_speaking_once_after_a_finished_sentence_is_a_speaker():
     text = "Moderator: Anyone else?\nP1: Yes.\nMaria Lopez: Me too.\nP1: Fine."
     assert [s for s, _ in spoken(text)] == ["Moderator", "P1", "Maria Lopez", "P1"]
@@ -208,6 +218,7 @@ def test_speaker_override_overrides_the_defaults():
         ({"boss": ["X"]},
          "speaker_override names an unknown role 'boss'; use interviewer, participant or other"),
         ({"interviewer": [3]}, "speaker_override labels must be text or compiled patterns, not 3"),
+        ({"interviewer": 3}, "speaker_override labels must be text or compiled patterns, not 3"),
         (42, "speaker_override must map interviewer, participant or other to speaker labels, "
              'for example {"interviewer": ["Lena Marsh", "I"]}, not int'),
     ],

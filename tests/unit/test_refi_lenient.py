@@ -188,3 +188,10 @@ def test_foreign_elements_and_unknown_files_are_reported(tmp_path):
     _, report = read_qdpx(make_qdpx(tmp_path, members))
     assert report.not_carried_counts() == {"Extra": 1, "file": 1}
     assert "Not carried (2):" in report.summary()
+
+
+def test_elements_refi_does_not_define_are_reported_wherever_they_are(tmp_path):
+    body = CODES.replace("<Description>folder</Description>", "<Description>folder</Description><Colour>red</Colour>")
+    _, report = read_qdpx(make_qdpx(tmp_path, {"project.qde": project(body + "<Extra/>")}))
+    assert [str(n) for n in report.not_carried] == [
+        "Colour: <Colour> in <Code>: it is not part of REFI-QDA", "Extra: <Extra> in <Project>: it is not part of REFI-QDA"]

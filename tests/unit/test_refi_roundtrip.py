@@ -32,6 +32,7 @@ from theorize.exchange.refi import (
 )
 
 NS = "{urn:QDA-XML:project:1.0}"
+SHARED_XSD = Path(__file__).resolve().parents[2].parent / "shared" / "refi" / "Project.xsd"
 TEXT = (
     "Hello 👋🏽 world\r\n"  # emoji with a skin-tone modifier: two code points
     "Cafe\u0301 and cafe\u0301\r\n"  # combining acute accents
@@ -143,9 +144,8 @@ def test_export_is_exactly_project_qde_and_flat_lowercase_sources(tmp_path):
     order = [etree.QName(el).localname for el in root]
     assert order == ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Description", "NoteRef"]
     assert all(len(el) or (el.text or "").strip() or el.attrib for el in root.iter())  # no empty containers
-    schema = etree.XMLSchema(etree.parse(str(Path(__file__).resolve().parents[2].parent / "shared/refi/Project.xsd"))) \
-        if (Path(__file__).resolve().parents[2].parent / "shared/refi/Project.xsd").exists() else None
-    if schema is not None:
+    if SHARED_XSD.exists():  # the shared copy of the schema, besides the shipped one used on export
+        schema = etree.XMLSchema(etree.parse(str(SHARED_XSD)))
         assert schema.validate(root), schema.error_log.last_error
 
 
@@ -177,6 +177,17 @@ def test_forbidden_characters_are_stripped_from_xml_but_kept_in_text_files(tmp_p
     again, _ = read_qdpx(out)
     assert again.name == "p" and again.codes[0].name == "badname" and again.sources[0].text == text
     assert any("XML 1.0 forbids" in d for d in report.decisions)
+
+
+def test_unpaired_surrogates_become_replacement_characters_offsets_unchanged(tmp_path):
+    text = "a\ud800b"
+    project = RefiProject(name="p", sources=[Source(guid_for("source", 1), "s", text,
+                                                    selections=[Selection(guid_for("segment", 1), 2, 3, name="b")])])
+    report = write_qdpx(project, tmp_path / "p.qdpx")
+    again, _ = read_qdpx(tmp_path / "p.qdpx")
+    src = again.sources[0]
+    assert src.text == "a\ufffdb" and src.text[2:3] == "b"
+    assert any("unpaired surrogate" in d for d in report.decisions)
 
 
 def test_dangling_references_in_the_model_are_reported_not_written(tmp_path):

@@ -145,3 +145,9 @@ def test_codebook_refusals(tmp_path):
 def test_a_missing_file_is_one_sentence(tmp_path):
     with pytest.raises(InvalidInput, match=r"^nothere\.qdpx cannot be read \(No such file or directory\); check the path"):
         read_qdpx(tmp_path / "nothere.qdpx")
+
+
+def test_absurdly_deep_nesting_is_refused(tmp_path):
+    code = '<Code guid="11111111-1111-1111-1111-111111111111" name="c" isCodable="true">'
+    xml = f'<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes>{code * 300}{"</Code>" * 300}</Codes></CodeBook></Project>'
+    assert "nested deeper than 256 levels" in refused(tmp_path, make_qdpx(tmp_path, {"project.qde": xml}))

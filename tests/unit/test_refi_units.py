@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import uuid
 
 import pytest
@@ -75,3 +77,17 @@ def test_canonical_ignores_order_but_not_parents():
     assert canonical(flat) == canonical(RefiProject(name="y", codes=[b, a]))
     nested = RefiProject(name="x", codes=[Code(a.guid, "a", children=[b])])
     assert canonical(nested) != canonical(flat)
+
+
+def test_report_summary_is_capped_but_lists_keep_everything():
+    r = ExchangeReport(file="s.qdpx", direction="import")
+    for i in range(60):
+        r.skip("PlainTextSelection", f"selection {i}", "out of range")
+    text = r.summary(limit=5)
+    assert text.count("  - ") == 5 and text.endswith("  ... and 55 more") and len(r.not_carried) == 60
+
+
+@pytest.mark.parametrize("name", ["canonical", "extras", "model", "offsets", "report"])
+def test_docstring_examples_hold(name):
+    module = importlib.import_module(f"theorize.exchange.refi.{name}")
+    assert doctest.testmod(module).failed == 0

@@ -98,7 +98,7 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
 def sources_(ctx) -> None:
     """List the sources."""
     with open_study(ctx) as study:
-        print_frame(study.sources())
+        print_frame(study.sources()[["id", "name", "kind", "participants", "turns", "words", "version"]])
 
 
 @click.command()

@@ -1,1 +1,1 @@
-"""Exchange with other tools: REFI-QDA projects and codebooks (``exchange.refi``)."""
+"""Exchange with other tools: REFI-QDA projects and codebooks (``exchange.refi``); tables (``exchange.tables``)."""

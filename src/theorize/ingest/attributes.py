@@ -31,8 +31,18 @@ ATTRIBUTE_TYPES = ("text", "number", "date", "yes/no", "category")
 MAX_CATEGORIES = 12
 MAX_CATEGORY_CHARS = 40
 ID_COLUMN_NAMES = frozenset(
-    {"participant", "participant id", "participant_id", "participantid", "id", "pseudonym",
-     "respondent", "respondent id", "respondent_id", "respondentid"}
+    {
+        "participant",
+        "participant id",
+        "participant_id",
+        "participantid",
+        "id",
+        "pseudonym",
+        "respondent",
+        "respondent id",
+        "respondent_id",
+        "respondentid",
+    }
 )
 _YES = frozenset({"yes", "true", "y"})
 _NO = frozenset({"no", "false", "n"})
@@ -95,9 +105,11 @@ def read_attributes_bytes(
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> AttributeSheet:
-    """``read_attributes`` for bytes already in memory (an upload); ``filename`` gives the suffix."""
+    """``read_attributes`` for bytes in memory (an upload); ``filename`` gives the suffix."""
     check_size(len(data), filename, max_bytes)
-    table = load_table(data, filename, PurePath(filename).suffix.lower(), sheet=sheet, encoding=encoding)
+    table = load_table(
+        data, filename, PurePath(filename).suffix.lower(), sheet=sheet, encoding=encoding
+    )
     id_col = _id_column(table, id_column, filename)
     ids = _participant_ids(table[id_col].tolist(), id_col, filename)
     columns: dict[str, object] = {}

@@ -26,6 +26,7 @@ import re
 from theorize.domain.sources import ParsedSource, Role, Turn
 from theorize.errors import InvalidInput
 from theorize.ingest.encoding import decode_text
+from theorize.ingest.filetype import check_text
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 from theorize.ingest.turns import LabelKind, label_key, labels_in, split_inline_label
 
@@ -61,6 +62,7 @@ def read_vtt(data: bytes, request: ReadRequest) -> ParsedSource:
     Raises:
         InvalidInput: the file does not start with WEBVTT, or a cue timing line is broken.
     """
+    check_text(data, request.filename, "a caption file")
     raw = decode_text(data, request.filename, request.encoding).text
     first_line = raw.partition("\n")[0]
     if not (first_line == "WEBVTT" or first_line.startswith(("WEBVTT ", "WEBVTT\t"))):
@@ -82,6 +84,7 @@ def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
     Raises:
         InvalidInput: a cue timing line is broken.
     """
+    check_text(data, request.filename, "a caption file")
     raw = decode_text(data, request.filename, request.encoding).text
     return _read(raw, 0, request, "srt")
 

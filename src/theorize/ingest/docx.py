@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 
@@ -26,7 +25,13 @@ from lxml import etree
 
 from theorize.domain.sources import ParsedSource
 from theorize.errors import InvalidInput
-from theorize.ingest.filetype import CFB, DOCX, mismatch_error, sniff
+from theorize.ingest.filetype import (
+    CFB,
+    DAMAGED_ZIP_ERRORS,
+    DOCX,
+    mismatch_error,
+    sniff,
+)
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 from theorize.ingest.turns import (
     LABEL_RE,
@@ -41,13 +46,12 @@ from theorize.ingest.turns import (
 )
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (
-    f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt", f"{_W}sdtContent"
-)
-_R, _T, _TAB, _BR, _CR, _NBH = f"{_W}r", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"
-_RPR, _PPR, _B, _BCS, _RSTYLE, _PSTYLE = (
-    f"{_W}rPr", f"{_W}pPr", f"{_W}b", f"{_W}bCs", f"{_W}rStyle", f"{_W}pStyle"
-)
+_P, _TBL, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
+_SDT, _SDT_CONTENT = f"{_W}sdt", f"{_W}sdtContent"
+_R, _T, _TAB, _BR, _CR = f"{_W}r", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_NBH = f"{_W}noBreakHyphen"
+_RPR, _PPR, _RSTYLE, _PSTYLE = f"{_W}rPr", f"{_W}pPr", f"{_W}rStyle", f"{_W}pStyle"
+_B, _BCS = f"{_W}b", f"{_W}bCs"
 _VAL, _TYPE = f"{_W}val", f"{_W}type"
 _TXBX = f"{_W}txbxContent"
 _SKIP = frozenset({f"{_W}del", f"{_W}moveFrom", _TXBX, _PPR, _RPR, f"{_W}instrText"})
@@ -78,7 +82,7 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
         document = docx.Document(io.BytesIO(data))
         reader = _BodyReader(document, request.roles)
         reader.read(document.element.body)
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
+    except (*DAMAGED_ZIP_ERRORS, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise _damaged(request.filename) from None
     return build_source(reader.layout.text(), request, "docx", hints=reader.hints())
 
@@ -158,6 +162,8 @@ class _BodyReader:
     def _bold_label(self, p: etree._Element, text: str, start: int) -> None:
         """A leading bold run ending with ":" (or followed by ":" or a tab) is a label."""
         prefix = self._bold_prefix(p)
+        if not text.startswith(prefix):  # runs the paragraph text does not show (a text box)
+            return
         label = prefix.rstrip()
         rest = text[len(prefix) :]
         if label.endswith((":", "：")):
@@ -173,6 +179,7 @@ class _BodyReader:
         if m is not None and m["label"] and m.end() >= len(label):
             started_at = seconds(m["ts1"] or m["ts2"] or m["ts3"])
             label = m["label"]
+            speech_from = max(speech_from, m.end())
         label = label.strip().strip("*").strip()
         if not label or len(label) > MAX_LABEL_CHARS or len(label.split()) > MAX_LABEL_WORDS:
             return
@@ -180,12 +187,15 @@ class _BodyReader:
 
     def _bold_prefix(self, p: etree._Element) -> str:
         parts: list[str] = []
+        seen_text = False
         for r in p.iter(_R):
             run_text = _run_text(r)
             if not run_text:
                 continue
             if not self._is_bold(r, p):
-                break
+                if seen_text or not run_text.isspace():
+                    break
+            seen_text = seen_text or not run_text.isspace()
             parts.append(run_text)
         return "".join(parts)
 
@@ -216,7 +226,7 @@ class _BodyReader:
                     seen.add(s.style_id)
                     font = getattr(s, "font", None)
                     value = font.bold if font is not None else None
-                    s = s.base_style
+                    s = getattr(s, "base_style", None)
                 bold[style.style_id] = bool(value)
             self._style_bold = bold
         return self._style_bold

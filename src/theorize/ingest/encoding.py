@@ -135,9 +135,11 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         return None
     even_nul = sample[0::2].count(0)
     odd_nul = sample[1::2].count(0)
-    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
+    # ASCII characters (spaces, digits, punctuation, line breaks) leave a NUL in one byte of
+    # each pair; the other byte of a pair is almost never NUL.
+    if odd_nul > 0.05 * half and even_nul * 10 < odd_nul:
         name = "utf-16-le"
-    elif even_nul > 0.3 * half and odd_nul < 0.05 * half:
+    elif even_nul > 0.05 * half and odd_nul * 10 < even_nul:
         name = "utf-16-be"
     else:
         return None
@@ -161,5 +163,6 @@ def _legacy(data: bytes, filename: str) -> tuple[str, str]:
     if cp1252 is not None:
         return cp1252, "cp1252"
     raise InvalidInput(
-        f"{filename} is in a text encoding theorize cannot tell; save it again as UTF-8 and import that"
+        f"{filename} is in a text encoding theorize cannot tell; "
+        "save it again as UTF-8 and import that"
     )

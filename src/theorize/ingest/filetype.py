@@ -9,12 +9,22 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from theorize.errors import InvalidInput
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# What zipfile raises on a damaged archive: a bad directory or CRC, a cut or corrupt deflate
+# stream, an unknown compression method.
+DAMAGED_ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ CFB = FileType(
 )
 _ARCHIVE = "unpack it and import the files inside"
 _MEDIA = "transcribe it first, then import the transcript"
+_PROGRAM = FileType("program", "a program", None, "choose the transcript or document itself")
 _IMAGE = "run OCR on it first, then import the result"
 
 _ZIP_KINDS: tuple[tuple[str, FileType], ...] = (
@@ -80,9 +91,10 @@ _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"\x1f\x8b", FileType("gzip", "a compressed archive", None, _ARCHIVE)),
     (b"7z\xbc\xaf\x27\x1c", FileType("7z", "a compressed archive", None, _ARCHIVE)),
     (b"Rar!\x1a\x07", FileType("rar", "a compressed archive", None, _ARCHIVE)),
-    (b"SQLite format 3\x00", FileType("sqlite", "a database file")),
-    (b"\x7fELF", FileType("program", "a program")),
+    (b"SQLite format 3\x00", FileType("sqlite", "a database file", None, _PROGRAM.advice)),
+    (b"\x7fELF", _PROGRAM),
 )
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13))
 _HTML_START = re.compile(rb"\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 
 
@@ -97,7 +109,7 @@ def sniff(data: bytes) -> FileType | None:
         if data.startswith(magic):
             return kind
     if data.startswith(b"MZ") and b"This program cannot be run" in data[:512]:
-        return FileType("program", "a program")
+        return _PROGRAM
     if data[4:8] == b"ftyp":
         return FileType("video", "an audio or video recording", None, _MEDIA)
     if data.startswith(b"RIFF") and data[8:12] in (b"WAVE", b"AVI "):
@@ -125,7 +137,7 @@ def _sniff_zip(data: bytes) -> FileType:
             if "mimetype" in names:
                 mimetype = zf.read("mimetype").decode("ascii", "replace").strip()
                 return _ODF_KINDS.get(mimetype, archive)
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+    except (*DAMAGED_ZIP_ERRORS, OSError, RuntimeError, ValueError):
         return archive
     return archive
 
@@ -141,7 +153,7 @@ def _looks_like_text(head: bytes) -> bool:
                 head.decode("cp1252")
             except UnicodeDecodeError:
                 return False
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls <= len(head) // 100
 
 
@@ -154,12 +166,24 @@ def mismatch_error(filename: str, expected: str, found: FileType) -> InvalidInpu
         found: what the content looks like.
 
     Examples:
-        >>> str(mismatch_error("interview_03.docx", "a Word file", PDF))
-        'interview_03.docx is not a Word file (it looks like a PDF); rename it to interview_03.pdf and import it again'
+        >>> print(mismatch_error("c03.docx", "a Word file", PDF))
+        c03.docx is not a Word file (it looks like a PDF); rename it to c03.pdf and import it again
     """
     if found.suffix is not None:
         stem = PurePath(filename).stem
         advice = f"rename it to {stem}{found.suffix} and import it again"
     else:
         advice = found.advice
-    return InvalidInput(f"{filename} is not {expected} (it looks like {found.description}); {advice}")
+    return InvalidInput(
+        f"{filename} is not {expected} (it looks like {found.description}); {advice}"
+    )
+
+
+def check_text(data: bytes, filename: str, expected: str) -> None:
+    """Refuse a file that should be text but whose first bytes say it is something else.
+
+    Files not recognised (UTF-16 text, binary junk) pass: decoding tells those apart.
+    """
+    found = sniff(data)
+    if found is not None and found not in (TEXT, HTML):
+        raise mismatch_error(filename, expected, found)

@@ -15,7 +15,7 @@ from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from theorize.domain.sources import ParsedSource
 from theorize.ingest.encoding import DecodedText, decode_text
-from theorize.ingest.filetype import HTML, TEXT, mismatch_error, sniff
+from theorize.ingest.filetype import check_text
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 
 _DROPPED = frozenset(
@@ -38,9 +38,7 @@ def read_html(data: bytes, request: ReadRequest) -> ParsedSource:
     Raises:
         InvalidInput: the file is another kind of file, binary, or has no visible text.
     """
-    found = sniff(data)
-    if found is not None and found not in (HTML, TEXT):
-        raise mismatch_error(request.filename, "a web page", found)
+    check_text(data, request.filename, "a web page")
     decoded = _decode(data, request)
     soup = BeautifulSoup(decoded.text, "lxml")
     layout = TextLayout()

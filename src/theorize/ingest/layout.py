@@ -76,13 +76,11 @@ def empty_error(filename: str) -> InvalidInput:
 
 
 def infer_kind(turns: Sequence[Turn]) -> SourceKind:
-    """A focus group when three or more participants speak, an interview when labelled, else a document."""
-    speakers = {label_key(t.speaker) for t in turns if t.speaker is not None}
+    """A focus group when 3+ participants speak, an interview when labelled, else a document."""
+    speakers = {(t.speaker, t.role) for t in turns if t.speaker is not None}
     if not speakers:
         return SourceKind.DOCUMENT
-    participants = {
-        label_key(t.speaker) for t in turns if t.speaker is not None and t.role is Role.PARTICIPANT
-    }
+    participants = {label_key(s) for s, role in speakers if role is Role.PARTICIPANT}
     return SourceKind.FOCUS_GROUP if len(participants) >= 3 else SourceKind.INTERVIEW
 
 

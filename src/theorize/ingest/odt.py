@@ -17,7 +17,7 @@ from odf.opendocument import load
 
 from theorize.domain.sources import ParsedSource
 from theorize.errors import InvalidInput
-from theorize.ingest.filetype import ODT, mismatch_error, sniff
+from theorize.ingest.filetype import DAMAGED_ZIP_ERRORS, ODT, mismatch_error, sniff
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 
 _PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
@@ -47,9 +47,11 @@ def read_odt(data: bytes, request: ReadRequest) -> ParsedSource:
         )
     try:
         document = load(io.BytesIO(data))
+        if document.text is None:  # no office:text body: not a text document after all
+            raise _damaged(request.filename)
         layout = TextLayout()
         _read(document.text, layout)
-    except (zipfile.BadZipFile, KeyError, ValueError, SAXException):
+    except (*DAMAGED_ZIP_ERRORS, KeyError, ValueError, SAXException):
         raise _damaged(request.filename) from None
     return build_source(layout.text(), request, "odt")
 
@@ -65,7 +67,7 @@ def _encrypted(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             manifest = zf.read("META-INF/manifest.xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
+    except (*DAMAGED_ZIP_ERRORS, KeyError, OSError):
         return False
     return b"encryption-data" in manifest
 

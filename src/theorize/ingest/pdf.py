@@ -21,7 +21,17 @@ from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 # Control characters some PDF fonts map glyphs to; tab and line feed are kept.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # pypdf's own errors for malformed files, and what its parser raises on broken structures.
-_BROKEN = (PyPdfError, ValueError, KeyError, TypeError, IndexError, OSError, RecursionError)
+_BROKEN = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    ZeroDivisionError,
+    OSError,
+    RecursionError,
+)
 
 
 def read_pdf(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -36,21 +46,24 @@ def read_pdf(data: bytes, request: ReadRequest) -> ParsedSource:
         if found is None:
             raise _damaged(request.filename)
         raise mismatch_error(request.filename, "a PDF", found)
-    layout = TextLayout()
-    try:
+    encrypted = False
+    try:  # only pypdf's calls: its errors on a malformed file are many and not all its own
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
+        encrypted = reader.is_encrypted
+        if encrypted and not reader.decrypt(""):
             raise _password(request.filename)
-        pages = reader.pages
-        for page in pages:
-            text = page.extract_text() or ""
-            text = _CONTROL_RE.sub("", normalise_newlines(text)).rstrip()
-            if text.strip():
-                layout.add(text)
-    except (DependencyError, FileNotDecryptedError, NotImplementedError):
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (DependencyError, FileNotDecryptedError):
         raise _password(request.filename) from None
+    except NotImplementedError:  # an encryption (or a filter) pypdf does not support
+        raise (_password if encrypted else _damaged)(request.filename) from None
     except _BROKEN:
         raise _damaged(request.filename) from None
+    layout = TextLayout()
+    for page_text in pages:
+        text = _CONTROL_RE.sub("", normalise_newlines(page_text)).rstrip()
+        if text.strip():
+            layout.add(text)
     if layout.length == 0:
         raise InvalidInput(
             f"{request.filename} has no text layer (it looks like a scanned image); "

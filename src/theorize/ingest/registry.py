@@ -124,7 +124,8 @@ def read_source(
         InvalidInput: the file cannot be read; the message says why and what to do.
 
     Examples:
-        >>> src = read_source("interview_03.docx", speaker_override={"interviewer": ["Lena Marsh"]})  # doctest: +SKIP
+        >>> roles = {"interviewer": ["Lena Marsh"]}
+        >>> src = read_source("interview_03.docx", speaker_override=roles)  # doctest: +SKIP
         >>> [(t.speaker, t.role.value) for t in src.turns][:2]  # doctest: +SKIP
         [('Lena Marsh', 'interviewer'), ('C03', 'participant')]
     """

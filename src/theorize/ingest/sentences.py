@@ -13,9 +13,8 @@ Spans are code-point offsets into the whole text, end exclusive, without surroun
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 import re
+from bisect import bisect_right
 
 from theorize.errors import InvalidInput
 
@@ -56,7 +55,10 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple
         ['Interviewer: Hi', 'P3: Hello']
     """
     end = _check_span(text, start, end)
-    return [(m.start(), m.start() + len(m.group().rstrip())) for m in _LINE_RE.finditer(text, start, end)]
+    return [
+        (m.start(), m.start() + len(m.group().rstrip()))
+        for m in _LINE_RE.finditer(text, start, end)
+    ]
 
 
 def _check_span(text: str, start: int, end: int | None) -> int:

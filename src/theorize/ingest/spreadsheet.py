@@ -10,13 +10,19 @@ import csv
 import datetime as dt
 import io
 import math
-import zipfile
 
 import pandas as pd
 
 from theorize.errors import InvalidInput
 from theorize.ingest.encoding import decode_text, normalise_newlines
-from theorize.ingest.filetype import CFB, HTML, TEXT, XLSX, mismatch_error, sniff
+from theorize.ingest.filetype import (
+    CFB,
+    DAMAGED_ZIP_ERRORS,
+    XLSX,
+    check_text,
+    mismatch_error,
+    sniff,
+)
 from theorize.ingest.layout import empty_error
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
@@ -56,9 +62,7 @@ def load_table(
 
 
 def _csv(data: bytes, filename: str, encoding: str | None) -> pd.DataFrame:
-    found = sniff(data)
-    if found is not None and found not in (TEXT, HTML):
-        raise mismatch_error(filename, "a CSV file", found)
+    check_text(data, filename, "a CSV file")
     text = decode_text(data, filename, encoding).text
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
@@ -67,7 +71,11 @@ def _csv(data: bytes, filename: str, encoding: str | None) -> pd.DataFrame:
         delimiter = ","
     try:
         return pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
         )
     except pd.errors.EmptyDataError:
         raise empty_error(filename) from None
@@ -96,8 +104,8 @@ def _xlsx(data: bytes, filename: str, sheet: str | int) -> pd.DataFrame:
                 raise _no_sheet(filename, sheet, names)
             if isinstance(sheet, str) and sheet not in names:
                 raise _no_sheet(filename, sheet, names)
-            return book.parse(sheet, dtype=object)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            return pd.read_excel(book, sheet_name=sheet, dtype=object)
+    except (*DAMAGED_ZIP_ERRORS, KeyError, ValueError, OSError):
         raise _damaged(filename) from None
 
 

@@ -34,10 +34,27 @@ from theorize.ingest.spreadsheet import cell_text, load_table
 PER = ("respondent", "question")
 _BOOKKEEPING = frozenset(
     {
-        "timestamp", "email", "e-mail", "email address", "ip address", "ipaddress",
-        "start date", "end date", "startdate", "enddate", "recorded date", "recordeddate",
-        "submitted", "submitted at", "submission date", "response id", "responseid",
-        "progress", "finished", "duration", "duration (in seconds)",
+        "timestamp",
+        "email",
+        "e-mail",
+        "email address",
+        "ip address",
+        "ipaddress",
+        "start date",
+        "end date",
+        "startdate",
+        "enddate",
+        "recorded date",
+        "recordeddate",
+        "submitted",
+        "submitted at",
+        "submission date",
+        "response id",
+        "responseid",
+        "progress",
+        "finished",
+        "duration",
+        "duration (in seconds)",
     }
 )
 
@@ -123,7 +140,8 @@ def _respondents(
     if id_column is not None:
         if id_column not in columns:
             raise InvalidInput(
-                f"{filename} has no column named {id_column!r}; its columns are: {', '.join(columns)}"
+                f"{filename} has no column named {id_column!r}; "
+                f"its columns are: {', '.join(columns)}"
             )
         ids = [cell_text(v) for v in table[id_column].tolist()]
         if "" in ids or len(set(ids)) < len(ids):

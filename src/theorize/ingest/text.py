@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from theorize.domain.sources import ParsedSource
 from theorize.ingest.encoding import decode_text
+from theorize.ingest.filetype import check_text
 from theorize.ingest.layout import ReadRequest, build_source
 
 
@@ -16,11 +17,13 @@ def read_text(data: bytes, request: ReadRequest) -> ParsedSource:
         >>> src.text, [(t.speaker, src.text[t.start:t.end]) for t in src.turns]
         ('Interviewer: Hi\\nP3: Hello', [('Interviewer', 'Hi'), ('P3', 'Hello')])
     """
+    check_text(data, request.filename, "a text file")
     decoded = decode_text(data, request.filename, request.encoding)
     return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding})
 
 
 def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
-    """Read a .md file as text; Markdown marks stay in the text (``**Interviewer:**`` is a label)."""
+    """Read a .md file as text; Markdown marks stay (``**Interviewer:**`` is a label)."""
+    check_text(data, request.filename, "a text file")
     decoded = decode_text(data, request.filename, request.encoding)
     return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding})

@@ -8,8 +8,9 @@ alone on a line with the words on the next line (``Lena Marsh  0:03``), count to
 short (at most 40 characters and 5 words), starts with a letter, and its words are capitalised
 (lower-case name particles such as "van" or "de" aside), so "the thing is: ..." is not a
 label; neither are metadata keys such as ``Note:``, ``Date:`` or ``Location:``. A capitalised
-phrase without a timestamp that occurs once only counts when it follows a blank line or a
-finished sentence (so a wrapped line "Bridgeway Recovery: they said" is not a new speaker).
+phrase that occurs once only counts when it follows a blank line or a finished sentence (so a
+wrapped line "Bridgeway Recovery: they said" is not a new speaker), or when it carries a
+transcriber's timestamp (``[00:01:23] Lena Marsh:``, ``Lena Marsh (01:23):``).
 
 A text is a labelled transcript when one of its labels is a transcriber's convention (I, P3,
 Participant 2, a name with a timestamp, a label named in ``speaker_override``) or when some
@@ -122,8 +123,8 @@ class SpeakerRoles:
 
     Examples:
         >>> roles = SpeakerRoles.coerce({"interviewer": ["Lena Marsh"]})
-        >>> roles.role_of("lena marsh"), roles.role_of("P3"), roles.role_of("I")
-        (<Role.INTERVIEWER: 'interviewer'>, <Role.PARTICIPANT: 'participant'>, <Role.INTERVIEWER: 'interviewer'>)
+        >>> [roles.role_of(label).value for label in ("lena marsh", "P3", "I")]
+        ['interviewer', 'participant', 'interviewer']
     """
 
     interviewer: tuple[str | re.Pattern[str], ...] = ()
@@ -154,9 +155,10 @@ class SpeakerRoles:
             role = key.value if isinstance(key, Role) else str(key).strip().lower()
             if role not in ("interviewer", "participant", "other"):
                 raise InvalidInput(
-                    f"speaker_override names an unknown role {key!r}; use interviewer, participant or other"
+                    f"speaker_override names an unknown role {key!r}; "
+                    "use interviewer, participant or other"
                 )
-            if isinstance(labels, (str, re.Pattern)):
+            if isinstance(labels, (str, re.Pattern)) or not isinstance(labels, Iterable):
                 labels = (labels,)
             groups[role] = tuple(_check_label(x) for x in labels)
         return cls(**groups)
@@ -313,8 +315,8 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
         if kind is LabelKind.REJECTED:
             continue
         stamp = m["ts1"] or m["ts2"] or m["ts3"] or m["ots"]
-        if stamp is not None:  # a name with a timestamp is a transcriber's label
-            kind = LabelKind.KNOWN
+        if stamp is not None and (stamp.count(":") == 2 or m["ts2"] or m["ts3"]):
+            kind = LabelKind.KNOWN  # a transcriber's timestamped label, not "10:30 Court:"
         labels.append(_Label(m.start(), m.end(), speaker, seconds(stamp), kind))
     if hints:
         labels.sort(key=lambda lab: lab.line_start)

@@ -143,7 +143,7 @@ class AgreementMixin(ProjectBase):
                 row["percent agreement"] = percent_agreement(data)
                 row["Krippendorff's alpha"] = krippendorff_alpha(data, level="nominal")
                 if len(coders) == 2:
-                    row["Cohen's kappa"] = cohen_kappa(data[0], data[1])
+                    row["Cohen's kappa"] = cohen_kappa(data)
             except InvalidInput as exc:
                 notes.append(f"{code}: left out ({exc})")
                 continue
@@ -154,7 +154,7 @@ class AgreementMixin(ProjectBase):
                    "percent agreement": percent_agreement(pooled),
                    "Krippendorff's alpha": krippendorff_alpha(pooled, level="nominal")}
         if len(coders) == 2:
-            overall["Cohen's kappa"] = cohen_kappa(pooled[0], pooled[1])
+            overall["Cohen's kappa"] = cohen_kappa(pooled)
         rows.append(overall)
         table = pd.DataFrame(rows)
         dis = self._disagreements(assigned, units, coders, chosen)

@@ -16,6 +16,7 @@ from theorize.errors import Conflict, NotFound
 from theorize.store import schema as t
 from theorize.store.audit import append_event
 from theorize.store.changes import Changes
+from theorize.store.engine import write_transaction
 
 log = logging.getLogger("theorize.services")
 
@@ -70,7 +71,7 @@ class ProjectBase:
     @contextmanager
     def _action(self, action: str, summary: str = "") -> Iterator[Action]:
         """One user action: one transaction, one audit event, or nothing at all if it fails."""
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             act = Action(Changes(conn), summary)
             yield act
             event = append_event(conn, actor=self.user, action=action, summary=act.summary,

@@ -12,6 +12,7 @@ from theorize.services.base import ProjectBase
 from theorize.store import schema as t
 from theorize.store.audit import ChainReport, append_event, verify_chain
 from theorize.store.changes import reverse
+from theorize.store.engine import write_transaction
 
 NOT_UNDOABLE = {"create project", "undo"}
 
@@ -25,7 +26,7 @@ class HistoryMixin(ProjectBase):
         The reversal is itself an audit event (``undo``) that names the event it reverts, so the
         trail stays append-only. Calling it again goes one action further back.
         """
-        with self.engine.begin() as conn:
+        with write_transaction(self.engine) as conn:
             events = conn.execute(select(t.audit_event.c.id, t.audit_event.c.action, t.audit_event.c.undoes)
                                   .order_by(t.audit_event.c.id.desc())).all()
             undone = {e.undoes for e in events if e.undoes is not None}

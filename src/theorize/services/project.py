@@ -17,16 +17,17 @@ from theorize.services.memos import MemosMixin, builtin_relation_rows
 from theorize.services.model import ModelMixin
 from theorize.services.agreement import AgreementMixin
 from theorize.services.insights import InsightsMixin
+from theorize.services.trace import TraceMixin
 from theorize.services.sources import SourcesMixin
 from theorize.services.views import ViewsMixin
 from theorize.store import schema as t
 from theorize.store.audit import append_event
-from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine
+from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine, write_transaction
 from theorize.store.migrate import upgrade
 
 
 class Project(SourcesMixin, CodebookMixin, CodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              HistoryMixin, ViewsMixin):
+              TraceMixin, HistoryMixin, ViewsMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view
@@ -83,7 +84,7 @@ def create_project(location: str | Path, *, title: str = "Untitled study", resea
         raise Conflict(f"{location} already holds a theorize project; open it instead.")
     upgrade(engine)
     user = user or default_user()
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:
         conn.execute(insert(t.study).values(title=title, research_question=research_question,
                                             method_notes=method_notes, created_at=now(), audit_head="", audit_count=0))
         conn.execute(insert(t.relation_type), builtin_relation_rows())

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from theorize.errors import BackendUnavailable, InvalidInput
 
@@ -56,9 +59,11 @@ def make_engine(location: str | Path) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers locks; take the write lock at BEGIN instead so
-        # that two writers never both read the audit chain's head and then both append to it.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # pysqlite's own transaction handling defers locks. A write transaction (see
+        # ``write_transaction``) takes the write lock at BEGIN, so two writers never both read the
+        # audit chain's head and then both append to it; reads stay deferred and never block.
+        event.listen(engine, "begin",
+                     lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("write", False) else "BEGIN"))
         return engine
     try:
         import psycopg  # noqa: F401
@@ -67,3 +72,12 @@ def make_engine(location: str | Path) -> Engine:
             "PostgreSQL projects need the database driver; install it with: pip install 'theorize[postgres]'"
         ) from exc
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it holds the write lock from its first statement."""
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        with conn.begin():
+            yield conn

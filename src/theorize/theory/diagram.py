@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from typing import TYPE_CHECKING
 
 from theorize.domain.theory import CategoryRole, TheoryModel
@@ -64,7 +65,7 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
     ax.set_xlim(0, lay.width_in)
     ax.set_ylim(0, lay.height_in)
     ax.set_axis_off()
-    family = [lay.font_family, "DejaVu Sans"]
+    family = [lay.font_family, "sans-serif"]  # as measured by the layout; SVG readers get fallbacks
     pt = 1 / 72
 
     for r in lay.stage_columns:
@@ -82,7 +83,7 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
         )
 
     head_len, head_w = 5 * pt, 3.6 * pt
-    for e in lay.edges:
+    for i, e in enumerate(lay.edges):
         pts = list(e.points)
         if len(pts) < 2:
             continue
@@ -95,6 +96,7 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
             PathPatch(
                 Path(line), fill=False, edgecolor=EDGE_COLOR, linewidth=0.8, capstyle="butt",
                 joinstyle="round", linestyle=(0, (3.5, 2)) if e.dashed else "solid", zorder=1,
+                gid=f"relation-{i}",
             )
         )
         ax.add_patch(
@@ -109,11 +111,17 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
                 e.label_x, e.label_y, "\n".join(e.label_lines), ha="center", va="center",
                 fontsize=lay.label_size, fontstyle="italic", color=LABEL_COLOR, family=family,
                 linespacing=LINE_SPACING, parse_math=False, zorder=6,
-                bbox={"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+                bbox=(
+                    {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+                    if e.label_backdrop
+                    else None
+                ),
+                gid=f"relation-{i}-label",
             )
 
     for b in lay.boxes:
         style = ROLE_STYLE[b.role]
+        gid = "category-" + re.sub(r"[^A-Za-z0-9_.-]", "_", b.category_id)
         if b.role == CategoryRole.CORE:
             tip = min(9 * pt, b.h / 2)
             ax.add_patch(
@@ -121,7 +129,7 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
                     [(b.x, b.y), (b.x + b.w - tip, b.y), (b.x + b.w, b.y + b.h / 2),
                      (b.x + b.w - tip, b.y + b.h), (b.x, b.y + b.h)],
                     closed=True, facecolor=style["face"], edgecolor=style["edge"],
-                    linewidth=style["lw"], joinstyle="round", zorder=3,
+                    linewidth=style["lw"], joinstyle="round", zorder=3, gid=gid,
                 )
             )
             cx = b.x + (b.w - tip) / 2
@@ -130,14 +138,14 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
                 FancyBboxPatch(
                     (b.x, b.y), b.w, b.h, boxstyle=f"round,pad=0,rounding_size={3 * pt}",
                     facecolor=style["face"], edgecolor=style["edge"], linewidth=style["lw"],
-                    linestyle=style["ls"], zorder=3,
+                    linestyle=style["ls"], zorder=3, gid=gid,
                 )
             )
             cx = b.x + b.w / 2
         ax.text(
             cx, b.y + b.h / 2, "\n".join(b.lines), ha="center", va="center", fontsize=b.font_size,
             fontweight="bold" if b.bold else "normal", color=style["text"], family=family,
-            linespacing=LINE_SPACING, parse_math=False, zorder=4,
+            linespacing=LINE_SPACING, parse_math=False, zorder=4, gid=f"{gid}-name",
         )
     return fig
 

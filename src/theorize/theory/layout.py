@@ -107,7 +107,8 @@ class EdgeRoute:
     label_y: float
     label_w: float
     label_h: float
-    dashed: bool = False
+    dashed: bool = False  # "contrasts with ..." relations
+    label_backdrop: bool = False  # the label crosses a line, so it is drawn on a white ground
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def _text_width(text: str, size: float, bold: bool, family: str) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
-    prop = FontProperties(family=[family, "DejaVu Sans"], size=size, weight="bold" if bold else "normal")
+    prop = FontProperties(family=[family, "sans-serif"], size=size, weight="bold" if bold else "normal")
     width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
     return width * 1.01 + 0.8
 
@@ -225,8 +226,12 @@ class _Spacing:
     lane: float = 5.0  # extra room between routing lanes, beyond one label line
     label_gap: float = 2.0  # label to its own line
 
+    channel: float = 24.0  # narrowest gap between columns
+
     def looser(self) -> _Spacing:
-        return replace(self, vgap=self.vgap * 1.35 + 2, lane=self.lane + 3, clearance=self.clearance + 1)
+        return replace(
+            self, vgap=self.vgap * 1.35 + 2, lane=self.lane + 3, clearance=self.clearance + 1, channel=self.channel + 8
+        )
 
 
 def layout(
@@ -413,18 +418,23 @@ def _assign_heights(
 def _straighten(
     layers: list[list[str]], y: dict[str, float], sep: dict[tuple[str, str], float], up: dict[str, list[str]]
 ) -> None:
-    """Snap nearly level hops (box to box, slot to slot) exactly level where the column allows."""
+    """Left to right, pull each box level with its nearest box to the left (and each slot with the
+    slot before it) hard enough to push the rest of the column out of the way."""
     for layer in layers[1:]:
-        for j, v in enumerate(layer):
-            lo = y[layer[j - 1]] + sep[(layer[j - 1], v)] if j else -_INF
-            hi = y[layer[j + 1]] - sep[(v, layer[j + 1])] if j + 1 < len(layer) else _INF
+        if not layer:
+            continue
+        targets, weights = [], []
+        for v in layer:
             same = [u for u in up[v] if u.startswith(_DUMMY) == v.startswith(_DUMMY)]
-            for _, target in sorted((abs(y[u] - y[v]), y[u]) for u in same):
-                if abs(target - y[v]) > 16:
-                    break
-                if lo - 1e-6 <= target <= hi + 1e-6:
-                    y[v] = target
-                    break
+            if same:
+                targets.append(y[min(same, key=lambda u: (abs(y[u] - y[v]), u))])
+                weights.append(1e4 if v.startswith(_DUMMY) else 1e6)
+            else:
+                targets.append(y[v])
+                weights.append(1.0)
+        seps = [sep[(a, b)] for a, b in zip(layer, layer[1:])]
+        for v, value in zip(layer, _isotonic_place(targets, weights, seps), strict=True):
+            y[v] = value
 
 
 # --------------------------------------------------------------------------------------------
@@ -785,8 +795,8 @@ class _Placement:
     def _widths(self) -> None:
         sp, cols = self.sp, self.columns
         n = len(cols)
-        channels = [24.0] * max(n - 1, 0)
-        floor = [24.0] * max(n - 1, 0)
+        channels = [sp.channel] * max(n - 1, 0)
+        floor = [min(sp.channel, 40.0)] * max(n - 1, 0)
         for e in self.edges:
             if e.forward and e.label and self.layer[e.target] - self.layer[e.source] == 1:
                 k = self.layer[e.source]
@@ -809,7 +819,7 @@ class _Placement:
             shrink = min(1.0, (want * n - (avail - sum(channels))) / (sum(channels) - sum(floor)))
             channels = [c - (c - f) * shrink for c, f in zip(channels, floor, strict=True)]
             col_w = (avail - sum(channels)) / n
-        minimum = 30.0 + 2 * sp.pad_x
+        minimum = 26.0 + 2 * sp.pad_x
         if col_w < minimum:
             need_in = (minimum * n + sum(floor) + 2 * sp.margin) / 72.0
             raise InvalidInput(
@@ -962,6 +972,10 @@ class _Placement:
         self.lower_lanes = [y + c + k * lane_sp for k in range(n_lower)]
         y += (c + n_lower * lane_sp + c) if n_lower else sp.vgap
         y = self._place_context(y)
+        among_context = [e for e in routed if e.source in self.context and e.target in self.context]
+        self.bottom_lanes = [y + c + k * lane_sp for k in range(min(len(among_context), 6))]
+        if self.bottom_lanes:
+            y += c + len(self.bottom_lanes) * lane_sp
         if self.core is not None and self.core_position == "bottom":
             y += 8
             x0, _, x1, _ = self.band_x
@@ -1077,7 +1091,7 @@ class _Placement:
     def _grid(self) -> _Router:
         c = self.sp.clearance
         xs = [self.sp.margin, self.W - self.sp.margin]
-        ys = [self.sp.margin, self.H - self.sp.margin] + self.upper_lanes + self.lower_lanes
+        ys = [self.sp.margin, self.H - self.sp.margin] + self.upper_lanes + self.lower_lanes + self.bottom_lanes
         obstacles = []
         for cid, (x0, y0, x1, y1) in self.rects.items():
             obstacles.append((x0 - c + 0.5, y0 - c + 0.5, x1 + c - 0.5, y1 + c - 0.5))
@@ -1103,11 +1117,14 @@ class _Placement:
         ys = [y for y in ys if self.sp.margin <= y <= self.H - self.sp.margin]
         return _Router(xs, ys, obstacles)
 
-    def _ports(self, router: _Router, cid: str, use: dict) -> list[tuple[int, int, int, float, tuple, str]]:
+    def _ports(
+        self, router: _Router, cid: str, use: dict, sides: bool = True
+    ) -> list[tuple[int, int, int, float, tuple, str]]:
         """Ports of a box: (ix, iy, outward dir, cost, point on the border, side).
 
         Boxes in the columns are reached from above or below (their sides carry the S-curves);
-        context boxes also from the left and right.
+        context boxes also from the left and right (``sides``; not between two context boxes, whose
+        short link through a gap would leave no room for its label).
         """
         x0, y0, x1, y1 = self.rects[cid]
         c = self.sp.clearance
@@ -1127,7 +1144,7 @@ class _Placement:
                 centre = abs(x - (x0 + x1) / 2) * 0.05
                 cost = c + centre + _Router.PORT * use.get((cid, side, ix), 0)
                 out.append((ix, iy, d, cost, (float(router.xs[ix]), border), side))
-        if cid in self.context:
+        if sides and cid in self.context:
             iy = router.iy((y0 + y1) / 2)
             for side, gx, border, d in (("left", x0 - c, x0, 1), ("right", x1 + c, x1, 0)):
                 ix = router.ix(gx)
@@ -1149,8 +1166,14 @@ class _Placement:
             return (abs(ax0 + ax1 - bx0 - bx1) + abs(ay0 + ay1 - by0 - by1), e.index)
 
         for e in sorted((e for e in self.edges if not e.forward), key=key):
-            starts = self._ports(router, e.source, use)
-            goals = [(ix, iy, (1, 0, 3, 2)[d], cost, p, side) for ix, iy, d, cost, p, side in self._ports(router, e.target, use)]
+            starts = self._ports(router, e.source, use, sides=e.target not in self.context)
+            goals = [
+                (ix, iy, (1, 0, 3, 2)[d], cost, p, side)
+                for ix, iy, d, cost, p, side in self._ports(router, e.target, use, sides=e.source not in self.context)
+            ]
+            if e.source == e.target:  # a loop: out of the bottom (or right), round and into the top
+                starts = [s for s in starts if s[5] in ("bottom", "right")]
+                goals = [g for g in goals if g[5] == "top"]
             found = router.route([s[:4] for s in starts], [g[:4] for g in goals]) if starts and goals else None
             if found is None:
                 (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = self.rects[e.source], self.rects[e.target]
@@ -1171,7 +1194,7 @@ class _Placement:
     def _drop_empty_lanes(self, routed: list[_Edge]) -> None:
         """Close up the routing lanes no edge runs along (keeping one, for labels on verticals)."""
         used = {round(a[1], 3) for e in routed for a, b in zip(e.points, e.points[1:]) if abs(a[1] - b[1]) < 1e-6}
-        for lanes in (self.lower_lanes, self.upper_lanes):  # lower first: closing it moves nothing above
+        for lanes in (self.bottom_lanes, self.lower_lanes, self.upper_lanes):  # bottom up: nothing above moves
             empty = [t for t in lanes if round(t, 3) not in used]
             for track in sorted(empty, reverse=True)[: len(lanes) - 1]:
 
@@ -1223,9 +1246,12 @@ class _Placement:
             own = per_edge[:, e.index].copy() if per_edge.size else np.zeros(len(keep), dtype=bool)
             crossed = per_edge.sum(axis=1) - own if per_edge.size else np.zeros(len(keep))
             online = np.array([cands[i][3] for i in keep], dtype=bool)
-            scores = np.array([cands[i][0] for i in keep]) + 9.0 * (crossed + (own & ~online))
+            lines_under = crossed + (own & ~online)
+            scores = np.array([cands[i][0] for i in keep]) + 9.0 * lines_under
+            backdrop = (lines_under > 0) | online  # a label over a line gets a white ground
             options[e.index] = sorted(
-                ((float(scores[j]), cands[i][1], cands[i][2]) for j, i in enumerate(keep)), key=lambda c: (c[0], c[1])
+                ((float(scores[j]), cands[i][1], cands[i][2], bool(backdrop[j])) for j, i in enumerate(keep)),
+                key=lambda c: (c[0], c[1]),
             )
 
         chosen: dict[int, tuple] = {}
@@ -1249,14 +1275,16 @@ class _Placement:
                         break
             if pick is None:
                 if strict:
+                    self.unplaced = idx
                     return None
                 e = self.edges[idx]
                 w, h = self.label_font.block((e.label,))
                 mx, my = e.points[len(e.points) // 2]
-                pick = (0.0, (mx - w / 2, my - h / 2, mx + w / 2, my + h / 2), ((e.label,), w, h))
+                pick = (0.0, (mx - w / 2, my - h / 2, mx + w / 2, my + h / 2), ((e.label,), w, h), True)
             chosen[idx] = pick
         return {
-            idx: (lines, (r[0] + r[2]) / 2, (r[1] + r[3]) / 2, w, h) for idx, (_, r, (lines, w, h)) in chosen.items()
+            idx: (lines, (r[0] + r[2]) / 2, (r[1] + r[3]) / 2, w, h, ground)
+            for idx, (_, r, (lines, w, h), ground) in chosen.items()
         }
 
     def _label_candidates(self, e: _Edge, gap: float) -> list[tuple[float, tuple, tuple, bool]]:
@@ -1334,7 +1362,7 @@ class _Placement:
             )
         edges = []
         for e in self.edges:
-            lines, cx, cy, w, h = labels.get(e.index, ((), 0.0, 0.0, 0.0, 0.0))
+            lines, cx, cy, w, h, ground = labels.get(e.index, ((), 0.0, 0.0, 0.0, 0.0, False))
             edges.append(
                 EdgeRoute(
                     e.source,
@@ -1347,6 +1375,7 @@ class _Placement:
                     w / 72.0,
                     h / 72.0,
                     dashed=e.label.strip().lower().startswith("contrast"),
+                    label_backdrop=ground,
                 )
             )
         headers = []
@@ -1354,10 +1383,15 @@ class _Placement:
             headers.append(
                 TextBlock(col.header, (x0 + x1) / 144.0, (H - (y0 + y1) / 2) / 72.0, (x1 - x0) / 72.0, (y1 - y0) / 72.0, self.header_font.size)
             )
-        shading = [
-            Rect(*rect(col.x - 3, self.header_y - 3, col.x + self.col_w + 3, self.main_bottom + 3))
-            for col in self.columns
+        in_stages = [
+            self.center_y[v] + self.height[v] / 2
+            for col, layer in zip(self.columns, self.ordered, strict=True)
             if col.kind == "stage"
+            for v in layer
+        ]
+        bottom = max(in_stages, default=self.header_y + 20) + 4
+        shading = [
+            Rect(*rect(col.x - 3, self.header_y - 3, col.x + self.col_w + 3, bottom)) for col in self.columns if col.kind == "stage"
         ]
         return Layout(
             title=self.model.title,

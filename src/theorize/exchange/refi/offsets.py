@@ -62,7 +62,8 @@ def _same(selected: str, name: str) -> bool:
     long ones) its first ``PREFIX_MIN`` or more characters, possibly followed by an ellipsis."""
     if selected == name:
         return True
-    a, b = selected.replace("\r\n", "\n"), name.replace("\r\n", "\n")
+    a = selected.replace("\r\n", "\n") if "\r" in selected else selected
+    b = name.replace("\r\n", "\n") if "\r" in name else name
     if a == b or (a.strip() == b.strip() and bool(b.strip())):
         return True
     b = b.removesuffix("…").removesuffix("...")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from importlib import resources
 
 from lxml import etree
 
@@ -31,7 +33,7 @@ from .model import (
     guid_for,
     normalise_guid,
 )
-from .offsets import CODE_POINTS, CRLF_AS_ONE, Reading, choose_reading
+from .offsets import CRLF_AS_ONE, Reading, choose_reading
 from .report import ExchangeReport
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
@@ -49,25 +51,39 @@ def is_qda_namespace(ns: str | None) -> bool:
     return ns is None or bool(_QDA_NAMESPACE.match(ns))
 
 
+@cache
+def schema_elements() -> frozenset[str]:
+    """The names of every element the shipped REFI schemas (project and codebook) define."""
+    names: set[str] = set()
+    for xsd in ("Project.xsd", "Codebook.xsd"):
+        data = resources.files("theorize.exchange").joinpath("schemas", xsd).read_bytes()
+        names.update(e.get("name") for e in etree.fromstring(data).iter("{http://www.w3.org/2001/XMLSchema}element"))
+    return frozenset(names)
+
+
 def strip_namespaces(root: etree._Element, report: ExchangeReport) -> None:
-    """Rename every element to its local name; remove (and report) elements of other vocabularies."""
+    """Rename every element to its local name; remove (and report) elements REFI does not define:
+    those of other namespaces (vendor extensions) and unknown names."""
+    known = schema_elements()
     ours: dict[str, bool] = {}
-    foreign = []
+    strange = []
     for el in root.iter():
         tag = el.tag
         if tag[0] == "{":
             ns, local = tag[1:].split("}", 1)
             if ns not in ours:
                 ours[ns] = is_qda_namespace(ns)
-            if ours[ns]:
-                el.tag = local
-            else:
-                foreign.append(el)
-    marked = set(foreign)
-    for el in foreign:
+            if not ours[ns]:
+                strange.append((el, f"<{local}> of namespace {ns}"))
+                continue
+            el.tag = tag = local
+        if tag not in known:
+            strange.append((el, f"<{tag}>"))
+    marked = {el for el, _ in strange}
+    for el, what in strange:
         if not any(a in marked for a in el.iterancestors()):
-            q = etree.QName(el)
-            report.skip(q.localname, f"<{q.localname}> of namespace {q.namespace}", "it is not part of REFI-QDA")
+            where = el.getparent().tag.rsplit("}", 1)[-1]
+            report.skip(what.split(" ")[0].strip("<>"), f"{what} in <{where}>", "it is not part of REFI-QDA")
             el.getparent().remove(el)
 
 
@@ -119,6 +135,8 @@ class ElementReader:
         self.raw_links: list[tuple[Link, str | None, str | None]] = []
         self.raw_sets: list[tuple[Set, etree._Element]] = []
         self.user_names: dict[str, str] = {}  # GUIDs made up for non-GUID user references
+        self._users: dict[str, str] = {}
+        self._dates: dict[str, datetime] = {}
         self._seq = 0
 
     # -- small helpers ------------------------------------------------------------------------
@@ -143,20 +161,28 @@ class ElementReader:
         self.kinds.pop(guid, None)
 
     def user(self, raw: str | None) -> str | None:
+        """A user reference as a GUID (made up, deterministically, when the file wrote a non-GUID)."""
         if not raw:
             return None
+        if raw in self._users:
+            return self._users[raw]
         g = normalise_guid(raw)
         if g is None:
             g = guid_for("refi-import:user", raw)
             self.user_names.setdefault(g, raw)
+        self._users[raw] = g
         return g
 
     def date(self, el: etree._Element, attr: str, label: str) -> datetime | None:
+        """An xsd:dateTime attribute (UTC, an offset or none); None, reported, when it is no date."""
         raw = el.get(attr)
         if not raw:
             return None
+        if raw in self._dates:
+            return self._dates[raw]
         try:
-            return datetime.fromisoformat(raw.strip())
+            self._dates[raw] = value = datetime.fromisoformat(raw.strip())
+            return value
         except ValueError:
             self.r.skip(f"@{attr}", f"the date {raw!r} of {label}", "it is not a date and time; left empty")
             return None
@@ -168,7 +194,7 @@ class ElementReader:
         return None
 
     def collect_note_refs(self, el: etree._Element, owner: str | None, label: str) -> None:
-        for ref in kids(el, "NoteRef"):
+        for ref in el.iterchildren("NoteRef"):
             raw = ref.get("targetGUID") or ""
             self.note_refs.append((owner, normalise_guid(raw), raw, label))
 
@@ -189,7 +215,7 @@ class ElementReader:
             out.append(User(self.guid(u, "User", f"user '{name}'"), name, u.get("id", "")))
         return out
 
-    def code(self, el: etree._Element, codebook: bool = False) -> Code:
+    def code(self, el: etree._Element) -> Code:
         name = el.get("name")
         if name is None:
             name = "(unnamed code)"
@@ -212,7 +238,7 @@ class ElementReader:
         )
         self.codes[g] = code
         self.collect_note_refs(el, g, label)
-        code.children = [self.code(c, codebook) for c in kids(el, "Code")]
+        code.children = [self.code(c) for c in kids(el, "Code")]
         return code
 
     def variable(self, el: etree._Element) -> Variable:
@@ -341,8 +367,7 @@ class ElementReader:
             self.r.decide(f"{label}: the text has Windows line breaks (CRLF); {reading.matched} of {reading.tested} "
                           f"named selections match their text when a CRLF counts as one position (against "
                           f"{reading.matched_other} as two), so offsets were read that way and converted to code points")
-        else:
-            assert reading.reading == CODE_POINTS
+        else:  # CODE_POINTS
             self.r.decide(f"{label}: the text has Windows line breaks (CRLF); {reading.matched} of {reading.tested} "
                           f"named selections match their text with offsets in code points (against "
                           f"{reading.matched_other} with a CRLF as one position), so offsets were kept")
@@ -451,17 +476,13 @@ class ElementReader:
         p.graphs = [self.graph(g) for g in kids_of(root, "Graphs", "Graph")]
         p.description = kid_text(root, "Description")
         self.collect_note_refs(root, None, "the project")
-        known = {"Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs", "Description", "NoteRef"}
-        for el in root:
-            if el.tag not in known:
-                self.r.skip(el.tag, f"<{el.tag}> in the project", "it is not part of the REFI-QDA project schema")
         return p
 
     def read_codebook(self, root: etree._Element, name: str) -> RefiProject:
         """Read a namespace-stripped ``<CodeBook>`` (a .qdc) into a project holding codes and sets."""
         p = RefiProject(name=name, origin=root.get("origin", ""))
         codes = kid(root, "Codes")
-        p.codes = [self.code(c, codebook=True) for c in kids(codes, "Code")] if codes is not None else []
+        p.codes = [self.code(c) for c in kids(codes, "Code")] if codes is not None else []
         p.sets = [self.set(s) for s in kids_of(root, "Sets", "Set")]
         return p
 

@@ -79,21 +79,29 @@ class ExchangeReport:
         """How many elements of each type were not carried."""
         return Counter(n.element for n in self.not_carried)
 
-    def summary(self) -> str:
-        """The report as text a researcher can read: one line of counts, then one line per problem."""
+    def summary(self, limit: int = 50) -> str:
+        """The report as text a researcher can read: one line of counts, then one line per problem and
+        per interpretation (at most ``limit`` of each; the full lists are ``not_carried`` and ``decisions``)."""
         order = {e: i for i, e in enumerate(_PLURALS)}
         kinds = sorted(self.carried, key=lambda e: (order.get(e, len(order)), e))
         counts = ", ".join(f"{self.carried[k]} {_plural(k, self.carried[k])}" for k in kinds)
         lines = [f"{self.direction.capitalize()} of {self.file}", f"Carried: {counts or 'nothing'}."]
         if self.not_carried:
             lines.append(f"Not carried ({len(self.not_carried)}):")
-            lines += [f"  - {n}" for n in self.not_carried]
+            lines += _bullets(self.not_carried, limit)
         else:
             lines.append("Not carried: nothing.")
         if self.decisions:
             lines.append(f"Interpreted ({len(self.decisions)}):")
-            lines += [f"  - {d}" for d in self.decisions]
+            lines += _bullets(self.decisions, limit)
         return "\n".join(lines)
+
+
+def _bullets(items: list, limit: int) -> list[str]:
+    out = [f"  - {x}" for x in items[:limit]]
+    if len(items) > limit:
+        out.append(f"  ... and {len(items) - limit} more")
+    return out
 
 
 def _plural(element: str, n: int) -> str:

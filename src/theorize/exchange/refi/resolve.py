@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .model import Code, Coding, Note, RefiProject, Selection, Source, User, normalise_guid
+from .model import Code, Coding, Link, Note, RefiProject, Selection, Source, User, normalise_guid
 from .offsets import choose_reading
 from .read_elements import ElementReader, kid, kids
 from .report import ExchangeReport
@@ -121,7 +121,7 @@ def _sets(reader: ElementReader) -> None:
         s.note_guids = _resolve_refs(reader, el, "MemberNote", reader.notes, "note", label)
 
 
-def _links(reader: ElementReader) -> list:
+def _links(reader: ElementReader) -> list[Link]:
     kept = []
     for link, origin, target in reader.raw_links:
         ends = []

@@ -75,8 +75,10 @@ class SafeArchive:
             self._zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile:
             raise refuse(label, "project", "it is not a zip archive (a .qdpx file is one)") from None
-        except OSError as e:
-            raise InvalidInput(f"{label} cannot be read ({e.strerror or e}); check the path and try again.") from None
+        except FileNotFoundError as e:
+            raise InvalidInput(f"{label} cannot be read ({e.strerror}); check the path and try again.") from None
+        except (OSError, ValueError, NotImplementedError, EOFError) as e:  # a damaged directory
+            raise refuse(label, "project", f"the zip archive is damaged ({e})") from None
         for info in self._zip.infolist():
             if _escapes(info.filename):
                 self.close()
@@ -88,6 +90,11 @@ class SafeArchive:
                     "Ask for a fresh export from the tool that made it.",
                 )
         self.names = [i.filename for i in self._zip.infolist() if not i.is_dir() and not is_ignored(i.filename)]
+        self._exact: dict[str, str] = {}
+        self._folded: dict[str, str] = {}  # lower case: "SOURCES/x.txt" is found as "sources/x.txt"
+        for n in self.names:
+            self._exact.setdefault(n.replace("\\", "/"), n)
+            self._folded.setdefault(n.replace("\\", "/").lower(), n)
 
     def __enter__(self) -> SafeArchive:
         return self
@@ -100,12 +107,8 @@ class SafeArchive:
 
     def find(self, path: str) -> str | None:
         """The member named ``path``, compared case-insensitively and with ``\\`` as ``/``, or None."""
-        want = path.replace("\\", "/").lstrip("/").lower()
-        exact = [n for n in self.names if n.replace("\\", "/") == path]
-        if exact:
-            return exact[0]
-        hits = [n for n in self.names if n.replace("\\", "/").lower() == want]
-        return hits[0] if hits else None
+        want = path.replace("\\", "/").lstrip("/")
+        return self._exact.get(want) or self._folded.get(want.lower())
 
     def read(self, name: str) -> bytes:
         """The decompressed bytes of member ``name``, refusing an archive that unpacks too far."""
@@ -127,8 +130,8 @@ class SafeArchive:
                             f"{name} unpacks to more than {self.max_ratio:g} times its packed size"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as e:
-            raise refuse(self.label, "project", f"the archive is damaged ({name}: {e})") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:
+            raise refuse(self.label, "project", f"the zip archive is damaged ({name}: {e})") from None
         except NotImplementedError as e:
             raise refuse(self.label, "project", f"{name} is packed in a way Python cannot read ({e})") from None
         except RuntimeError as e:  # encrypted members
@@ -168,6 +171,8 @@ _PLAIN_WORDS = [
     ("AttValue: \" or ' expected", "an attribute value without quotes"),
     ("attributes construct error", "a malformed attribute"),
     ("Attribute", "a repeated or malformed attribute"),
+    ("Excessive depth", "elements nested deeper than 256 levels"),
+    ("xmlSAX2Characters: huge text node", "a text of more than 10 MB inside the XML"),
 ]
 
 
@@ -207,7 +212,7 @@ def parse_xml(data: bytes, file: str, member: str, what: str = "project") -> etr
             "Ask for a fresh export from the tool that made it.",
         )
     parser = etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False, huge_tree=True,
+        resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False, huge_tree=False,
         remove_comments=True, remove_pis=True,
     )
     try:

@@ -146,6 +146,7 @@ class ElementWriter:
     # -- the index: GUIDs unique and valid; where each memo goes -------------------------------
 
     def index(self) -> None:
+        """Check every GUID (valid, unique) and decide where each memo's references go."""
         p = self.p
         groups: list[tuple[str, list]] = [
             ("User", p.users), ("Code", [c for c, _, _ in p.walk_codes()]), ("Variable", p.variables),
@@ -170,7 +171,10 @@ class ElementWriter:
             for target in note.targets:
                 g = normalise_guid(target)
                 kind = self.kinds.get(g or "")
-                if kind is None:
+                if self.ns == NS_CODEBOOK:  # notes are not written; memos on codes are reported by code()
+                    if kind == "Code":
+                        self.notes_on.setdefault(g, []).append(ng)  # type: ignore[arg-type]
+                elif kind is None:
                     self.r.skip("NoteRef", f"what note '{note.name or ng}' is about", f"{target!r} is not in the project")
                 elif kind in _NOTE_PLACES:
                     self.notes_on.setdefault(g, []).append(ng)  # type: ignore[arg-type]
