@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import random
+from itertools import pairwise
 
 import pytest
 
@@ -48,7 +49,7 @@ def demo_model() -> TheoryModel:
     return TheoryModel("From compliance to alliance", cats, stages, relations, "core")
 
 
-WORDS = "seeking help trust negotiating boundaries with the family court managing stigma recovery owning relapse accountability reframing peer support of and".split()
+WORDS = ["seeking", "help", "trust", "negotiating", "boundaries", "with", "the", "family", "court", "managing", "stigma", "recovery", "owning", "relapse", "accountability", "reframing", "peer", "support", "of", "and"]
 
 
 def random_model(seed: int, n: int = 20, n_stages: int = 5, n_relations: int = 30) -> TheoryModel:
@@ -105,7 +106,14 @@ def test_columns_run_conditions_stages_consequences(demo):
     order = ["shadow", "complying", "testing", "finding", "negotiating", "for_me"]
     assert [x[c] for c in order] == sorted(x[c] for c in order)
     assert x["for_me"] == pytest.approx(x["guarded"])
-    assert [h.lines[0] for h in demo.headers] == ["Conditions", "Stage 1", "Stage 2", "Stage 3", "Stage 4", "Consequences"]
+    assert [h.lines[0] for h in demo.headers] == [
+        "Conditions",
+        "Stage 1",
+        "Stage 2",
+        "Stage 3",
+        "Stage 4",
+        "Consequences",
+    ]
     assert len(demo.stage_columns) == 4
 
 
@@ -155,7 +163,7 @@ def test_boxes_and_labels_never_overlap(name):
     for i, a in enumerate(labels):
         assert not any(_overlap(a, b) for b in labels[i + 1 :]), "two labels overlap"
         assert not any(_overlap(a, r) for r in rects), "a label sits on a box"
-        assert 0 <= a[0] and a[2] <= lay.width_in and 0 <= a[1] and a[3] <= lay.height_in
+        assert a[0] >= 0 and a[2] <= lay.width_in and a[1] >= 0 and a[3] <= lay.height_in
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -173,7 +181,7 @@ def test_edges_join_their_boxes_and_go_around_the_others(name):
             if cid in (e.source_id, e.target_id):
                 continue
             shrunk = (r[0] + tol, r[1] + tol, r[2] - tol, r[3] - tol)
-            assert not any(_segment_hits_rect(p, q, shrunk) for p, q in zip(e.points, e.points[1:])), (
+            assert not any(_segment_hits_rect(p, q, shrunk) for p, q in pairwise(e.points)), (
                 f"{e.source_id} -> {e.target_id} crosses {cid}"
             )
 
@@ -213,7 +221,11 @@ def test_layout_is_deterministic():
 def test_width_is_a_parameter_and_too_narrow_is_explained():
     small = TheoryModel(
         "t",
-        [ModelCategory("a", "Fear", C.CONDITION), ModelCategory("b", "Hope", C.STAGE), ModelCategory("c", "Calm", C.CONSEQUENCE)],
+        [
+            ModelCategory("a", "Fear", C.CONDITION),
+            ModelCategory("b", "Hope", C.STAGE),
+            ModelCategory("c", "Calm", C.CONSEQUENCE),
+        ],
         [ModelStage(1, "One", ("b",))],
         [ModelRelation("a", "b", "leads to"), ModelRelation("b", "c", "leads to")],
     )
@@ -239,9 +251,13 @@ def test_unusual_models_still_lay_out():
         [
             ModelCategory("x", "A stage category in no stage", C.STAGE),
             ModelCategory("y", "Only context", C.CONTEXT),
-            ModelCategory("z", "$100 fines and 50% of \"wages\"", C.CONDITION),
+            ModelCategory("z", '$100 fines and 50% of "wages"', C.CONDITION),
         ],
-        relations=[ModelRelation("x", "x", "sustains itself"), ModelRelation("z", "y", ""), ModelRelation("y", "x", "shapes")],
+        relations=[
+            ModelRelation("x", "x", "sustains itself"),
+            ModelRelation("z", "y", ""),
+            ModelRelation("y", "x", "shapes"),
+        ],
     )
     lay = layout(odd)
     assert {b.category_id for b in lay.boxes} == {"x", "y", "z"}

@@ -18,6 +18,8 @@ from theorize.services.model import ModelMixin
 from theorize.services.agreement import AgreementMixin
 from theorize.services.insights import InsightsMixin
 from theorize.services.trace import TraceMixin
+from theorize.services.refi_export import RefiExportMixin
+from theorize.services.refi_import import RefiImportMixin
 from theorize.services.sources import SourcesMixin
 from theorize.services.views import ViewsMixin
 from theorize.store import schema as t
@@ -27,7 +29,7 @@ from theorize.store.migrate import upgrade
 
 
 class Project(SourcesMixin, CodebookMixin, CodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              TraceMixin, HistoryMixin, ViewsMixin):
+              TraceMixin, RefiImportMixin, RefiExportMixin, HistoryMixin, ViewsMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view

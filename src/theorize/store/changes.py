@@ -45,6 +45,26 @@ class Changes:
             self.conn.execute(insert(table), rows)
         self.items.append({"table": table.name, "op": "insert_many", "where": scope, "count": len(rows)})
 
+    def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert many rows in one statement and return their ids in order; undo removes them by id.
+
+        For bulk work (a REFI-QDA import of thousands of codings) where one audit entry per row
+        would be wasteful; the event still lists every id it created.
+        """
+        if not rows:
+            return []
+        result = self.conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        ids = [r[0] for r in result]
+        self.items.append({"table": table.name, "op": "insert_rows", "ids": ids})
+        return ids
+
+    def insert_dependents(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert rows that live and die with parent rows inserted in the same action (their foreign
+        key cascades on delete), so undoing the parents' insertion removes them too."""
+        if rows:
+            self.conn.execute(insert(table), rows)
+        self.items.append({"table": table.name, "op": "insert_dependents", "count": len(rows)})
+
     def update(self, table: Table, row_id: int, values: dict[str, Any]) -> dict[str, Any]:
         """Change columns of one row; returns the row as it was."""
         before = self.conn.execute(select(table).where(table.c.id == row_id)).mappings().one()
@@ -85,6 +105,12 @@ def reverse(conn: Connection, items: list[dict[str, Any]]) -> Changes:
             cond = [table.c[k] == v for k, v in item["where"].items()]
             conn.execute(delete(table).where(*cond))
             undo.items.append({"table": table.name, "op": "delete_many", "where": item["where"]})
+        elif op == "insert_dependents":
+            continue  # removed with their parents by the foreign key's cascade
+        elif op == "insert_rows":
+            for chunk in range(0, len(item["ids"]), 500):
+                conn.execute(delete(table).where(table.c.id.in_(item["ids"][chunk:chunk + 500])))
+            undo.items.append({"table": table.name, "op": "delete_rows", "ids": item["ids"]})
         elif op == "update":
             undo.update(table, item["id"], from_json(table, item["before"]))
         elif op == "delete":

@@ -275,3 +275,23 @@ category_property = Table(
 )
 
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
+
+# -- what a REFI-QDA import brings that theorize keeps without modelling it (migration 0003) ----------
+exchange_kept = Table(
+    "exchange_kept",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # set, graph, link, variable, selection, note-targets
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("content", Text, nullable=False),  # JSON
+)
+
+# The REFI-QDA selection a coding came in with, so that a re-export keeps the selection's identity.
+coding_selection = Table(
+    "coding_selection",
+    metadata,
+    Column("coding_id", Integer, ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True),
+    Column("selection_guid", String(36), nullable=False, index=True),
+)
+
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}

@@ -71,15 +71,29 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
     for r in lay.stage_columns:
         ax.add_patch(
             FancyBboxPatch(
-                (r.x, r.y), r.w, r.h, boxstyle=f"round,pad=0,rounding_size={4 * pt}",
-                facecolor=COLUMN_SHADE, edgecolor="none", zorder=0,
+                (r.x, r.y),
+                r.w,
+                r.h,
+                boxstyle=f"round,pad=0,rounding_size={4 * pt}",
+                facecolor=COLUMN_SHADE,
+                edgecolor="none",
+                zorder=0,
             )
         )
     for h in lay.headers:
         ax.text(
-            h.x, h.y, "\n".join(h.lines), ha="center", va="center", fontsize=h.font_size,
-            fontweight="bold" if h.bold else "normal", color=HEADER_COLOR, family=family,
-            linespacing=LINE_SPACING, parse_math=False, zorder=5,
+            h.x,
+            h.y,
+            "\n".join(h.lines),
+            ha="center",
+            va="center",
+            fontsize=h.font_size,
+            fontweight="bold" if h.bold else "normal",
+            color=HEADER_COLOR,
+            family=family,
+            linespacing=LINE_SPACING,
+            parse_math=False,
+            zorder=5,
         )
 
     head_len, head_w = 5 * pt, 3.6 * pt
@@ -91,26 +105,48 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
         seg = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 or 1.0
         ux, uy = (x1 - x0) / seg, (y1 - y0) / seg
         base = (x1 - ux * head_len, y1 - uy * head_len)
-        line = pts[:-1] + [base]
+        line = [*pts[:-1], base]
         ax.add_patch(
             PathPatch(
-                Path(line), fill=False, edgecolor=EDGE_COLOR, linewidth=0.8, capstyle="butt",
-                joinstyle="round", linestyle=(0, (3.5, 2)) if e.dashed else "solid", zorder=1,
+                Path(line),
+                fill=False,
+                edgecolor=EDGE_COLOR,
+                linewidth=0.8,
+                capstyle="butt",
+                joinstyle="round",
+                linestyle=(0, (3.5, 2)) if e.dashed else "solid",
+                zorder=1,
                 gid=f"relation-{i}",
             )
         )
         ax.add_patch(
             Polygon(
-                [(x1, y1), (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
-                 (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2)],
-                closed=True, facecolor=EDGE_COLOR, edgecolor=EDGE_COLOR, linewidth=0.3, zorder=2,
+                [
+                    (x1, y1),
+                    (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
+                    (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2),
+                ],
+                closed=True,
+                facecolor=EDGE_COLOR,
+                edgecolor=EDGE_COLOR,
+                linewidth=0.3,
+                zorder=2,
             )
         )
         if e.label_lines:
             ax.text(
-                e.label_x, e.label_y, "\n".join(e.label_lines), ha="center", va="center",
-                fontsize=lay.label_size, fontstyle="italic", color=LABEL_COLOR, family=family,
-                linespacing=LINE_SPACING, parse_math=False, zorder=6,
+                e.label_x,
+                e.label_y,
+                "\n".join(e.label_lines),
+                ha="center",
+                va="center",
+                fontsize=lay.label_size,
+                fontstyle="italic",
+                color=LABEL_COLOR,
+                family=family,
+                linespacing=LINE_SPACING,
+                parse_math=False,
+                zorder=6,
                 bbox=(
                     {"boxstyle": "square,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
                     if e.label_backdrop
@@ -126,26 +162,53 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
             tip = min(9 * pt, b.h / 2)
             ax.add_patch(
                 Polygon(
-                    [(b.x, b.y), (b.x + b.w - tip, b.y), (b.x + b.w, b.y + b.h / 2),
-                     (b.x + b.w - tip, b.y + b.h), (b.x, b.y + b.h)],
-                    closed=True, facecolor=style["face"], edgecolor=style["edge"],
-                    linewidth=style["lw"], joinstyle="round", zorder=3, gid=gid,
+                    [
+                        (b.x, b.y),
+                        (b.x + b.w - tip, b.y),
+                        (b.x + b.w, b.y + b.h / 2),
+                        (b.x + b.w - tip, b.y + b.h),
+                        (b.x, b.y + b.h),
+                    ],
+                    closed=True,
+                    facecolor=style["face"],
+                    edgecolor=style["edge"],
+                    linewidth=style["lw"],
+                    joinstyle="round",
+                    zorder=3,
+                    gid=gid,
                 )
             )
             cx = b.x + (b.w - tip) / 2
         else:
             ax.add_patch(
                 FancyBboxPatch(
-                    (b.x, b.y), b.w, b.h, boxstyle=f"round,pad=0,rounding_size={3 * pt}",
-                    facecolor=style["face"], edgecolor=style["edge"], linewidth=style["lw"],
-                    linestyle=style["ls"], zorder=3, gid=gid,
+                    (b.x, b.y),
+                    b.w,
+                    b.h,
+                    boxstyle=f"round,pad=0,rounding_size={3 * pt}",
+                    facecolor=style["face"],
+                    edgecolor=style["edge"],
+                    linewidth=style["lw"],
+                    linestyle=style["ls"],
+                    zorder=3,
+                    gid=gid,
                 )
             )
             cx = b.x + b.w / 2
         ax.text(
-            cx, b.y + b.h / 2, "\n".join(b.lines), ha="center", va="center", fontsize=b.font_size,
-            fontweight="bold" if b.bold else "normal", color=style["text"], family=family,
-            linespacing=LINE_SPACING, parse_math=False, zorder=4, gid=f"{gid}-name",
+            cx,
+            b.y + b.h / 2,
+            "\n".join(b.lines),
+            ha="center",
+            va="center",
+            fontsize=b.font_size,
+            fontweight="bold" if b.bold else "normal",
+            color=style["text"],
+            family=family,
+            linespacing=LINE_SPACING,
+            parse_math=False,
+            zorder=4,
+            gid=f"{gid}-name",
         )
     return fig
 

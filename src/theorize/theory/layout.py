@@ -29,10 +29,12 @@ coordinates). Everything is deterministic: the same model gives the same layout.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -225,8 +227,7 @@ class _Spacing:
     clearance: float = 5.0  # routed edges to boxes
     lane: float = 5.0  # extra room between routing lanes, beyond one label line
     label_gap: float = 2.0  # label to its own line
-
-    channel: float = 24.0  # narrowest gap between columns
+    channel: float = 24.0  # narrowest gap between columns, unless the width is short
 
     def looser(self) -> _Spacing:
         return replace(
@@ -247,7 +248,9 @@ def layout(
     """Place a theory model's categories and relations for a figure ``width_in`` inches wide.
 
     The height follows from the content. Font sizes are in points at print size; the defaults
-    keep every text at 7 pt or more, the usual journal minimum.
+    keep every text at 7 pt or more, the usual journal minimum. When a label finds no free spot
+    the whole layout is retried with more room between boxes; only for a very dense model, after
+    five tries, does a label go on its edge's midpoint regardless.
 
     Args:
         model: the model to place.
@@ -284,9 +287,7 @@ def layout(
     spacing = _Spacing()
     attempts = 6
     for attempt in range(attempts):
-        result = _Placement(model, width_in * 72.0, fonts, spacing, core_position).run(
-            strict=attempt < attempts - 1
-        )
+        result = _Placement(model, width_in * 72.0, fonts, spacing, core_position).run(strict=attempt < attempts - 1)
         if result is not None:
             return result
         spacing = spacing.looser()
@@ -360,7 +361,12 @@ def _order_layers(
 
 
 def _isotonic_place(targets: list[float], weights: list[float], seps: list[float]) -> list[float]:
-    """Positions closest (weighted least squares) to ``targets`` keeping order and separations."""
+    """Positions closest (weighted least squares) to ``targets`` keeping order and separations.
+
+    Pool-adjacent-violators on ``targets - cumulative separation`` (isotonic regression).
+    """
+    if not targets:
+        return []
     offsets = [0.0]
     for s in seps:
         offsets.append(offsets[-1] + s)
@@ -432,7 +438,7 @@ def _straighten(
             else:
                 targets.append(y[v])
                 weights.append(1.0)
-        seps = [sep[(a, b)] for a, b in zip(layer, layer[1:])]
+        seps = [sep[(a, b)] for a, b in itertools.pairwise(layer)]
         for v, value in zip(layer, _isotonic_place(targets, weights, seps), strict=True):
             y[v] = value
 
@@ -538,7 +544,7 @@ class _Router:
         xa, xb = self.xs[None, :-1], self.xs[None, 1:]
         ya, yb = self.ys[:-1, None], self.ys[1:, None]
         for x0, y0, x1, y1 in obstacles:
-            node_ok &= ~((X > x0) & (X < x1) & (Y > y0) & (Y < y1))
+            node_ok &= ~((x0 < X) & (x1 > X) & (y0 < Y) & (y1 > Y))
             h_ok &= ~((self.ys[:, None] > y0) & (self.ys[:, None] < y1) & (xa < x1) & (xb > x0))
             v_ok &= ~((self.xs[None, :] > x0) & (self.xs[None, :] < x1) & (ya < y1) & (yb > y0))
         self.h_len = np.where(h_ok, np.diff(self.xs)[None, :], _INF)
@@ -559,7 +565,7 @@ class _Router:
 
     def add_crossings(self, points: list[tuple[float, float]]) -> None:
         """Count, on every grid segment, the drawn edge segments that cross it."""
-        for (ax, ay), (bx, by) in zip(points, points[1:]):
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
             if abs(by - ay) > 1e-9:
                 lo, hi = min(ay, by), max(ay, by)
                 rows = np.nonzero((self.ys >= lo) & (self.ys < hi))[0]
@@ -595,8 +601,11 @@ class _Router:
         gxs = self.xs[[g[0] for g in goals]]
         gys = self.ys[[g[1] for g in goals]]
         est = (
-            np.abs(self.xs[None, :, None] - gxs[None, None, :]) + np.abs(self.ys[:, None, None] - gys[None, None, :])
-        ).min(axis=2).ravel().tolist()
+            (np.abs(self.xs[None, :, None] - gxs[None, None, :]) + np.abs(self.ys[:, None, None] - gys[None, None, :]))
+            .min(axis=2)
+            .ravel()
+            .tolist()
+        )
         dist: dict[int, float] = {}
         prev: dict[int, int] = {}
         heap: list[tuple[float, int, float]] = []
@@ -665,7 +674,7 @@ class _Router:
         return None
 
     def mark_used(self, nodes: list[tuple[int, int]]) -> None:
-        for (ax, ay), (bx, by) in zip(nodes, nodes[1:]):
+        for (ax, ay), (bx, by) in itertools.pairwise(nodes):
             if ay == by:
                 self.h_used[ay, min(ax, bx)] += 1
             else:
@@ -756,8 +765,8 @@ class _Placement:
         if conditions:
             columns.append(_Column("condition", ("Conditions",), conditions))
         first_stage = len(columns)
-        for stage in stages:
-            members = [cid for cid in stage.category_ids if stage_of.get(cid) == stages.index(stage)]
+        for i, stage in enumerate(stages):
+            members = [cid for cid in stage.category_ids if stage_of.get(cid) == i]
             columns.append(_Column("stage", self._stage_header(stage, members), list(dict.fromkeys(members))))
         if loose and not stages:
             columns.append(_Column("stage", ("Process",), []))
@@ -768,7 +777,9 @@ class _Placement:
         self.columns = columns
         self.layer: dict[str, int] = {cid: k for k, col in enumerate(columns) for cid in col.members}
         for cid in loose:  # stage-role categories not listed in any stage: after their sources
-            sources = [self.layer[r.source_id] for r in model.relations if r.target_id == cid and r.source_id in self.layer]
+            sources = [
+                self.layer[r.source_id] for r in model.relations if r.target_id == cid and r.source_id in self.layer
+            ]
             k = min(max([first_stage] + [s + 1 for s in sources]), last_stage)
             columns[k].members.append(cid)
             self.layer[cid] = k
@@ -780,7 +791,7 @@ class _Placement:
             chain = [s]
             if forward:
                 chain += [f"{_DUMMY}{i}:{k}" for k in range(self.layer[s] + 1, self.layer[t])] + [t]
-            self.edges.append(_Edge(i, s, t, r.label, forward, chain))
+            self.edges.append(_Edge(i, s, t, " ".join(r.label.split()), forward, chain))
 
     def _stage_header(self, stage, members: list[str]) -> tuple[str, ...]:
         lines = (f"Stage {stage.order}",)
@@ -796,7 +807,7 @@ class _Placement:
         sp, cols = self.sp, self.columns
         n = len(cols)
         channels = [sp.channel] * max(n - 1, 0)
-        floor = [min(sp.channel, 40.0)] * max(n - 1, 0)
+        floor = [24.0] * max(n - 1, 0)
         for e in self.edges:
             if e.forward and e.label and self.layer[e.target] - self.layer[e.source] == 1:
                 k = self.layer[e.source]
@@ -871,7 +882,7 @@ class _Placement:
             for k, v in enumerate(e.chain[1:-1], start=self.layer[e.source] + 1):
                 layers[k].append(v)
                 up[v], down[v], nbrs[v] = [], [], []
-            for a, b in zip(e.chain, e.chain[1:]):
+            for a, b in pairwise(e.chain):
                 up[b].append(a)
                 down[a].append(b)
                 w = 4.0 if a.startswith(_DUMMY) and b.startswith(_DUMMY) else (0.15 if _DUMMY in a + b else 1.0)
@@ -895,7 +906,7 @@ class _Placement:
         }
         sep: dict[tuple[str, str], float] = {}
         for layer in self.ordered:
-            for a, b in zip(layer, layer[1:]):
+            for a, b in itertools.pairwise(layer):
                 extra = self.label_font.size * LINE_SPACING + 6 if frozenset((a, b)) in adjacent_routed else 0.0
                 dummies = a.startswith(_DUMMY) + b.startswith(_DUMMY)
                 gap = (sp.vgap, sp.vgap / 2, 2.0)[dummies]
@@ -937,7 +948,9 @@ class _Placement:
                 x0, x1 = sp.margin, self.W - sp.margin
             tip = 9.0
             bold = replace(self.name_font, bold=True)
-            lines = bold.wrap_balanced(f"Core category: {self.model.category(self.core).name}", x1 - x0 - 2 * sp.pad_x - 2 * tip)
+            lines = bold.wrap_balanced(
+                f"Core category: {self.model.category(self.core).name}", x1 - x0 - 2 * sp.pad_x - 2 * tip
+            )
             band_h = bold.block(lines)[1] + 2 * sp.pad_y + 2
             self.lines[self.core] = lines
             self.band_x = (x0, 0.0, x1, 0.0)
@@ -977,7 +990,7 @@ class _Placement:
         if self.bottom_lanes:
             y += c + len(self.bottom_lanes) * lane_sp
         if self.core is not None and self.core_position == "bottom":
-            y += 8
+            y += 2 * c + 4
             x0, _, x1, _ = self.band_x
             band_h = replace(self.name_font, bold=True).block(self.lines[self.core])[1] + 2 * sp.pad_y + 2
             self.band_rect = (x0, y, x1, y + band_h)
@@ -1004,7 +1017,7 @@ class _Placement:
             min(max(col.x + self.col_w / 2, 1 + before[k] + w / 2), self.W - 1 - after[k + 1] - w / 2)
             for k, (col, w) in enumerate(zip(cols, widths, strict=True))
         ]
-        seps = [(a + b) / 2 + gap for a, b in zip(widths, widths[1:])]
+        seps = [(a + b) / 2 + gap for a, b in itertools.pairwise(widths)]
         return _isotonic_place(targets, [1.0] * len(cols), seps)
 
     def _place_context(self, y: float) -> float:
@@ -1027,7 +1040,7 @@ class _Placement:
         rows: list[set[int]] = []
         placed: list[tuple[str, int, int]] = []
         for want, _, cid in sorted(wanted):
-            for row, taken in enumerate(rows + [set()]):
+            for row, taken in enumerate([*rows, set()]):
                 free = [k for k in range(n) if k not in taken]
                 if free and (row == len(rows) or min(abs(k - want) for k in free) <= 1.01):
                     k = min(free, key=lambda k: (abs(k - want), k))
@@ -1091,14 +1104,13 @@ class _Placement:
     def _grid(self) -> _Router:
         c = self.sp.clearance
         xs = [self.sp.margin, self.W - self.sp.margin]
-        ys = [self.sp.margin, self.H - self.sp.margin] + self.upper_lanes + self.lower_lanes + self.bottom_lanes
+        ys = [self.sp.margin, self.H - self.sp.margin, *self.upper_lanes, *self.lower_lanes, *self.bottom_lanes]
         obstacles = []
         for cid, (x0, y0, x1, y1) in self.rects.items():
             obstacles.append((x0 - c + 0.5, y0 - c + 0.5, x1 + c - 0.5, y1 + c - 0.5))
-            ys += [y0 - c, y1 + c]
-            if cid in self.context:
-                ys.append((y0 + y1) / 2)
+            ys += [y0 - c, y1 + c, (y0 + y1) / 2]
             if cid == self.core:
+                xs += [x0 - c, x1 + c]
                 continue
             xs += [x0 - c, x1 + c] + [x0 + (x1 - x0) * f for f in (0.5, 0.3, 0.7)]
         for x0, y0, x1, y1 in self.header_rects:
@@ -1108,7 +1120,7 @@ class _Placement:
             a, b = col.x + self.col_w, self.columns[k + 1].x
             xs += [(a + b) / 2, a + (b - a) / 3, a + 2 * (b - a) / 3]
         for layer in self.ordered:
-            for a, b in zip(layer, layer[1:]):
+            for a, b in itertools.pairwise(layer):
                 ys.append((self.center_y[a] + self.height[a] / 2 + self.center_y[b] - self.height[b] / 2) / 2)
         if self.band_rect is not None:
             x0, _, x1, _ = self.band_rect
@@ -1118,13 +1130,14 @@ class _Placement:
         return _Router(xs, ys, obstacles)
 
     def _ports(
-        self, router: _Router, cid: str, use: dict, sides: bool = True
+        self, router: _Router, cid: str, use: dict, sides: bool = True, everywhere: bool = False
     ) -> list[tuple[int, int, int, float, tuple, str]]:
         """Ports of a box: (ix, iy, outward dir, cost, point on the border, side).
 
         Boxes in the columns are reached from above or below (their sides carry the S-curves);
         context boxes also from the left and right (``sides``; not between two context boxes, whose
-        short link through a gap would leave no room for its label).
+        short link through a gap would leave no room for its label); any box from any side when
+        nothing else works (``everywhere``).
         """
         x0, y0, x1, y1 = self.rects[cid]
         c = self.sp.clearance
@@ -1144,7 +1157,7 @@ class _Placement:
                 centre = abs(x - (x0 + x1) / 2) * 0.05
                 cost = c + centre + _Router.PORT * use.get((cid, side, ix), 0)
                 out.append((ix, iy, d, cost, (float(router.xs[ix]), border), side))
-        if sides and cid in self.context:
+        if (sides and cid in self.context) or everywhere:
             iy = router.iy((y0 + y1) / 2)
             for side, gx, border, d in (("left", x0 - c, x0, 1), ("right", x1 + c, x1, 0)):
                 ix = router.ix(gx)
@@ -1175,8 +1188,15 @@ class _Placement:
                 starts = [s for s in starts if s[5] in ("bottom", "right")]
                 goals = [g for g in goals if g[5] == "top"]
             found = router.route([s[:4] for s in starts], [g[:4] for g in goals]) if starts and goals else None
+            if found is None and e.source != e.target:  # boxed in: try every side
+                starts = self._ports(router, e.source, use, everywhere=True)
+                goals = [
+                    (ix, iy, (1, 0, 3, 2)[d], cost, p, side)
+                    for ix, iy, d, cost, p, side in self._ports(router, e.target, use, everywhere=True)
+                ]
+                found = router.route([s[:4] for s in starts], [g[:4] for g in goals]) if starts and goals else None
             if found is None:
-                (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = self.rects[e.source], self.rects[e.target]
+                (ax0, _ay0, ax1, ay1), (bx0, by0, bx1, _by1) = self.rects[e.source], self.rects[e.target]
                 e.points = [((ax0 + ax1) / 2, ay1), ((bx0 + bx1) / 2, by0)]
                 continue
             nodes, si, gi = found
@@ -1193,7 +1213,7 @@ class _Placement:
 
     def _drop_empty_lanes(self, routed: list[_Edge]) -> None:
         """Close up the routing lanes no edge runs along (keeping one, for labels on verticals)."""
-        used = {round(a[1], 3) for e in routed for a, b in zip(e.points, e.points[1:]) if abs(a[1] - b[1]) < 1e-6}
+        used = {round(a[1], 3) for e in routed for a, b in pairwise(e.points) if abs(a[1] - b[1]) < 1e-6}
         for lanes in (self.bottom_lanes, self.lower_lanes, self.upper_lanes):  # bottom up: nothing above moves
             empty = [t for t in lanes if round(t, 3) not in used]
             for track in sorted(empty, reverse=True)[: len(lanes) - 1]:
@@ -1237,8 +1257,10 @@ class _Placement:
                 bx0, by0 = batch[:, 0].min(), batch[:, 1].min()
                 bx1, by1 = batch[:, 2].max(), batch[:, 3].max()
                 near = np.nonzero(
-                    (np.minimum(p0[:, 0], p1[:, 0]) <= bx1) & (np.maximum(p0[:, 0], p1[:, 0]) >= bx0)
-                    & (np.minimum(p0[:, 1], p1[:, 1]) <= by1) & (np.maximum(p0[:, 1], p1[:, 1]) >= by0)
+                    (np.minimum(p0[:, 0], p1[:, 0]) <= bx1)
+                    & (np.maximum(p0[:, 0], p1[:, 0]) >= bx0)
+                    & (np.minimum(p0[:, 1], p1[:, 1]) <= by1)
+                    & (np.maximum(p0[:, 1], p1[:, 1]) >= by0)
                 )[0]
                 if len(near):
                     hits[c0 : c0 + 48, near] = _segments_hit_rects(p0[near], p1[near], batch)
@@ -1268,7 +1290,8 @@ class _Placement:
                         continue
                     b = blockers[0]
                     moved = next(
-                        (m for m in options[b] if not clear(m[1], skip=b) and not _overlaps(_grow(m[1], 1.0), c[1])), None
+                        (m for m in options[b] if not clear(m[1], skip=b) and not _overlaps(_grow(m[1], 1.0), c[1])),
+                        None,
                     )
                     if moved is not None:
                         chosen[b], pick = moved, c
@@ -1303,7 +1326,7 @@ class _Placement:
         middle = total / 2
         out = []
         pad = 0.6
-        for variant, (lines, w, h, vpen) in enumerate(self._label_variants(e.label)):
+        for _variant, (lines, w, h, vpen) in enumerate(self._label_variants(e.label)):
             for s in np.linspace(lo, hi, n):
                 i = min(int(np.searchsorted(cum, s, side="right")) - 1, len(seg) - 1)
                 if length[i] == 0:
@@ -1367,7 +1390,7 @@ class _Placement:
                 EdgeRoute(
                     e.source,
                     e.target,
-                    e.label,
+                    self.model.relations[e.index].label,
                     tuple((x / 72.0, (H - y) / 72.0) for x, y in e.points),
                     lines,
                     cx / 72.0,
@@ -1381,7 +1404,14 @@ class _Placement:
         headers = []
         for col, (x0, y0, x1, y1) in zip(self.columns, self.header_rects, strict=True):
             headers.append(
-                TextBlock(col.header, (x0 + x1) / 144.0, (H - (y0 + y1) / 2) / 72.0, (x1 - x0) / 72.0, (y1 - y0) / 72.0, self.header_font.size)
+                TextBlock(
+                    col.header,
+                    (x0 + x1) / 144.0,
+                    (H - (y0 + y1) / 2) / 72.0,
+                    (x1 - x0) / 72.0,
+                    (y1 - y0) / 72.0,
+                    self.header_font.size,
+                )
             )
         in_stages = [
             self.center_y[v] + self.height[v] / 2
@@ -1391,7 +1421,9 @@ class _Placement:
         ]
         bottom = max(in_stages, default=self.header_y + 20) + 4
         shading = [
-            Rect(*rect(col.x - 3, self.header_y - 3, col.x + self.col_w + 3, bottom)) for col in self.columns if col.kind == "stage"
+            Rect(*rect(col.x - 3, self.header_y - 3, col.x + self.col_w + 3, bottom))
+            for col in self.columns
+            if col.kind == "stage"
         ]
         return Layout(
             title=self.model.title,

@@ -52,7 +52,9 @@ def _groups(model: TheoryModel) -> tuple[list[tuple[str, str, list[str]]], list[
     for r in model.relations:
         for cid in (r.source_id, r.target_id):
             if cid not in known:
-                raise InvalidInput(f"the relation {r.source_id!r} {r.label} {r.target_id!r} names an unknown category {cid!r}")
+                raise InvalidInput(
+                    f"the relation {r.source_id!r} {r.label} {r.target_id!r} names an unknown category {cid!r}"
+                )
     staged: dict[str, ModelStage] = {}
     stages = sorted(model.stages, key=lambda s: s.order)
     for stage in stages:
@@ -97,7 +99,7 @@ def to_dot(model: TheoryModel) -> str:
     out = [
         "digraph theory {",
         f"  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.55, "
-        f"fontname=\"Helvetica\", fontsize=11, labelloc=t, label={_dot_string(model.title)}];",
+        f'fontname="Helvetica", fontsize=11, labelloc=t, label={_dot_string(model.title)}];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.06"];',
         '  edge [fontname="Helvetica-Oblique", fontsize=9, color="#3C434A", arrowsize=0.7];',
     ]
@@ -105,7 +107,11 @@ def to_dot(model: TheoryModel) -> str:
     def node(cid: str, indent: str) -> str:
         role = _role(model, cid)
         fill, border, text = _COLOURS[role]
-        style = "rounded,filled,dashed" if role == CategoryRole.CONTEXT else ("filled" if role == CategoryRole.CORE else "rounded,filled")
+        style = (
+            "rounded,filled,dashed"
+            if role == CategoryRole.CONTEXT
+            else ("filled" if role == CategoryRole.CORE else "rounded,filled")
+        )
         return (
             f"{indent}{ids[cid]} [label={_dot_string(model.category(cid).name)}, style={_dot_string(style)}, "
             f'fillcolor="{fill}", color="{border}", fontcolor="{text}"];'
@@ -114,9 +120,10 @@ def to_dot(model: TheoryModel) -> str:
     for gid, label, members in groups:
         shaded = gid.startswith("stage_")
         out.append(f"  subgraph cluster_{gid} {{")
+        style, colour = ("rounded,filled", "#F1F2F4") if shaded else ("rounded", "#FFFFFF")
         out.append(
-            f"    label={_dot_string(label)}; fontname=\"Helvetica-Bold\"; fontsize=10; style=\"rounded{',filled' if shaded else ''}\"; "
-            f'color="{"#F1F2F4" if shaded else "#FFFFFF"}"; fillcolor="#F1F2F4";'
+            f'    label={_dot_string(label)}; fontname="Helvetica-Bold"; fontsize=10; style="{style}"; '
+            f'color="{colour}"; fillcolor="#F1F2F4";'
         )
         if members:
             out.append("    { rank=same;")

@@ -1,0 +1,180 @@
+"""A report's content as plain data: what the HTML, DOCX and Markdown writers lay out.
+
+:func:`theorize.report.assemble.assemble` fills these from a project; the writers never touch the
+project themselves. Every value here is already text for the page (numbers formatted, dates
+written out, missing values as an en dash), so the three formats cannot disagree and none can
+print ``nan`` or ``None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MISSING = "\u2013"  # what an empty table cell shows
+
+
+@dataclass
+class Table:
+    """A table ready to print: a header row and rows of text; ``emphasis`` rows are set in bold."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    numeric: set[int] = field(default_factory=set)  # column indexes to right-align
+    emphasis: set[int] = field(default_factory=set)  # row indexes to set in bold (totals)
+
+
+@dataclass
+class Quote:
+    """An exemplar quote with who said it, where, and the reference that finds it again.
+
+    ``reference`` is :meth:`theorize.Project.reference` of the coding; ``anchor`` is unique within
+    one report (an HTML id); ``location`` is "turn 14" or a recording time "04:21".
+    """
+
+    text: str
+    reference: str
+    anchor: str
+    participant: str
+    location: str
+    source: str
+    code: str
+    coder: str
+
+    @property
+    def attribution(self) -> str:
+        """"C01, turn 14" or "C02 at 04:21"."""
+        if not self.location:
+            return self.participant or self.source
+        joiner = " at " if ":" in self.location else ", "
+        return f"{self.participant or self.source}{joiner}{self.location}"
+
+
+@dataclass
+class CodeEntry:
+    """One code of the codebook: a category or a code nested in one."""
+
+    id: int
+    name: str
+    stage: str
+    definition: str
+    in_vivo: bool
+    codings: int
+    participants: int
+    participants_total: int
+    by_group: list[tuple[str, int, int]]  # (group, participants with the code, participants in group)
+    by_participant: list[tuple[str, int]]  # (pseudonym, codings)
+    lineage: list[str]  # "renamed from 'x' (3 March 2026)", "grew from 27 initial codes"
+    initial_codes: int  # initial codes nested beneath
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class CategoryEntry(CodeEntry):
+    """A category (or the theoretical core) with its nested codes and its place in the model."""
+
+    role: str = ""  # "condition", "stage 2 (Testing)", "core category", ... or "" when not in the model
+    properties: list[str] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    codes: list[CodeEntry] = field(default_factory=list)
+
+
+@dataclass
+class Figure:
+    """A figure in the forms the writers need: SVG text for HTML, PNG bytes for DOCX and Markdown."""
+
+    key: str  # "model", "saturation": names the PNG written beside a Markdown report
+    caption: str
+    alt: str
+    png: bytes
+    svg: str | None = None
+
+
+@dataclass
+class MemoEntry:
+    """A memo for the appendix; ``body`` is the researcher's Markdown, rendered by each writer."""
+
+    id: int
+    anchor: str
+    title: str
+    type: str
+    author: str
+    date: str
+    body: str
+    codes: list[str]
+    sources: list[str]
+
+    @property
+    def byline(self) -> str:
+        return f"{self.type.capitalize()} memo \u00b7 {self.author} \u00b7 {self.date}"
+
+
+@dataclass
+class MemoExcerpt:
+    """A memo cited in the model chapter: its first paragraph, pointing to the appendix."""
+
+    memo: MemoEntry
+    excerpt: str
+
+
+@dataclass
+class ModelSection:
+    """One category of the model written up: its place, relations in words, memos and quotes."""
+
+    category_id: str
+    name: str
+    place: str  # "Condition", "Stage 2 of 4: Testing", "Core category"
+    definition: str
+    properties: list[str]
+    dimensions: list[str]
+    relations: list[str]  # "leads to Finding the person behind the role"
+    memos: list[MemoExcerpt]
+    quotes: list[Quote]
+
+
+@dataclass
+class Analysis:
+    """An analysis section: present (statement, figure, table) or left out with one line saying why."""
+
+    title: str
+    statement: str = ""
+    figure: Figure | None = None
+    table: Table | None = None
+    notes: list[str] = field(default_factory=list)
+    omitted: str = ""  # set when the analysis does not apply; the only thing printed then
+
+
+@dataclass
+class ReportContent:
+    """Everything a report says, in order."""
+
+    title: str
+    research_question: str
+    method_notes: str
+    generated: str  # "28 November 2026 from demo-study.theorize (theorize 0.1.0)"
+    overview: list[str]  # short facts for the opening paragraph
+    participants: list[Table]  # one per group
+    sources: Table
+    coders: Table
+    steps: Table
+    categories: list[CategoryEntry]
+    uncategorised: list[CodeEntry]
+    model_figure: Figure | None
+    model_omitted: str
+    model_sections: list[ModelSection]
+    saturation: Analysis
+    agreement: Analysis
+    memos: list[MemoEntry]
+
+    def quotes(self) -> list[Quote]:
+        """Every quote in the report, in the order it appears."""
+        out: list[Quote] = []
+        for cat in self.categories:
+            out += cat.quotes
+            for code in cat.codes:
+                out += code.quotes
+        for code in self.uncategorised:
+            out += code.quotes
+        for section in self.model_sections:
+            out += section.quotes
+        return out

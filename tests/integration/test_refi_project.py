@@ -1,0 +1,133 @@
+"""REFI-QDA through the project: real files from other tools in, our export out, and back."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+import theorize
+from theorize.cli.main import cli
+from theorize.exchange.refi import canonical, read_qdpx
+from tests.conftest import shared_path
+from tests.helpers import C03
+
+SAMPLES = ["nvivo-mac15_qualitative-coding_nvivo_project.qdpx", "qc-tool_qualitative-coding_demo.qdpx",
+           "qualcoder40beta_harness_demo.qdpx", "qualcoder40beta_harness_demo_maxqda-crlf.qdpx",
+           "qualcoder40beta_harness_demo_two-annotations.qdpx", "qualcoder40beta_harness_Codebook-demo.qdc",
+           "atlasti23-4_requal-test_codebook.qdc"]
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_sample_imports_exports_validates_and_reimports_the_same(sample, tmp_path):
+    path = shared_path("refi", "samples", sample)
+    first = theorize.create_project(tmp_path / "first.theorize", user="lena")
+    first.import_refi(path)
+    out = tmp_path / f"out{path.suffix}"
+    first.export_refi(out)  # validated against the schema before it is written
+    second = theorize.create_project(tmp_path / "second.theorize", user="lena")
+    second.import_refi(out)
+    assert canonical(first.to_refi()) == canonical(second.to_refi())
+
+
+def test_nvivo_codebook_keeps_repeated_names_as_different_codes(tmp_path):
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.import_refi(shared_path("refi", "samples", "nvivo-mac15_qualitative-coding_nvivo_project.qdpx"))
+    codes = study.codes()
+    assert len(codes) == 262
+    repeated = codes.name.value_counts()
+    assert (repeated > 1).sum() == 9
+    assert codes.path.is_unique
+
+
+def test_qualcoder_codings_land_on_the_same_words(tmp_path):
+    path = shared_path("refi", "samples", "qualcoder40beta_harness_demo_maxqda-crlf.qdpx")
+    refi, _ = read_qdpx(path)
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.import_refi(path)
+    ours = sorted(zip(study.codings().code, study.codings().quote))
+    expected = []
+    names = {c.guid: c.name for c, _, _ in refi.walk_codes()}
+    for src in refi.sources:
+        for sel in src.selections:
+            for c in sel.codings:
+                expected.append((names[c.code_guid], src.text[sel.start:sel.end]))
+    assert ours == sorted(expected)
+
+
+def test_our_project_round_trips_with_memos_relations_stages_and_attributes(project, tmp_path):
+    project.import_parsed(C03, participant="C03", group="client")
+    project.set_attributes("C03", {"age_band": "18-24", "sanctions": 1})
+    project.add_code("Living in the court's shadow", stage="category")
+    project.add_code("fearing jail", stage="focused", parent="Living in the court's shadow", colour="#aa3311")
+    project.add_code("doing my time", stage="focused")
+    coding = project.code("C03_interview", "doing my time", quote="I was just doing my time")
+    project.code("C03_interview", "fearing jail", quote="so the judge wouldn't send me back", coder="sam")
+    project.relate("Living in the court's shadow", "doing my time", "is a condition for")
+    project.write_memo("Time served", "C03 *does time*.", type="theoretical", codes=["doing my time"], codings=[coding])
+    out = tmp_path / "study.qdpx"
+    report = project.export_refi(out)
+    assert report.carried["Code"] == 3
+    again = theorize.create_project(tmp_path / "again.theorize", user="lena")
+    again.import_refi(out)
+    assert canonical(project.to_refi()) == canonical(again.to_refi())
+    assert again.codes().set_index("name").loc["fearing jail", "stage"] == "focused"
+    assert again.relations()[["source", "type", "target"]].values.tolist() == [
+        ["Living in the court's shadow", "is a condition for", "doing my time"]]
+    assert again.memos().iloc[0]["type"] == "theoretical"
+    assert again.participants().set_index("participant").loc["C03", "age_band"] == "18-24"
+    assert sorted(again.codings().quote) == sorted(project.codings().quote)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+    assert "project.qde" in names and all(n == "project.qde" or n.startswith("sources/") for n in names)
+    project.export_refi(tmp_path / "second.qdpx")  # GUIDs are stable across exports
+    assert (tmp_path / "second.qdpx").read_bytes() == out.read_bytes()
+
+
+def test_import_is_one_action_that_undo_removes(tmp_path):
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.import_refi(shared_path("refi", "samples", "qc-tool_qualitative-coding_demo.qdpx"))
+    assert len(study.codings()) == 205
+    assert study.audit().action.tolist() == ["create project", "import REFI-QDA"]
+    study.undo()
+    assert study.codings().empty and study.codes().empty and study.sources().empty
+    assert study.verify_audit().ok
+
+
+def test_a_bad_file_is_one_sentence_and_changes_nothing(tmp_path, monkeypatch):
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.close()
+    monkeypatch.chdir(tmp_path)
+    bad = shared_path("refi", "samples", "qualcoder40beta_harness_demo_ampersand-annotation.qdpx")
+    result = CliRunner().invoke(cli, ["import", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {bad.name} is not a REFI-QDA project: project.qde is not well-formed XML")
+    assert "unescaped '&'" in result.output
+    notzip = tmp_path / "fake.qdpx"
+    notzip.write_text("hello")
+    result = CliRunner().invoke(cli, ["import", str(notzip)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    with theorize.open_project(tmp_path / "s.theorize") as again:
+        assert again.audit().action.tolist() == ["create project"]
+
+
+def test_cli_export_and_import_qdpx(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.import_parsed(C03)
+    study.add_code("doing my time")
+    study.code("C03_interview", "doing my time", segment=2)
+    study.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", "--format", "qdpx", "out.qdpx"])
+    assert result.exit_code == 0, result.output
+    assert "Export of out.qdpx" in result.output or "out.qdpx" in result.output
+    result = runner.invoke(cli, ["export", "qdc", "codebook.qdc"])
+    assert result.exit_code == 0, result.output
+    other = theorize.create_project(tmp_path / "o.theorize", user="lena")
+    other.close()
+    result = runner.invoke(cli, ["-p", "o.theorize", "import", "out.qdpx"])
+    assert result.exit_code == 0, result.output
+    with theorize.open_project(tmp_path / "o.theorize") as o:
+        assert o.codings().quote.tolist()[0].startswith("Honestly?")
