@@ -8,7 +8,13 @@ from itertools import pairwise
 
 import pytest
 
-from theorize.domain.theory import CategoryRole, ModelCategory, ModelRelation, ModelStage, TheoryModel
+from theorize.domain.theory import (
+    CategoryRole,
+    ModelCategory,
+    ModelRelation,
+    ModelStage,
+    TheoryModel,
+)
 from theorize.errors import InvalidInput
 from theorize.theory.layout import Layout, _Font, layout
 
@@ -49,7 +55,7 @@ def demo_model() -> TheoryModel:
     return TheoryModel("From compliance to alliance", cats, stages, relations, "core")
 
 
-WORDS = ["seeking", "help", "trust", "negotiating", "boundaries", "with", "the", "family", "court", "managing", "stigma", "recovery", "owning", "relapse", "accountability", "reframing", "peer", "support", "of", "and"]
+WORDS = ["help", "trust", "negotiating", "boundaries", "family", "court", "stigma", "recovery", "accountability", "of"]
 
 
 def random_model(seed: int, n: int = 20, n_stages: int = 5, n_relations: int = 30) -> TheoryModel:

@@ -68,6 +68,29 @@ class CodeEntry:
     initial_codes: int  # initial codes nested beneath
     quotes: list[Quote] = field(default_factory=list)
 
+    def coverage(self) -> str:
+        """ "9 of 12 participants (7 of 8 clients, 2 of 4 counselors); 49 codings"."""
+        if not self.codings:
+            return "no codings yet"
+        groups = [f"{have} of {size} {group or 'without a group'}{'s' if group and size != 1 else ''}"
+                  for group, have, size in self.by_group if size]
+        text = f"{self.participants} of {self.participants_total} participants" if self.participants_total else ""
+        if len(groups) > 1:
+            text += f" ({', '.join(groups)})"
+        codings = f"{self.codings:,} coding{'s' if self.codings != 1 else ''}"
+        return f"{text}; {codings}" if text else codings
+
+    def spread(self, limit: int = 16) -> str:
+        """Codings per participant: "C01 4 · C02 3 · …" (the ``limit`` with most codings when there are many)."""
+        items = self.by_participant
+        rest = 0
+        if len(items) > limit:
+            top = sorted(items, key=lambda x: (-x[1], x[0]))[:limit]
+            rest = len(items) - limit
+            items = sorted(top)
+        text = " \u00b7 ".join(f"{p} {n}" for p, n in items)
+        return text + (f" \u00b7 and {rest} more" if rest else "")
+
 
 @dataclass
 class CategoryEntry(CodeEntry):
@@ -103,6 +126,7 @@ class MemoEntry:
     body: str
     codes: list[str]
     sources: list[str]
+    date_sort: str = ""  # ISO date, for ordering
 
     @property
     def byline(self) -> str:
@@ -130,6 +154,7 @@ class ModelSection:
     relations: list[str]  # "leads to Finding the person behind the role"
     memos: list[MemoExcerpt]
     quotes: list[Quote]
+    further_memos: list[MemoEntry] = field(default_factory=list)  # also linked, not excerpted
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from theorize.report.content import MISSING, Table
-from theorize.report.formatting import cell, day, is_missing, label, listing, period, plural
+from theorize.report.formatting import cell, is_missing, label, listing, period, plural
 
 # Audit actions summarised as one step each: (actions, step name, what one event is).
 _CODEBOOK_ACTIONS = {"merge codes": "merge", "split code": "split", "rename code": "rename",
@@ -68,11 +68,13 @@ def _dated(audit: pd.DataFrame, actions) -> pd.DataFrame:
 
 def steps_table(audit: pd.DataFrame, codings: pd.DataFrame, memos: pd.DataFrame, snapshots: pd.DataFrame,
                 sources: pd.DataFrame) -> Table:
-    """The analysis steps in order, each with its dates and what it amounted to."""
-    steps: list[tuple[object, list[str]]] = []  # (sort key, [step, when, detail])
+    """The analysis steps in the order of the research process, each with its dates and what it
+    amounted to. Dates are those recorded: audit events for imports, coding and revisions; the
+    memo's own date for memos; the snapshot's date for snapshots."""
+    steps: list[list[str]] = []  # [step, when, what], in the order of the research process
 
     def add(name: str, first, last, detail: str) -> None:
-        steps.append((pd.Timestamp(first), [name, period(first, last), detail]))
+        steps.append([name, period(first, last), detail])
 
     created = _dated(audit, ["create project"])
     if not created.empty:
@@ -122,9 +124,8 @@ def steps_table(audit: pd.DataFrame, codings: pd.DataFrame, memos: pd.DataFrame,
     undone = _dated(audit, ["undo"])
     if not undone.empty:
         add("Actions undone", undone["at"].min(), undone["at"].max(), plural(len(undone), "undo"))
-    steps.sort(key=lambda s: s[0])
     total = f"{len(audit):,} audited actions"
-    return Table(["Step", "When", "What"], [s[1] for s in steps],
+    return Table(["Step", "When", "What"], steps,
                  caption=f"Analysis steps, summarised from the audit trail ({total})")
 
 
@@ -145,6 +146,3 @@ def overview(study_info: dict, sources: pd.DataFrame, participants: pd.DataFrame
     facts.append(plural(len(memos), "memo"))
     return facts
 
-
-def date_of(value) -> str:
-    return day(value)

@@ -142,3 +142,47 @@ class CodingMixin(ProjectBase):
                 "confidence": None, "status": "accepted", "review": None, "guid": new_guid(), "created_at": now()})
             act.summary = f"coded {src['name']} {s}-{e} in vivo as {name}"
         return cid
+
+
+class BulkCodingMixin(CodingMixin):
+    """Many codings in one action."""
+
+    def code_many(self, codings, *, origin: str = "human", model_id: str | None = None) -> list[int]:
+        """Apply many codings in one action (a coding sheet, a model's suggestions).
+
+        Each item is a mapping with ``source`` and ``code`` (names or ids), the span as ``start`` and
+        ``end`` or as ``quote`` (with ``occurrence``, default 1), and optionally ``coder``,
+        ``confidence``. Any bad item refuses the whole batch with a sentence naming it. Returns the
+        new codings' ids in order.
+        """
+        if origin == "machine" and not model_id:
+            raise InvalidInput("Machine suggestions must name the model that made them (model_id).")
+        status = "pending" if origin == "machine" else "accepted"
+        with self._action("code many") as act:
+            sources, texts, codes, coders, rows = {}, {}, {}, {}, []
+            for n, item in enumerate(codings, start=1):
+                ref = item["source"]
+                if ref not in sources:
+                    sources[ref] = self._source_row(act.conn, ref)
+                    texts[ref] = self._source_text(act.conn, sources[ref]["id"])[1]
+                src, text = sources[ref], texts[ref]
+                try:
+                    s, e = self._resolve_span(act, src, text, item.get("start"), item.get("end"), None,
+                                              item.get("quote"), int(item.get("occurrence") or 1))
+                except InvalidInput as exc:
+                    raise InvalidInput(f"Coding {n}: {exc}") from None
+                cref = item["code"]
+                if cref not in codes:
+                    codes[cref] = self._code_row(act.conn, cref)["id"]
+                who = item.get("coder") or self.user
+                if who not in coders:
+                    coders[who] = self._coder_id(act.conn, who, act.changes)
+                rows.append({"source_id": src["id"], "source_version": src["current_version"], "start": s, "end": e,
+                             "code_id": codes[cref], "coder_id": coders[who], "origin": origin, "model_id": model_id,
+                             "confidence": item.get("confidence"), "status": status, "review": None,
+                             "guid": new_guid(), "created_at": now()})
+            if not rows:
+                raise InvalidInput("There are no codings to apply.")
+            ids = act.changes.insert_rows(t.coding, rows)
+            act.summary = f"applied {len(ids)} codings to {len(sources)} sources"
+        return ids

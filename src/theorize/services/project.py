@@ -11,7 +11,7 @@ from sqlalchemy import insert, inspect, select
 from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import new_guid, now
 from theorize.services.codebook import CodebookMixin
-from theorize.services.coding import CodingMixin
+from theorize.services.coding import BulkCodingMixin
 from theorize.services.history import HistoryMixin
 from theorize.services.memos import MemosMixin, builtin_relation_rows
 from theorize.services.model import ModelMixin
@@ -28,7 +28,7 @@ from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine, write_tra
 from theorize.store.migrate import upgrade
 
 
-class Project(SourcesMixin, CodebookMixin, CodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
+class Project(SourcesMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
               TraceMixin, RefiImportMixin, RefiExportMixin, HistoryMixin, ViewsMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 

@@ -3,12 +3,25 @@ after images land in its audit event and ``undo`` can reverse them exactly."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from theorize.store import schema
 from theorize.store.rows import from_json, to_json
+
+
+LONG_TEXT = 2000
+
+
+def _abbreviated(image: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in image.items():
+        if isinstance(value, str) and len(value) > LONG_TEXT:
+            value = {"sha256": hashlib.sha256(value.encode("utf-8")).hexdigest(), "characters": len(value)}
+        out[key] = value
+    return out
 
 
 class Changes:
@@ -19,11 +32,14 @@ class Changes:
         self.items: list[dict[str, Any]] = []
 
     def insert(self, table: Table, values: dict[str, Any]) -> int:
-        """Insert one row and return its id."""
-        new_id = self.conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
-        row = self.conn.execute(select(table).where(table.c.id == new_id)).mappings().one()
-        self.items.append({"table": table.name, "op": "insert", "after": to_json(dict(row))})
-        return new_id
+        """Insert one row and return its id.
+
+        The audit image of an inserted row keeps long texts (a transcript) as their SHA-256 and
+        length: undoing an insertion needs only the id, and the text itself is in the row.
+        """
+        row = self.conn.execute(insert(table).values(**values).returning(*table.c)).mappings().one()
+        self.items.append({"table": table.name, "op": "insert", "after": _abbreviated(to_json(dict(row)))})
+        return row["id"]
 
     def insert_link(self, table: Table, values: dict[str, Any]) -> None:
         """Insert one row of a table keyed by its columns (no id), e.g. an attribute value."""
@@ -42,7 +58,17 @@ class Changes:
     def insert_many(self, table: Table, rows: list[dict[str, Any]], scope: dict[str, Any]) -> None:
         """Insert many child rows at once (segments of a new version); undo removes them by ``scope``."""
         if rows:
-            self.conn.execute(insert(table), rows)
+            # Straight to the driver: thousands of rows of a few plain columns do not need SQLAlchemy's
+            # per-row parameter processing, which would otherwise dominate an import.
+            columns = list(rows[0])
+            names = ", ".join(self.conn.dialect.identifier_preparer.quote(c) for c in columns)
+            marks = ", ".join(["%s" if self.conn.dialect.paramstyle == "format" else "?"] * len(columns))
+            if self.conn.dialect.paramstyle == "pyformat":
+                marks = ", ".join(f"%({c})s" for c in columns)
+                self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+            else:
+                self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
+                                          [tuple(r[c] for c in columns) for r in rows])
         self.items.append({"table": table.name, "op": "insert_many", "where": scope, "count": len(rows)})
 
     def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:

@@ -221,11 +221,22 @@ def _save(fig: Figure, target, fmt: str, dpi: float) -> None:
         fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
 
 
-def to_svg(model: TheoryModel | Layout, *, width_in: float = 7.0, **layout_options) -> str:
-    """The diagram as an SVG document (a string, ready to embed in an HTML report)."""
+def to_svg(
+    model: TheoryModel | Layout, *, width_in: float = 7.0, standalone: bool = True, **layout_options
+) -> str:
+    """The diagram as SVG text.
+
+    Args:
+        model: a model or a ready layout.
+        width_in: figure width in inches when ``model`` is a model.
+        standalone: a whole SVG file (XML declaration and doctype); False gives just the
+            ``<svg>`` element, to put inline in an HTML report.
+        **layout_options: passed on to :func:`theorize.theory.layout.layout`.
+    """
     buf = io.StringIO()
     _save(draw(model, width_in=width_in, dpi=72, **layout_options), buf, "svg", 72)
-    return buf.getvalue()
+    text = buf.getvalue()
+    return text if standalone else text[text.index("<svg") :]
 
 
 def to_png(model: TheoryModel | Layout, *, dpi: float = 300, width_in: float = 7.0, **layout_options) -> bytes:

@@ -98,8 +98,10 @@ def to_dot(model: TheoryModel) -> str:
     groups, others = _groups(model)
     out = [
         "digraph theory {",
-        f"  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.55, "
-        f'fontname="Helvetica", fontsize=11, labelloc=t, label={_dot_string(model.title)}];',
+        (
+            "  graph [rankdir=LR, newrank=true, compound=true, nodesep=0.35, ranksep=0.55, "
+            f'fontname="Helvetica", fontsize=11, labelloc=t, label={_dot_string(model.title)}];'
+        ),
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, margin="0.12,0.06"];',
         '  edge [fontname="Helvetica-Oblique", fontsize=9, color="#3C434A", arrowsize=0.7];',
     ]
