@@ -29,7 +29,7 @@ def _register_optional() -> None:
     """Command groups from parts of theorize that may land later register themselves here."""
     import importlib
 
-    for name in ("analysis_cmds", "exchange_cmds", "report_cmds", "demo_cmds"):
+    for name in ("analysis_cmds", "model_cmds", "report_cmds", "demo_cmds"):
         try:
             mod = importlib.import_module(f"theorize.cli.{name}")
         except ModuleNotFoundError as exc:

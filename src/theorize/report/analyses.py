@@ -53,18 +53,20 @@ def agreement(study, *, coders=None, stage: str | None = "focused", unit: str = 
     frame = result.table
     if frame.empty:
         return Analysis(title, omitted="Intercoder agreement is not reported: no codes were compared.")
-    columns = list(frame.columns)
-    rows, numeric = [], set(range(1, len(columns)))
-    for r in frame.itertuples(index=False):
-        row = []
-        for name, value in zip(columns, r):
-            row.append(percent(value) if name == "percent agreement" else cell(value))
-        rows.append(row)
-    header = [c[:1].upper() + c[1:] for c in columns]
-    table = Table(header, rows, numeric=numeric, emphasis={len(rows) - 1} if frame["code"].iloc[-1] == "all codes" else set(),
-                  caption=f"Agreement of {listing(result.coders)} by {unit}"
-                          + (f", {stage} codes" if stage else "") + f", on {plural(len(result.sources), 'source')}")
-    notes = list(result.notes)
+    units = frame["units"] if "units" in frame.columns else None
+    constant_units = units is not None and units.nunique() == 1
+    columns = [c for c in frame.columns if not (c == "units" and constant_units)]
+    header = [_short(c, unit) for c in columns]
+    rows = [[percent(r[c]) if c == "percent agreement" else cell(r[c]) for c in columns]
+            for _, r in frame.iterrows()]
+    caption = (f"Agreement of {listing(result.coders)} by {unit}" + (f", {stage} codes" if stage else "")
+               + f", on {plural(len(result.sources), 'source')}")
+    if constant_units:
+        caption += f" ({int(units.iloc[0]):,} {unit}s)"
+    last = len(rows) - 1 if frame["code"].iloc[-1] == "all codes" else None
+    table = Table(header, rows, caption=caption, numeric=set(range(1, len(columns))),
+                  emphasis={last} if last is not None else set())
+    notes = [n for n in [_legend(columns, result.coders, unit)] if n] + list(result.notes)
     if any(MISSING in row for row in rows):
         notes.append(f"{MISSING} marks a coefficient that is not defined for that code (for example when a code "
                      "was never or always applied).")
@@ -100,6 +102,38 @@ def _agreement_sentence(frame, result, unit: str, stage: str | None) -> str:
                      + (f" and {tentative} more \u03b1 \u2265 {ALPHA_TENTATIVE:.3f}" if tentative else "")
                      + f" (Krippendorff 2004); the lowest was \u201c{low_code}\u201d (\u03b1 = {low:.2f}).")
     return text
+
+
+_SHORT = {"percent agreement": "Agreement", "Krippendorff's alpha": "\u03b1", "Cohen's kappa": "\u03ba",
+          "binary u-alpha": "binary u-\u03b1", "u-alpha": "u-\u03b1"}
+
+
+def _short(column: str, unit: str) -> str:
+    """Short table headings; :func:`_legend` spells them out."""
+    if column == "code":
+        return "Code"
+    if column == "units coded":
+        return f"{unit.capitalize()}s coded"
+    if column.startswith("coded by "):
+        return column[len("coded by "):]
+    return _SHORT.get(column, column[:1].upper() + column[1:])
+
+
+def _legend(columns: list[str], coders: list[str], unit: str) -> str:
+    parts = []
+    if "units coded" in columns:
+        parts.append(f"{unit}s coded: {unit}s any coder gave the code; under each coder\u2019s name, the {unit}s "
+                     "that coder gave it")
+    if "percent agreement" in columns:
+        parts.append(f"agreement: the share of {unit}s where the coders agreed on the code\u2019s presence")
+    if "Krippendorff's alpha" in columns:
+        parts.append("\u03b1: Krippendorff\u2019s alpha (nominal)")
+    if "Cohen's kappa" in columns:
+        parts.append("\u03ba: Cohen\u2019s kappa")
+    if "binary u-alpha" in columns:
+        parts.append("u-\u03b1: Krippendorff\u2019s unitizing alpha")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def _finite(value) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import numbers
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from theorize.report.content import MISSING
@@ -28,14 +30,15 @@ def cell(value, digits: int = 3) -> str:
     """
     if is_missing(value):
         return MISSING
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        value = float(value)
         if not math.isfinite(value):
             return MISSING
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.{digits}f}"
-    if isinstance(value, int):
-        return f"{value:,}"
+        return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:.{digits}f}"
     return str(value)
 
 

@@ -104,7 +104,7 @@ class InsightsMixin(ProjectBase):
         codings = self._filtered_codings(stage, coder)
         if mode == "segment":
             codings = self._with_turn_index(codings)
-        frame = codings.rename(columns={"code": "code_id"})
+        frame = codings.drop(columns=["code_id"]).rename(columns={"code": "code_id"})
         return cooccurrence(frame, mode=mode, window=window, measure=measure)
 
     def _filtered_codings(self, stage, coder) -> pd.DataFrame:
@@ -143,7 +143,7 @@ class InsightsMixin(ProjectBase):
 
         codings = self._filtered_codings(stage, coder)
         mapping = self._participant_of()
-        codings = codings[codings.source_id.isin(mapping)].rename(columns={"code": "code_id"})
+        codings = codings[codings.source_id.isin(mapping)].drop(columns=["code_id"]).rename(columns={"code": "code_id"})
         table = code_by_participant(codings, mapping, participants=sorted(set(mapping.values())))
         return share_of_participants(table) if share else table
 
@@ -156,7 +156,7 @@ class InsightsMixin(ProjectBase):
             raise InvalidInput(f"There is no attribute {attribute!r}; `theorize participants` lists them.")
         codings = self._filtered_codings(stage, coder)
         mapping = self._participant_of()
-        codings = codings[codings.source_id.isin(mapping)].rename(columns={"code": "code_id"})
+        codings = codings[codings.source_id.isin(mapping)].drop(columns=["code_id"]).rename(columns={"code": "code_id"})
         values = people[attribute].dropna().rename(attribute)
         return code_by_attribute(codings, values, mapping)
 
@@ -183,5 +183,5 @@ class InsightsMixin(ProjectBase):
         text = self.codings(with_text=True).set_index("id")["quote"]
         codings["text"] = codings["id"].map(text)
         mapping = self._participant_of()
-        codings = codings[codings.source_id.isin(mapping)].rename(columns={"code": "code_id"})
+        codings = codings[codings.source_id.isin(mapping)].drop(columns=["code_id"]).rename(columns={"code": "code_id"})
         return framework_matrix(codings, category_of, mapping, k=k)

@@ -154,6 +154,33 @@ class SourcesMixin(ProjectBase):
                                 scope={"source_version_id": version_id})
         return source_id
 
+    def import_survey(self, path: str | Path, *, per: str = "respondent", id_column: str | None = None) -> list[Imported]:
+        """Import open-ended survey answers (.csv/.xlsx): one source per respondent or per question.
+
+        In per-respondent mode each source belongs to the respondent (a participant, created if new).
+        All sources come in as one action.
+        """
+        from theorize.ingest import read_survey
+
+        per = {"respondent": "respondent", "question": "question"}.get(per)
+        if per is None:
+            raise InvalidInput("A survey is imported per respondent or per question.")
+        parsed_sources = read_survey(Path(path), per=per, id_column=id_column)
+        done = []
+        with self._action("import survey") as act:
+            for parsed in parsed_sources:
+                digest = text_sha256(parsed.text)
+                if act.conn.execute(select(t.source.c.id).where(
+                        (t.source.c.imported_sha256 == digest) | (t.source.c.name == parsed.name))).first():
+                    raise Conflict(f"{parsed.name} from {Path(path).name} is already in the project; nothing was imported.")
+                source_id = self._insert_source(act, parsed, digest)
+                if parsed.participant:
+                    pid = self._participant_id(act.conn, parsed.participant, act.changes)
+                    act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
+                done.append(Imported(source_id, parsed.name, len(parsed.turns), len(parsed.text.split())))
+            act.summary = f"imported {len(done)} survey sources from {Path(path).name}"
+        return done
+
     def import_folder(self, folder: str | Path, *, progress: Callable[[str, int, int], None] | None = None,
                       **options) -> FolderImport:
         """Import every readable file in a folder (not its hidden files), reporting each bad one.

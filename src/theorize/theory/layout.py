@@ -1298,7 +1298,6 @@ class _Placement:
                         break
             if pick is None:
                 if strict:
-                    self.unplaced = idx
                     return None
                 e = self.edges[idx]
                 w, h = self.label_font.block((e.label,))
