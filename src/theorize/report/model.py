@@ -1,8 +1,8 @@
 """The model chapter: the figure, and a section per category assembled from its memos and quotes.
 
 A memo belongs to a category when it is linked to the category or to any code inside it (codes
-merged away count for the code they went into). The core category also gathers the theoretical
-memos that link codes of three or more categories: those are the memos that integrate the model.
+merged away count for the code they went into). The core category gathers the theoretical memos
+that link codes of half the model's categories or more: those are the memos that integrate it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from theorize.report.formatting import excerpt, listing, plural
 from theorize.report.memotext import first_paragraph
 from theorize.report.quotes import QuotePicker
 
-MEMOS_PER_SECTION = 4
-INTEGRATING = 3  # a theoretical memo linking this many categories speaks to the core
+MEMOS_PER_SECTION = 3
+INTEGRATING = 3  # a theoretical memo linking at least this many categories (and half) speaks to the core
 
 
 def model_figure(model: TheoryModel) -> Figure:
@@ -62,9 +62,31 @@ def relation_sentences(model: TheoryModel, category_id: str) -> list[str]:
     return out
 
 
+def memo_homes(links: dict[int, dict[int, int]], types: dict[int, str], order: list[int],
+               core: int | None) -> dict[int, int]:
+    """The one category each memo is excerpted under: where most of its linked codes lie (the
+    earlier category in the model on a tie); the core for a theoretical memo that links codes of
+    half the categories or more."""
+    rank = {c: i for i, c in enumerate(order)}
+    wide = max(INTEGRATING, (len(order) - (core is not None)) // 2)
+    homes = {}
+    for mid, counts in links.items():
+        if not counts:
+            continue
+        if core is not None and types[mid] == "theoretical" and len(counts) >= wide:
+            homes[mid] = core
+        else:
+            homes[mid] = min(counts, key=lambda c: (-counts[c], rank.get(c, len(rank))))
+    return homes
+
+
 def model_sections(model: TheoryModel, tree: CodeTree, memos, entries: dict[int, MemoEntry],
                    picker: QuotePicker, codings_of, quotes_per_category: int = 3, progress=None) -> list[ModelSection]:
     """One section per category of the model, in reading order.
+
+    Each memo is excerpted once, under its home category (:func:`memo_homes`); a section with
+    fewer than two excerpts of its own borrows memos not excerpted anywhere yet. Other linked
+    memos are named with a link to the appendix.
 
     Args:
         model: ``study.model()``.
@@ -72,28 +94,43 @@ def model_sections(model: TheoryModel, tree: CodeTree, memos, entries: dict[int,
         memos: ``study.memos()``.
         entries: memo id -> its appendix entry (for titles, dates and anchors).
         picker: chooses the quotes (passages quoted earlier are avoided where there is a choice).
-        codings_of: code id -> accepted codings counted for it (``CodebookBuilder.codings_for``).
+        codings_of: code ids -> accepted codings counted for them (``CodebookBuilder.codings_for``).
     """
     placed = {int(c.id) for c in model.categories if c.id.isdigit()}
     categories = set(tree.top_categories()) | placed
     links = memo_categories(memos, tree, categories)
     types = {int(m.id): m.type for m in memos.itertuples()}
     core = int(model.core_category_id) if model.core_category_id and model.core_category_id.isdigit() else None
+    order = [int(c) for c in model_order(model) if c.isdigit()]
+    homes = memo_homes(links, types, order, core)
+
+    def ranked(key: int | None) -> list[int]:
+        related = {mid: c.get(key, 0) for mid, c in links.items() if key in c}
+        related.update({mid: len(links[mid]) for mid, home in homes.items() if home == key and mid not in related})
+        return sorted(related, key=lambda m: (-related[m], types[m] != "theoretical", entries[m].date_sort, m))
+
+    lists = {cid: ranked(int(cid) if cid.isdigit() else None) for cid in model_order(model)}
+    excerpted: dict[str, list[int]] = {}
+    for cid, memo_ids in lists.items():
+        own = [m for m in memo_ids if homes.get(m) == (int(cid) if cid.isdigit() else None)]
+        excerpted[cid] = own[:MEMOS_PER_SECTION]
+    shown = {m for ids in excerpted.values() for m in ids}
+    for cid, memo_ids in lists.items():
+        for m in memo_ids:
+            if len(excerpted[cid]) >= 2:
+                break
+            if m not in shown:
+                excerpted[cid].append(m)
+                shown.add(m)
+
     sections = []
     for cid in model_order(model):
         cat = model.category(cid)
         if progress:
             progress(f"model: {cat.name}")
         key = int(cid) if cid.isdigit() else None
-        related = {mid: c.get(key, 0) for mid, c in links.items() if key in c}
-        if key is not None and key == core:
-            for mid, c in links.items():
-                if types[mid] == "theoretical" and len(c) >= INTEGRATING:
-                    related.setdefault(mid, len(c))
-        ranked = sorted(related, key=lambda m: (-related[m], types[m] != "theoretical", entries[m].date_sort, m))
-        excerpts = [MemoExcerpt(entries[m], excerpt(first_paragraph(entries[m].body)))
-                    for m in ranked[:MEMOS_PER_SECTION]]
-        others = sorted(ranked[MEMOS_PER_SECTION:], key=lambda m: (entries[m].date_sort, m))
+        excerpts = [MemoExcerpt(entries[m], excerpt(first_paragraph(entries[m].body))) for m in excerpted[cid]]
+        others = sorted((m for m in lists[cid] if m not in excerpted[cid]), key=lambda m: (entries[m].date_sort, m))
         quotes = []
         if key is not None and key in tree.rows:
             frame = codings_of(tree.counted(key))
