@@ -55,7 +55,8 @@ class _Writer:
     # -- pieces --------------------------------------------------------------------------------
     def table(self, t: Table) -> None:
         self.tables += 1
-        self.w('<div class="table-wrap"><table>')
+        wide = " wide" if len(t.columns) > 6 else ""
+        self.w(f'<div class="table-wrap{wide}"><table>')
         if t.caption:
             self.w(f"<caption><b>Table {self.tables}.</b> {e(t.caption)}</caption>")
         self.w("<thead><tr>")
@@ -65,7 +66,8 @@ class _Writer:
         for r, row in enumerate(t.rows):
             self.w("<tr class=total>" if r in t.emphasis else "<tr>")
             for i, value in enumerate(row):
-                self.w(f'<td{" class=n" if i in t.numeric else ""}>{e(value)}</td>')
+                css = "n" if i in t.numeric else "nw" if len(value) <= 16 else ""
+                self.w(f'<td class="{css}">{e(value)}</td>' if css else f"<td>{e(value)}</td>")
             self.w("</tr>")
         self.w("</tbody></table></div>")
 
@@ -116,13 +118,14 @@ class _Writer:
         if c.research_question:
             self.w(f'<p class="rq"><b>Research question</b>{e(c.research_question)}</p>')
         self.w(f'<p class="generated">Generated {e(c.generated)}</p></header>')
-        self.w('<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>',
-               '<li><a href="#methods">Methods</a></li>', '<li><a href="#codebook">Codebook</a><ol>')
+        self.w('<nav class="toc" aria-label="Contents"><h2>Contents</h2><ul>',
+               '<li><a href="#methods"><span class="num">1</span>Methods</a></li>',
+               '<li><a href="#codebook"><span class="num">2</span>Codebook</a><ul>')
         for i, cat in enumerate(self.c.categories, 1):
-            self.w(f'<li><a href="#category-{cat.id}">{e(cat.name)}</a></li>')
-        self.w("</ol></li>", '<li><a href="#model">The theoretical model</a></li>',
-               '<li><a href="#analyses">Saturation and agreement</a></li>',
-               '<li><a href="#memos">Appendix: memos</a></li></ol></nav>')
+            self.w(f'<li><a href="#category-{cat.id}"><span class="num">2.{i}</span>{e(cat.name)}</a></li>')
+        self.w("</ul></li>", '<li><a href="#model"><span class="num">3</span>The theoretical model</a></li>',
+               '<li><a href="#analyses"><span class="num">4</span>Saturation and agreement</a></li>',
+               '<li><a href="#memos"><span class="num">A</span>Appendix: memos</a></li></ul></nav>')
 
     def methods(self) -> None:
         c = self.c
