@@ -29,6 +29,7 @@ character, so a 10,000-word transcript takes a few milliseconds.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -216,6 +217,7 @@ def _check_label(x: object) -> str | re.Pattern[str]:
     raise InvalidInput(f"speaker_override labels must be text or compiled patterns, not {x!r}")
 
 
+@functools.lru_cache(maxsize=4096)
 def label_key(label: str) -> str:
     """A label compared loosely: case-folded, single-spaced, without a trailing full stop."""
     return " ".join(label.split()).rstrip(".").casefold()
@@ -285,6 +287,7 @@ def detect_turns(
     if not _is_transcript(labels):
         return paragraph_turns(text)
     turns: list[Turn] = []
+    role_of: dict[str | None, Role] = {}
     ends = [lab.line_start for lab in labels[1:]] + [len(text)]
     for lab, seg_end in zip(labels, ends):
         segment = text[lab.speech_from : seg_end]
@@ -297,7 +300,7 @@ def detect_turns(
                 start,
                 start + len(spoken),
                 speaker=lab.speaker,
-                role=roles.role_of(lab.speaker),
+                role=role_of.get(lab.speaker) or role_of.setdefault(lab.speaker, roles.role_of(lab.speaker)),
                 started_at=lab.started_at,
             )
         )
@@ -307,11 +310,14 @@ def detect_turns(
 def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> list[_Label]:
     hinted = {h.line_start for h in hints}
     labels = [_Label(h.line_start, h.speech_from, h.speaker, h.started_at, h.kind) for h in hints]
+    assessed: dict[str, LabelKind] = {}  # a transcript repeats its few labels hundreds of times
     for m in LABEL_RE.finditer(text):
         if m.start() in hinted:
             continue
         speaker = m["label"] or m["olabel"]
-        kind = roles.assess(speaker)
+        kind = assessed.get(speaker)
+        if kind is None:
+            kind = assessed[speaker] = roles.assess(speaker)
         if kind is LabelKind.REJECTED:
             continue
         stamp = m["ts1"] or m["ts2"] or m["ts3"] or m["ots"]

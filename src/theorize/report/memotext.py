@@ -98,6 +98,7 @@ class Block:
     kind: str  # paragraph, heading, bullet, number, quote, code, rule
     level: int = 0
     runs: list[tuple[str, bool, bool, bool]] = field(default_factory=list)
+    first: bool = False  # the first item of a list (numbering restarts there)
 
 
 def blocks(body: str) -> list[Block]:
@@ -106,11 +107,14 @@ def blocks(body: str) -> list[Block]:
     lists: list[str] = []
     quote = 0
     heading = 0
+    fresh = False
     for tok in _tokens(body):
         if tok.type == "bullet_list_open":
             lists.append("bullet")
+            fresh = True
         elif tok.type == "ordered_list_open":
             lists.append("number")
+            fresh = True
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif tok.type == "blockquote_open":
@@ -127,7 +131,8 @@ def blocks(body: str) -> list[Block]:
             out.append(Block("rule"))
         elif tok.type == "inline":
             kind = "heading" if heading else lists[-1] if lists else "quote" if quote else "paragraph"
-            out.append(Block(kind, heading or len(lists), _runs(tok.children or [])))
+            out.append(Block(kind, heading or len(lists), _runs(tok.children or []), first=fresh and bool(lists)))
+            fresh = False
     return out
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from theorize.domain.anchoring import TextDiff
-from theorize.domain.sources import ParsedSource, SourceKind
+from theorize.domain.sources import ParsedSource, Role, SourceKind
 from theorize.errors import Conflict, InvalidInput, TheorizeError
 from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
@@ -51,17 +54,11 @@ class TextEdit:
 
 
 def _segment_rows(parsed_turns, version_id: int) -> list[dict]:
+    roles = {r: r.value for r in Role}
     return [
-        {
-            "source_version_id": version_id,
-            "position": i,
-            "start": turn.start,
-            "end": turn.end,
-            "speaker": turn.speaker,
-            "role": turn.role.value if hasattr(turn.role, "value") else str(turn.role),
-            "started_at": turn.started_at,
-            "ended_at": turn.ended_at,
-        }
+        {"source_version_id": version_id, "position": i, "start": turn.start, "end": turn.end,
+         "speaker": turn.speaker, "role": roles.get(turn.role, str(turn.role)), "started_at": turn.started_at,
+         "ended_at": turn.ended_at}
         for i, turn in enumerate(parsed_turns, start=1)
     ]
 
@@ -93,12 +90,7 @@ class SourcesMixin(ProjectBase):
         """
         from theorize.ingest import read_source
 
-        options = {}
-        if interviewer:
-            options["speaker_override"] = {"interviewer": list(interviewer)}
-        if max_bytes:
-            options["max_bytes"] = max_bytes
-        parsed = read_source(Path(path), **options)
+        parsed = read_source(Path(path), **_reader_options({"interviewer": interviewer, "max_bytes": max_bytes}))
         if name:
             parsed.name = name
         if kind:
@@ -182,16 +174,17 @@ class SourcesMixin(ProjectBase):
         return done
 
     def import_folder(self, folder: str | Path, *, progress: Callable[[str, int, int], None] | None = None,
-                      **options) -> FolderImport:
+                      workers: int | None = None, **options) -> FolderImport:
         """Import every readable file in a folder (not its hidden files), reporting each bad one.
 
         A bad file never stops the rest: its sentence goes to ``failed``; a file whose text is
-        already in the project goes to ``duplicates``.
+        already in the project goes to ``duplicates``. Each file is its own action (undo takes
+        back one file). Files are read in a separate process while the previous ones are written,
+        so both cores work (``workers=0`` reads them in this process).
         """
         from theorize.ingest import supported_suffixes
 
         known = set(supported_suffixes())
-
         folder = Path(folder)
         if not folder.is_dir():
             raise InvalidInput(f"{folder} is not a folder.")
@@ -200,19 +193,33 @@ class SourcesMixin(ProjectBase):
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         )
         result = FolderImport()
-        for i, path in enumerate(files, start=1):
-            if progress:
-                progress(path.name, i, len(files))
-            if path.suffix.lower() not in known:
+        readable = []
+        for path in files:
+            if path.suffix.lower() in known:
+                readable.append(path)
+            else:
                 result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
+        for i, (path, parsed) in enumerate(_read_all(readable, options, workers), start=1):
+            if progress:
+                progress(path.name, i, len(readable))
+            if isinstance(parsed, str):
+                result.failed.append((str(path), parsed))
                 continue
             try:
-                result.imported.append(self.import_file(path, **options))
+                result.imported.append(self._import_read(parsed, path, options))
             except Conflict as exc:
                 result.duplicates.append((str(path), str(exc)))
             except TheorizeError as exc:
                 result.failed.append((str(path), str(exc)))
         return result
+
+    def _import_read(self, parsed: ParsedSource, path: Path, options: dict) -> Imported:
+        if options.get("name"):
+            parsed.name = options["name"]
+        if options.get("kind"):
+            parsed.kind = SourceKind(options["kind"])
+        return self.import_parsed(parsed, participant=options.get("participant"), group=options.get("group", ""),
+                                  origin=str(path))
 
     def edit_text(self, source: int | str, new_text: str, *, reason: str = "") -> TextEdit:
         """Save a corrected text as a new version and carry every coding over to it.
@@ -351,6 +358,41 @@ def _infer_type(value) -> str:
     if hasattr(value, "isoformat"):
         return "date"
     return "text"
+
+
+def _reader_options(options: dict) -> dict:
+    out = {}
+    if options.get("interviewer"):
+        out["speaker_override"] = {"interviewer": list(options["interviewer"])}
+    if options.get("max_bytes"):
+        out["max_bytes"] = options["max_bytes"]
+    return out
+
+
+def _read_one(job: tuple[Path, dict]) -> ParsedSource | str:
+    """Read one file; a file that cannot be read gives its sentence instead."""
+    from theorize.ingest import read_source
+
+    path, options = job
+    try:
+        return read_source(path, **options)
+    except TheorizeError as exc:
+        return str(exc)
+
+
+def _read_all(paths: list[Path], options: dict, workers: int | None):
+    """(path, ParsedSource or error sentence) in order; read ahead in worker processes when worth it."""
+    jobs = [(p, _reader_options(options)) for p in paths]
+    cores = os.cpu_count() or 1
+    workers = max(1, cores - 1) if workers is None else workers
+    if workers == 0 or len(paths) < 8 or cores < 2:
+        for job in jobs:
+            yield job[0], _read_one(job)
+        return
+    # fork: the workers only read files, and need not re-import the caller's main module.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from zip(paths, pool.map(_read_one, jobs, chunksize=4))
 
 
 def source_participants(conn: Connection, source_id: int) -> list[str]:

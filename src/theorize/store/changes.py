@@ -4,6 +4,7 @@ after images land in its audit event and ``undo`` can reverse them exactly."""
 from __future__ import annotations
 
 import hashlib
+import operator
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
@@ -67,8 +68,9 @@ class Changes:
                 marks = ", ".join(f"%({c})s" for c in columns)
                 self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
             else:
+                pick = operator.itemgetter(*columns)
                 self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
-                                          [tuple(r[c] for c in columns) for r in rows])
+                                          [pick(r) for r in rows])
         self.items.append({"table": table.name, "op": "insert_many", "where": scope, "count": len(rows)})
 
     def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
