@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
 from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase, new_guid, now
+from theorize.services.coding import coding_row
 from theorize.store import schema as t
 
 UNITS = ("turn", "sentence", "character")
@@ -212,10 +212,7 @@ class AgreementMixin(ProjectBase):
             code_row = self._code_row(act.conn, code) if code is not None else None
             decision = f"coded {code_row['name']!r}" if code_row else "no code applies"
             if code_row:
-                act.changes.insert(t.coding, {
-                    "source_id": src["id"], "source_version": src["current_version"], "start": start, "end": end,
-                    "code_id": code_row["id"], "coder_id": who, "origin": "human", "model_id": None,
-                    "confidence": None, "status": "accepted", "review": None, "guid": new_guid(), "created_at": now()})
+                act.changes.insert(t.coding, coding_row(src, start, end, code_row["id"], who))
             passage = " ".join(text[start:end].split())
             memo_id = act.changes.insert(t.memo, {
                 "title": f"Adjudication: {src['name']} {start}-{end}", "type": "code",
@@ -228,7 +225,3 @@ class AgreementMixin(ProjectBase):
                 act.changes.insert(t.memo_link, {"memo_id": memo_id, "target_type": "coding", "target_id": cid})
             act.summary = f"adjudicated {src['name']} {start}-{end}: {decision}"
         return memo_id
-
-
-def finite(value) -> bool:
-    return value is not None and bool(np.isfinite(value))

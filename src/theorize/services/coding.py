@@ -10,6 +10,14 @@ from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
 
+def coding_row(src, start: int, end: int, code_id: int, coder_id: int, *, origin: str = "human",
+               model_id: str | None = None, confidence: float | None = None, status: str = "accepted") -> dict:
+    """The values of a new coding of the current version of ``src`` (a source row)."""
+    return {"source_id": src["id"], "source_version": src["current_version"], "start": start, "end": end,
+            "code_id": code_id, "coder_id": coder_id, "origin": origin, "model_id": model_id,
+            "confidence": confidence, "status": status, "review": None, "guid": new_guid(), "created_at": now()}
+
+
 class CodingMixin(ProjectBase):
     """Services for codings."""
 
@@ -74,11 +82,8 @@ class CodingMixin(ProjectBase):
             if code_row["merged_into_id"] is not None:
                 raise InvalidInput(f"{code_row['name']!r} was merged into another code; code with that one instead.")
             coder_id = self._coder_id(act.conn, coder, act.changes)
-            cid = act.changes.insert(t.coding, {
-                "source_id": src["id"], "source_version": src["current_version"], "start": s, "end": e,
-                "code_id": code_row["id"], "coder_id": coder_id, "origin": origin, "model_id": model_id,
-                "confidence": confidence, "status": status, "review": None, "guid": new_guid(),
-                "created_at": now()})
+            cid = act.changes.insert(t.coding, coding_row(src, s, e, code_row["id"], coder_id, origin=origin,
+                                                          model_id=model_id, confidence=confidence, status=status))
             act.summary = f"coded {src['name']} {s}-{e} with {code_row['name']!r}"
         return cid
 
@@ -136,10 +141,7 @@ class CodingMixin(ProjectBase):
             code_id = existing.id if existing else self._insert_code(
                 act, name, stage=Stage.INITIAL, parent_id=parent_id, in_vivo=True)
             coder_id = self._coder_id(act.conn, coder, act.changes)
-            cid = act.changes.insert(t.coding, {
-                "source_id": src["id"], "source_version": src["current_version"], "start": s, "end": e,
-                "code_id": code_id, "coder_id": coder_id, "origin": "human", "model_id": None,
-                "confidence": None, "status": "accepted", "review": None, "guid": new_guid(), "created_at": now()})
+            cid = act.changes.insert(t.coding, coding_row(src, s, e, code_id, coder_id))
             act.summary = f"coded {src['name']} {s}-{e} in vivo as {name}"
         return cid
 
@@ -177,10 +179,8 @@ class BulkCodingMixin(CodingMixin):
                 who = item.get("coder") or self.user
                 if who not in coders:
                     coders[who] = self._coder_id(act.conn, who, act.changes)
-                rows.append({"source_id": src["id"], "source_version": src["current_version"], "start": s, "end": e,
-                             "code_id": codes[cref], "coder_id": coders[who], "origin": origin, "model_id": model_id,
-                             "confidence": item.get("confidence"), "status": status, "review": None,
-                             "guid": new_guid(), "created_at": now()})
+                rows.append(coding_row(src, s, e, codes[cref], coders[who], origin=origin, model_id=model_id,
+                                       confidence=item.get("confidence"), status=status))
             if not rows:
                 raise InvalidInput("There are no codings to apply.")
             ids = act.changes.insert_rows(t.coding, rows)

@@ -87,13 +87,10 @@ class InsightsMixin(ProjectBase):
         boot = bootstrap_saturation(inc, n_orders, seed=seed, **params)
         estimate = chao2(inc)
         stages = dict(zip(self.codes()["name"], self.codes()["stage"]))
-        by_stage = discovery_curve(self._all_stage_incidence(group, coder), stages=stages) if stage is None else discovery_curve(inc)
+        by_stage = discovery_curve(self.incidence(group=group, coder=coder), stages=stages) if stage is None else discovery_curve(inc)
         return SaturationReport(list(inc.index), discovery_curve(inc), by_stage, guest, boot, estimate,
                                 jackknife1(inc), jackknife2(inc),
                                 saturation_statement(guest, estimate, bootstrap=boot))
-
-    def _all_stage_incidence(self, group, coder) -> pd.DataFrame:
-        return self.incidence(group=group, coder=coder)
 
     def cooccurrence(self, *, mode: str = "overlap", window: int = 0, measure: str = "count",
                      stage: str | None = None, coder: str | None = None) -> pd.DataFrame:
