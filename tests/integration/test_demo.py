@@ -138,3 +138,13 @@ def test_matrices_and_cooccurrence(demo):
     assert (co.values == co.values.T).all()
     frame = study.framework(k=2)
     assert "Testing the counselor" in frame.columns
+
+
+def test_the_demo_ends_with_the_model_figure_and_the_report(demo):
+    result, study = demo
+    outputs = result.outputs
+    assert outputs["model figure"].read_text(encoding="utf-8").lstrip().startswith(("<?xml", "<svg"))
+    assert outputs["model figure (PNG)"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = outputs["report (HTML)"].read_text(encoding="utf-8")
+    assert study.study["title"] in html and "Testing the counselor" in html
+    assert outputs["report (DOCX)"].stat().st_size > 10_000

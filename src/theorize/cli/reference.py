@@ -15,7 +15,7 @@ def _walk(command: click.Command, path: list[str], ctx: click.Context):
     if isinstance(command, click.Group):
         for name in sorted(command.list_commands(ctx)):
             sub = command.get_command(ctx, name)
-            yield from _walk(sub, [*path, name], click.Context(sub, info_name=name, parent=ctx))
+            yield from _walk(sub, [*path, name], sub.make_context(name, [], parent=ctx, resilient_parsing=True))
 
 
 def cli_reference() -> str:
@@ -27,7 +27,9 @@ def cli_reference() -> str:
     for s in SETTINGS:
         out.append(f"| {s.name} | `{s.env}` | {s.default if s.default is not None else '-'} | {s.help} |")
     out.append("")
-    root = click.Context(cli, info_name="theorize", terminal_width=80, max_content_width=80)
+    # make_context applies the group's context settings (-h as well as --help) the way a real
+    # invocation does; a fixed width keeps the text the same on every terminal.
+    root = cli.make_context("theorize", [], resilient_parsing=True, terminal_width=80, max_content_width=80)
     for path, command, ctx in _walk(cli, ["theorize"], root):
         out += [f"## {' '.join(path)}", "", "```", command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(out)

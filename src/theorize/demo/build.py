@@ -181,9 +181,27 @@ class _DemoBuilder:
             self.study.relate(by_id[rel["source"]], by_id[rel["target"]], rel["type"])
 
 
+def _write_outputs(study: theorize.Project, directory: Path, result: DemoResult,
+                   progress: Callable[[str], None]) -> None:
+    """The end of the path: the model figure and the write-up, beside the project."""
+    from theorize.report import write_report
+    from theorize.theory.diagram import render_png, render_svg
+
+    progress("model figure")
+    model = study.model()
+    render_svg(model, directory / "model.svg")
+    render_png(model, directory / "model.png")
+    result.outputs["model figure"] = directory / "model.svg"
+    result.outputs["model figure (PNG)"] = directory / "model.png"
+    for fmt in ("html", "docx"):
+        progress(f"{fmt.upper()} report")
+        written = write_report(study, directory / f"demo-study-report.{fmt}", fmt=fmt)
+        result.outputs[f"report ({fmt.upper()})"] = written.path
+
+
 def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None = None,
-               user: str = "Dr. Lena Marsh") -> DemoResult:
-    """Build the demo study in a new folder and return what was built.
+               user: str = "Dr. Lena Marsh", outputs: bool = True) -> DemoResult:
+    """Build the demo study in a new folder, then its model figure and report (``outputs``).
 
     Examples:
         >>> from theorize.demo import build_demo
@@ -200,7 +218,11 @@ def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None 
     spec = read_yaml(folder / "codebook.yaml")["study"]
     study = theorize.create_project(target, title=spec["title"], research_question=spec["research_question"],
                                     method_notes=spec["method_notes"], user=user)
+    progress = progress or (lambda _msg: None)
     try:
-        return _DemoBuilder(study, folder, progress or (lambda _msg: None)).run()
+        result = _DemoBuilder(study, folder, progress).run()
+        if outputs:
+            _write_outputs(study, directory, result, progress)
+        return result
     finally:
         study.close()

@@ -88,7 +88,7 @@ def assemble(study, options: ReportOptions | None = None,
 
     say("codebook")
     tree = CodeTree(codes, all_codes)
-    picker = QuotePicker(study, codings, participant_of, study.segments())
+    picker = QuotePicker(study, codings, participant_of)
     builder = CodebookBuilder(study, tree, codings, participant_of, groups, picker, options.quotes_per_code)
     model = study.model()
     categories = builder.categories(model, say)

@@ -191,6 +191,21 @@ class ReportContent:
     agreement: Analysis
     memos: list[MemoEntry]
 
+    def codebook_intro(self) -> str:
+        n_cats = len(self.categories)
+        n_codes = sum(len(c.codes) for c in self.categories) + len(self.uncategorised)
+        if not n_cats and not n_codes:
+            return "The codebook has no categories or focused codes yet."
+        cats = f"{n_cats} categor{'y' if n_cats == 1 else 'ies'}"
+        codes = f"{n_codes} code{'' if n_codes == 1 else 's'}"
+        return (f"{cats} with {codes} beneath them; each is given with its definition, its history in the "
+                "codebook, how many participants it was coded for, and exemplar quotes.")
+
+    def memos_intro(self) -> str:
+        n = len(self.memos)
+        return "No memos have been written." if not n else \
+            "The memo, as written." if n == 1 else f"All {n} memos, in the order they were written."
+
     def quotes(self) -> list[Quote]:
         """Every quote in the report, in the order it appears."""
         out: list[Quote] = []

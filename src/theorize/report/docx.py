@@ -10,18 +10,20 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
 from theorize.report import memotext
 from theorize.report.content import Analysis, CategoryEntry, CodeEntry, Figure, Quote, ReportContent, Table
+from theorize.report.docx_xml import (
+    bookmark, cell_margins, no_theme_font, page_number_footer, repeat_header, rules, table_font, widths,
+)
 
 INK = RGBColor(0x1D, 0x23, 0x2A)
 MUTED = RGBColor(0x5B, 0x65, 0x70)
 FAINT = RGBColor(0x80, 0x89, 0x93)
-TABLE_STYLE = "Table Grid"  # its grid is replaced by book-style rules (_rules)
-BODY_FONT, HEAD_FONT, MONO_FONT = "Cambria", "Calibri", "Consolas"
+TABLE_STYLE = "Table Grid"  # its grid is replaced by book-style rules (docx_xml.rules)
+# Arial is metric-compatible with Liberation Sans, so tables measure the same in Word and LibreOffice.
+BODY_FONT, HEAD_FONT, MONO_FONT = "Cambria", "Arial", "Courier New"
 TEXT_WIDTH = Inches(6.5)
 
 
@@ -39,6 +41,8 @@ def _styles(doc) -> None:
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
     doc.styles["Heading 1"].paragraph_format.page_break_before = True
+    for name in ("Title", *(f"Heading {level}" for level in range(1, 7))):
+        no_theme_font(doc.styles[name])
     title = doc.styles["Title"]
     title.font.name, title.font.size, title.font.color.rgb = HEAD_FONT, Pt(24), INK
     quote = doc.styles["Quote"]
@@ -65,105 +69,6 @@ def _run(paragraph, text: str, *, bold=False, italic=False, size=None, color=Non
     return run
 
 
-def _repeat_header(row) -> None:
-    props = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    props.append(flag)
-
-
-def _border(parent, tag: str, edges: dict[str, tuple[int, str]]) -> None:
-    """Set borders (eighths of a point, hex colour) on a table (w:tblBorders) or a cell (w:tcBorders)."""
-    box = parent.find(qn(tag))
-    if box is None:
-        box = OxmlElement(tag)
-        parent.append(box)
-    for edge, (size, colour) in edges.items():
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single" if size else "nil")
-        if size:
-            el.set(qn("w:sz"), str(size))
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), colour)
-        box.append(el)
-
-
-def _rules(table, emphasis: set[int]) -> None:
-    """Book-style rules: heavy above and below the table, one under the header, hairlines between
-    rows, none between columns; a rule above a totals row."""
-    props = table._tbl.tblPr
-    _border(props, "w:tblBorders", {"top": (12, "1D232A"), "left": (0, ""), "bottom": (12, "1D232A"),
-                                    "right": (0, ""), "insideH": (2, "D5DAE0"), "insideV": (0, "")})
-    for cell in table.rows[0].cells:
-        _border(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"bottom": (8, "1D232A")})
-    for r in emphasis:
-        for cell in table.rows[r + 1].cells:
-            _border(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"top": (8, "1D232A")})
-
-
-def _table_font(t: Table) -> float:
-    return 9 if len(t.columns) <= 5 else 8 if len(t.columns) <= 8 else 7
-
-
-def _widths(table, t: Table, total) -> None:
-    """Columns wide enough for their longest word; the rest of the text width shared out by how
-    much longer each column's texts are (long texts capped). Character widths are estimated
-    generously, so the table also fits where a wider substitute font is used (LibreOffice)."""
-    budget = total.pt / (0.58 * _table_font(t))
-    least, want = [], []
-    for i, col in enumerate(t.columns):
-        texts = [col] + [r[i] for r in t.rows]
-        word = max(len(w) for text in texts for w in (text.split() or [""]))
-        least.append(max(word, 3) + 2)
-        want.append(max(min(max(len(x) for x in texts[1:] or [col]), 38) + 2, least[-1]))
-    if sum(want) <= budget:
-        chars = [w * budget / sum(want) for w in want]
-    elif sum(least) <= budget:
-        share = (budget - sum(least)) / (sum(want) - sum(least))
-        chars = [a + (w - a) * share for a, w in zip(least, want)]
-    else:
-        chars = [a * budget / sum(least) for a in least]
-    table.autofit = False
-    for i, c in enumerate(chars):
-        width = int(total * c / budget)
-        table.columns[i].width = width
-        for cell in table.columns[i].cells:
-            cell.width = width
-
-
-def _cell_margins(table, inches: float = 0.05) -> None:
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(int(inches * 1440)))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    table._tbl.tblPr.append(margins)
-
-
-def _bookmark(paragraph, name: str, bookmark_id: int) -> None:
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), str(bookmark_id))
-    start.set(qn("w:name"), name)
-    end.set(qn("w:id"), str(bookmark_id))
-    paragraph._p.insert(0, start)
-    paragraph._p.append(end)
-
-
-def _page_number_footer(section, title: str) -> None:
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(paragraph, f"{title} \u00b7 page ", size=8, color=FAINT)
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    inner = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    inner.append(text)
-    field.append(inner)
-    paragraph._p.append(field)
-
-
 class _Writer:
     def __init__(self, content: ReportContent):
         self.c = content
@@ -186,6 +91,9 @@ class _Writer:
         return self.para(text, size=9, color=MUTED)
 
     def table(self, t: Table) -> None:
+        if not t.rows:
+            self.note(f"{t.caption}: none yet.")
+            return
         self.tables += 1
         cap = self.doc.add_paragraph(style="Caption")
         _run(cap, f"Table {self.tables}. ", bold=True, color=INK)
@@ -194,10 +102,10 @@ class _Writer:
         table = self.doc.add_table(rows=1 + len(t.rows), cols=len(t.columns))
         table.style = self.doc.styles[TABLE_STYLE]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _cell_margins(table)
-        _widths(table, t, TEXT_WIDTH)
-        _rules(table, t.emphasis)
-        size = _table_font(t)
+        cell_margins(table)
+        widths(table, t, TEXT_WIDTH)
+        rules(table, t.emphasis)
+        size = table_font(t)
         for r, values in enumerate([t.columns, *t.rows]):
             row = table.rows[r]
             for i, value in enumerate(values):
@@ -208,7 +116,7 @@ class _Writer:
                 if i in t.numeric:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _run(p, value, size=size, font=HEAD_FONT, bold=r == 0 or (r - 1) in t.emphasis, color=INK)
-        _repeat_header(table.rows[0])
+        repeat_header(table.rows[0])
         self.para("").paragraph_format.space_after = Pt(2)
 
     def figure(self, f: Figure) -> None:
@@ -225,7 +133,7 @@ class _Writer:
     def quote(self, q: Quote) -> None:
         p = self.para(q.text, style="Quote")
         self.bookmarks += 1
-        _bookmark(p, q.anchor.replace("-", "_")[:40], self.bookmarks)
+        bookmark(p, q.anchor.replace("-", "_")[:40], self.bookmarks)
         ref = self.doc.add_paragraph()
         ref.paragraph_format.left_indent = Inches(0.4)
         ref.paragraph_format.space_after = Pt(8)
@@ -294,9 +202,7 @@ class _Writer:
     def codebook(self) -> None:
         c = self.c
         self.heading("2  Codebook", 1)
-        n_codes = sum(len(cat.codes) for cat in c.categories) + len(c.uncategorised)
-        self.para(f"{len(c.categories)} categories hold {n_codes} codes; each is given with its definition, its "
-                  "history in the codebook, how many participants it was coded for, and exemplar quotes.")
+        self.para(c.codebook_intro())
         for i, cat in enumerate(c.categories, 1):
             self.category(cat, f"2.{i}")
         if c.uncategorised:
@@ -376,7 +282,7 @@ class _Writer:
 
     def memos(self) -> None:
         self.heading("Appendix A  Memos", 1)
-        self.para(f"All {len(self.c.memos)} memos in the order they were written.")
+        self.para(self.c.memos_intro())
         for m in self.c.memos:
             self.heading(m.title, 2)
             self.para(m.byline, size=9, color=MUTED, font=HEAD_FONT)
@@ -423,7 +329,7 @@ class _Writer:
         props = self.doc.core_properties
         props.title, props.subject, props.author = c.title[:255], "Grounded theory results report", "theorize"
         props.comments = f"Generated {c.generated}"
-        _page_number_footer(self.doc.sections[0], c.title if len(c.title) <= 60 else c.title[:59] + "\u2026")
+        page_number_footer(self.doc.sections[0], c.title if len(c.title) <= 60 else c.title[:59] + "\u2026")
         self.front()
         self.methods()
         self.codebook()

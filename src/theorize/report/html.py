@@ -54,6 +54,9 @@ class _Writer:
 
     # -- pieces --------------------------------------------------------------------------------
     def table(self, t: Table) -> None:
+        if not t.rows:
+            self.w(f'<p class="omitted">{e(t.caption)}: none yet.</p>')
+            return
         self.tables += 1
         wide = " wide" if len(t.columns) > 6 else ""
         self.w(f'<div class="table-wrap{wide}"><table>')
@@ -148,10 +151,8 @@ class _Writer:
 
     def codebook(self) -> None:
         c = self.c
-        n_codes = sum(len(cat.codes) for cat in c.categories) + len(c.uncategorised)
         self.w('<section id="codebook"><h2><span class="num">2</span>Codebook</h2>',
-               f"<p>{len(c.categories)} categories hold {n_codes} codes; each is given with its definition, "
-               "its history in the codebook, how many participants it was coded for, and exemplar quotes.</p>",
+               f"<p>{e(c.codebook_intro())}</p>",
                '<p class="how-to-trace">Every quote ends with its reference: source, text version, character '
                "span and coding. <code>theorize trace REFERENCE</code> shows the quote in its context.</p>")
         for i, cat in enumerate(c.categories, 1):
@@ -243,7 +244,7 @@ class _Writer:
 
     def memos(self) -> None:
         self.w('<section id="memos"><h2><span class="num">A</span>Appendix: memos</h2>',
-               f"<p>All {len(self.c.memos)} memos in the order they were written.</p>")
+               f"<p>{e(self.c.memos_intro())}</p>")
         for m in self.c.memos:
             self.w(f'<article class="memo" id="{e(m.anchor)}"><h3>{e(m.title)}</h3>',
                    f'<p class="byline">{e(m.byline)}</p>')

@@ -40,27 +40,37 @@ class QuotePicker:
         study: the project (for :meth:`~theorize.Project.reference`).
         codings: accepted codings with their quotes (``study.codings()``).
         participant_of: source id -> participant pseudonym.
-        segments: ``study.segments()`` (all sources), for turn numbers and recording times.
+        segments: ``study.segments()`` if already read; otherwise each quoted source's turns are
+            read when first needed (a report quotes from a few of many sources).
     """
 
-    def __init__(self, study, codings: pd.DataFrame, participant_of: dict[int, str], segments: pd.DataFrame):
+    def __init__(self, study, codings: pd.DataFrame, participant_of: dict[int, str],
+                 segments: pd.DataFrame | None = None):
         self.study = study
         self.participant_of = participant_of
         self.used: set[tuple[int, int, int]] = set()
         self._anchors: dict[str, int] = defaultdict(int)
         self._turns: dict[int, tuple[list[int], list[tuple[int, float | None]]]] = {}
-        for sid, group in segments.groupby("source_id", sort=False):
-            group = group.sort_values("start")
-            times = [None if pd.isna(v) else float(v) for v in group["started_at"]]
-            self._turns[int(sid)] = (group["start"].astype(int).tolist(), list(zip(group["turn"].astype(int), times)))
-        frame = codings[["id", "source_id", "source", "code", "coder", "start", "end", "quote"]].copy()
+        if segments is not None:
+            for sid, group in segments.groupby("source_id", sort=False):
+                self._index(int(sid), group)
+        frame = codings[["id", "source_id", "source", "code", "coder", "start", "end", "quote", "review"]]
+        frame = frame[(frame["end"] > frame["start"]) & (frame["review"].fillna("") != "orphaned")].copy()
+        frame["flagged"] = frame["review"].notna()
         frame["text"] = frame["quote"].map(one_line)
         frame["length"] = frame["text"].str.len()
         self.codings = frame
 
+    def _index(self, source_id: int, turns: pd.DataFrame) -> None:
+        turns = turns.sort_values("start")
+        times = [None if pd.isna(v) else float(v) for v in turns["started_at"]]
+        self._turns[source_id] = (turns["start"].astype(int).tolist(), list(zip(turns["turn"].astype(int), times)))
+
     def location(self, source_id: int, start: int) -> str:
         """"turn 14", or the recording time "04:21" when the source has one (captions)."""
-        starts, turns = self._turns.get(int(source_id), ([], []))
+        if int(source_id) not in self._turns:
+            self._index(int(source_id), self.study.segments(int(source_id)))
+        starts, turns = self._turns[int(source_id)]
         i = bisect.bisect_right(starts, start) - 1
         if i < 0:
             return ""
@@ -69,7 +79,9 @@ class QuotePicker:
 
     def pick(self, coding_ids, k: int) -> list[Quote]:
         """Up to ``k`` quotes from these codings: readable lengths, different participants, and
-        passages not already quoted in the report where there is a choice."""
+        passages not already quoted in the report where there is a choice. Codings left without
+        words by a text edit (orphaned) are never quoted; those whose words changed only when
+        nothing else is there."""
         frame = self.codings[self.codings["id"].isin(coding_ids)]
         frame = frame[frame["length"] >= USABLE_LENGTH[0]] if (frame["length"] >= USABLE_LENGTH[0]).any() else frame
         if frame.empty or k <= 0:
@@ -81,7 +93,7 @@ class QuotePicker:
         frame["seen"] = [(int(s), int(a), int(b)) in self.used
                          for s, a, b in zip(frame["source_id"], frame["start"], frame["end"])]
         frame["closeness"] = (frame["length"] - 150).abs() // 25
-        frame = frame.sort_values(["seen", "fit", "closeness", "id"])
+        frame = frame.sort_values(["seen", "flagged", "fit", "closeness", "id"])
         chosen, people = [], set()
         for row in frame.itertuples():
             who = self.participant_of.get(int(row.source_id), row.source)
