@@ -63,11 +63,14 @@ def main() -> int:
         t0 = time.perf_counter()
         project = build(args.n, args.codings, Path(tmp))
         print(f"build took {time.perf_counter() - t0:.1f} s")
+        with theorize.open_project(project, user="bench") as study:
+            names = list(study.codings(with_text=False).source.unique())
         times = []
         for i in range(args.runs):
+            name = names[(i * 37) % len(names)]
             t0 = time.perf_counter()
             study = theorize.open_project(project, user="bench")
-            listing = study.codings(f"P{(i * 37) % args.n + 1:05d}_interview.{'txt' if ((i * 37) % args.n) % 2 == 0 else 'vtt'}")
+            listing = study.codings(name)
             times.append(time.perf_counter() - t0)
             study.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -124,6 +124,7 @@ def test_saturation_of_the_client_interviews(demo):
     assert result.interviews[0].startswith("C01") and result.interviews[-1].startswith("C08")
     assert result.curve.cumulative_codes.is_monotonic_increasing
     assert "base of 4" in result.statement
+    assert result.accumulation.codes.iloc[-1] == result.curve.cumulative_codes.iloc[-1]
     with pytest.raises(InvalidInput):
         study.saturation(group="client", base_size=8)
 
@@ -148,3 +149,23 @@ def test_the_demo_ends_with_the_model_figure_and_the_report(demo):
     html = outputs["report (HTML)"].read_text(encoding="utf-8")
     assert study.study["title"] in html and "Testing the counselor" in html
     assert outputs["report (DOCX)"].stat().st_size > 10_000
+
+
+def test_no_labels_overlap_in_the_demo_model_at_journal_width(demo):
+    import itertools
+
+    from matplotlib.text import Text
+
+    from theorize.theory.diagram import draw
+
+    _, study = demo
+    fig = draw(study.model(), width_in=7.0, dpi=300)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    assert {c.name for c in study.model().categories} <= {" ".join(t.split()) for t, _ in boxes} | {
+        " ".join(t.split()).removeprefix("Core category: ") for t, _ in boxes}
+    for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
+        overlap = min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
+        assert not overlap, f"{ta!r} overlaps {tb!r}"

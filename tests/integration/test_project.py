@@ -186,3 +186,17 @@ def test_attributes_typed(project):
     assert people.loc["C01", "months_in_program"] == "7"
     assert people.loc["C01", "graduated"] == "no"
     assert project.attribute_types() == {"age_band": "text", "months_in_program": "number", "graduated": "yes/no"}
+
+
+def test_line_by_line_units_and_coding_a_sentence(project):
+    project.import_parsed(C03)
+    sentences = project.units("C03_interview", "sentence")
+    assert sentences.text.tolist()[1:3] == ["Honestly?", "I was just doing my time."]
+    assert set(sentences.turn) == {1, 2, 3, 4}
+    project.add_code("doing my time")
+    cid = project.code("C03_interview", "doing my time", segment=3, unit="sentence")
+    assert project.codings().set_index("id").loc[cid, "quote"] == "I was just doing my time."
+    with pytest.raises(InvalidInput, match="has no sentence 99"):
+        project.code("C03_interview", "doing my time", segment=99, unit="sentence")
+    lines = project.units("C03_interview", "line")
+    assert len(lines) == 4

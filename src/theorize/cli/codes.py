@@ -16,6 +16,8 @@ def _ref(value: str) -> int | str:
 @click.argument("code")
 @click.option("--span", help="Characters START-END of the source's text.")
 @click.option("--turn", type=int, help="A whole speaker turn, by number (see `theorize show`).")
+@click.option("--sentence", type=int, help="A sentence, by number (see `theorize show --units sentence`).")
+@click.option("--line", type=int, help="A line, by number (see `theorize show --units line`).")
 @click.option("--quote", help="The exact words to code.")
 @click.option("--occurrence", type=int, default=1, show_default=True, help="Which occurrence of --quote.")
 @click.option("--coder", help="Who codes (default: --user).")
@@ -23,15 +25,21 @@ def _ref(value: str) -> int | str:
 @click.option("--stage", default="initial", show_default=True, help="Stage of a code made with --create.")
 @click.pass_context
 @friendly
-def code(ctx, source, code, span, turn, quote, occurrence, coder, create, stage) -> None:
-    """Apply CODE to a span, a turn or quoted words of SOURCE."""
+def code(ctx, source, code, span, turn, sentence, line, quote, occurrence, coder, create, stage) -> None:
+    """Apply CODE to a span, a turn, a sentence, a line or quoted words of SOURCE."""
+    from theorize.errors import InvalidInput
+
     start = end = None
+    numbered = [(n, u) for n, u in ((turn, "turn"), (sentence, "sentence"), (line, "line")) if n is not None]
+    if len(numbered) > 1:
+        raise InvalidInput("Give one of --turn, --sentence or --line.")
+    segment, unit = numbered[0] if numbered else (None, "turn")
     if span:
         start, end = parse_span(span)
     with open_study(ctx) as study:
         if create and code not in set(study.codes()["name"]):
             study.add_code(code, stage=stage)
-        cid = study.code(_ref(source), _ref(code), start=start, end=end, segment=turn, quote=quote,
+        cid = study.code(_ref(source), _ref(code), start=start, end=end, segment=segment, unit=unit, quote=quote,
                          occurrence=occurrence, coder=coder)
         row = study.codings().set_index("id").loc[cid]
     console.print(f"Coding #{cid}: {row['code']} on {row['source']} {row['start']}-{row['end']}: \u201c{row['quote']}\u201d",

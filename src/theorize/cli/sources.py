@@ -104,10 +104,19 @@ def sources_(ctx) -> None:
 @click.command()
 @click.argument("source")
 @click.option("--turns", "turn_range", default=None, help="Only these turns, e.g. 3-10.")
+@click.option("--units", type=click.Choice(["sentence", "line"]), default=None,
+              help="Number the sentences or lines instead (for line-by-line coding).")
 @click.pass_context
 @friendly
-def show(ctx, source, turn_range) -> None:
+def show(ctx, source, turn_range, units) -> None:
     """Show a transcript turn by turn with its codings."""
+    if units:
+        with open_study(ctx) as study:
+            frame = study.units(int(source) if source.isdigit() else source, units)
+        for u in frame.itertuples():
+            console.print(f"{u.unit:>5} [dim]({u.speaker or ''}, turn {u.turn})[/dim] ", end="")
+            console.print(u.text, markup=False)
+        return
     with open_study(ctx) as study:
         src = source if not source.isdigit() else int(source)
         turns = study.segments(src)

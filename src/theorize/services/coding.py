@@ -22,10 +22,15 @@ class CodingMixin(ProjectBase):
     """Services for codings."""
 
     def _resolve_span(self, act: Action, src, text: str, start: int | None, end: int | None,
-                      segment: int | None, quote: str | None, occurrence: int) -> tuple[int, int]:
+                      segment: int | None, quote: str | None, occurrence: int, unit: str = "turn") -> tuple[int, int]:
         given = sum(x is not None for x in (segment, quote)) + (start is not None or end is not None)
         if given != 1:
             raise InvalidInput("Say what to code: a span (start and end), a segment number, or a quote.")
+        if segment is not None and unit != "turn":
+            units = self._units_in(act.conn, src, text, unit)
+            if not 1 <= segment <= len(units):
+                raise InvalidInput(f"{src['name']} has no {unit} {segment}; it has {unit}s 1 to {len(units)}.")
+            return units[segment - 1]
         if segment is not None:
             version_id, _ = self._source_text(act.conn, src["id"])
             row = act.conn.execute(select(t.segment.c.start, t.segment.c.end).where(
@@ -53,11 +58,23 @@ class CodingMixin(ProjectBase):
             )
         return start, end
 
+    def _units_in(self, conn, src, text: str, unit: str) -> list[tuple[int, int]]:
+        from theorize.ingest import split_lines, split_sentences
+
+        split = {"sentence": split_sentences, "line": split_lines}.get(unit)
+        if split is None:
+            raise InvalidInput(f"{unit!r} is not a unit; use turn, sentence or line.")
+        version_id, _ = self._source_text(conn, src["id"])
+        turns = conn.execute(select(t.segment.c.start, t.segment.c.end).where(t.segment.c.source_version_id == version_id)
+                             .order_by(t.segment.c.position)).all() or [(0, len(text))]
+        return [span for a, b in turns for span in split(text, a, b)]
+
     def code(self, source: int | str, code: int | str, *, start: int | None = None, end: int | None = None,
-             segment: int | None = None, quote: str | None = None, occurrence: int = 1,
+             segment: int | None = None, unit: str = "turn", quote: str | None = None, occurrence: int = 1,
              coder: str | None = None, origin: str = "human", model_id: str | None = None,
              confidence: float | None = None, status: str | None = None) -> int:
-        """Apply a code to a span of a source (by offsets, turn number, or quoted words).
+        """Apply a code to a span of a source: by offsets, by number of a turn, sentence or line
+        (``segment`` with ``unit``), or by quoted words.
 
         Machine suggestions (``origin="machine"``) need a ``model_id`` and wait as ``pending``
         until a person accepts or rejects them. Returns the coding's id.
@@ -77,7 +94,7 @@ class CodingMixin(ProjectBase):
         with self._action("code") as act:
             src = self._source_row(act.conn, source)
             _, text = self._source_text(act.conn, src["id"])
-            s, e = self._resolve_span(act, src, text, start, end, segment, quote, occurrence)
+            s, e = self._resolve_span(act, src, text, start, end, segment, quote, occurrence, unit)
             code_row = self._code_row(act.conn, code)
             if code_row["merged_into_id"] is not None:
                 raise InvalidInput(f"{code_row['name']!r} was merged into another code; code with that one instead.")

@@ -13,14 +13,16 @@ from theorize.services.base import ProjectBase
 
 @dataclass
 class SaturationReport:
-    """Code saturation in interview order: the curve, Guest et al.'s point, the bootstrap over
-    orders, the estimate of codes not yet seen, and a sentence for the methods section."""
+    """Code saturation in interview order: the curve (and by stage), Guest et al.'s point, the
+    bootstrap over orders, the exact accumulation curve (expected codes after n interviews in any
+    order), the estimates of codes not yet seen, and a sentence for the methods section."""
 
     interviews: list[str]
     curve: pd.DataFrame
     by_stage: pd.DataFrame
     guest: object
     bootstrap: object
+    accumulation: pd.DataFrame
     chao2: object
     jackknife1: object
     jackknife2: object
@@ -76,7 +78,7 @@ class InsightsMixin(ProjectBase):
             >>> s = study.saturation(group="client", stage="initial")  # doctest: +SKIP
             >>> print(s.statement)  # doctest: +SKIP
         """
-        from theorize.analysis.richness import chao2, jackknife1, jackknife2
+        from theorize.analysis.richness import accumulation_curve, chao2, jackknife1, jackknife2
         from theorize.analysis.saturation import (
             bootstrap_saturation, discovery_curve, guest_saturation, saturation_statement,
         )
@@ -88,7 +90,8 @@ class InsightsMixin(ProjectBase):
         estimate = chao2(inc)
         stages = dict(zip(self.codes()["name"], self.codes()["stage"]))
         by_stage = discovery_curve(self.incidence(group=group, coder=coder), stages=stages) if stage is None else discovery_curve(inc)
-        return SaturationReport(list(inc.index), discovery_curve(inc), by_stage, guest, boot, estimate,
+        return SaturationReport(list(inc.index), discovery_curve(inc), by_stage, guest, boot, accumulation_curve(inc),
+                                estimate,
                                 jackknife1(inc), jackknife2(inc),
                                 saturation_statement(guest, estimate, bootstrap=boot))
 

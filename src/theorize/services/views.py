@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import and_, func, select
 
+from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase
 from theorize.store import schema as t
 
@@ -71,6 +72,33 @@ class ViewsMixin(ProjectBase):
             d["text"] = d["text"][d["start"]:d["end"]]
             out.append(d)
         return pd.DataFrame(out, columns=cols)
+
+    def units(self, source: int | str, unit: str = "sentence") -> pd.DataFrame:
+        """A source cut into units for line-by-line coding: ``turn``, ``sentence`` or ``line``.
+
+        Units are numbered from 1 through the source; sentences and lines lie inside turns (the
+        speaker labels are never part of a unit). Computed from the text, not stored.
+
+        Examples:
+            >>> study.units("C03_interview.txt", "sentence").head()  # doctest: +SKIP
+        """
+        from theorize.ingest import split_lines, split_sentences
+
+        if unit not in ("turn", "sentence", "line"):
+            raise InvalidInput(f"{unit!r} is not a unit; use turn, sentence or line.")
+        turns = self.segments(source)
+        text = self.text(source)
+        if turns.empty:
+            turns = pd.DataFrame([{"turn": None, "start": 0, "end": len(text), "speaker": None, "role": None}])
+        split = {"sentence": split_sentences, "line": split_lines}.get(unit)
+        rows, n = [], 0
+        for t in turns.itertuples():
+            spans = [(t.start, t.end)] if split is None else split(text, t.start, t.end)
+            for s, e in spans:
+                n += 1
+                rows.append({"unit": n, "turn": t.turn, "speaker": t.speaker, "role": t.role, "start": s, "end": e,
+                             "text": text[s:e]})
+        return pd.DataFrame(rows, columns=["unit", "turn", "speaker", "role", "start", "end", "text"])
 
     def codes(self, *, include_merged: bool = False) -> pd.DataFrame:
         """The codebook: id, name, path, stage, parent, definition, in-vivo, colour, counts."""
