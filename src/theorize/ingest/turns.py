@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Union
+from typing import NamedTuple, Union
 
 from theorize.domain.sources import Role, Turn
 from theorize.errors import InvalidInput
@@ -239,8 +239,7 @@ class LabelHint:
     kind: LabelKind = LabelKind.KNOWN
 
 
-@dataclass(frozen=True)
-class _Label:
+class _Label(NamedTuple):  # a tuple: a long transcript makes thousands of these
     line_start: int
     speech_from: int
     speaker: str
@@ -314,14 +313,15 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
     for m in LABEL_RE.finditer(text):
         if m.start() in hinted:
             continue
-        speaker = m["label"] or m["olabel"]
+        label, olabel, ts1, ts2, ts3, ots = m.group("label", "olabel", "ts1", "ts2", "ts3", "ots")
+        speaker = label or olabel
         kind = assessed.get(speaker)
         if kind is None:
             kind = assessed[speaker] = roles.assess(speaker)
         if kind is LabelKind.REJECTED:
             continue
-        stamp = m["ts1"] or m["ts2"] or m["ts3"] or m["ots"]
-        if stamp is not None and (stamp.count(":") == 2 or m["ts2"] or m["ts3"]):
+        stamp = ts1 or ts2 or ts3 or ots
+        if stamp is not None and (stamp.count(":") == 2 or ts2 or ts3):
             kind = LabelKind.KNOWN  # a transcriber's timestamped label, not "10:30 Court:"
         labels.append(_Label(m.start(), m.end(), speaker, seconds(stamp), kind))
     if hints:

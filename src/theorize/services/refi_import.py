@@ -128,7 +128,7 @@ class _Importer:
 
     def _sources(self) -> None:
         from theorize.ingest import detect_turns
-        from theorize.services.sources import _segment_rows
+        from theorize.services.sources import SEGMENT_COLUMNS, _segment_rows
 
         names = {r.name for r in self.conn.execute(select(t.source.c.name))}
         codings = []
@@ -148,7 +148,7 @@ class _Importer:
                 "text_sha256": hashlib.sha256(src.text.encode()).hexdigest(), "reason": "imported from REFI-QDA",
                 "created_at": now()})
             self.act.changes.insert_many(t.segment, _segment_rows(parsed.turns, version_id),
-                                         scope={"source_version_id": version_id})
+                                         scope={"source_version_id": version_id}, columns=SEGMENT_COLUMNS)
             self.sources[src.guid] = source_id
             if src.description.strip():
                 memo_id = self.act.changes.insert(t.memo, {

@@ -13,12 +13,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from theorize.store.rows import iso
 from theorize.store.schema import audit_event, study
 
 GENESIS = "0" * 64
+
+# Built once; appended to on every action.
+_HEAD = select(study.c.id, study.c.audit_head, study.c.audit_count).with_for_update()
+_LAST = select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
+_INSERT = insert(audit_event)
+_MOVE_HEAD = (update(study).where(study.c.id == bindparam("study_id"))
+              .values(audit_head=bindparam("head"), audit_count=bindparam("count")))
 
 
 def event_hash(prev_hash: str, event_id: int, at: datetime, actor: str, action: str,
@@ -35,26 +42,16 @@ def event_hash(prev_hash: str, event_id: int, at: datetime, actor: str, action: 
 def append_event(conn: Connection, *, actor: str, action: str, summary: str,
                  changes: list[dict[str, Any]], undoes: int | None = None) -> int:
     """Append one event to the chain inside the caller's transaction; returns its id."""
-    head = conn.execute(
-        select(study.c.id, study.c.audit_head, study.c.audit_count).with_for_update()
-    ).one()
-    last = conn.execute(
-        select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
-    ).first()
+    head = conn.execute(_HEAD).one()
+    last = conn.execute(_LAST).first()
     prev_hash = last.hash if last else GENESIS
     event_id = (last.id if last else 0) + 1
     at = datetime.now(timezone.utc)
     body = json.dumps(changes, ensure_ascii=False, separators=(",", ":"), default=str)
     digest = event_hash(prev_hash, event_id, at, actor, action, summary, body, undoes)
-    conn.execute(
-        insert(audit_event).values(
-            id=event_id, at=at, actor=actor, action=action, summary=summary, changes=body,
-            undoes=undoes, prev_hash=prev_hash, hash=digest,
-        )
-    )
-    conn.execute(
-        update(study).where(study.c.id == head.id).values(audit_head=digest, audit_count=event_id)
-    )
+    conn.execute(_INSERT, {"id": event_id, "at": at, "actor": actor, "action": action, "summary": summary,
+                           "changes": body, "undoes": undoes, "prev_hash": prev_hash, "hash": digest})
+    conn.execute(_MOVE_HEAD, {"study_id": head.id, "head": digest, "count": event_id})
     return event_id
 
 

@@ -3,6 +3,7 @@ after images land in its audit event and ``undo`` can reverse them exactly."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import operator
 from typing import Any
@@ -25,6 +26,12 @@ def _abbreviated(image: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _insert_returning(table: Table):
+    """One statement object per table, built once: SQLAlchemy then reuses its compiled form."""
+    return insert(table).returning(*table.c)
+
+
 class Changes:
     """Writes rows on one connection inside one transaction and remembers what changed."""
 
@@ -38,7 +45,7 @@ class Changes:
         The audit image of an inserted row keeps long texts (a transcript) as their SHA-256 and
         length: undoing an insertion needs only the id, and the text itself is in the row.
         """
-        row = self.conn.execute(insert(table).values(**values).returning(*table.c)).mappings().one()
+        row = self.conn.execute(_insert_returning(table), values).mappings().one()
         self.items.append({"table": table.name, "op": "insert", "after": _abbreviated(to_json(dict(row)))})
         return row["id"]
 
@@ -56,21 +63,22 @@ class Changes:
         self.conn.execute(delete(table).where(*cond))
         self.items.append({"table": table.name, "op": "delete_link", "before": to_json(dict(row))})
 
-    def insert_many(self, table: Table, rows: list[dict[str, Any]], scope: dict[str, Any]) -> None:
-        """Insert many child rows at once (segments of a new version); undo removes them by ``scope``."""
+    def insert_many(self, table: Table, rows: list, scope: dict[str, Any], columns: list[str] | None = None) -> None:
+        """Insert many child rows at once (segments of a new version); undo removes them by ``scope``.
+
+        ``rows`` are mappings, or tuples in the order of ``columns``.
+        """
         if rows:
             # Straight to the driver: thousands of rows of a few plain columns do not need SQLAlchemy's
             # per-row parameter processing, which would otherwise dominate an import.
-            columns = list(rows[0])
-            names = ", ".join(self.conn.dialect.identifier_preparer.quote(c) for c in columns)
-            marks = ", ".join(["%s" if self.conn.dialect.paramstyle == "format" else "?"] * len(columns))
-            if self.conn.dialect.paramstyle == "pyformat":
-                marks = ", ".join(f"%({c})s" for c in columns)
-                self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
-            else:
+            if columns is None:
+                columns = list(rows[0])
                 pick = operator.itemgetter(*columns)
-                self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
-                                          [pick(r) for r in rows])
+                rows = [pick(r) for r in rows]
+            names = ", ".join(self.conn.dialect.identifier_preparer.quote(c) for c in columns)
+            style = self.conn.dialect.paramstyle
+            marks = ", ".join(["%s" if style in ("format", "pyformat") else "?"] * len(columns))
+            self.conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
         self.items.append({"table": table.name, "op": "insert_many", "where": scope, "count": len(rows)})
 
     def insert_rows(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
