@@ -56,7 +56,8 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
                 console.print(f"Imported {len(done)} sources from {path.name}")
                 continue
             if path.suffix.lower() in (".qdpx", ".qdc"):
-                report = study.import_refi(path)
+                with err_console.status(f"Importing {path.name}"):
+                    report = study.import_refi(path)
                 console.print(report.summary(), markup=False)
                 continue
             if path.is_dir():

@@ -40,7 +40,10 @@ def export(ctx, args, fmt, tables) -> None:
     fmt = fmt or target.suffix.lower().lstrip(".") or "csv"
     with open_study(ctx) as study:
         if fmt in ("qdpx", "qdc"):
-            report = study.export_refi(target, fmt=fmt)
+            from theorize.cli.common import err_console
+
+            with err_console.status(f"Writing {target.name}"):
+                report = study.export_refi(target, fmt=fmt)
             console.print(report.summary(), markup=False)
             return
         from theorize.exchange.tables import export_tables

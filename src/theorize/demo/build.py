@@ -78,7 +78,7 @@ class _DemoBuilder:
     def run(self) -> DemoResult:
         self._focused: dict[str, int] = {}
         self._initial: dict[tuple[str, str], int] = {}
-        for cid, coder in self.coders.items():
+        for coder in self.coders.values():
             self.study.add_coder(coder["name"], role=coder.get("role", ""))
         self.progress("participant attributes")
         self.study.import_attributes(self.folder / "participants.csv")
@@ -90,7 +90,6 @@ class _DemoBuilder:
         memo_index = 0
         for pid in order:
             path = next((self.folder / "sources").glob(f"{pid}_*"))
-            day = people.loc[pid, "interview_date"]
             self.progress(f"{path.name}")
             self.study.import_file(path, participant=pid, interviewer=[self.coders["A"]["name"], "Interviewer"])
             self.result.sources += 1

@@ -225,7 +225,6 @@ class _Importer:
                                                                   "target_id": target_id})
 
     def _cases(self) -> None:
-        variables = {v.guid: v for v in self.refi.variables}
         attr_ids: dict[str, int] = {}
         for var in self.refi.variables:
             row = self.conn.execute(select(t.attribute.c.id).where(t.attribute.c.name == var.name)).first()
@@ -259,7 +258,6 @@ class _Importer:
                     self.act.changes.insert_link(t.source_participant, {"source_id": self.sources[sg], "participant_id": pid})
             if case.selection_guids or case.code_guids:
                 self.report.skip("Case", pseudonym, "its selection and code members have no place here (sources are kept)")
-        del variables
 
     def _links(self) -> None:
         known_types = {r.name: r.id for r in self.conn.execute(select(t.relation_type.c.id, t.relation_type.c.name))}

@@ -92,12 +92,12 @@ class ViewsMixin(ProjectBase):
             turns = pd.DataFrame([{"turn": None, "start": 0, "end": len(text), "speaker": None, "role": None}])
         split = {"sentence": split_sentences, "line": split_lines}.get(unit)
         rows, n = [], 0
-        for t in turns.itertuples():
-            spans = [(t.start, t.end)] if split is None else split(text, t.start, t.end)
+        for turn in turns.itertuples():
+            spans = [(turn.start, turn.end)] if split is None else split(text, turn.start, turn.end)
             for s, e in spans:
                 n += 1
-                rows.append({"unit": n, "turn": t.turn, "speaker": t.speaker, "role": t.role, "start": s, "end": e,
-                             "text": text[s:e]})
+                rows.append({"unit": n, "turn": turn.turn, "speaker": turn.speaker, "role": turn.role, "start": s,
+                             "end": e, "text": text[s:e]})
         return pd.DataFrame(rows, columns=["unit", "turn", "speaker", "role", "start", "end", "text"])
 
     def codes(self, *, include_merged: bool = False) -> pd.DataFrame:
