@@ -169,3 +169,12 @@ def test_no_labels_overlap_in_the_demo_model_at_journal_width(demo):
     for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
         overlap = min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
         assert not overlap, f"{ta!r} overlaps {tb!r}"
+
+
+def test_the_interviewer_is_recognised_in_every_format(demo):
+    _, study = demo
+    turns = study.segments()
+    for name, group in turns.groupby("source"):
+        roles = dict(zip(group.speaker, group.role))
+        assert set(roles.values()) == {"interviewer", "participant"}, (name, roles)
+        assert all(r == "interviewer" for s, r in roles.items() if s in ("Interviewer", "Lena Marsh")), name

@@ -91,7 +91,7 @@ class _DemoBuilder:
         for pid in order:
             path = next((self.folder / "sources").glob(f"{pid}_*"))
             self.progress(f"{path.name}")
-            self.study.import_file(path, participant=pid, interviewer=[self.coders["A"]["name"], "Interviewer"])
+            self.study.import_file(path, participant=pid, interviewer=self._interviewer_labels())
             self.result.sources += 1
             self._code_source(path.name, pid)
             nxt = order[order.index(pid) + 1] if pid != order[-1] else None
@@ -110,6 +110,11 @@ class _DemoBuilder:
         self.result.codings = len(self.study.codings(with_text=False))
         self.result.relations = len(self.study.relations())
         return self.result
+
+    def _interviewer_labels(self) -> list[str]:
+        """How transcripts name the interviewer: "Interviewer", or her name with or without title."""
+        name = self.coders["A"]["name"]
+        return ["Interviewer", name, name.removeprefix("Dr. ")]
 
     def _code_source(self, source_name: str, pid: str) -> None:
         text = self.study.text(source_name)
