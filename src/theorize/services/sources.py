@@ -19,8 +19,9 @@ from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
 
-_SAME_TEXT = select(t.source.c.name).where(t.source.c.imported_sha256 == bindparam("digest"))
-_SAME_NAME = select(t.source.c.id).where(t.source.c.name == bindparam("name"))
+_SAME_TEXT_OR_NAME = (select(t.source.c.name, t.source.c.imported_sha256)
+                      .where((t.source.c.imported_sha256 == bindparam("digest")) | (t.source.c.name == bindparam("name")))
+                      .order_by((t.source.c.imported_sha256 == bindparam("digest")).desc()).limit(1))
 
 
 def text_sha256(text: str) -> str:
@@ -113,12 +114,12 @@ class SourcesMixin(ProjectBase):
         if not parsed.text.strip():
             raise InvalidInput(f"{origin or parsed.name} has no text to import.")
         with self._action("import source") as act:
-            existing = act.conn.execute(_SAME_TEXT, {"digest": digest}).first()
-            if existing:
+            existing = act.conn.execute(_SAME_TEXT_OR_NAME, {"digest": digest, "name": parsed.name}).first()
+            if existing and existing.imported_sha256 == digest:
                 raise Conflict(
                     f"{origin or parsed.name} is already in the project as {existing.name!r} (same text); it was not imported again."
                 )
-            if act.conn.execute(_SAME_NAME, {"name": parsed.name}).first():
+            if existing:
                 raise Conflict(
                     f"A source called {parsed.name!r} already exists; import this file under another name (--name)."
                 )

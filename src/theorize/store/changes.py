@@ -29,7 +29,7 @@ def _abbreviated(image: dict[str, Any]) -> dict[str, Any]:
 @functools.lru_cache(maxsize=None)
 def _insert_returning(table: Table):
     """One statement object per table, built once: SQLAlchemy then reuses its compiled form."""
-    return insert(table).returning(*table.c)
+    return insert(table).returning(table.c.id)
 
 
 class Changes:
@@ -45,9 +45,10 @@ class Changes:
         The audit image of an inserted row keeps long texts (a transcript) as their SHA-256 and
         length: undoing an insertion needs only the id, and the text itself is in the row.
         """
-        row = self.conn.execute(_insert_returning(table), values).mappings().one()
-        self.items.append({"table": table.name, "op": "insert", "after": _abbreviated(to_json(dict(row)))})
-        return row["id"]
+        new_id = self.conn.execute(_insert_returning(table), values).scalar_one()
+        row = {**values, "id": new_id}
+        self.items.append({"table": table.name, "op": "insert", "after": _abbreviated(to_json(row))})
+        return new_id
 
     def insert_link(self, table: Table, values: dict[str, Any]) -> None:
         """Insert one row of a table keyed by its columns (no id), e.g. an attribute value."""
