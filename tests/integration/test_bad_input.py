@@ -123,3 +123,17 @@ def test_attribute_sheet(here):
         people = study.participants().set_index("participant")
         assert people.loc["C02", "graduated"] == "yes"
         assert study.attribute_types()["age"] == "number"
+
+
+def test_a_transcript_without_a_recognised_interviewer_gets_a_note(here):
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lena Marsh>How did it start?\n\n"
+           "00:00:04.000 --> 00:00:09.000\n<v Keisha Moore>With the judge, honestly.\n")
+    (here / "a.vtt").write_text(vtt, encoding="utf-8")
+    result = run("import", "a.vtt")
+    assert result.exit_code == 0
+    assert "Note: no speaker in a.vtt was recognised as the interviewer (Lena Marsh, Keisha Moore)" in result.output
+    assert run("undo").exit_code == 0
+    again = run("import", "a.vtt", "--interviewer", "Lena Marsh")
+    assert "Note:" not in again.output
+    with theorize.open_project(here / "study.theorize") as study:
+        assert study.segments("a.vtt").role.tolist() == ["interviewer", "participant"]

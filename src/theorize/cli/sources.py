@@ -71,7 +71,7 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
                     result = study.import_folder(path, progress=tick, interviewer=interviewer or None,
                                                  max_bytes=max_bytes)
                 for item in result.imported:
-                    console.print(f"Imported {item.name}: {item.turns} turns, {item.words:,} words")
+                    _say_imported(item)
                 for _, msg in result.duplicates:
                     console.print(f"Skipped: {msg}", markup=False)
                 for _, msg in result.failed:
@@ -88,7 +88,7 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
             except Conflict as exc:
                 console.print(f"Skipped: {exc}", markup=False)
                 continue
-            console.print(f"Imported {item.name}: {item.turns} turns, {item.words:,} words")
+            _say_imported(item)
     if bad:
         raise SystemExit(2)
 
@@ -172,6 +172,14 @@ def participants(ctx) -> None:
     """List participants with their attributes."""
     with open_study(ctx) as study:
         print_frame(study.participants())
+
+
+def _say_imported(item) -> None:
+    console.print(f"Imported {item.name}: {item.turns} turns, {item.words:,} words", markup=False)
+    if not item.interviewer_found:
+        err_console.print(
+            f"Note: no speaker in {item.name} was recognised as the interviewer ({', '.join(item.speakers[:4])}); "
+            "if one of them is, undo and import again with --interviewer NAME.", markup=False)
 
 
 def register(cli: click.Group) -> None:

@@ -36,6 +36,8 @@ class Imported:
     name: str
     turns: int
     words: int
+    speakers: tuple[str, ...] = ()  # the speakers heard that were not taken for the interviewer
+    interviewer_found: bool = True  # False: a transcript with speakers but none recognised as interviewer
 
 
 @dataclass
@@ -131,7 +133,11 @@ class SourcesMixin(ProjectBase):
             words = len(parsed.text.split()) if _words is None else _words
             n_turns = len(parsed.turns) if _turns is None else len(_turns)
             act.summary = f"imported {parsed.name} ({n_turns} turns, {words} words)"
-        return Imported(source_id, parsed.name, n_turns, words)
+        roles = ([(x.speaker, x.role.value if hasattr(x.role, "value") else x.role) for x in parsed.turns]
+                 if _turns is None else [(x[2], x[3]) for x in _turns])
+        others = tuple(dict.fromkeys(sp for sp, role in roles if sp and role != "interviewer"))
+        found = any(role == "interviewer" for _, role in roles) or len(others) < 2
+        return Imported(source_id, parsed.name, n_turns, words, others, found)
 
     def _insert_source(self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None,
                        turns: list[tuple] | None = None) -> int:
