@@ -94,6 +94,7 @@ def test_agreement_between_the_two_researchers(demo):
     overall = report.table.set_index("code").loc["all codes"]
     assert 0.5 < overall["Krippendorff's alpha"] < 0.95
     assert 0.5 < overall["Cohen's kappa"] < 0.95
+    assert overall["alpha 95% CI low"] < overall["Krippendorff's alpha"] < overall["alpha 95% CI high"]
     assert not report.disagreements.empty
     assert report.table.notna().all().all()
     chars = study.agreement(coders=["Dr. Lena Marsh", "Sam Okoye"], stage="focused", unit="character")

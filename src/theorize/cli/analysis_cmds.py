@@ -58,7 +58,9 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
         from theorize.analysis.plots import plot_agreement
 
         column = "Krippendorff's alpha" if "Krippendorff's alpha" in report.table else "binary u-alpha"
-        frame = report.table[report.table.code != "all codes"][["code", column]].rename(columns={column: "value"})
+        keep = ["code", column] + [c for c in ("alpha 95% CI low", "alpha 95% CI high") if c in report.table]
+        frame = report.table[report.table.code != "all codes"][keep].rename(
+            columns={column: "value", "alpha 95% CI low": "ci_low", "alpha 95% CI high": "ci_high"})
         console.print(f"Wrote {plot_agreement(frame, plot, value_label=column)}", markup=False)
 
 

@@ -105,7 +105,7 @@ class AgreementMixin(ProjectBase):
             return self._code_row(conn, ref)["id"]
 
     def agreement(self, *, coders=None, sources=None, codes=None, stage: str | None = None,
-                  unit: str = "turn") -> AgreementReport:
+                  unit: str = "turn", resamples: int = 1000, seed: int = 0) -> AgreementReport:
         """Agreement of two or more coders per code and overall, on the sources they all coded.
 
         Args:
@@ -113,7 +113,8 @@ class AgreementMixin(ProjectBase):
             sources: source names or ids (default: all).
             codes: codes to compare (default: all used); stage: only codes of this stage.
             unit: "turn" or "sentence" (code present or absent in each unit: percent agreement,
-                Cohen's kappa for two coders, Krippendorff's alpha, nominal), or "character"
+                Cohen's kappa for two coders, Krippendorff's alpha, nominal, with a 95% bootstrap
+                interval over units from ``resamples`` resamples), or "character"
                 (Krippendorff's unitizing alpha family: binary u-alpha per code and u-alpha overall).
 
         Examples:
@@ -125,7 +126,7 @@ class AgreementMixin(ProjectBase):
         codings, chosen, coders = self._agreement_codings(coders, sources, codes, stage)
         if unit == "character":
             return self._unitizing(codings, chosen, coders)
-        from theorize.analysis import cohen_kappa, krippendorff_alpha, percent_agreement, segment_presence_matrix
+        from theorize.analysis import cohen_kappa, krippendorff_alpha_ci, percent_agreement, segment_presence_matrix
 
         units = _units(self, chosen, unit)
         units["unit_id"] = units.source_id.astype(str) + ":" + units.unit.astype(str)
@@ -141,7 +142,9 @@ class AgreementMixin(ProjectBase):
                    **{f"coded by {c}": int(data[i].sum()) for i, c in enumerate(coders)}}
             try:
                 row["percent agreement"] = percent_agreement(data)
-                row["Krippendorff's alpha"] = krippendorff_alpha(data, level="nominal")
+                interval = krippendorff_alpha_ci(data, "nominal", n_resamples=resamples, rng=seed)
+                row["Krippendorff's alpha"] = interval.alpha
+                row["alpha 95% CI low"], row["alpha 95% CI high"] = interval.ci_low, interval.ci_high
                 if len(coders) == 2:
                     row["Cohen's kappa"] = cohen_kappa(data)
             except InvalidInput as exc:
@@ -151,8 +154,10 @@ class AgreementMixin(ProjectBase):
         pooled = pd.concat(matrices, axis=1).to_numpy()
         overall = {"code": "all codes", "units": len(units), "units coded": int((pooled.sum(axis=0) > 0).sum()),
                    **{f"coded by {c}": int(pooled[i].sum()) for i, c in enumerate(coders)},
-                   "percent agreement": percent_agreement(pooled),
-                   "Krippendorff's alpha": krippendorff_alpha(pooled, level="nominal")}
+                   "percent agreement": percent_agreement(pooled)}
+        interval = krippendorff_alpha_ci(pooled, "nominal", n_resamples=resamples, rng=seed)
+        overall.update({"Krippendorff's alpha": interval.alpha, "alpha 95% CI low": interval.ci_low,
+                        "alpha 95% CI high": interval.ci_high})
         if len(coders) == 2:
             overall["Cohen's kappa"] = cohen_kappa(pooled)
         rows.append(overall)
