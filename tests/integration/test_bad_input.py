@@ -85,7 +85,9 @@ def test_a_folder_reports_each_bad_file_and_imports_the_rest(here):
     assert "Imported C01.txt" in result.output and "Imported C02.txt" in result.output
     assert "bad.docx is not a Word file" in result.output
     assert "2 imported, 0 already there, 2 refused." in result.output
-    assert _state(here / "study.theorize")[0] == 2
+    assert _state(here / "study.theorize") == (2, ["create project", "import folder"])
+    assert run("undo").exit_code == 0  # the folder was one action
+    assert _state(here / "study.theorize")[0] == 0
 
 
 def test_importing_the_same_file_twice_is_reported(here):

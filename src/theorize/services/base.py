@@ -74,6 +74,8 @@ class ProjectBase:
         with write_transaction(self.engine) as conn:
             act = Action(Changes(conn), summary)
             yield act
+            if not act.changes.items:  # nothing changed (a folder of duplicates): nothing to record
+                return
             event = append_event(conn, actor=self.user, action=action, summary=act.summary,
                                  changes=act.changes.items)
         log.info("%s: %s (event %d)", action, act.summary, event)

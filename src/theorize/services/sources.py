@@ -109,35 +109,37 @@ class SourcesMixin(ProjectBase):
         return self.import_parsed(parsed, participant=participant, group=group, origin=str(path))
 
     def import_parsed(self, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
-                      origin: str | None = None, _turns: list[tuple] | None = None,
-                      _words: int | None = None) -> Imported:
+                      origin: str | None = None) -> Imported:
         """Add an already parsed source (from an importer, a survey sheet or a REFI-QDA file)."""
-        digest = text_sha256(parsed.text)
+        with self._action("import source") as act:
+            item = self._add_parsed(act, parsed, participant=participant, group=group, origin=origin)
+            act.summary = f"imported {item.name} ({item.turns} turns, {item.words} words)"
+        return item
+
+    def _add_parsed(self, act: Action, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
+                    origin: str | None = None, turns: list[tuple] | None = None, words: int | None = None) -> Imported:
+        """Insert one parsed source inside an action; a duplicate raises Conflict before any write."""
         if not parsed.text.strip():
             raise InvalidInput(f"{origin or parsed.name} has no text to import.")
-        with self._action("import source") as act:
-            existing = act.conn.execute(_SAME_TEXT_OR_NAME, {"digest": digest, "name": parsed.name}).first()
-            if existing and existing.imported_sha256 == digest:
-                raise Conflict(
-                    f"{origin or parsed.name} is already in the project as {existing.name!r} (same text); it was not imported again."
-                )
-            if existing:
-                raise Conflict(
-                    f"A source called {parsed.name!r} already exists; import this file under another name (--name)."
-                )
-            source_id = self._insert_source(act, parsed, digest, turns=_turns)
-            who = participant or parsed.participant
-            if who:
-                pid = self._participant_id(act.conn, who, act.changes, group)
-                act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
-            words = len(parsed.text.split()) if _words is None else _words
-            n_turns = len(parsed.turns) if _turns is None else len(_turns)
-            act.summary = f"imported {parsed.name} ({n_turns} turns, {words} words)"
+        digest = text_sha256(parsed.text)
+        existing = act.conn.execute(_SAME_TEXT_OR_NAME, {"digest": digest, "name": parsed.name}).first()
+        if existing and existing.imported_sha256 == digest:
+            raise Conflict(
+                f"{origin or parsed.name} is already in the project as {existing.name!r} (same text); it was not imported again."
+            )
+        if existing:
+            raise Conflict(f"A source called {parsed.name!r} already exists; import this file under another name (--name).")
+        source_id = self._insert_source(act, parsed, digest, turns=turns)
+        who = participant or parsed.participant
+        if who:
+            pid = self._participant_id(act.conn, who, act.changes, group)
+            act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
+        words = len(parsed.text.split()) if words is None else words
         roles = ([(x.speaker, x.role.value if hasattr(x.role, "value") else x.role) for x in parsed.turns]
-                 if _turns is None else [(x[2], x[3]) for x in _turns])
+                 if turns is None else [(x[2], x[3]) for x in turns])
         others = tuple(dict.fromkeys(sp for sp, role in roles if sp and role != "interviewer"))
         found = any(role == "interviewer" for _, role in roles) or len(others) < 2
-        return Imported(source_id, parsed.name, n_turns, words, others, found)
+        return Imported(source_id, parsed.name, len(roles), words, others, found)
 
     def _insert_source(self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None,
                        turns: list[tuple] | None = None) -> int:
@@ -193,10 +195,10 @@ class SourcesMixin(ProjectBase):
                       workers: int | None = None, **options) -> FolderImport:
         """Import every readable file in a folder (not its hidden files), reporting each bad one.
 
-        A bad file never stops the rest: its sentence goes to ``failed``; a file whose text is
-        already in the project goes to ``duplicates``. Each file is its own action (undo takes
-        back one file). Files are read in a separate process while the previous ones are written,
-        so both cores work (``workers=0`` reads them in this process).
+        The whole folder is one action (one audit event; `undo` takes the folder back). A bad file
+        never stops the rest: its sentence goes to ``failed``; a file whose text is already in the
+        project goes to ``duplicates``. Files are read in a separate process while the previous
+        ones are written, so both cores work (``workers=0`` reads them in this process).
         """
         from theorize.ingest import supported_suffixes
 
@@ -215,21 +217,24 @@ class SourcesMixin(ProjectBase):
                 readable.append(path)
             else:
                 result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
-        for i, (path, parsed) in enumerate(_read_all(readable, options, workers), start=1):
-            if progress:
-                progress(path.name, i, len(readable))
-            if isinstance(parsed, str):
-                result.failed.append((str(path), parsed))
-                continue
-            try:
-                result.imported.append(self._import_read(parsed, path, options))
-            except Conflict as exc:
-                result.duplicates.append((str(path), str(exc)))
-            except TheorizeError as exc:
-                result.failed.append((str(path), str(exc)))
+        with self._action("import folder") as act:
+            for i, (path, parsed) in enumerate(_read_all(readable, options, workers), start=1):
+                if progress:
+                    progress(path.name, i, len(readable))
+                if isinstance(parsed, str):
+                    result.failed.append((str(path), parsed))
+                    continue
+                try:
+                    result.imported.append(self._import_read(act, parsed, path, options))
+                except Conflict as exc:
+                    result.duplicates.append((str(path), str(exc)))
+                except InvalidInput as exc:
+                    result.failed.append((str(path), str(exc)))
+            words = sum(item.words for item in result.imported)
+            act.summary = f"imported {len(result.imported)} sources ({words:,} words) from the folder {folder.name}"
         return result
 
-    def _import_read(self, parsed, path: Path, options: dict) -> Imported:
+    def _import_read(self, act: Action, parsed, path: Path, options: dict) -> Imported:
         turns = words = None
         if isinstance(parsed, tuple):  # the compact form a worker process sends back
             fields, turns, words = parsed
@@ -238,8 +243,8 @@ class SourcesMixin(ProjectBase):
             parsed.name = options["name"]
         if options.get("kind"):
             parsed.kind = SourceKind(options["kind"])
-        return self.import_parsed(parsed, participant=options.get("participant"), group=options.get("group", ""),
-                                  origin=str(path), _turns=turns, _words=words)
+        return self._add_parsed(act, parsed, participant=options.get("participant"), group=options.get("group", ""),
+                                origin=str(path), turns=turns, words=words)
 
     def edit_text(self, source: int | str, new_text: str, *, reason: str = "") -> TextEdit:
         """Save a corrected text as a new version and carry every coding over to it.
@@ -402,14 +407,15 @@ def _read_one(job: tuple[Path, dict]) -> ParsedSource | str:
 
 def _read_compact(job: tuple[Path, dict]):
     """As :func:`_read_one`, in a worker: turns as plain tuples, which cross processes ten times
-    faster than Turn objects (their Role enums are slow to unpickle)."""
+    faster than Turn objects (their Role enums are slow to unpickle). Reading is the slower half of
+    an import, so the worker does nothing else."""
     parsed = _read_one(job)
     if isinstance(parsed, str):
         return parsed
     turns = [(x.start, x.end, x.speaker, x.role.value, x.started_at, x.ended_at) for x in parsed.turns]
     fields = {"name": parsed.name, "text": parsed.text, "file_format": parsed.file_format,
               "kind": parsed.kind.value, "participant": parsed.participant, "metadata": parsed.metadata}
-    return fields, turns, len(parsed.text.split())
+    return fields, turns, None  # words are counted by the writer, which has time to spare
 
 
 def _read_all(paths: list[Path], options: dict, workers: int | None):
