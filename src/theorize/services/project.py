@@ -20,6 +20,7 @@ from theorize.services.insights import InsightsMixin
 from theorize.services.trace import TraceMixin
 from theorize.services.refi_export import RefiExportMixin
 from theorize.services.refi_import import RefiImportMixin
+from theorize.services.participants import ParticipantsMixin
 from theorize.services.sources import SourcesMixin
 from theorize.services.views import ViewsMixin
 from theorize.store import schema as t
@@ -28,7 +29,7 @@ from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine, write_tra
 from theorize.store.migrate import upgrade
 
 
-class Project(SourcesMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
+class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
               TraceMixin, RefiImportMixin, RefiExportMixin, HistoryMixin, ViewsMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
