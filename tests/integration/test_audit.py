@@ -58,3 +58,33 @@ def test_reordered_events_are_detected(project):
         conn.execute(text("update audit_event set id = 4 where id = 100"))
     report = project.verify_audit()
     assert not report.ok
+
+
+def test_two_writers_at_once_never_fork_the_chain(location):
+    import threading
+
+    import theorize
+
+    theorize.create_project(location, user="lena").close()
+    studies = [theorize.open_project(location, user=name) for name in ("lena", "sam")]
+    errors = []
+
+    def work(study, prefix):
+        try:
+            for i in range(15):
+                study.add_code(f"{prefix} {i}")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s, s.user)) for s in studies]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    report = studies[0].verify_audit()
+    assert report.ok, report.problems
+    assert report.events == 31
+    assert set(studies[0].audit().actor) == {"lena", "sam"}
+    for s in studies:
+        s.close()
