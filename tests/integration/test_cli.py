@@ -144,3 +144,15 @@ def test_tampered_audit_exit_code_1(run, study_file):
     result = run("audit", "verify")
     assert result.exit_code == 1
     assert "Problem: event 2 (import source) was changed after it was written" in result.output
+
+
+def test_a_file_that_is_not_a_database_and_an_unreachable_server(run, tmp_path):
+    (tmp_path / "junk.theorize").write_text("notes, not a database " * 20, encoding="utf-8")
+    result = run("-p", "junk.theorize", "sources")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: junk.theorize is not a theorize project (it is not a database file); check the file name.")
+    down = run("-p", "postgresql://nobody@127.0.0.1:1/x", "sources")
+    assert down.exit_code == 2
+    assert down.output.startswith("Error: Could not reach the database at 127.0.0.1:1/x:")
+    assert "Traceback" not in down.output

@@ -6,9 +6,11 @@ import getpass
 import os
 from pathlib import Path
 
-from sqlalchemy import insert, inspect, select
+from contextlib import contextmanager
 
-from theorize.errors import Conflict, InvalidInput, NotFound
+from sqlalchemy import exc, insert, inspect, select
+
+from theorize.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
 from theorize.services.base import new_guid, now
 from theorize.services.codebook import CodebookMixin
 from theorize.services.coding import BulkCodingMixin
@@ -66,6 +68,23 @@ def _check_location(location: str | Path) -> str:
     return location
 
 
+@contextmanager
+def _reaching(location: str):
+    """Turn the database driver's failures on opening into one sentence for the researcher."""
+    try:
+        yield
+    except exc.DatabaseError as error:
+        if is_url(location):
+            first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise BackendUnavailable(
+                f"Could not reach the database at {location.split('@')[-1]}: {first}. "
+                "Check that the server is running and the URL is right."
+            ) from None
+        raise InvalidInput(
+            f"{location} is not a theorize project (it is not a database file); check the file name."
+        ) from None
+
+
 def create_project(location: str | Path, *, title: str = "Untitled study", research_question: str = "",
                    method_notes: str = "", user: str | None = None) -> Project:
     """Create a new study project in a ``.theorize`` file or an empty PostgreSQL database.
@@ -82,10 +101,11 @@ def create_project(location: str | Path, *, title: str = "Untitled study", resea
         if not path.parent.exists():
             raise InvalidInput(f"The folder {path.parent} does not exist.")
     engine = make_engine(location)
-    if inspect(engine).has_table("study"):
-        engine.dispose()
-        raise Conflict(f"{location} already holds a theorize project; open it instead.")
-    upgrade(engine)
+    with _reaching(location):
+        if inspect(engine).has_table("study"):
+            engine.dispose()
+            raise Conflict(f"{location} already holds a theorize project; open it instead.")
+        upgrade(engine)
     user = user or default_user()
     with write_transaction(engine) as conn:
         conn.execute(insert(t.study).values(title=title, research_question=research_question,
@@ -104,8 +124,9 @@ def open_project(location: str | Path, *, user: str | None = None) -> Project:
     if not is_url(location) and not Path(location).exists():
         raise NotFound(f"There is no project at {location}; create one with `theorize init {location}`.")
     engine = make_engine(location)
-    if not inspect(engine).has_table("study"):
-        engine.dispose()
-        raise InvalidInput(f"{location} is not a theorize project.")
-    upgrade(engine, None if is_url(location) else Path(location))
+    with _reaching(location):
+        if not inspect(engine).has_table("study"):
+            engine.dispose()
+            raise InvalidInput(f"{location} is not a theorize project.")
+        upgrade(engine, None if is_url(location) else Path(location))
     return Project(engine, location, user or default_user())
