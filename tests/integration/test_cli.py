@@ -156,3 +156,13 @@ def test_a_file_that_is_not_a_database_and_an_unreachable_server(run, tmp_path):
     assert down.exit_code == 2
     assert down.output.startswith("Error: Could not reach the database at 127.0.0.1:1/x:")
     assert "Traceback" not in down.output
+
+
+def test_a_memo_file_in_the_wrong_encoding_and_an_impossible_occurrence(run, study_file, tmp_path):
+    (tmp_path / "memo.md").write_bytes("Caf\xe9 notes".encode("utf-16"))
+    result = run("memo", "add", "Notes", "--file", "memo.md")
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: memo.md is not UTF-8 text; save the memo as UTF-8 and try again."
+    bad = run("code", "C03_interview", "doing my time", "--quote", "doing my time", "--occurrence", "0")
+    assert bad.exit_code == 2
+    assert "Occurrence 0 is not possible" in bad.output

@@ -10,6 +10,13 @@ from theorize.cli.common import console, friendly, open_study, print_frame
 from theorize.errors import InvalidInput
 
 
+def _read_body(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path.name} is not UTF-8 text; save the memo as UTF-8 and try again.") from None
+
+
 def _ref(value: str) -> int | str:
     return int(value) if value.isdigit() else value
 
@@ -46,7 +53,7 @@ def memo_add(ctx, title, type_, body, file_, codes_, sources_, codings_, memos_)
     """Write a memo."""
     if body is not None and file_ is not None:
         raise InvalidInput("Give the memo's body with --body or --file, not both.")
-    text = file_.read_text(encoding="utf-8") if file_ else (body or "")
+    text = _read_body(file_) if file_ else (body or "")
     with open_study(ctx) as study:
         mid = study.write_memo(title, text, type=type_, codes=[_ref(c) for c in codes_],
                                sources=[_ref(s) for s in sources_], codings=codings_, memos=memos_)
@@ -84,7 +91,7 @@ def memo_show(ctx, memo_id) -> None:
 @friendly
 def memo_edit(ctx, memo_id, title, body, file_) -> None:
     """Change a memo's title or body (the audit trail keeps the old text)."""
-    text = file_.read_text(encoding="utf-8") if file_ else body
+    text = _read_body(file_) if file_ else body
     with open_study(ctx) as study:
         study.edit_memo(memo_id, title=title, body=text)
     console.print("Memo saved")

@@ -40,6 +40,10 @@ class CodingMixin(ProjectBase):
                 raise InvalidInput(f"{src['name']} has no turn {segment}; it has turns 1 to {len(n)}.")
             return row.start, row.end
         if quote is not None:
+            if not quote:
+                raise InvalidInput("The quote to code is empty; give the participant's exact words.")
+            if occurrence < 1:
+                raise InvalidInput(f"Occurrence {occurrence} is not possible; the first time the words occur is 1.")
             pos = -1
             for _ in range(occurrence):
                 pos = text.find(quote, pos + 1)
