@@ -91,6 +91,17 @@ class CodeEntry:
         text = " \u00b7 ".join(f"{p} {n}" for p, n in items)
         return text + (f" \u00b7 and {rest} more" if rest else "")
 
+    def facts(self, *, spread: bool = True) -> list[tuple[str, str]]:
+        """(label, text) lines every format prints under a code: coverage, spread, lineage."""
+        items = []
+        if self.codings:
+            items.append(("Coded for", self.coverage()))
+            if spread and self.by_participant:
+                items.append(("By participant", self.spread()))
+        if self.lineage:
+            items.append(("Lineage", "; ".join(self.lineage)))
+        return items
+
 
 @dataclass
 class CategoryEntry(CodeEntry):

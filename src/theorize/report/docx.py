@@ -151,14 +151,7 @@ class _Writer:
             self.para("").paragraph_format.space_after = Pt(0)
 
     def code_facts(self, code: CodeEntry, spread: bool = True) -> list[tuple[str, str]]:
-        items = []
-        if code.codings:
-            items.append(("Coded for", code.coverage()))
-            if spread and code.by_participant:
-                items.append(("By participant", code.spread()))
-        if code.lineage:
-            items.append(("Lineage", "; ".join(code.lineage)))
-        return items
+        return code.facts(spread=spread)
 
     def heading(self, text: str, level: int, stage: str = ""):
         h = self.doc.add_heading(level=level)

@@ -101,14 +101,8 @@ class _Writer:
         self.w("</dl>")
 
     def code_facts(self, code: CodeEntry, *, spread: bool = True) -> list[tuple[str, str, str]]:
-        items = []
-        if code.codings:
-            items.append(("Coded for", code.coverage(), ""))
-            if spread and code.by_participant:
-                items.append(("By participant", code.spread(), "spread"))
-        if code.lineage:
-            items.append(("Lineage", "; ".join(code.lineage), ""))
-        return items
+        css = {"By participant": "spread"}
+        return [(label, text, css.get(label, "")) for label, text in code.facts(spread=spread)]
 
     def stage(self, code: CodeEntry) -> str:
         label = code.stage + (", in vivo" if code.in_vivo else "")

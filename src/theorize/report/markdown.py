@@ -74,14 +74,7 @@ class _Writer:
             self.w("")
 
     def code_facts(self, code: CodeEntry, spread: bool = True) -> list[tuple[str, str]]:
-        items = []
-        if code.codings:
-            items.append(("Coded for", code.coverage()))
-            if spread and code.by_participant:
-                items.append(("By participant", code.spread()))
-        if code.lineage:
-            items.append(("Lineage", "; ".join(code.lineage)))
-        return items
+        return code.facts(spread=spread)
 
     # -- chapters ------------------------------------------------------------------------------
     def front(self) -> None:
