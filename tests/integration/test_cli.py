@@ -166,3 +166,27 @@ def test_a_memo_file_in_the_wrong_encoding_and_an_impossible_occurrence(run, stu
     bad = run("code", "C03_interview", "doing my time", "--quote", "doing my time", "--occurrence", "0")
     assert bad.exit_code == 2
     assert "Occurrence 0 is not possible" in bad.output
+
+
+def test_uncode_review_decide_assign_and_memo_link(run, study_file):
+    run("code", "C03_interview", "doing my time", "--turn", "2")
+    assert run("uncode", "1").output.strip() == "Removed coding #1"
+    assert run("uncode", "1").exit_code == 2
+    with theorize.open_project(study_file, user="lena") as study:
+        cid = study.code("C03_interview", "doing my time", segment=2, origin="machine", model_id="minilm-int8",
+                         confidence=0.8)
+    assert run("decide", str(cid), "--reject").output.strip() == f"Coding #{cid} rejected"
+    assert run("decide", str(cid)).exit_code == 2
+    assert run("assign", "C03_interview", "C03", "C09").exit_code == 0
+    run("memo", "add", "On time", "--body", "x")
+    assert run("memo", "link", "1", "--code", "doing my time").exit_code == 0
+    with theorize.open_project(study_file) as study:
+        assert study.codings(include_rejected=True).status.tolist() == ["rejected"]
+        assert set(study.sources().participants.iloc[0].split(", ")) == {"C03", "C09"}
+        assert study.memos().iloc[0].codes == ["doing my time"]
+    text_path = study_file.parent / "fixed.txt"
+    with theorize.open_project(study_file) as study:
+        text_path.write_text(study.text("C03_interview").replace("doing my time", "serving time"), encoding="utf-8")
+        cid = study.code("C03_interview", "doing my time", quote="I was just doing my time")
+    assert run("edit", "C03_interview", str(text_path)).exit_code == 0
+    assert run("review", str(cid)).output.strip() == f"Coding #{cid} reviewed"

@@ -206,6 +206,49 @@ def codes_lineage(ctx, code) -> None:
         print_frame(frame)
 
 
+@click.command()
+@click.argument("coding_id", type=int)
+@click.pass_context
+@friendly
+def uncode(ctx, coding_id) -> None:
+    """Remove a coding (by its number, shown as #N by `theorize show`)."""
+    with open_study(ctx) as study:
+        study.uncode(coding_id)
+    console.print(f"Removed coding #{coding_id}")
+
+
+@click.command()
+@click.argument("coding_id", type=int)
+@click.option("--accept", "decision", flag_value="accept", help="Accept a machine suggestion.")
+@click.option("--reject", "decision", flag_value="reject", help="Reject a machine suggestion.")
+@click.pass_context
+@friendly
+def decide(ctx, coding_id, decision) -> None:
+    """Accept or reject a machine suggestion."""
+    from theorize.errors import InvalidInput
+
+    if decision is None:
+        raise InvalidInput("Say --accept or --reject.")
+    with open_study(ctx) as study:
+        study.decide(coding_id, accept=decision == "accept")
+    console.print(f"Coding #{coding_id} {decision}ed")
+
+
+@click.command()
+@click.argument("coding_id", type=int)
+@click.option("--span", default=None, help="Move the coding to characters START-END while reviewing it.")
+@click.pass_context
+@friendly
+def review(ctx, coding_id, span) -> None:
+    """Mark a coding flagged after a text edit (changed or orphaned) as reviewed."""
+    start = end = None
+    if span:
+        start, end = parse_span(span)
+    with open_study(ctx) as study:
+        study.resolve_review(coding_id, start=start, end=end)
+    console.print(f"Coding #{coding_id} reviewed")
+
+
 def register(cli: click.Group) -> None:
-    cli.add_command(code)
-    cli.add_command(codes)
+    for cmd in (code, codes, uncode, decide, review):
+        cli.add_command(cmd)

@@ -97,6 +97,24 @@ def memo_edit(ctx, memo_id, title, body, file_) -> None:
     console.print("Memo saved")
 
 
+@memo.command("link")
+@click.argument("memo_id", type=int)
+@click.option("--code", "codes_", multiple=True, help="A code the memo is about (repeatable).")
+@click.option("--source", "sources_", multiple=True, help="A source (repeatable).")
+@click.option("--coding", "codings_", multiple=True, type=int, help="A coding (repeatable).")
+@click.option("--memo", "memos_", multiple=True, type=int, help="Another memo (repeatable).")
+@click.pass_context
+@friendly
+def memo_link(ctx, memo_id, codes_, sources_, codings_, memos_) -> None:
+    """Link a memo to more codes, sources, codings or memos."""
+    if not (codes_ or sources_ or codings_ or memos_):
+        raise InvalidInput("Name something to link: --code, --source, --coding or --memo.")
+    with open_study(ctx) as study:
+        study.link_memo(memo_id, codes=[_ref(c) for c in codes_], sources=[_ref(s) for s in sources_],
+                        codings=codings_, memos=memos_)
+    console.print(f"Memo {memo_id} linked")
+
+
 @click.command()
 @click.argument("source", required=False)
 @click.argument("target", required=False)

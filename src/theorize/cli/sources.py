@@ -174,6 +174,18 @@ def participants(ctx) -> None:
         print_frame(study.participants())
 
 
+@click.command()
+@click.argument("source")
+@click.argument("participants_", nargs=-1, required=True, metavar="PARTICIPANT...")
+@click.pass_context
+@friendly
+def assign(ctx, source, participants_) -> None:
+    """Say which participants a source belongs to (several for a focus group)."""
+    with open_study(ctx) as study:
+        study.assign_source(int(source) if source.isdigit() else source, list(participants_))
+    console.print(f"{source} belongs to {', '.join(participants_)}", markup=False)
+
+
 def _say_imported(item) -> None:
     console.print(f"Imported {item.name}: {item.turns} turns, {item.words:,} words", markup=False)
     if not item.interviewer_found:
@@ -183,7 +195,7 @@ def _say_imported(item) -> None:
 
 
 def register(cli: click.Group) -> None:
-    for cmd in (init, import_, sources_, show, edit, participants):
+    for cmd in (init, import_, sources_, show, edit, participants, assign):
         cli.add_command(cmd)
 
 
