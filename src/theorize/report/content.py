@@ -103,6 +103,14 @@ class CodeEntry:
         return items
 
 
+def shape_facts(properties: list[str], dimensions: list[str], relations: list[str] = ()) -> list[tuple[str, str]]:
+    """(label, text) lines for a category's properties, dimensions and relations, where it has them."""
+    items = [("Properties", "; ".join(properties))] if properties else []
+    items += [("Dimensions", "; ".join(dimensions))] if dimensions else []
+    items += [("Relations", " ".join(relations))] if relations else []
+    return items
+
+
 @dataclass
 class CategoryEntry(CodeEntry):
     """A category (or the theoretical core) with its nested codes and its place in the model."""
@@ -111,6 +119,11 @@ class CategoryEntry(CodeEntry):
     properties: list[str] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
     codes: list[CodeEntry] = field(default_factory=list)
+
+    def facts(self, *, spread: bool | None = None) -> list[tuple[str, str]]:
+        """Properties and dimensions, then the code facts (the spread only when no codes are nested)."""
+        spread = not self.codes if spread is None else spread
+        return shape_facts(self.properties, self.dimensions) + super().facts(spread=spread)
 
 
 @dataclass
@@ -166,6 +179,9 @@ class ModelSection:
     memos: list[MemoExcerpt]
     quotes: list[Quote]
     further_memos: list[MemoEntry] = field(default_factory=list)  # also linked, not excerpted
+
+    def facts(self) -> list[tuple[str, str]]:
+        return shape_facts(self.properties, self.dimensions, self.relations)
 
 
 @dataclass

@@ -150,9 +150,6 @@ class _Writer:
         if items:
             self.para("").paragraph_format.space_after = Pt(0)
 
-    def code_facts(self, code: CodeEntry, spread: bool = True) -> list[tuple[str, str]]:
-        return code.facts(spread=spread)
-
     def heading(self, text: str, level: int, stage: str = ""):
         h = self.doc.add_heading(level=level)
         _run(h, text)
@@ -209,9 +206,7 @@ class _Writer:
             self.para(f"In the model: {cat.role}", size=9, color=MUTED, font=HEAD_FONT)
         if cat.definition:
             self.para(cat.definition)
-        items = [("Properties", "; ".join(cat.properties))] if cat.properties else []
-        items += [("Dimensions", "; ".join(cat.dimensions))] if cat.dimensions else []
-        self.facts(items + self.code_facts(cat, spread=not cat.codes))
+        self.facts(cat.facts())
         for q in cat.quotes:
             self.quote(q)
         for code in cat.codes:
@@ -221,7 +216,7 @@ class _Writer:
         self.heading(code.name, 3, code.stage + (", in vivo" if code.in_vivo else ""))
         if code.definition:
             self.para(code.definition)
-        self.facts(self.code_facts(code))
+        self.facts(code.facts())
         for q in code.quotes:
             self.quote(q)
 
@@ -237,10 +232,7 @@ class _Writer:
             self.para(s.place, size=9, color=MUTED, font=HEAD_FONT)
             if s.definition:
                 self.para(s.definition)
-            items = [("Properties", "; ".join(s.properties))] if s.properties else []
-            items += [("Dimensions", "; ".join(s.dimensions))] if s.dimensions else []
-            items += [("Relations", " ".join(s.relations))] if s.relations else []
-            self.facts(items)
+            self.facts(s.facts())
             if s.memos:
                 self.heading("From the memos", 4)
             for m in s.memos:

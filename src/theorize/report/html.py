@@ -100,9 +100,11 @@ class _Writer:
             self.w(f"<dt>{e(label)}</dt><dd{f' class={css}' if css else ''}>{e(text)}</dd>")
         self.w("</dl>")
 
-    def code_facts(self, code: CodeEntry, *, spread: bool = True) -> list[tuple[str, str, str]]:
+    @staticmethod
+    def styled(items: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+        """Facts with the CSS class the stylesheet gives some of them."""
         css = {"By participant": "spread"}
-        return [(label, text, css.get(label, "")) for label, text in code.facts(spread=spread)]
+        return [(label, text, css.get(label, "")) for label, text in items]
 
     def stage(self, code: CodeEntry) -> str:
         label = code.stage + (", in vivo" if code.in_vivo else "")
@@ -166,12 +168,7 @@ class _Writer:
             self.w(f'<p class="meta">In the model: <a href="#model-{cat.id}">{e(cat.role)}</a></p>')
         if cat.definition:
             self.w(f'<p class="definition">{e(cat.definition)}</p>')
-        items = []
-        if cat.properties:
-            items.append(("Properties", "; ".join(cat.properties), ""))
-        if cat.dimensions:
-            items.append(("Dimensions", "; ".join(cat.dimensions), ""))
-        self.facts(items + self.code_facts(cat, spread=not cat.codes))
+        self.facts(self.styled(cat.facts()))
         for q in cat.quotes:
             self.quote(q)
         for code in cat.codes:
@@ -182,7 +179,7 @@ class _Writer:
         self.w(f'<article class="code" id="code-{code.id}"><h4>{e(code.name)}{self.stage(code)}</h4>')
         if code.definition:
             self.w(f'<p class="definition">{e(code.definition)}</p>')
-        self.facts(self.code_facts(code))
+        self.facts(self.styled(code.facts()))
         for q in code.quotes:
             self.quote(q)
         self.w("</article>")
@@ -199,10 +196,7 @@ class _Writer:
                    f'<h3><span class="num">3.{i}</span>{e(s.name)}</h3>', f'<p class="meta">{e(s.place)}</p>')
             if s.definition:
                 self.w(f'<p class="definition">{e(s.definition)}</p>')
-            items = [("Properties", "; ".join(s.properties), "")] if s.properties else []
-            items += [("Dimensions", "; ".join(s.dimensions), "")] if s.dimensions else []
-            items += [("Relations", " ".join(s.relations), "")] if s.relations else []
-            self.facts(items)
+            self.facts(self.styled(s.facts()))
             if s.memos:
                 self.w("<h4>From the memos</h4>")
             for m in s.memos:

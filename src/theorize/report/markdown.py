@@ -73,9 +73,6 @@ class _Writer:
         if items:
             self.w("")
 
-    def code_facts(self, code: CodeEntry, spread: bool = True) -> list[tuple[str, str]]:
-        return code.facts(spread=spread)
-
     # -- chapters ------------------------------------------------------------------------------
     def front(self) -> None:
         c = self.c
@@ -121,9 +118,7 @@ class _Writer:
                                                                         if cat.role else ""), "")
         if cat.definition:
             self.w(md(cat.definition), "")
-        items = [("Properties", "; ".join(cat.properties))] if cat.properties else []
-        items += [("Dimensions", "; ".join(cat.dimensions))] if cat.dimensions else []
-        self.facts(items + self.code_facts(cat, spread=not cat.codes))
+        self.facts(cat.facts())
         for q in cat.quotes:
             self.quote(q)
         for code in cat.codes:
@@ -134,7 +129,7 @@ class _Writer:
         self.w(f"#### {md(code.name)} \u00b7 *{stage}*", "")
         if code.definition:
             self.w(md(code.definition), "")
-        self.facts(self.code_facts(code))
+        self.facts(code.facts())
         for q in code.quotes:
             self.quote(q)
 
@@ -149,10 +144,7 @@ class _Writer:
             self.w(f"### 3.{i} {md(s.name)}", "", f"*{md(s.place)}*", "")
             if s.definition:
                 self.w(md(s.definition), "")
-            items = [("Properties", "; ".join(s.properties))] if s.properties else []
-            items += [("Dimensions", "; ".join(s.dimensions))] if s.dimensions else []
-            items += [("Relations", " ".join(s.relations))] if s.relations else []
-            self.facts(items)
+            self.facts(s.facts())
             if s.memos:
                 self.w("**From the memos**", "")
             for m in s.memos:

@@ -56,14 +56,7 @@ class InsightsMixin(ProjectBase):
         order = self.interview_order(group=group, sources=sources)
         if not order:
             raise InvalidInput("There are no interviews to analyse" + (f" in group {group!r}." if group else "."))
-        codings = self.codings(with_text=False)
-        codings = codings[(codings.status == "accepted") & codings.source_id.isin([s for s, _ in order])]
-        if stage:
-            codings = codings[codings.stage == stage]
-        if coder:
-            codings = codings[codings.coder == coder]
-        if codings.empty:
-            raise InvalidInput("No codings match; check the stage, coder and group.")
+        codings = self._filtered_codings(stage, coder, [s for s, _ in order], "the stage, coder and group")
         names = dict(order)
         table = pd.crosstab(codings.source_id.map(names), codings.code).clip(upper=1)
         return table.reindex([n for _, n in order], fill_value=0)
@@ -107,15 +100,18 @@ class InsightsMixin(ProjectBase):
         frame = codings.drop(columns=["code_id"]).rename(columns={"code": "code_id"})
         return cooccurrence(frame, mode=mode, window=window, measure=measure)
 
-    def _filtered_codings(self, stage, coder) -> pd.DataFrame:
+    def _filtered_codings(self, stage, coder, source_ids=None, check: str = "the stage and coder") -> pd.DataFrame:
+        """Accepted codings, of one stage and one coder where given, in the given sources."""
         codings = self.codings(with_text=False)
         codings = codings[codings.status == "accepted"]
+        if source_ids is not None:
+            codings = codings[codings.source_id.isin(source_ids)]
         if stage:
             codings = codings[codings.stage == stage]
         if coder:
             codings = codings[codings.coder == coder]
         if codings.empty:
-            raise InvalidInput("No codings match; check the stage and coder.")
+            raise InvalidInput(f"No codings match; check {check}.")
         return codings
 
     def _with_turn_index(self, codings: pd.DataFrame) -> pd.DataFrame:
