@@ -29,7 +29,8 @@ def _register_optional() -> None:
     """Command groups from parts of theorize that may land later register themselves here."""
     import importlib
 
-    for name in ("analysis_cmds", "model_cmds", "report_cmds", "demo_cmds"):
+    for name in ("analysis_cmds", "model_cmds", "report_cmds", "demo_cmds", "web_cmds", "team_cmds",
+                 "deid_cmds", "assist_cmds", "theory_cmds"):
         try:
             mod = importlib.import_module(f"theorize.cli.{name}")
         except ModuleNotFoundError as exc:

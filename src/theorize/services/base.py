@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +20,9 @@ from theorize.store.changes import Changes
 from theorize.store.engine import write_transaction
 
 log = logging.getLogger("theorize.services")
+
+#: The person acting in the current context (a web request, a notebook cell under ``acting_as``).
+_ACTOR: ContextVar[str | None] = ContextVar("theorize_actor", default=None)
 
 
 def now() -> datetime:
@@ -50,7 +54,34 @@ class ProjectBase:
         self.user = user
 
     def __repr__(self) -> str:
-        return f"<theorize project {self.location!r} as {self.user!r}>"
+        return f"<theorize project {self.location!r} as {self.actor!r}>"
+
+    @property
+    def actor(self) -> str:
+        """Who the next action is done by: the person named by :meth:`acting_as`, else the opener."""
+        return _ACTOR.get() or self.user
+
+    @contextmanager
+    def acting_as(self, person: str) -> Iterator[None]:
+        """Act as ``person`` inside the block: the audit names them and their undo is theirs.
+
+        One project (one engine) serves many people: a web server wraps each request in it.
+        The setting is per thread and per asyncio task (a context variable).
+
+        Examples:
+            >>> with study.acting_as("Sam Okoye"):  # doctest: +SKIP
+            ...     study.code("C01_interview.docx", "doing my time", quote="doing my time")
+        """
+        person = (person or "").strip()
+        if not person:
+            from theorize.errors import InvalidInput
+
+            raise InvalidInput("An action needs the name of the person doing it.")
+        token = _ACTOR.set(person)
+        try:
+            yield
+        finally:
+            _ACTOR.reset(token)
 
     @property
     def path(self) -> Path | None:
@@ -76,7 +107,7 @@ class ProjectBase:
             yield act
             if not act.changes.items:  # nothing changed (a folder of duplicates): nothing to record
                 return
-            event = append_event(conn, actor=self.user, action=action, summary=act.summary,
+            event = append_event(conn, actor=self.actor, action=action, summary=act.summary,
                                  changes=act.changes.items)
         log.info("%s: %s (event %d)", action, act.summary, event)
 
@@ -88,7 +119,7 @@ class ProjectBase:
     # -- lookups ------------------------------------------------------------------------------
     def _coder_id(self, conn: Connection, name: str | None, changes: Changes | None = None) -> int:
         """The coder's id; a coder named for the first time is added (inside the same action)."""
-        name = name or self.user
+        name = name or self.actor
         row = conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).first()
         if row:
             return row.id

@@ -197,7 +197,7 @@ class BulkCodingMixin(CodingMixin):
                 cref = item["code"]
                 if cref not in codes:
                     codes[cref] = self._code_row(act.conn, cref)["id"]
-                who = item.get("coder") or self.user
+                who = item.get("coder") or self.actor
                 if who not in coders:
                     coders[who] = self._coder_id(act.conn, who, act.changes)
                 rows.append(coding_row(src, s, e, codes[cref], coders[who], origin=origin, model_id=model_id,

@@ -36,7 +36,7 @@ class HistoryMixin(ProjectBase):
             row = conn.execute(select(t.audit_event).where(t.audit_event.c.id == target.id)).mappings().one()
             reversal = reverse(conn, json.loads(row["changes"]))
             summary = f"undid event {row['id']}: {row['summary']}"
-            append_event(conn, actor=self.user, action="undo", summary=summary,
+            append_event(conn, actor=self.actor, action="undo", summary=summary,
                          changes=reversal.items, undoes=row["id"])
         return summary
 
