@@ -50,6 +50,8 @@ class ParsedSource:
     ``name`` is the title the researcher sees (by default the file name without its folder);
     ``file_format`` is the reader that produced it ("txt", "docx", "vtt", ...).
     ``participant`` is a pseudonym id when the reader knows it (a survey respondent), else None.
+    ``notes`` are sentences about what the reader dropped or guessed (with the position), for
+    the researcher to read; ``metadata`` holds what the file says about itself (a header).
     """
 
     name: str
@@ -59,6 +61,7 @@ class ParsedSource:
     kind: SourceKind = SourceKind.INTERVIEW
     participant: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = len(self.text)

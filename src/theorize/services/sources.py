@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +11,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from theorize.domain.anchoring import TextDiff
 from theorize.domain.sources import ParsedSource, Role, SourceKind
-from theorize.errors import Conflict, InvalidInput, TheorizeError
+from theorize.errors import Conflict, InvalidInput
 from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
@@ -38,6 +35,7 @@ class Imported:
     words: int
     speakers: tuple[str, ...] = ()  # the speakers heard that were not taken for the interviewer
     interviewer_found: bool = True  # False: a transcript with speakers but none recognised as interviewer
+    notes: tuple[str, ...] = ()  # what the reader dropped or guessed, with where: for the researcher to read
 
 
 @dataclass
@@ -139,7 +137,7 @@ class SourcesMixin(ProjectBase):
                  if turns is None else [(x[2], x[3]) for x in turns])
         others = tuple(dict.fromkeys(sp for sp, role in roles if sp and role != "interviewer"))
         found = any(role == "interviewer" for _, role in roles) or len(others) < 2
-        return Imported(source_id, parsed.name, len(roles), words, others, found)
+        return Imported(source_id, parsed.name, len(roles), words, others, found, tuple(parsed.notes))
 
     def _insert_source(self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None,
                        turns: list[tuple] | None = None) -> int:
@@ -192,15 +190,18 @@ class SourcesMixin(ProjectBase):
         return done
 
     def import_folder(self, folder: str | Path, *, progress: Callable[[str, int, int], None] | None = None,
-                      workers: int | None = None, **options) -> FolderImport:
+                      workers: int | None = None, start_method: str | None = None, **options) -> FolderImport:
         """Import every readable file in a folder (not its hidden files), reporting each bad one.
 
         The whole folder is one action (one audit event; `undo` takes the folder back). A bad file
         never stops the rest: its sentence goes to ``failed``; a file whose text is already in the
         project goes to ``duplicates``. Files are read in a separate process while the previous
-        ones are written, so both cores work (``workers=0`` reads them in this process).
+        ones are written, so both cores work (``workers=0`` reads them in this process;
+        ``start_method`` "fork" or "spawn" says how the worker starts). The worker ends with
+        this process, even when this process is killed.
         """
         from theorize.ingest import supported_suffixes
+        from theorize.ingest.folder import read_many
 
         known = set(supported_suffixes())
         folder = Path(folder)
@@ -218,7 +219,8 @@ class SourcesMixin(ProjectBase):
             else:
                 result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
         with self._action("import folder") as act:
-            for i, (path, parsed) in enumerate(_read_all(readable, options, workers), start=1):
+            reading = read_many(readable, _reader_options(options), workers=workers, start_method=start_method)
+            for i, (path, parsed) in enumerate(reading, start=1):
                 if progress:
                     progress(path.name, i, len(readable))
                 if isinstance(parsed, str):
@@ -295,45 +297,6 @@ def _reader_options(options: dict) -> dict:
     if options.get("max_bytes"):
         out["max_bytes"] = options["max_bytes"]
     return out
-
-
-def _read_one(job: tuple[Path, dict]) -> ParsedSource | str:
-    """Read one file; a file that cannot be read gives its sentence instead."""
-    from theorize.ingest import read_source
-
-    path, options = job
-    try:
-        return read_source(path, **options)
-    except TheorizeError as exc:
-        return str(exc)
-
-
-def _read_compact(job: tuple[Path, dict]):
-    """As :func:`_read_one`, in a worker: turns as plain tuples, which cross processes ten times
-    faster than Turn objects (their Role enums are slow to unpickle). Reading is the slower half of
-    an import, so the worker does nothing else."""
-    parsed = _read_one(job)
-    if isinstance(parsed, str):
-        return parsed
-    turns = [(x.start, x.end, x.speaker, x.role.value, x.started_at, x.ended_at) for x in parsed.turns]
-    fields = {"name": parsed.name, "text": parsed.text, "file_format": parsed.file_format,
-              "kind": parsed.kind.value, "participant": parsed.participant, "metadata": parsed.metadata}
-    return fields, turns, None  # words are counted by the writer, which has time to spare
-
-
-def _read_all(paths: list[Path], options: dict, workers: int | None):
-    """(path, ParsedSource or error sentence) in order; read ahead in worker processes when worth it."""
-    jobs = [(p, _reader_options(options)) for p in paths]
-    cores = os.cpu_count() or 1
-    workers = max(1, cores - 1) if workers is None else workers
-    if workers == 0 or len(paths) < 8 or cores < 2:
-        for job in jobs:
-            yield job[0], _read_one(job)
-        return
-    # fork: the workers only read files, and need not re-import the caller's main module.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from zip(paths, pool.map(_read_compact, jobs, chunksize=4))
 
 
 def source_participants(conn: Connection, source_id: int) -> list[str]:
