@@ -16,13 +16,11 @@ STAGES = click.Choice(["initial", "focused", "category", "theoretical"])
 def _save(frame: pd.DataFrame, path: Path | None, index: bool = False) -> None:
     if path is None:
         return
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame.to_csv(path, index=index)
-    elif suffix == ".xlsx":
-        frame.to_excel(path, index=index)
-    else:
+    from theorize.exchange.tables import write_table
+
+    if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(f"{path.name}: tables are written as .csv or .xlsx.")
+    write_table(frame, path, index=index)
     console.print(f"Wrote {path}", markup=False)
 
 

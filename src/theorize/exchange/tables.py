@@ -1,14 +1,118 @@
-"""Project tables out to CSV or Excel, for spreadsheets and statistics packages."""
+"""Project tables out to CSV or Excel, for spreadsheets and statistics packages.
+
+Every table theorize writes goes through :func:`write_table`, which keeps what a researcher typed
+from running as a spreadsheet formula: a code named ``=HYPERLINK(...)`` stays text.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from theorize.errors import InvalidInput
 
 TABLES = ("sources", "segments", "codes", "codings", "memos", "participants", "relations", "audit")
+
+#: A text cell starting with one of these is taken for a formula (or a DDE command) by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: Any) -> bool:
+    """True for text a spreadsheet would run as a formula; numbers (-0.2) are never formulas.
+
+    Examples:
+        >>> formula_like('=HYPERLINK("http://x","y")'), formula_like("-0.2"), formula_like(-0.2)
+        (True, True, False)
+    """
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _defused(value: Any) -> Any:
+    return "'" + value if formula_like(value) else value
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every formula-like text cell, label and index entry prefixed with ``'``.
+
+    This is the usual defence for CSV (OWASP, "CSV injection"): a spreadsheet shows the cell as text
+    and runs nothing. Numbers are left as they are, negative ones included.
+
+    Examples:
+        >>> neutralised(pd.DataFrame({"code": ["=1+1", "trust"], "kappa": [-0.2, 0.5]})).to_dict("list")
+        {'code': ["'=1+1", 'trust'], 'kappa': [-0.2, 0.5]}
+    """
+    out = frame.rename(index=_defused, columns=_defused)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(_defused)
+    return out
+
+
+def _text_stays_text(sheet) -> None:
+    """Turn every cell openpyxl took for a formula back into text, marked so Excel keeps it text.
+
+    The exact words stay in the cell (a statistics package reads ``=HYPERLINK(...)``); the quote
+    prefix is how Excel itself stores a typed ``'=...``, so editing the cell does not revive it.
+    """
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f" or formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(f"{fmt!r} is not a table format; use csv or xlsx.")
+    return fmt
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False, fmt: str | None = None) -> Path:
+    """Write one table as CSV or XLSX (from the suffix unless ``fmt``), formulas defused.
+
+    Examples:
+        >>> write_table(study.codings(), "codings.xlsx")  # doctest: +SKIP
+        PosixPath('codings.xlsx')
+    """
+    path = Path(path)
+    fmt = _check_format(fmt or path.suffix.lower().lstrip(".") or "csv")
+    if fmt == "xlsx":
+        return write_tables({"table": frame}, path, index=index, fmt=fmt)[0]
+    _write_csv(frame, path, index)
+    return path
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, index: bool) -> None:
+    # RFC 4180 line ends: a cell holding a lone carriage return is then quoted, not a row break.
+    neutralised(frame).to_csv(path, index=index, encoding="utf-8", lineterminator="\r\n")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False,
+                 fmt: str | None = None) -> list[Path]:
+    """Write tables as CSV (one file; a folder of files for several) or XLSX (one sheet each).
+
+    Returns the files written.
+    """
+    path = Path(path)
+    fmt = _check_format(fmt or path.suffix.lower().lstrip(".") or "csv")
+    if fmt == "xlsx":
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            for name, frame in tables.items():
+                frame.to_excel(writer, sheet_name=name[:31], index=index)
+                _text_stays_text(writer.sheets[name[:31]])
+        return [path]
+    if len(tables) == 1 and path.suffix.lower() == ".csv":
+        targets = {path: next(iter(tables.values()))}
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        targets = {path / f"{name}.csv": frame for name, frame in tables.items()}
+    for target, frame in targets.items():
+        _write_csv(frame, target, index)
+    return list(targets)
 
 
 def project_tables(study, which: list[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -30,30 +134,7 @@ def project_tables(study, which: list[str] | None = None) -> dict[str, pd.DataFr
 
 
 def export_tables(study, path: str | Path, *, fmt: str | None = None, which: list[str] | None = None) -> list[Path]:
-    """Write tables as CSV (one file per table; a folder for several) or XLSX (one sheet per table).
-
-    Returns the files written.
-    """
-    path = Path(path)
-    fmt = fmt or path.suffix.lower().lstrip(".") or "csv"
-    if fmt not in ("csv", "xlsx"):
-        raise InvalidInput(f"{fmt!r} is not a table format; use csv or xlsx.")
-    tables = project_tables(study, which)
-    if fmt == "xlsx":
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_suffix(".xlsx")
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            for name, frame in tables.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
-        return [path]
-    if len(tables) == 1 and path.suffix.lower() == ".csv":
-        frame = next(iter(tables.values()))
-        frame.to_csv(path, index=False, encoding="utf-8")
-        return [path]
-    path.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in tables.items():
-        out = path / f"{name}.csv"
-        frame.to_csv(out, index=False, encoding="utf-8")
-        written.append(out)
-    return written
+    """Write the project's tables as CSV (one file per table; a folder for several) or XLSX (one
+    sheet per table), formulas defused. Returns the files written."""
+    fmt = _check_format(fmt or Path(path).suffix.lower().lstrip(".") or "csv")
+    return write_tables(project_tables(study, which), path, fmt=fmt)
