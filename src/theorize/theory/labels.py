@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from theorize.theory.geometry import _ARROW, _Edge
+from theorize.theory.geometry import _ARROW, _Edge, _PlacementState
 from theorize.theory.routing import _grow, _overlaps, _segments_hit_rects
 
 
-class _Labelling:
+class _Labelling(_PlacementState):
     """Label variants and label placement: a part of :class:`theorize.theory.layout._Placement`."""
 
     # -- labels ----------------------------------------------------------------------------
 
-    def _place_labels(self, strict: bool) -> dict[int, tuple[tuple[str, ...], float, float, float, float]] | None:
+    def _place_labels(self, strict: bool) -> dict[int, tuple[tuple[str, ...], float, float, float, float, bool]] | None:
         """Choose a spot per label: never on a box, a header or another label; few lines crossed."""
         hard = [(x0 - 1.5, y0 - 1.5, x1 + 1.5, y1 + 1.5) for x0, y0, x1, y1 in self.rects.values()]
         hard += [(x0 - 1, y0 - 1, x1 + 1, y1 + 1) for x0, y0, x1, y1 in self.header_rects]
         hard_arr = np.array(hard).reshape(-1, 4)
         p0 = np.array([a for e in self.edges for a in e.points[:-1]]).reshape(-1, 2)
         p1 = np.array([b for e in self.edges for b in e.points[1:]]).reshape(-1, 2)
-        starts = np.cumsum([0] + [len(e.points) - 1 for e in self.edges])
+        starts = np.cumsum(np.array([0] + [len(e.points) - 1 for e in self.edges], dtype=int))
 
-        options: dict[int, list[tuple[float, tuple[float, float, float, float], tuple]]] = {}
+        options: dict[int, list[tuple[float, tuple[float, float, float, float], tuple, bool]]] = {}
         for e in self.edges:
             if not e.label.strip():
                 continue
@@ -62,7 +62,7 @@ class _Labelling:
                 key=lambda c: (c[0], c[1]),
             )
 
-        chosen: dict[int, tuple] = {}
+        chosen: dict[int, tuple[float, tuple[float, float, float, float], tuple, bool]] = {}
 
         def clear(rect: tuple, skip: int | None = None) -> list[int]:
             return [k for k, c in chosen.items() if k != skip and _overlaps(rect, _grow(c[1], 1.0))]

@@ -18,7 +18,7 @@ import numpy as np
 
 from theorize.domain.theory import CategoryRole
 from theorize.errors import InvalidInput
-from theorize.theory.geometry import _DUMMY, LINE_SPACING, _Column, _Edge
+from theorize.theory.geometry import _DUMMY, LINE_SPACING, _Column, _Edge, _PlacementState
 
 # --------------------------------------------------------------------------------------------
 # Ordering and vertical placement of the layered part
@@ -173,7 +173,7 @@ def _straighten(
 # The placement's steps that fix the columns and the rows
 
 
-class _Ordering:
+class _Ordering(_PlacementState):
     """Structure, widths, order and heights, rows: a part of :class:`theorize.theory.layout._Placement`."""
 
     # -- structure -------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class _Ordering:
             self.edges.append(_Edge(i, s, t, " ".join(r.label.split()), forward, chain))
 
     def _stage_header(self, stage, members: list[str]) -> tuple[str, ...]:
-        lines = (f"Stage {stage.order}",)
+        lines: tuple[str, ...] = (f"Stage {stage.order}",)
         name = stage.name.strip()
         names = {self.model.category(cid).name.strip().lower() for cid in members}
         if name and name.lower() not in names and not re.fullmatch(r"stage\s*\d+", name, re.IGNORECASE):
@@ -429,7 +429,7 @@ class _Ordering:
             band_h = replace(self.name_font, bold=True).block(self.lines[self.core])[1] + 2 * sp.pad_y + 2
             self.band_rect = (x0, y, x1, y + band_h)
             y += band_h
-        if self.band_rect is not None:
+        if self.band_rect is not None and self.core is not None:
             self.rects[self.core] = self.band_rect
         self.H = y + sp.margin
 

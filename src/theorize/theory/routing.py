@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from theorize.theory.geometry import _INF, _Edge
+from theorize.theory.geometry import _INF, _Edge, _PlacementState
 from theorize.theory.ordering import _isotonic_place
 
 # --------------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ class _Router:
                 while path_states[-1] in prev:
                     path_states.append(prev[path_states[-1]])
                 path_states.reverse()
-                nodes = []
+                nodes: list[tuple[int, int]] = []
                 for s in path_states:
                     node = s // 4
                     if not nodes or nodes[-1] != (node % nx, node // nx):
@@ -259,7 +259,7 @@ class _Router:
 # The placement's steps that draw the edges
 
 
-class _Routing:
+class _Routing(_PlacementState):
     """S-curves and routed edges: a part of :class:`theorize.theory.layout._Placement`."""
 
     # -- edges -----------------------------------------------------------------------------
@@ -325,8 +325,9 @@ class _Routing:
             a, b = col.x + self.col_w, self.columns[k + 1].x
             xs += [(a + b) / 2, a + (b - a) / 3, a + 2 * (b - a) / 3]
         for layer in self.ordered:
-            for a, b in itertools.pairwise(layer):
-                ys.append((self.center_y[a] + self.height[a] / 2 + self.center_y[b] - self.height[b] / 2) / 2)
+            for upper, lower in itertools.pairwise(layer):
+                ys.append((self.center_y[upper] + self.height[upper] / 2
+                           + self.center_y[lower] - self.height[lower] / 2) / 2)
         if self.band_rect is not None:
             x0, _, x1, _ = self.band_rect
             xs += list(np.linspace(x0 + 12, x1 - 20, 9))
