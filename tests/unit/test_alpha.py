@@ -209,3 +209,46 @@ def test_levels_and_values_are_checked():
         krippendorff_alpha([[-1, 2], [1, 2]], "ratio")
     with pytest.raises(InvalidInput, match="coders x units matrix"):
         krippendorff_alpha([1, 2, 3])
+
+
+# --- interval and ratio: large constants and a single value (issue 9, item 12) ---------------------
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e8, 1e9])
+@pytest.mark.parametrize("level", ["interval", "ratio"])
+def test_a_large_constant_changes_nothing(level, offset):
+    krippendorff = pytest.importorskip("krippendorff")
+    rng = np.random.default_rng(4)
+    truth = rng.integers(0, 6, 80)
+    data = np.where(rng.random((3, 80)) < 0.7, truth, rng.integers(0, 6, (3, 80))).astype(float)
+    data[rng.random(data.shape) < 0.2] = np.nan
+    shifted = data + offset
+    expected = krippendorff.alpha(reliability_data=shifted, level_of_measurement=level)
+    assert krippendorff_alpha(shifted, level) == pytest.approx(expected, abs=1e-9)
+    if level == "interval":  # alpha on an interval scale does not see where zero is
+        assert krippendorff_alpha(shifted, level) == pytest.approx(krippendorff_alpha(data, level), abs=1e-9)
+        shifted_ci = krippendorff_alpha_ci(shifted, level, n_resamples=200, rng=2)
+        plain_ci = krippendorff_alpha_ci(data, level, n_resamples=200, rng=2)
+        assert (shifted_ci.ci_low, shifted_ci.ci_high) == pytest.approx((plain_ci.ci_low, plain_ci.ci_high), abs=1e-9)
+
+
+@pytest.mark.parametrize("level", ["interval", "ratio"])
+@pytest.mark.parametrize("units", range(2, 12))
+def test_one_value_through_rounding_is_undefined_not_one(level, units):
+    # 0.1 has no exact binary form: n * sum(n_c x^2) - (sum n_c x)^2 came out a hair above 0 for
+    # five units, and alpha came out 1.0.
+    with pytest.raises(InvalidInput, match="undefined.*every pairable value is the same"):
+        krippendorff_alpha(np.full((2, units), 0.1), level)
+    with pytest.raises(InvalidInput, match="undefined"):
+        krippendorff_alpha_ci(np.full((3, units), 0.1), level, n_resamples=50, rng=0)
+
+
+@pytest.mark.parametrize("level", ["interval", "ratio"])
+def test_bootstrap_skips_samples_of_one_value(level):
+    # The one unit of 0.2 is missed by about a third of the samples: those have a single value
+    # (0.1), where alpha is undefined, and are skipped rather than counted as 1.
+    data = np.full((2, 31), 0.1)
+    data[:, 0] = 0.2
+    result = krippendorff_alpha_ci(data, level, n_resamples=500, rng=0)
+    assert 200 < result.n_resamples < 450
+    assert result.alpha == pytest.approx(1.0) and result.ci_low == pytest.approx(1.0)

@@ -13,7 +13,9 @@ Metrics delta^2 (Krippendorff 2011): nominal ``[c != k]``; ordinal
 not Gwet's "ordinal weights"); interval ``(c - k)^2``; ratio ``((c - k) / (c + k))^2``.
 
 Units coded by fewer than two coders are not pairable and drop out. Implementation: no loop over
-units; one vectorised pass per pair of coders, so the cost is O(coders^2 x units).
+units; one vectorised pass per pair of coders, so the cost is O(coders^2 x units). Interval values
+are centred on their mean first (alpha does not change; sums of squares of values near 1e9 keep
+their digits). Alpha is undefined, and refused, when a single value is used, in the bootstrap too.
 """
 
 from __future__ import annotations
@@ -211,6 +213,8 @@ def _prepare(reliability_data: Any, level: str, categories: Sequence[Hashable] |
             raise InvalidInput(
                 f"The ratio level needs values of zero or more; the data hold {values.min():g}."
             )
+        if level == "interval":  # centred: sums of squares of values near 1e9 keep their digits
+            values = values - float(np.mean(values[codes[codes >= 0]]))
     else:
         if level == "ordinal" and categories is None:
             numeric_categories(ratings, "ordinal")  # labels need an explicit rank order
@@ -287,8 +291,16 @@ def _expected_sum(n_c: np.ndarray, level: str, metric: np.ndarray) -> float:
     return total
 
 
+def _defined(n_c: np.ndarray, level: str, metric: np.ndarray) -> float:
+    """sum_ck n_c n_k delta_ck^2, or 0.0 when alpha is undefined: a single value used (checked on
+    the counts, so 0.1 everywhere is one value whatever the rounding of its squares)."""
+    if int((n_c > 0).sum()) <= 1:
+        return 0.0
+    return max(_expected_sum(n_c, level, metric), 0.0)
+
+
 def _alpha(observed: float, n_c: np.ndarray, level: str, metric: np.ndarray) -> float:
-    expected = _expected_sum(n_c, level, metric)
+    expected = _defined(n_c, level, metric)
     if expected <= 0:
         used = int((n_c > 0).sum())
         raise InvalidInput(
@@ -338,7 +350,7 @@ def _bootstrap(
             observed = draws @ disagreement
         for n_c, obs in zip(n_cs, observed):
             metric = _metric_values(data, level, n_c)
-            expected = _expected_sum(n_c, level, metric)
+            expected = _defined(n_c, level, metric)
             if expected > 0:
                 out.append(1 - (n_c.sum() - 1) * obs / expected)
     return np.asarray(out)
