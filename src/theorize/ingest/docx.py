@@ -30,6 +30,7 @@ from theorize.ingest.filetype import (
     DAMAGED_ZIP_ERRORS,
     DOCX,
     mismatch_error,
+    refuse_zip_bomb,
     sniff,
 )
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
@@ -78,6 +79,7 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
         if found is None or found.key == "zip":
             raise _damaged(request.filename)
         raise mismatch_error(request.filename, "a Word file", found)
+    refuse_zip_bomb(data, request.filename)
     try:
         document = docx.Document(io.BytesIO(data))
         reader = _BodyReader(document, request.roles)

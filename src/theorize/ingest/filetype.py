@@ -135,11 +135,35 @@ def _sniff_zip(data: bytes) -> FileType:
                 if member in names:
                     return kind
             if "mimetype" in names:
-                mimetype = zf.read("mimetype").decode("ascii", "replace").strip()
+                with zf.open("mimetype") as f:  # a few bytes, however large it claims to be
+                    mimetype = f.read(100).decode("ascii", "replace").strip()
                 return _ODF_KINDS.get(mimetype, archive)
     except (*DAMAGED_ZIP_ERRORS, OSError, RuntimeError, ValueError):
         return archive
     return archive
+
+
+def refuse_zip_bomb(data: bytes, filename: str) -> None:
+    """Refuse a .docx, .odt or .xlsx that would unpack to far more than it holds (a zip bomb).
+
+    Only the sizes the archive declares are read, before any member is unpacked; the caps are
+    REFI-QDA import's (``unpack_risk``): 1 GiB in all, 200 times its packed size for a member.
+
+    Raises:
+        InvalidInput: the file looks like a zip bomb.
+    """
+    from theorize.exchange.refi.safety import unpack_risk
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            risk = unpack_risk(zf.infolist())
+    except (*DAMAGED_ZIP_ERRORS, OSError, RuntimeError, ValueError):
+        return  # the reader says the file is damaged
+    if risk is not None:
+        raise InvalidInput(
+            f"{filename} was not opened because {risk}, which looks like a zip bomb; "
+            "if the file is genuine, save its text as .txt and import that"
+        )
 
 
 def _looks_like_text(head: bytes) -> bool:

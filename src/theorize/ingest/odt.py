@@ -17,7 +17,7 @@ from odf.opendocument import load
 
 from theorize.domain.sources import ParsedSource
 from theorize.errors import InvalidInput
-from theorize.ingest.filetype import DAMAGED_ZIP_ERRORS, ODT, mismatch_error, sniff
+from theorize.ingest.filetype import DAMAGED_ZIP_ERRORS, ODT, mismatch_error, refuse_zip_bomb, sniff
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 
 _PARAGRAPHS = {(TEXTNS, "p"), (TEXTNS, "h")}
@@ -40,6 +40,7 @@ def read_odt(data: bytes, request: ReadRequest) -> ParsedSource:
         if found is None or found.key == "zip":
             raise _damaged(request.filename)
         raise mismatch_error(request.filename, "an OpenDocument text file", found)
+    refuse_zip_bomb(data, request.filename)
     if _encrypted(data):
         raise InvalidInput(
             f"{request.filename} is password-protected; save it without a password "

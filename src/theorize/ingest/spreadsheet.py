@@ -21,6 +21,7 @@ from theorize.ingest.filetype import (
     XLSX,
     check_text,
     mismatch_error,
+    refuse_zip_bomb,
     sniff,
 )
 from theorize.ingest.layout import empty_error
@@ -97,6 +98,7 @@ def _xlsx(data: bytes, filename: str, sheet: str | int) -> pd.DataFrame:
         if found is None or found.key == "zip":
             raise _damaged(filename)
         raise mismatch_error(filename, "an Excel workbook", found)
+    refuse_zip_bomb(data, filename)
     try:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
             names = book.sheet_names

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from lxml import etree
@@ -40,6 +41,35 @@ def is_ignored(name: str) -> bool:
     """True for the clutter archivers add: ``__MACOSX/`` folders and ``.DS_Store`` files."""
     parts = name.replace("\\", "/").split("/")
     return parts[0] == "__MACOSX" or parts[-1] == ".DS_Store"
+
+
+def unpack_risk(
+    infos: Iterable[zipfile.ZipInfo],
+    *,
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+) -> str | None:
+    """Why unpacking these zip members looks like a zip bomb, or None when it does not.
+
+    Reads only the sizes the archive declares: Python's zipfile never unpacks a member past its
+    declared size (a member that lies fails its CRC check instead), so this runs before any
+    member is unpacked, in microseconds and without memory. Used by REFI import and by the
+    readers of .docx, .odt and .xlsx.
+
+    Examples:
+        >>> info = zipfile.ZipInfo("word/document.xml")
+        >>> info.file_size, info.compress_size = 5 << 30, 5 << 20
+        >>> unpack_risk([info])
+        'word/document.xml would unpack to more than the 1024 MiB allowed'
+    """
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > max_unpacked_bytes:
+            return f"{info.filename} would unpack to more than the {_mib(max_unpacked_bytes)} allowed"
+        if info.file_size > max(_RATIO_FLOOR, max(info.compress_size, 1) * max_ratio):
+            return f"{info.filename} would unpack to more than {max_ratio:g} times its packed size"
+    return None
 
 
 def _escapes(name: str) -> bool:
@@ -116,6 +146,9 @@ class SafeArchive:
         budget = self.max_unpacked_bytes - self.unpacked
         if info.file_size > budget:
             raise self._bomb(f"{name} would unpack to more than the {_mib(self.max_unpacked_bytes)} allowed")
+        risk = unpack_risk([info], max_unpacked_bytes=budget, max_ratio=self.max_ratio)
+        if risk is not None:
+            raise self._bomb(risk)
         limit = max(_RATIO_FLOOR, int(max(info.compress_size, 1) * self.max_ratio))
         chunks: list[bytes] = []
         got = 0
