@@ -131,3 +131,81 @@ def test_cli_export_and_import_qdpx(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     with theorize.open_project(tmp_path / "o.theorize") as o:
         assert o.codings().quote.tolist()[0].startswith("Honestly?")
+
+
+def _coded_project(path, coder: str, code: str, quote: str):
+    study = theorize.create_project(path, user=coder)
+    study.import_parsed(C03)
+    study.add_code(code)
+    study.code("C03_interview", code, quote=quote)
+    return study
+
+
+def test_two_projects_exports_go_into_one_project_and_out_again(location, tmp_path):
+    """Issue 9.16: selection GUIDs were made from row numbers, so coding #1 of every project had the
+    same one, and a project holding two theorize exports could not be exported."""
+    exports = []
+    for name, coder, code, quote in (("a", "sam", "doing my time", "I was just doing my time"),
+                                     ("b", "kim", "keeping it short", "So I kept it short")):
+        with _coded_project(tmp_path / f"{name}.theorize", coder, code, quote) as study:
+            study.export_refi(tmp_path / f"{name}.qdpx")
+            exports.append(tmp_path / f"{name}.qdpx")
+    first, second = (read_qdpx(p)[0] for p in exports)
+    selections = [{s.guid for _, s in p.all_selections()} for p in (first, second)]
+    assert selections[0] and selections[1] and not selections[0] & selections[1]
+    both = theorize.create_project(location, user="lena")
+    for path in exports:
+        both.import_refi(path)
+    assert sorted(both.codings().code) == ["doing my time", "keeping it short"]
+    both.export_refi(tmp_path / "both.qdpx")  # validated; a repeated GUID would refuse it
+    again = theorize.create_project(tmp_path / "again.theorize", user="lena")
+    again.import_refi(tmp_path / "both.qdpx")
+    assert canonical(again.to_refi()) == canonical(both.to_refi())
+    both.close()
+
+
+def _at_revision_0004_with_codings(engine):
+    from alembic import command
+    from sqlalchemy import text
+
+    from theorize.store.migrate import _config
+
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+    rows = [
+        "insert into study (id, title, research_question, method_notes, created_at, audit_head, audit_count)"
+        " values (1, 'Old', '', '', '2026-01-01 00:00:00', '', 0)",
+        "insert into coder (id, name, role, guid, created_at) values (1, 'lena', '', 'c0000000-0000-4000-8000-000000000001', '2026-01-01 00:00:00')",
+        "insert into source (id, name, kind, file_format, imported_sha256, current_version, guid, imported_at)"
+        " values (1, 's', 'interview', 'txt', 'x', 1, 'c0000000-0000-4000-8000-000000000002', '2026-01-01 00:00:00')",
+        "insert into code (id, name, definition, stage, in_vivo, guid, created_at)"
+        " values (1, 'c', '', 'initial', false, 'c0000000-0000-4000-8000-000000000003', '2026-01-01 00:00:00')",
+    ]
+    for i in (1, 2, 3):
+        rows.append("insert into coding (id, source_id, source_version, start, \"end\", code_id, coder_id, origin, status, guid,"
+                    f" created_at) values ({i}, 1, 1, 0, {i}, 1, 1, 'human', 'accepted', 'c0000000-0000-4000-8000-00000000001{i}',"
+                    " '2026-01-01 00:00:00')")
+    rows.append("insert into coding_selection (coding_id, selection_guid) values (2, 'c0000000-0000-4000-8000-000000000099')")
+    with engine.begin() as conn:
+        for sql in rows:
+            conn.execute(text(sql))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_migration_0005_gives_every_coding_a_random_selection_guid(backend, tmp_path, request):
+    from sqlalchemy import select
+
+    from theorize.store import schema as t
+    from theorize.store.engine import make_engine
+
+    where = tmp_path / "old.theorize" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    engine = make_engine(where)
+    _at_revision_0004_with_codings(engine)
+    engine.dispose()
+    with theorize.open_project(where, user="lena") as study:
+        with study.engine.connect() as conn:
+            got = dict(conn.execute(select(t.coding.c.id, t.coding.c.selection_guid).order_by(t.coding.c.id)).all())
+    assert got[2] == "c0000000-0000-4000-8000-000000000099"  # the selection it was imported with
+    assert len(set(got.values())) == 3 and all(len(g) == 36 for g in got.values())

@@ -59,7 +59,7 @@ class RefiExportMixin(ProjectBase):
             for r in conn.execute(select(t.coding).where(t.coding.c.status == "accepted")
                                   .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)).mappings():
                 codings_by_source.setdefault(r["source_id"], []).append(r)
-            selection_of = dict(conn.execute(select(t.coding_selection.c.coding_id, t.coding_selection.c.selection_guid)).all())
+            selection_of = dict(conn.execute(select(t.coding.c.id, t.coding.c.selection_guid)).all())
             kept = [dict(r) for r in conn.execute(select(t.exchange_kept)).mappings()]
             kept_selections: dict[str, list[dict]] = {}
             for k in kept:
@@ -72,11 +72,11 @@ class RefiExportMixin(ProjectBase):
                 for r in codings_by_source.get(s["id"], []):
                     if r["code_id"] not in nodes:
                         continue
-                    sel_guid = selection_of.get(r["id"]) or guid_for("selection", r["id"])
+                    sel_guid = r["selection_guid"]
                     sel = by_guid.get(sel_guid)
                     if sel is None or (sel.start, sel.end) != (r["start"], r["end"]):
                         if sel is not None:  # the text was edited and the codings of one selection moved apart
-                            sel_guid = guid_for("selection", r["id"])
+                            sel_guid = guid_for("selection", r["guid"])  # the coding's GUID is random
                         sel = by_guid[sel_guid] = Selection(guid=sel_guid, start=r["start"], end=r["end"],
                                                             creating_user=coders[r["coder_id"]], created=r["created_at"])
                     sel.codings.append(Coding(guid=r["guid"], code_guid=guid_of_code[r["code_id"]],
@@ -96,7 +96,7 @@ class RefiExportMixin(ProjectBase):
             for r in conn.execute(select(t.memo_link)).mappings():
                 target = {"code": lambda i: guid_of_code.get(i), "source": lambda i: source_guid.get(i),
                           "memo": lambda i: memo_guid.get(i),
-                          "coding": lambda i: selection_of.get(i) or guid_for("selection", i)}[r["target_type"]](r["target_id"])
+                          "coding": lambda i: selection_of.get(i)}[r["target_type"]](r["target_id"])
                 if target and target not in links.setdefault(r["memo_id"], []):
                     links.setdefault(r["memo_id"], []).append(target)
             notes = [Note(guid=m["guid"], name=m["title"], text=m["body"], creating_user=coders[m["author_id"]],

@@ -61,6 +61,8 @@ class _Importer:
         self.sources: dict[str, int] = {}
         self.selection_codings: dict[str, list[int]] = {}
         self.memos: dict[str, int] = {}
+        self.taken_selections: set[str] | None = None
+        self.fresh_selections: dict[str, str] = {}  # a selection GUID already used here -> its new one
 
     def run(self) -> None:
         self._users()
@@ -165,25 +167,38 @@ class _Importer:
                     codings.append((sel.guid, self._coding_row(source_id, sel.start, sel.end, c, sel.creating_user)))
                 if sel.description or not sel.codings:
                     self._kept("selection", [sel], lambda x, g=src.guid: json.dumps(
-                        {"source_guid": g, "guid": x.guid, "start": x.start, "end": x.end, "name": x.name,
-                         "description": x.description}))
+                        {"source_guid": g, "guid": self._selection_guid(x.guid), "start": x.start, "end": x.end,
+                         "name": x.name, "description": x.description}), guid=self._selection_guid(sel.guid))
             for c in src.codings:
                 codings.append((None, self._coding_row(source_id, 0, len(src.text), c, src.creating_user)))
         rows = [row for _, row in codings if row is not None]
         seen_guids = {r.guid for r in self.conn.execute(select(t.coding.c.guid))}
-        for row in rows:
+        for sel_guid, row in codings:
+            if row is None:
+                continue
             if row["guid"] in seen_guids:
                 row["guid"] = new_guid()
             seen_guids.add(row["guid"])
+            row["selection_guid"] = new_guid() if sel_guid is None else self._selection_guid(sel_guid)
+        if self.fresh_selections:
+            self.report.decide(f"{len(self.fresh_selections)} selections have GUIDs already used in this project; "
+                               "they were given new ones")
         ids = iter(self.act.changes.insert_rows(t.coding, rows))
-        links = []
         for sel_guid, row in codings:
             if row is not None:
                 cid = next(ids)
                 if sel_guid:
                     self.selection_codings.setdefault(sel_guid, []).append(cid)
-                    links.append({"coding_id": cid, "selection_guid": sel_guid})
-        self.act.changes.insert_dependents(t.coding_selection, links)
+
+    def _selection_guid(self, guid: str) -> str:
+        """The selection GUID to store: the file's, or a new one when this project already uses it."""
+        if self.taken_selections is None:
+            self.taken_selections = {r.selection_guid for r in self.conn.execute(select(t.coding.c.selection_guid).distinct())}
+            self.taken_selections |= {r.guid for r in self.conn.execute(
+                select(t.exchange_kept.c.guid).where(t.exchange_kept.c.kind == "selection"))}
+        if guid in self.taken_selections:
+            return self.fresh_selections.setdefault(guid, new_guid())
+        return guid
 
     def _coding_row(self, source_id: int, start: int, end: int, coding, fallback_user) -> dict | None:
         code_id = self.codes.get(coding.code_guid)
@@ -273,9 +288,10 @@ class _Importer:
                                                  "note": "", "guid": link.guid, "created_at": now()})
             self.report.decide(f"link {link.guid[:8]} became a relation: {name}")
 
-    def _kept(self, kind: str, items, serialise) -> None:
+    def _kept(self, kind: str, items, serialise, guid: str | None = None) -> None:
         for item in items:
-            if self.conn.execute(select(t.exchange_kept.c.id).where(t.exchange_kept.c.guid == item.guid)).first():
+            key = guid or item.guid
+            if self.conn.execute(select(t.exchange_kept.c.id).where(t.exchange_kept.c.guid == key)).first():
                 continue
-            self.act.changes.insert(t.exchange_kept, {"kind": kind, "guid": item.guid, "content": serialise(item)})
+            self.act.changes.insert(t.exchange_kept, {"kind": kind, "guid": key, "content": serialise(item)})
             self.report.decide(f"{kind} {getattr(item, 'name', '') or item.guid[:8]} is kept as it was and exported again")

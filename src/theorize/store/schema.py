@@ -6,6 +6,8 @@ user's project. Offsets (``start``, ``end``) are Unicode code points into a sour
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 NAMING = {
@@ -142,6 +145,12 @@ code = Table(
     Column("merged_into_id", Integer, ForeignKey("code.id", ondelete="SET NULL"), nullable=True),
     Column("guid", String(36), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # A live code's name is unique among its siblings (migration 0004); merged codes keep theirs.
+    Index("uq_code_live_name_top", "name", unique=True,
+          sqlite_where=text("parent_id IS NULL AND merged_into_id IS NULL"),
+          postgresql_where=text("parent_id IS NULL AND merged_into_id IS NULL")),
+    Index("uq_code_live_name_under", "parent_id", "name", unique=True,
+          sqlite_where=text("merged_into_id IS NULL"), postgresql_where=text("merged_into_id IS NULL")),
 )
 
 code_lineage = Table(
@@ -172,8 +181,15 @@ coding = Table(
     Column("review", String(20), nullable=True),  # None, changed, orphaned (after a text edit)
     Column("guid", String(36), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The REFI-QDA selection this coding is exported in (codings of one span share it): random, and
+    # kept from an import, so that no two projects' exports share selection GUIDs (migration 0005).
+    Column("selection_guid", String(36), nullable=False, default=lambda: str(uuid.uuid4())),
     Index("ix_coding_source", "source_id", "start"),
     Index("ix_coding_code", "code_id"),
+    Index("ix_coding_selection_guid", "selection_guid"),
+    # Coding numbers are shown and cited: never handed out twice, even after the newest is removed
+    # (migration 0004; PostgreSQL's sequences never reuse).
+    sqlite_autoincrement=True,
 )
 
 memo = Table(
@@ -286,7 +302,8 @@ exchange_kept = Table(
     Column("content", Text, nullable=False),  # JSON
 )
 
-# The REFI-QDA selection a coding came in with, so that a re-export keeps the selection's identity.
+# The REFI-QDA selection a coding came in with (migration 0003). Since 0005 the selection GUID lives
+# in coding.selection_guid; this table is no longer written, and stays so older audit events undo.
 coding_selection = Table(
     "coding_selection",
     metadata,
