@@ -133,6 +133,44 @@ def test_cli_export_and_import_qdpx(tmp_path, monkeypatch):
         assert o.codings().quote.tolist()[0].startswith("Honestly?")
 
 
+def shared_schema_errors(path) -> list[str]:
+    """What the shared REFI schema (../shared/refi/Project.xsd) finds wrong in an exported .qdpx."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(shared_path("refi", "Project.xsd"))))
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("project.qde"))
+    schema.validate(root)
+    return [f"{e.line}: {e.message}" for e in schema.error_log]
+
+
+def test_yes_no_values_are_refi_booleans_and_every_date_carries_its_zone(location, tmp_path):
+    """Issue 9.17: yes/no values failed the Boolean check (8 of 84 demo values lost); dates had no zone."""
+    from lxml import etree
+
+    study = theorize.create_project(location, user="lena")
+    study.import_parsed(C03, participant="C03")
+    study.add_participant("C04", on_probation=False)
+    study.set_attributes("C03", {"on_probation": True, "intake": "2026-02-03", "sanctions": 2})
+    study.add_participant("C05")
+    study.set_attributes("C05", {"on_probation": "Yes"})
+    report = study.export_refi(tmp_path / "out.qdpx")
+    assert report.not_carried_counts()["VariableValue"] == 0
+    assert report.carried["VariableValue"] == 5
+    assert shared_schema_errors(tmp_path / "out.qdpx") == []
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as z:
+        root = etree.fromstring(z.read("project.qde"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert sorted(e.text for e in root.iterfind(".//q:BooleanValue", ns)) == ["false", "true", "true"]
+    dates = [v for el in root.iter() for k, v in el.attrib.items() if k.endswith("DateTime")]
+    assert dates and all(d.endswith("Z") or d[-6] in "+-" for d in dates)
+    again = theorize.create_project(tmp_path / "again.theorize", user="lena")
+    again.import_refi(tmp_path / "out.qdpx")
+    people = again.participants().set_index("participant")
+    assert people.loc["C03", "on_probation"] == "yes" and people.loc["C04", "on_probation"] == "no"
+    study.close()
+
+
 def _coded_project(path, coder: str, code: str, quote: str):
     study = theorize.create_project(path, user=coder)
     study.import_parsed(C03)

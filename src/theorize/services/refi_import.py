@@ -18,6 +18,13 @@ REFI_TO_ATTRIBUTE = {"text": "text", "boolean": "yes/no", "integer": "number", "
                      "date": "date", "datetime": "date"}
 
 
+def _attribute_value(value) -> str:
+    """A REFI value as theorize keeps it: a Boolean as yes/no, anything else as the file wrote it."""
+    if value.kind == "Boolean":
+        return {"true": "yes", "1": "yes", "false": "no", "0": "no"}.get(value.value.strip().lower(), value.value)
+    return value.value
+
+
 def _free_name(taken: set[str], name: str) -> str:
     candidate, n = name or "unnamed", 2
     while candidate in taken:
@@ -267,7 +274,7 @@ class _Importer:
                 if value.variable_guid in attr_ids:
                     key = {"participant_id": pid, "attribute_id": attr_ids[value.variable_guid]}
                     self.act.changes.delete_link(t.attribute_value, key)
-                    self.act.changes.insert_link(t.attribute_value, {**key, "value": value.value})
+                    self.act.changes.insert_link(t.attribute_value, {**key, "value": _attribute_value(value)})
             for sg in case.source_guids:
                 if sg in self.sources:
                     self.act.changes.insert_link(t.source_participant, {"source_id": self.sources[sg], "participant_id": pid})

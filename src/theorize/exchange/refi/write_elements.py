@@ -8,7 +8,7 @@ forbids. Whatever it leaves out goes into the report with the reason.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
@@ -52,11 +52,34 @@ NAME_LENGTH = 100
 _NOTE_PLACES = ("Code", "Source", "PlainTextSelection", "Coding", "Note", "Link")
 
 
+#: What a yes/no value may be written as, and the REFI Boolean it means.
+BOOLEAN_WORDS = {**dict.fromkeys(("true", "1", "yes", "y"), "true"), **dict.fromkeys(("false", "0", "no", "n"), "false")}
+
+
 @lru_cache(maxsize=4096)
 def format_date(value: datetime) -> str:
-    """An xsd:dateTime; UTC as ``Z``."""
+    """An xsd:dateTime that always carries its zone; UTC as ``Z``.
+
+    A date without a zone is UTC: theorize stores UTC, and SQLite hands it back without the zone.
+
+    Examples:
+        >>> format_date(datetime(2026, 2, 3, 12, 0))
+        '2026-02-03T12:00:00Z'
+    """
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=timezone.utc)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def refi_boolean(value: str) -> str | None:
+    """A yes/no value as an xsd:boolean ("true" or "false"), or None when it says neither.
+
+    Examples:
+        >>> refi_boolean("Yes"), refi_boolean(" no "), refi_boolean("maybe")
+        ('true', 'false', None)
+    """
+    return BOOLEAN_WORDS.get(value.strip().lower())
 
 
 class ElementWriter:
@@ -267,7 +290,7 @@ class ElementWriter:
             self.r.skip("VariableValue", f"the value {value!r} of {what}", f"{kind!r} is not a REFI value type")
             return
         if kind == "Boolean":
-            value = value.strip().lower()
+            value = refi_boolean(value) or value
         if kind == "Float" and not _VALID["Float"].match(value):
             try:
                 number = Decimal(value.strip())
