@@ -72,8 +72,11 @@ def _figure(width: float, height: float) -> Iterator[Figure]:
 
 
 def _save(fig: Figure, target: Path, fmt: str) -> Path:
+    from theorize.store.files import open_private
+
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(target, format=fmt, bbox_inches="tight", metadata=metadata)
+    with open_private(target, "wb") as fh:  # owner-only: a plot can carry participants' words
+        fig.savefig(fh, format=fmt, bbox_inches="tight", metadata=metadata)
     return target
 
 

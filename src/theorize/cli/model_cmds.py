@@ -90,6 +90,7 @@ def model_describe(ctx, category, properties, dimensions) -> None:
 @friendly
 def model_draw(ctx, path, snapshot, width) -> None:
     """Draw the model: .svg, .png, .dot (Graphviz) or .mmd (Mermaid), by the file's suffix."""
+    from theorize.store.files import write_private
     from theorize.theory import diagram, text_formats
 
     with open_study(ctx) as study:
@@ -102,9 +103,9 @@ def model_draw(ctx, path, snapshot, width) -> None:
     elif suffix == ".png":
         diagram.render_png(m, path, width_in=width)
     elif suffix in (".dot", ".gv"):
-        path.write_text(text_formats.to_dot(m), encoding="utf-8")
+        write_private(path, text_formats.to_dot(m))
     elif suffix in (".mmd", ".mermaid"):
-        path.write_text(text_formats.to_mermaid(m), encoding="utf-8")
+        write_private(path, text_formats.to_mermaid(m))
     else:
         raise InvalidInput(f"{path.name}: the model is drawn as .svg, .png, .dot or .mmd.")
     console.print(f"Wrote {path}", markup=False)

@@ -14,6 +14,7 @@ from theorize.demo.reference import (
     ReferenceCoding, find_quote, participant_spans, read_codings, read_memo, read_yaml,
 )
 from theorize.errors import Conflict, InvalidInput
+from theorize.store.files import private_folder
 
 PROJECT_NAME = "demo-study.theorize"
 
@@ -214,7 +215,7 @@ def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None 
         (12, 25)
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_folder(directory)
     target = directory / PROJECT_NAME
     if target.exists():
         raise Conflict(f"{target} exists already; choose an empty folder for the demo.")

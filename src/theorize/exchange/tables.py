@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from theorize.errors import InvalidInput
+from theorize.store.files import open_private, private_folder
 
 TABLES = ("sources", "segments", "codes", "codings", "memos", "participants", "relations", "audit")
 
@@ -86,7 +87,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False, f
 
 def _write_csv(frame: pd.DataFrame, path: Path, index: bool) -> None:
     # RFC 4180 line ends: a cell holding a lone carriage return is then quoted, not a row break.
-    neutralised(frame).to_csv(path, index=index, encoding="utf-8", lineterminator="\r\n")
+    with open_private(path, "w", encoding="utf-8", newline="") as fh:
+        neutralised(frame).to_csv(fh, index=index, lineterminator="\r\n")
 
 
 def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False,
@@ -100,7 +102,7 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bo
     if fmt == "xlsx":
         if path.suffix.lower() != ".xlsx":
             path = path.with_suffix(".xlsx")
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        with open_private(path, "wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as writer:
             for name, frame in tables.items():
                 frame.to_excel(writer, sheet_name=name[:31], index=index)
                 _text_stays_text(writer.sheets[name[:31]])
@@ -108,7 +110,7 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bo
     if len(tables) == 1 and path.suffix.lower() == ".csv":
         targets = {path: next(iter(tables.values()))}
     else:
-        path.mkdir(parents=True, exist_ok=True)
+        private_folder(path)
         targets = {path / f"{name}.csv": frame for name, frame in tables.items()}
     for target, frame in targets.items():
         _write_csv(frame, target, index)

@@ -17,6 +17,7 @@ from theorize.report.content import Analysis, CategoryEntry, CodeEntry, Figure, 
 from theorize.report.docx_xml import (
     bookmark, cell_margins, no_theme_font, page_number_footer, repeat_header, rules, table_font, widths,
 )
+from theorize.store.files import open_private
 
 INK = RGBColor(0x1D, 0x23, 0x2A)
 MUTED = RGBColor(0x5B, 0x65, 0x70)
@@ -328,5 +329,7 @@ class _Writer:
 
 def write(content: ReportContent, path: Path) -> list[Path]:
     """Write the DOCX report; returns the files written (just the one)."""
-    _Writer(content).render().save(str(path))
+    document = _Writer(content).render()
+    with open_private(path, "wb") as fh:
+        document.save(fh)
     return [path]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from theorize.report import memotext
 from theorize.report.content import Analysis, CategoryEntry, CodeEntry, Figure, Quote, ReportContent, Table
+from theorize.store.files import write_private
 
 
 def e(text) -> str:
@@ -273,5 +274,5 @@ def render(content: ReportContent) -> str:
 
 def write(content: ReportContent, path: Path) -> list[Path]:
     """Write the HTML report; returns the files written (just the one)."""
-    path.write_text(render(content), encoding="utf-8")
+    write_private(path, render(content))
     return [path]

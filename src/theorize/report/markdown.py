@@ -8,6 +8,7 @@ from pathlib import Path
 
 from theorize.report import memotext
 from theorize.report.content import Analysis, CategoryEntry, CodeEntry, Figure, Quote, ReportContent, Table
+from theorize.store.files import write_private
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -60,7 +61,7 @@ class _Writer:
     def figure(self, f: Figure) -> None:
         self.figures += 1
         target = self.path.with_name(f"{self.path.stem}-{f.key}.png")
-        target.write_bytes(f.png)
+        write_private(target, f.png)
         self.files.append(target)
         self.w(f"![{md(f.alt)}]({target.name})", "", f"*Figure {self.figures}.* {md(f.caption)}", "")
 
@@ -203,5 +204,5 @@ def write(content: ReportContent, path: Path) -> list[Path]:
     """Write the Markdown report and its figure PNGs; returns the files written, report first."""
     writer = _Writer(content, path)
     text = writer.render()
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text)
     return [path, *writer.files]

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from theorize.errors import BackendUnavailable, InvalidInput
+from theorize.store.files import create_private_database
 
 PROJECT_SUFFIX = ".theorize"
 
@@ -53,11 +54,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - tr
     cursor.close()
 
 
+def _owner_only_file(_dialect, _record, cargs, _cparams) -> None:
+    """Before SQLite opens a project file: create it owner-only (its -wal and -shm follow)."""
+    name = str(cargs[0]) if cargs else ""
+    if name and name != ":memory:" and not name.startswith("file:"):
+        create_private_database(name)
+
+
 def make_engine(location: str | Path) -> Engine:
     """Create the engine for a project location with the dialect's settings applied."""
     url = database_url(location)
     if url.startswith("sqlite"):
         engine = create_engine(url)
+        event.listen(engine, "do_connect", _owner_only_file)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers locks. A write transaction (see
         # ``write_transaction``) takes the write lock at BEGIN, so two writers never both read the

@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from theorize.store.files import create_private_database
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -46,7 +48,9 @@ def upgrade(engine: Engine, sqlite_path: Path | None = None) -> str | None:
     if current is not None and sqlite_path is not None and sqlite_path.exists():
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         backup = sqlite_path.with_name(f"{sqlite_path.name}.bak-{current}-{stamp}")
-        # SQLite's online backup copies a consistent image, the write-ahead log included.
+        # SQLite's online backup copies a consistent image, the write-ahead log included; the copy
+        # is made owner-only before SQLite opens it, like the project itself.
+        create_private_database(backup)
         source, target = sqlite3.connect(sqlite_path), sqlite3.connect(backup)
         try:
             source.backup(target)

@@ -250,8 +250,9 @@ def render_svg(
     model: TheoryModel | Layout, path: str | os.PathLike[str], *, width_in: float = 7.0, **layout_options
 ) -> None:
     """Write the diagram to ``path`` as SVG."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(to_svg(model, width_in=width_in, **layout_options))
+    from theorize.store.files import write_private
+
+    write_private(path, to_svg(model, width_in=width_in, **layout_options))
 
 
 def render_png(
@@ -263,5 +264,6 @@ def render_png(
     **layout_options,
 ) -> None:
     """Write the diagram to ``path`` as PNG at ``dpi`` (300 for print)."""
-    with open(path, "wb") as f:
-        f.write(to_png(model, dpi=dpi, width_in=width_in, **layout_options))
+    from theorize.store.files import write_private
+
+    write_private(path, to_png(model, dpi=dpi, width_in=width_in, **layout_options))

@@ -23,6 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from theorize.errors import InvalidInput
+from theorize.store.files import OWNER_ONLY
 
 from .model import RefiProject
 from .report import ExchangeReport
@@ -145,7 +146,7 @@ def _replace(path: Path, save) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             save(fh)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
+        os.chmod(tmp, OWNER_ONLY)  # as mkstemp made it: an export holds the interviews
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
