@@ -247,3 +247,73 @@ def test_migration_0005_gives_every_coding_a_random_selection_guid(backend, tmp_
             got = dict(conn.execute(select(t.coding.c.id, t.coding.c.selection_guid).order_by(t.coding.c.id)).all())
     assert got[2] == "c0000000-0000-4000-8000-000000000099"  # the selection it was imported with
     assert len(set(got.values())) == 3 and all(len(g) == 36 for g in got.values())
+
+
+def qualcoder_journals(path) -> list[str]:
+    """The notes QualCoder 3.x imports as journals, by the rules of its REFI import (refi.py, parse_notes):
+    a named note whose plainTextPath names a file in sources/, and that no TextSource lists as a NoteRef
+    of its own (those it takes for text annotations, and drops when they hold no selection)."""
+    from lxml import etree
+
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("project.qde"))
+        files = set(z.namelist())
+    annotations = {r.get("targetGUID") for r in root.iterfind("q:Sources/q:TextSource/q:NoteRef", ns)}
+    return [n.get("name") for n in root.iterfind("q:Notes/q:Note", ns)
+            if n.get("name") and n.get("guid") not in annotations
+            and (n.get("plainTextPath") or "").startswith("internal://")
+            and f"sources/{n.get('plainTextPath')[len('internal://'):]}" in files]
+
+
+def test_memos_are_written_as_other_tools_read_them(location, tmp_path):
+    """Issue 9.19: memos were written inline only, so QualCoder imported 0 of 28; a memo on a merged code
+    pointed at a code the export leaves out."""
+    study = theorize.create_project(location, user="lena")
+    study.import_parsed(C03)
+    study.add_code("doing my time")
+    study.add_code("serving time")
+    study.code("C03_interview", "serving time", quote="I was just doing my time")
+    study.write_memo("Time", "C03 *does time*.", codes=["serving time"], sources=["C03_interview"])
+    study.write_memo("Judge", "The judge is always there.", sources=["C03_interview"])
+    study.merge_codes(["serving time"], into="doing my time")
+    report = study.export_refi(tmp_path / "out.qdpx")
+    assert report.not_carried == []
+    assert sorted(qualcoder_journals(tmp_path / "out.qdpx")) == ["Judge", "Time"]
+    assert shared_schema_errors(tmp_path / "out.qdpx") == []
+    refi, _ = read_qdpx(tmp_path / "out.qdpx")
+    live = next(c.guid for c, _, _ in refi.walk_codes() if c.name == "doing my time")
+    time_memo = next(n for n in refi.notes if n.name == "Time")
+    assert live in time_memo.targets and refi.sources[0].guid in time_memo.targets
+    assert time_memo.text == "C03 *does time*."
+    study.close()
+
+
+def test_export_warns_when_code_names_repeat(tmp_path):
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.add_code("client")
+    study.add_code("counselor")
+    study.add_code("trust", parent="client")
+    study.add_code("trust", parent="counselor")
+    report = study.export_refi(tmp_path / "out.qdpx")
+    assert report.warnings == ["2 codes are named 'trust' (client/trust; counselor/trust): QualCoder merges codes "
+                               "of one name into one on import; rename them to keep them apart there"]
+    assert "Warnings (1):" in report.summary()
+
+
+def test_a_refi_document_that_is_no_transcript_gets_no_speakers(tmp_path):
+    from theorize.exchange.refi import RefiProject, Source, guid_for, write_qdpx
+
+    memo = ("Research questions\n\nRQ1: How do clients come to trust a counselor?\n\n"
+            "RQ2: What does the court change?\n\nBB: ask Tom about the sampling.\n\nBB: second round in May.")
+    talk = "Q: How did it start?\nA: With the judge."
+    refi = RefiProject(name="other tool", sources=[Source(guid_for("source", 1), "questions.txt", memo),
+                                                   Source(guid_for("source", 2), "talk.txt", talk)])
+    write_qdpx(refi, tmp_path / "in.qdpx")
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    report = study.import_refi(tmp_path / "in.qdpx")
+    kinds = study.sources().set_index("name").kind
+    assert kinds["questions.txt"] == "document" and kinds["talk.txt"] == "interview"
+    assert set(study.segments("questions.txt").speaker.dropna()) == set()
+    assert list(study.segments("talk.txt").speaker) == ["Q", "A"]
+    assert any("questions.txt has labels" in d for d in report.decisions)

@@ -93,10 +93,20 @@ class RefiExportMixin(ProjectBase):
             memo_guid = {r.id: r.guid for r in conn.execute(select(t.memo.c.id, t.memo.c.guid))}
             extra_targets = {k["guid"]: json.loads(k["content"])["targets"] for k in kept if k["kind"] == "note-targets"}
             links: dict[int, list[str]] = {mid: list(extra_targets.get(g, [])) for mid, g in memo_guid.items()}
+            merged_into = {c["id"]: c["merged_into_id"] for c in codes}
+
+            def live_code(i: int) -> str | None:
+                """A memo on a merged code is about the code it was merged into (followed to the live one)."""
+                seen = set()
+                while merged_into.get(i) is not None and i not in seen:
+                    seen.add(i)
+                    i = merged_into[i]
+                return guid_of_code.get(i)
+
             for r in conn.execute(select(t.memo_link)).mappings():
-                target = {"code": lambda i: guid_of_code.get(i), "source": lambda i: source_guid.get(i),
+                target = {"code": live_code, "source": lambda i: source_guid.get(i),
                           "memo": lambda i: memo_guid.get(i),
-                          "coding": lambda i: selection_of.get(i)}[r["target_type"]](r["target_id"])
+                          "coding": lambda i: selection_of.get(i)}.get(r["target_type"], lambda i: None)(r["target_id"])
                 if target and target not in links.setdefault(r["memo_id"], []):
                     links.setdefault(r["memo_id"], []).append(target)
             notes = [Note(guid=m["guid"], name=m["title"], text=m["body"], creating_user=coders[m["author_id"]],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,6 +24,19 @@ def _attribute_value(value) -> str:
     if value.kind == "Boolean":
         return {"true": "yes", "1": "yes", "false": "no", "0": "no"}.get(value.value.strip().lower(), value.value)
     return value.value
+
+
+def _is_conversation(turns) -> bool:
+    """Whether labelled turns read as a transcript: an interviewer speaks, or two speakers speak twice.
+
+    A research memo's "RQ1:"/"RQ2:" lines or a note signed "BB:" are labels, not speakers.
+    """
+    from theorize.domain.sources import Role
+
+    counts = Counter(turn.speaker for turn in turns if turn.speaker)
+    if any(turn.role == Role.INTERVIEWER for turn in turns if turn.speaker):
+        return True
+    return sum(1 for n in counts.values() if n >= 2) >= 2
 
 
 def _free_name(taken: set[str], name: str) -> str:
@@ -137,6 +151,7 @@ class _Importer:
 
     def _sources(self) -> None:
         from theorize.ingest import detect_turns
+        from theorize.ingest.turns import paragraph_turns
         from theorize.services.sources import SEGMENT_COLUMNS, _segment_rows
 
         names = {r.name for r in self.conn.execute(select(t.source.c.name))}
@@ -146,9 +161,15 @@ class _Importer:
                 self.report.skip("TextSource", src.name, "already in this project (same GUID); not imported again")
                 continue
             digest = hashlib.sha256(f"refi:{src.guid}\0{src.text}".encode()).hexdigest()
-            parsed = ParsedSource(name=_free_name(names, src.name), text=src.text,
-                                  turns=detect_turns(src.text) if src.text.strip() else [],
-                                  file_format="refi", kind=SourceKind.INTERVIEW)
+            turns = detect_turns(src.text) if src.text.strip() else []
+            kind = SourceKind.INTERVIEW if _is_conversation(turns) else SourceKind.DOCUMENT
+            if kind is SourceKind.DOCUMENT and any(turn.speaker for turn in turns):
+                turns = paragraph_turns(src.text)
+                self.report.decide(f"{src.name} has labels such as 'Name:' but no interviewer and fewer than two "
+                                   "speakers who speak twice, so it was taken as a document, not a transcript "
+                                   "(no speakers; one passage per paragraph)")
+            parsed = ParsedSource(name=_free_name(names, src.name), text=src.text, turns=turns,
+                                  file_format="refi", kind=kind)
             source_id = self.act.changes.insert(t.source, {
                 "name": parsed.name, "kind": parsed.kind.value, "file_format": "refi", "imported_sha256": digest,
                 "current_version": 1, "guid": src.guid, "imported_at": now()})

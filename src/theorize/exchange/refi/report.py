@@ -53,8 +53,9 @@ class NotCarried:
 
 @dataclass
 class ExchangeReport:
-    """Per element type, how many were carried; a list of what was not, with reasons; and the
-    interpretations made on the way (``decisions``), such as how CRLF line breaks were counted."""
+    """Per element type, how many were carried; a list of what was not, with reasons; what another
+    tool may get wrong (``warnings``); and the interpretations made on the way (``decisions``), such
+    as how CRLF line breaks were counted."""
 
     file: str
     direction: Literal["import", "export"]
@@ -62,6 +63,7 @@ class ExchangeReport:
     carried: Counter[str] = field(default_factory=Counter)
     not_carried: list[NotCarried] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def carry(self, element: str, n: int = 1) -> None:
         """Count ``n`` elements of type ``element`` as carried."""
@@ -74,6 +76,10 @@ class ExchangeReport:
     def decide(self, text: str) -> None:
         """Record an interpretation made on the way (one sentence)."""
         self.decisions.append(text)
+
+    def warn(self, text: str) -> None:
+        """Record something carried that another tool may still get wrong (one sentence)."""
+        self.warnings.append(text)
 
     def not_carried_counts(self) -> Counter[str]:
         """How many elements of each type were not carried."""
@@ -91,6 +97,9 @@ class ExchangeReport:
             lines += _bullets(self.not_carried, limit)
         else:
             lines.append("Not carried: nothing.")
+        if self.warnings:
+            lines.append(f"Warnings ({len(self.warnings)}):")
+            lines += _bullets(self.warnings, limit)
         if self.decisions:
             lines.append(f"Interpreted ({len(self.decisions)}):")
             lines += _bullets(self.decisions, limit)

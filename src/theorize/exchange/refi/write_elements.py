@@ -48,8 +48,9 @@ _VALID = {
 }
 #: How much of a selection's text an unnamed selection is labelled with.
 NAME_LENGTH = 100
-# Where REFI has a NoteRef: a memo about anything else is described in the memo's Description.
-_NOTE_PLACES = ("Code", "Source", "PlainTextSelection", "Coding", "Note", "Link")
+# Where a memo's NoteRef goes; a memo about anything else names it in the memo's Description. Not on a
+# source: QualCoder reads a source's NoteRef as a text annotation, and drops a memo that has no span.
+_NOTE_PLACES = ("Code", "PlainTextSelection", "Coding", "Note", "Link")
 
 
 #: What a yes/no value may be written as, and the REFI Boolean it means.
@@ -189,6 +190,7 @@ class ElementWriter:
                                        f"and {label}; every element needs its own.")
                 self.kinds[g] = kind
         self.users = {normalise_guid(u.guid) for u in p.users}  # type: ignore[misc]
+        about_source = 0
         for note in p.notes:
             ng = normalise_guid(note.guid) or ""
             for target in note.targets:
@@ -203,8 +205,28 @@ class ElementWriter:
                     self.notes_on.setdefault(g, []).append(ng)  # type: ignore[arg-type]
                 else:
                     self.about.setdefault(ng, []).append(g)  # type: ignore[arg-type]
-                    self.r.decide(f"note '{note.name or ng}' is about a {kind.lower()}, where REFI has no NoteRef; "
-                                  "this was written into the note's Description")
+                    about_source += kind == "Source"
+                    if kind != "Source":
+                        self.r.decide(f"note '{note.name or ng}' is about a {kind.lower()}, where REFI has no NoteRef; "
+                                      "this was written into the note's Description")
+        if about_source:
+            self.r.decide(f"{about_source} links from memos to sources are written in the memo's Description "
+                          "('[theorize] about: …'), not as the source's NoteRef, which QualCoder reads as a text "
+                          "annotation and drops")
+        self.warn_repeated_names()
+
+    def warn_repeated_names(self) -> None:
+        """Warn when codes share a name: QualCoder (and people) merge same-named codes on import."""
+        paths: dict[str, list[str]] = {}
+        where: dict[str, str] = {}
+        for code, parent, _ in self.p.walk_codes():
+            path = f"{where[parent]}/{code.name}" if parent in where else code.name
+            where[code.guid] = path
+            paths.setdefault(code.name, []).append(path)
+        for name, places in paths.items():
+            if len(places) > 1:
+                self.r.warn(f"{len(places)} codes are named '{name}' ({'; '.join(places)}): QualCoder merges codes "
+                            "of one name into one on import; rename them to keep them apart there")
 
     # -- the project --------------------------------------------------------------------------
 
@@ -364,17 +386,16 @@ class ElementWriter:
     def note(self, parent: etree._Element, n: Note) -> None:
         g = self.g(n.guid)
         what = f"note '{n.name or g}'"
-        el = self.sub(parent, "Note", guid=g, name=self.t(n.name) or None)
-        if n.selections:  # offsets need the exact text: a file keeps every character
-            el.set("plainTextPath", f"internal://{g}.txt")
-            self.files[f"sources/{g}.txt"] = n.text
+        # The text both as a file (what QualCoder, NVivo and MAXQDA read; it keeps every character, so
+        # offsets hold) and inline (what the rest read).
+        el = self.sub(parent, "Note", guid=g, name=self.t(n.name) or None, plainTextPath=f"internal://{g}.txt")
+        self.files[f"sources/{g}.txt"] = n.text
         self.stamp(el, n, what)
         fields = {"memo type": n.memo_type or "", "about": ", ".join(self.about.get(g or "", []))}
         desc = extras.compose(n.description, fields)
         self.extras_written += desc != n.description
         self.text_child(el, "Description", desc)
-        if not n.selections:
-            self.sub(el, "PlainTextContent").text = self.t(n.text)
+        self.sub(el, "PlainTextContent").text = self.t(n.text)
         for sel in n.selections:
             self.selection(el, sel, n.text, what)
         self.note_refs(el, n.guid)
