@@ -25,14 +25,15 @@ from theorize.services.refi_import import RefiImportMixin
 from theorize.services.participants import ParticipantsMixin
 from theorize.services.sources import SourcesMixin
 from theorize.services.views import ViewsMixin
+from theorize.services.workbench import WorkbenchWritesMixin
 from theorize.store import schema as t
 from theorize.store.audit import append_event
-from theorize.store.engine import PROJECT_SUFFIX, is_url, make_engine, write_transaction
+from theorize.store.engine import PROJECT_SUFFIX, busy, is_lock_timeout, is_url, make_engine, write_transaction
 from theorize.store.migrate import upgrade
 
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              TraceMixin, RefiImportMixin, RefiExportMixin, HistoryMixin, ViewsMixin):
+              TraceMixin, RefiImportMixin, RefiExportMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view
@@ -74,6 +75,8 @@ def _reaching(location: str):
     try:
         yield
     except exc.DatabaseError as error:
+        if is_lock_timeout(error):  # another program holds the whole file (or the schema) locked
+            raise busy() from None
         if is_url(location):
             first = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise BackendUnavailable(

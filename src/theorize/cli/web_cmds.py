@@ -1,0 +1,47 @@
+"""`theorize serve`: the coding workbench in the browser, on this machine."""
+
+from __future__ import annotations
+
+import click
+
+from theorize.cli.common import console, friendly, project_location
+
+
+@click.command()
+@click.argument("project", required=False, metavar="[PROJECT]")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 to serve on (0: any free port).")
+@click.option("--no-browser", is_flag=True, help="Do not open the workbench in a browser.")
+@click.pass_context
+@friendly
+def serve(ctx: click.Context, project: str | None, port: int, no_browser: bool) -> None:
+    """Serve the coding workbench for PROJECT on 127.0.0.1 (Ctrl-C stops it)."""
+    import socket
+    import webbrowser
+
+    import uvicorn
+
+    from theorize import settings
+    from theorize.errors import InvalidInput
+    from theorize.web import WorkbenchSettings, create_app
+
+    location = project or project_location(ctx)
+    user = settings.resolve("user", ctx.find_root().params.get("user"))
+    app = create_app(WorkbenchSettings(project=location, user=user))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        raise InvalidInput(f"Port {port} on 127.0.0.1 is in use; choose another with --port.") from None
+    port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    console.print(f"The workbench for {location} is at {url} (Ctrl-C stops it).", markup=False)
+    if not no_browser:
+        webbrowser.open(url)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve)

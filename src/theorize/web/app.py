@@ -1,0 +1,74 @@
+"""The coding workbench: one project (one engine) served to the browser.
+
+Build with :func:`create_app`; ``theorize serve`` runs it on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from theorize.errors import TheorizeError
+from theorize.web.errors import theorize_error
+from theorize.web.people import Person
+from theorize.web.render import HERE, make_templates
+from theorize.web.security import Guard
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass
+class WorkbenchSettings:
+    """What the workbench is built from.
+
+    Args:
+        project: a ``.theorize`` file or a PostgreSQL URL.
+        user: who works (recorded in the audit trail); default THEORIZE_USER or the login name.
+        hosts: the Host names the app answers to (loopback only unless asked otherwise).
+        secret: signs the CSRF cookie; a fresh random one per start by default.
+    """
+
+    project: str | Path
+    user: str | None = None
+    hosts: set[str] = field(default_factory=lambda: set(LOOPBACK))
+    secret: str = field(default_factory=lambda: secrets.token_hex(32))
+
+
+def create_app(settings: WorkbenchSettings | dict | str | Path, *, study=None) -> FastAPI:
+    """The workbench app for one project.
+
+    Args:
+        settings: :class:`WorkbenchSettings`, a dict of its fields, or just the project's location.
+        study: an already open project to serve (it then stays open after the app).
+
+    Examples:
+        >>> app = create_app({"project": "demo-study/demo-study.theorize"})  # doctest: +SKIP
+    """
+    import theorize
+    from theorize.services.project import default_user
+    from theorize.web.routes import ROUTERS
+
+    if not isinstance(settings, WorkbenchSettings):
+        settings = WorkbenchSettings(**settings) if isinstance(settings, dict) else WorkbenchSettings(settings)
+    user = settings.user or default_user()
+    own = study is None
+    if own:
+        study = theorize.open_project(settings.project, user=user)
+    app = FastAPI(title="theorize workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.study = study
+    app.state.person = Person(user, "owner")
+    app.state.study_title = study.study["title"]
+    app.state.templates = make_templates()
+    app.state.settings = settings
+    app.add_exception_handler(TheorizeError, theorize_error)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    if own:
+        app.router.add_event_handler("shutdown", study.close)
+    app.add_middleware(Guard, secret=settings.secret, hosts=settings.hosts)
+    return app

@@ -1,0 +1,107 @@
+"""The transcript laid out for the page: rows (numbered units) inside turns, each coding given a
+lane of the margin so that overlapping codings stand side by side, and each coding's place in
+the rows in the browser's UTF-16 units (for highlighting its exact words)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from theorize.services.workbench import Transcript
+from theorize.web.offsets import to_dom
+
+LANES = 12  # the margin shows this many stripes side by side; more overlaps share the last lane
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#ff7f0e", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
+
+
+def colour_of(code_id: int, colour: str | None) -> str:
+    """A code's own colour, else one of a fixed palette chosen by its id."""
+    return colour or PALETTE[code_id % len(PALETTE)]
+
+
+@dataclass
+class Row:
+    number: int
+    start: int
+    end: int
+    text: str
+    stripes: list[tuple[int, int]] = field(default_factory=list)  # (coding id, lane)
+
+
+@dataclass
+class Turn:
+    number: int
+    speaker: str | None
+    role: str
+    time: str
+    rows: list[Row]
+
+
+def clock(seconds: float | None) -> str:
+    """A time stamp as h:mm:ss (or m:ss)."""
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    h, m, sec = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def assign_lanes(codings: list[dict]) -> dict[int, int]:
+    """Lane of each coding (by id): the lowest lane free at its start, codings taken by start."""
+    ends: list[int] = []
+    lanes = {}
+    for c in sorted(codings, key=lambda c: (c["start"], -c["end"], c["id"])):
+        for lane, reach in enumerate(ends):
+            if reach <= c["start"] and lane < LANES:
+                ends[lane] = max(c["end"], c["start"] + 1)
+                lanes[c["id"]] = lane
+                break
+        else:
+            lane = min(len(ends), LANES - 1)
+            if lane == len(ends):
+                ends.append(max(c["end"], c["start"] + 1))
+            else:
+                ends[lane] = max(ends[lane], c["end"])
+            lanes[c["id"]] = lane
+    return lanes
+
+
+def lay_out(tr: Transcript, hidden_coders: set[str] = frozenset()) -> tuple[list[Turn], list[dict]]:
+    """Turns of rows with their stripes, and the codings enriched for the page's script: lane,
+    colour, and first/last row with the UTF-16 offsets of the coding's ends in them."""
+    codings = [c for c in tr.codings if c["coder"] not in hidden_coders]
+    lanes = assign_lanes(codings)
+    rows_in_order: list[Row] = []
+    turns = []
+    for turn in tr.turns:
+        rows = [Row(n, s, e, tr.text[s:e]) for n, s, e in turn.units]
+        rows_in_order.extend(rows)
+        turns.append(Turn(turn.number, turn.speaker, turn.role, clock(turn.started_at), rows))
+    by_start = sorted(codings, key=lambda c: (c["start"], c["id"]))
+    active: list[dict] = []
+    k = 0
+    place: dict[int, list] = {}
+    for row in rows_in_order:
+        while k < len(by_start) and by_start[k]["start"] < max(row.end, row.start + 1):
+            active.append(by_start[k])
+            k += 1
+        active = [c for c in active if c["end"] > row.start or (c["end"] == c["start"] == row.start)]
+        for c in active:
+            row.stripes.append((c["id"], lanes[c["id"]]))
+            p = place.setdefault(c["id"], [row, row])
+            p[1] = row
+    out = []
+    for c in codings:
+        first, last = place.get(c["id"], (None, None))
+        item = {**c, "lane": lanes[c["id"]], "colour": colour_of(c["code_id"], c["colour"])}
+        if first is not None:
+            item.update(row_first=first.number, off_first=to_dom(tr.text, first.start, max(c["start"], first.start)),
+                        row_last=last.number, off_last=to_dom(tr.text, last.start, min(c["end"], last.end)))
+        out.append(item)
+    return turns, out
+
+
+def row_spans(tr: Transcript) -> dict[int, tuple[int, int]]:
+    """Each row's (start, end) by its number."""
+    return {n: (s, e) for turn in tr.turns for n, s, e in turn.units}

@@ -1,0 +1,5 @@
+"""analyses pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

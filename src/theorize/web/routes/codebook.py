@@ -1,0 +1,157 @@
+"""The codebook: the tree by stage with rolled-up counts, search, rename, define, move, merge,
+split, promote; lineage; snapshots and their diff."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from theorize.errors import NotFound
+from theorize.web.layout import colour_of
+from theorize.web.render import page
+from theorize.web.requests import act, done, field, payload
+
+router = APIRouter()
+STAGES = ("initial", "focused", "category", "theoretical")
+
+
+def code_tree(study, q: str = "") -> dict:
+    """Codes nested under their parents, each root under its stage, counts rolled up the tree;
+    ``q`` keeps codes whose name or definition holds the words (and their ancestors)."""
+    frame = study.codes()
+    codes = {int(r.id): {"id": int(r.id), "name": r.name, "path": r.path, "stage": r.stage,
+                         "definition": r.definition, "in_vivo": bool(r.in_vivo), "codings": int(r.codings),
+                         "parent_id": None if pd.isna(r.parent_id) else int(r.parent_id),
+                         "children": [], "colour": colour_of(int(r.id), r.colour)}
+             for r in frame.itertuples()}
+    roots = []
+    for c in codes.values():
+        parent = codes.get(c["parent_id"]) if c["parent_id"] is not None else None
+        (parent["children"] if parent else roots).append(c)
+
+    def roll(c) -> int:
+        c["total"] = c["codings"] + sum(roll(k) for k in c["children"])
+        return c["total"]
+
+    def keep(c) -> bool:
+        c["children"] = [k for k in c["children"] if keep(k)]
+        words = q.lower()
+        return bool(c["children"]) or words in c["name"].lower() or words in (c["definition"] or "").lower()
+
+    for r in roots:
+        roll(r)
+    if q:
+        roots = [r for r in roots if keep(r)]
+    by_stage = {s: [r for r in roots if r["stage"] == s] for s in STAGES}
+    return {"stages": by_stage, "count": len(codes)}
+
+
+def _flat(study) -> list[dict]:
+    return [{"id": int(r.id), "path": r.path, "stage": r.stage} for r in study.codes().itertuples()]
+
+
+@router.get("/codes")
+def codebook_page(request: Request, q: str = "", before: str | None = None, after: str | None = None):
+    study = request.app.state.study
+    diff = dataclasses.asdict(study.diff(before, after or None)) if before else None
+    return page(request, "codebook/index.html", {
+        "tree": code_tree(study, q), "q": q, "stages": STAGES, "snapshots": study.snapshots().to_dict(orient="records"),
+        "diff": diff, "before": before, "after": after, "section": "codebook"})
+
+
+@router.get("/api/codes")
+def codes_json(request: Request, q: str = ""):
+    return code_tree(request.app.state.study, q)
+
+
+@router.get("/codes.css")
+def code_colours(request: Request):
+    """Each code's stripe colour as a class, so the page needs no inline style."""
+    frame = request.app.state.study.codes()
+    css = "".join(f".c{int(r.id)}{{background:{colour_of(int(r.id), r.colour)}}}" for r in frame.itertuples())
+    return Response(css, media_type="text/css")
+
+
+@router.get("/codes/{code_id}")
+def code_page(request: Request, code_id: int):
+    study = request.app.state.study
+    codes = study.codes(include_merged=True).set_index("id")
+    if code_id not in codes.index:
+        raise NotFound(f"There is no code with id {code_id} in this project.", hint="list_codes")
+    code = codes.loc[code_id].to_dict()
+    lineage = study.lineage(code_id).fillna("").to_dict(orient="records")
+    codings = study.codings(code=code_id).to_dict(orient="records")
+    return page(request, "codebook/code.html", {
+        "code": {**code, "id": code_id}, "lineage": lineage, "codings": codings, "stages": STAGES,
+        "all_codes": _flat(study), "memos": study.memos_on("code", code_id), "section": "codebook"})
+
+
+@router.get("/api/codes/{code_id}/lineage")
+def lineage_json(request: Request, code_id: int):
+    frame = request.app.state.study.lineage(code_id)
+    frame["at"] = frame["at"].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else None)
+    return {"lineage": frame.to_dict(orient="records")}
+
+
+@router.post("/api/codes")
+async def add_code(request: Request):
+    study = request.app.state.study
+    data = await payload(request)
+    code_id = await act(request, "codebook", study.add_code, field(data, "name"),
+                        definition=str(data.get("definition") or ""), stage=str(data.get("stage") or "initial"),
+                        parent=field(data, "parent", required=False, kind=int))
+    return done(request, {"id": code_id}, status_code=201)
+
+
+@router.post("/api/codes/{code_id}/{change}")
+async def change_code(request: Request, code_id: int, change: str):
+    """rename (name), define (definition), move (parent: id or empty for the top), merge (codes:
+    ids merged into this one), split (codings: ids, name), promote (stage), colour (colour)."""
+    study = request.app.state.study
+    data = await payload(request)
+    if change == "rename":
+        result = await act(request, "codebook", study.rename_code, code_id, field(data, "name"))
+    elif change == "define":
+        result = await act(request, "codebook", study.define_code, code_id, str(data.get("definition") or ""))
+    elif change == "move":
+        result = await act(request, "codebook", study.move_code, code_id,
+                           field(data, "parent", required=False, kind=int))
+    elif change == "merge":
+        ids = [int(x) for x in _list(data.get("codes"))]
+        result = await act(request, "codebook", study.merge_codes, ids, code_id)
+    elif change == "split":
+        ids = [int(x) for x in _list(data.get("codings"))]
+        result = await act(request, "codebook", study.split_code, code_id, ids, field(data, "name"))
+    elif change == "promote":
+        result = await act(request, "codebook", study.promote_code, code_id, field(data, "stage"))
+    elif change == "colour":
+        result = await act(request, "codebook", study.set_code_colour, code_id, data.get("colour") or None)
+    else:
+        raise NotFound(f"{change!r} is not something a code can do; rename, define, move, merge, split, promote "
+                       "or colour.")
+    return done(request, {"code_id": code_id, "done": change, "result": result})
+
+
+def _list(value) -> list:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return value
+    return [v for v in str(value).replace(",", " ").split() if v]
+
+
+@router.post("/api/snapshots")
+async def take_snapshot(request: Request):
+    study = request.app.state.study
+    data = await payload(request)
+    sid = await act(request, "codebook", study.snapshot, field(data, "name"))
+    return done(request, {"id": sid}, "/codes#snapshots", status_code=201)
+
+
+@router.get("/api/snapshots/diff")
+def snapshot_diff(request: Request, before: str, after: str | None = None):
+    return dataclasses.asdict(request.app.state.study.diff(before, after or None))

@@ -1,0 +1,56 @@
+"""Constant comparison: every passage of a code (and its descendants) side by side, with context
+that widens, the participant and attributes, filters, and a second code in a second column."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from theorize.web.render import page
+
+router = APIRouter()
+
+
+def _filters(group, attribute, value, coder, stage) -> dict:
+    return {"group": group or None, "attribute": attribute or None, "value": value, "coder": coder or None,
+            "stage": stage or None}
+
+
+@router.get("/compare")
+def compare_page(request: Request, code: int | None = None, code2: int | None = None, context: int = 80,
+                 group: str | None = None, attribute: str | None = None, value: str | None = None,
+                 coder: str | None = None, stage: str | None = None, embed: int = 0):
+    study = request.app.state.study
+    filters = _filters(group, attribute, value, coder, stage)
+    columns = []
+    paths = {int(r.id): r.path for r in study.codes(include_merged=True).itertuples()}
+    for ref in (code, code2):
+        if ref is not None:
+            passages = study.passages(ref, context=context, **filters)  # an unknown code: one sentence
+            columns.append({"id": ref, "name": paths.get(ref), "passages": passages})
+    people = study.participants()
+    codes = [{"id": int(r.id), "path": r.path} for r in study.codes().itertuples()]
+    return page(request, "compare/index.html", {
+        "columns": columns, "codes": codes, "code": code, "code2": code2, "context": context, "f": filters,
+        "groups": sorted(g for g in people["group"].dropna().unique() if g),
+        "attributes": [c for c in people.columns if c not in ("participant", "group")],
+        "coders": list(study.coders().name), "embed": bool(embed), "section": "compare"})
+
+
+@router.get("/api/compare")
+def compare_json(request: Request, code: int, context: int = 80, group: str | None = None,
+                 attribute: str | None = None, value: str | None = None, coder: str | None = None,
+                 stage: str | None = None):
+    passages = request.app.state.study.passages(code, context=context,
+                                               **_filters(group, attribute, value, coder, stage))
+    return {"code": code, "passages": passages}
+
+
+@router.get("/api/codings/{coding_id}/context")
+def passage_context(request: Request, coding_id: int, chars: int = 400):
+    """The words before and after one coding, ``chars`` characters each way."""
+    study = request.app.state.study
+    c = study.coding(coding_id)
+    _, _, text = study.current_text(c["source_id"])
+    chars = max(0, min(chars, 20000))
+    return {"id": coding_id, "before": text[max(0, c["start"] - chars):c["start"]], "quote": c["quote"],
+            "after": text[c["end"]:c["end"] + chars]}

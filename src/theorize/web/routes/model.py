@@ -1,0 +1,5 @@
+"""model pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

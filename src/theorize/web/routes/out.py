@@ -1,0 +1,5 @@
+"""out pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,74 @@
+"""The study: sources with their participants, attributes and how much is coded; recent actions;
+import by upload."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from theorize.errors import InvalidInput, TheorizeError
+from theorize.web.errors import WEB_HINTS
+from theorize.web.render import page
+from theorize.web.requests import act, payload
+
+router = APIRouter()
+
+
+def _overview(study) -> dict:
+    view = study.overview()
+    people = study.participants()
+    view["participants"] = people.fillna("").to_dict(orient="records")
+    view["attributes"] = [c for c in people.columns if c not in ("participant", "group")]
+    return view
+
+
+@router.get("/")
+def study_page(request: Request):
+    return page(request, "study/index.html", {"view": _overview(request.app.state.study), "section": "study"})
+
+
+@router.get("/api/study")
+def study_json(request: Request):
+    view = _overview(request.app.state.study)
+    for event in view["recent"]:
+        event["at"] = event["at"].isoformat()
+    return view
+
+
+@router.get("/api/session")
+def session_json(request: Request):
+    """Who the browser acts as, and the token its writes must carry."""
+    person = request.app.state.person
+    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"]}
+
+
+@router.post("/api/sources")
+async def upload(request: Request):
+    """Import uploaded files, each as its own action; each refused file gets its sentence."""
+    data = await payload(request)
+    files = data.get("file") or []
+    files = files if isinstance(files, list) else [files]
+    files = [f for f in files if hasattr(f, "filename")]
+    if not files:
+        raise InvalidInput("Choose a file to import.")
+    participant = str(data.get("participant") or "").strip() or None
+    study = request.app.state.study
+    results = []
+    for upload in files:
+        name = Path(upload.filename or "upload").name or "upload"
+        content = await upload.read()
+        with tempfile.TemporaryDirectory(prefix="theorize-upload-") as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(content)
+            try:
+                item = await act(request, "import", study.import_file, path, participant=participant)
+            except TheorizeError as exc:
+                results.append({"file": name, "imported": False, "error": exc.sentence(WEB_HINTS)})
+                continue
+        results.append({"file": name, "imported": True, "source_id": item.source_id, "name": item.name,
+                        "turns": item.turns, "words": item.words})
+    status = 201 if any(r["imported"] for r in results) else 422
+    return JSONResponse({"results": results}, status_code=status)
