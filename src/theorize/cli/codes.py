@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import click
 
-from theorize.cli.common import console, friendly, open_study, parse_span, print_frame
+from rich.text import Text
+
+from theorize.cli.common import (console, friendly, listing_options, open_study, output_mode, parse_numbers,
+                                 parse_span, print_frame)
+from theorize.errors import InvalidInput
+
+
+TABLE_FIELDS = ("id", "path", "stage", "own_codings", "codings", "sources", "definition")
 
 
 def _ref(value: str) -> int | str:
@@ -15,68 +22,81 @@ def _ref(value: str) -> int | str:
 @click.argument("source")
 @click.argument("code")
 @click.option("--span", help="Characters START-END of the source's text.")
-@click.option("--turn", type=int, help="A whole speaker turn, by number (see `theorize show`).")
-@click.option("--sentence", type=int, help="A sentence, by number (see `theorize show --units sentence`).")
-@click.option("--line", type=int, help="A line, by number (see `theorize show --units line`).")
-@click.option("--quote", help="The exact words to code.")
-@click.option("--occurrence", type=int, default=1, show_default=True, help="Which occurrence of --quote.")
+@click.option("--turn", help="A speaker turn or a range of turns, by number, e.g. 4 or 4-6 (see `theorize show`).")
+@click.option("--sentence", help="A sentence or a range, e.g. 19 or 19-20 (see `theorize show --units sentence`).")
+@click.option("--line", help="A line or a range, e.g. 7 or 7-9 (see `theorize show --units line`).")
+@click.option("--quote", help="The exact words to code (with --turn: words in that turn).")
+@click.option("--occurrence", type=int, default=None, help="Which occurrence of --quote, when the words occur more than once.")
 @click.option("--coder", help="Who codes (default: --user).")
-@click.option("--create", is_flag=True, help="Create the code if it does not exist yet.")
+@click.option("--create", is_flag=True, help="Create the code if it does not exist yet (one action with the coding).")
 @click.option("--stage", default="initial", show_default=True, help="Stage of a code made with --create.")
 @click.pass_context
 @friendly
 def code(ctx, source, code, span, turn, sentence, line, quote, occurrence, coder, create, stage) -> None:
     """Apply CODE to a span, a turn, a sentence, a line or quoted words of SOURCE."""
-    from theorize.errors import InvalidInput
-
     start = end = None
-    numbered = [(n, u) for n, u in ((turn, "turn"), (sentence, "sentence"), (line, "line")) if n is not None]
+    numbered = [(v, u) for v, u in ((turn, "turn"), (sentence, "sentence"), (line, "line")) if v is not None]
     if len(numbered) > 1:
         raise InvalidInput("Give one of --turn, --sentence or --line.")
-    segment, unit = numbered[0] if numbered else (None, "turn")
+    segment, unit = (parse_numbers(*numbered[0]), numbered[0][1]) if numbered else (None, "turn")
     if span:
         start, end = parse_span(span)
     with open_study(ctx) as study:
-        if create and code not in set(study.codes()["name"]):
-            study.add_code(code, stage=stage)
         cid = study.code(_ref(source), _ref(code), start=start, end=end, segment=segment, unit=unit, quote=quote,
-                         occurrence=occurrence, coder=coder)
+                         occurrence=occurrence, coder=coder, create=create, stage=stage)
         row = study.codings().set_index("id").loc[cid]
     console.print(f"Coding #{cid}: {row['code']} on {row['source']} {row['start']}-{row['end']}: \u201c{row['quote']}\u201d",
                   markup=False)
 
 
+def _node_line(node) -> Text:
+    line = Text("  " * node.depth)
+    line.append(node.name)
+    if node.in_vivo:
+        line.append(" (in vivo)")
+    counts = f"{node.codings} coding{'' if node.codings == 1 else 's'} in {node.sources} source{'' if node.sources == 1 else 's'}"
+    if node.codings != node.own_codings:
+        counts += f" ({node.own_codings} its own)"
+    line.append(f"  {node.stage} \u00b7 {counts} \u00b7 id {node.id}", style="dim")
+    return line
+
+
 @click.group(invoke_without_command=True)
-@click.option("--stage", default=None, help="Only codes of this stage.")
+@click.option("--stage", default=None, type=click.Choice(["initial", "focused", "category", "theoretical"]),
+              help="Only codes of this stage (counts still include the codes beneath).")
 @click.option("--table", "as_table", is_flag=True, help="A flat table instead of the tree.")
+@listing_options
 @click.pass_context
 @friendly
 def codes(ctx, stage, as_table) -> None:
-    """The codebook as a tree (or a table); subcommands change it."""
+    """The codebook as a tree: categories > focused > initial codes; subcommands change it.
+
+    A code counts its own codings and those of every code beneath it. Initial codes not yet
+    under a focused code are listed last, as such.
+    """
     if ctx.invoked_subcommand:
         return
     with open_study(ctx) as study:
-        frame = study.codes()
-    if stage:
-        frame = frame[frame.stage == stage]
-    if as_table:
-        print_frame(frame[["id", "path", "stage", "codings", "sources", "definition"]])
+        tree = study.code_tree(stage=stage)
+    if output_mode() != "text":
+        print_frame(tree.rows())
         return
-    children: dict = {}
-    for row in frame.itertuples():
-        parent = row.parent_id if row.parent_id in set(frame.id) else None
-        children.setdefault(None if parent is None or parent != parent else int(parent), []).append(row)
-
-    def walk(parent, depth):
-        for row in sorted(children.get(parent, []), key=lambda r: r.name.lower()):
-            vivo = " (in vivo)" if row.in_vivo else ""
-            console.print(f"{'  ' * depth}{row.name}{vivo}  [dim]{row.stage}, {row.codings} codings, "
-                          f"{row.sources} sources, id {row.id}[/dim]")
-            walk(row.id, depth + 1)
-
-    if frame.empty:
+    if not len(tree):
         console.print("The codebook is empty; add a code with `theorize codes add NAME`.")
-    walk(None, 0)
+        return
+    if as_table:
+        print_frame([{k: r[k] for k in TABLE_FIELDS} for r in tree.rows()])
+        return
+    for node in tree.walk():
+        console.print(_node_line(node))
+    if tree.unplaced:
+        if tree.roots:
+            console.print()
+        console.print(Text(f"Initial codes not yet under a focused code ({len(tree.unplaced)}):", style="bold"))
+        for top in tree.unplaced:
+            for node in top.walk():
+                node.depth += 1
+                console.print(_node_line(node))
 
 
 @codes.command("add")
@@ -120,27 +140,36 @@ def codes_define(ctx, code, definition) -> None:
 
 
 @codes.command("move")
-@click.argument("code")
+@click.argument("codes_", nargs=-1, required=True, metavar="CODE...")
 @click.option("--under", default=None, help="The new parent; leave out to move to the top.")
 @click.pass_context
 @friendly
-def codes_move(ctx, code, under) -> None:
-    """Nest a code under another, or move it to the top."""
+def codes_move(ctx, codes_, under) -> None:
+    """Place codes under another (e.g. initial codes under a focused code), or at the top.
+
+    The codes stay themselves, with their codings; `codes merge` folds them into one instead.
+    """
     with open_study(ctx) as study:
-        study.move_code(_ref(code), _ref(under) if under else None)
-    console.print("Moved")
+        study.move_codes([_ref(c) for c in codes_], _ref(under) if under else None)
+    where = f"under {under!r}" if under else "to the top"
+    console.print(f"Moved {len(codes_)} code{'' if len(codes_) == 1 else 's'} {where}", markup=False)
 
 
 @codes.command("merge")
 @click.argument("codes_", nargs=-1, required=True, metavar="CODE...")
-@click.option("--into", required=True, help="The code they merge into.")
+@click.option("--into", required=True, help="The code they merge into (made if there is none of that name).")
 @click.pass_context
 @friendly
 def codes_merge(ctx, codes_, into) -> None:
-    """Merge codes into one; codings move, lineage is kept."""
+    """Merge codes into one; codings move, lineage is kept.
+
+    If no code is called INTO yet, it is made (one action with the merge), at the merged codes'
+    latest stage.
+    """
     with open_study(ctx) as study:
         n = study.merge_codes([_ref(c) for c in codes_], _ref(into))
-    console.print(f"Merged {len(codes_)} codes into {into!r}; {n} codings moved", markup=False)
+    console.print(f"Merged {len(codes_)} code{'' if len(codes_) == 1 else 's'} into {into!r}; "
+                  f"{n} coding{'' if n == 1 else 's'} moved", markup=False)
 
 
 @codes.command("split")
@@ -151,8 +180,6 @@ def codes_merge(ctx, codes_, into) -> None:
 @friendly
 def codes_split(ctx, code, codings, new_name) -> None:
     """Move chosen codings of a code to a new code."""
-    from theorize.errors import InvalidInput
-
     try:
         ids = [int(x) for x in codings.split(",") if x.strip()]
     except ValueError:
@@ -194,13 +221,14 @@ def codes_in_vivo(ctx, source, quote, span, coder) -> None:
 
 @codes.command("lineage")
 @click.argument("code")
+@listing_options
 @click.pass_context
 @friendly
 def codes_lineage(ctx, code) -> None:
     """Where a code came from: merges, splits, renames, promotions and sub-codes."""
     with open_study(ctx) as study:
         frame = study.lineage(_ref(code))
-    if frame.empty:
+    if frame.empty and output_mode() == "text":
         console.print("This code has no lineage yet.")
     else:
         print_frame(frame)
@@ -225,8 +253,6 @@ def uncode(ctx, coding_id) -> None:
 @friendly
 def decide(ctx, coding_id, decision) -> None:
     """Accept or reject a machine suggestion."""
-    from theorize.errors import InvalidInput
-
     if decision is None:
         raise InvalidInput("Say --accept or --reject.")
     with open_study(ctx) as study:

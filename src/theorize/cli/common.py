@@ -6,9 +6,8 @@ import functools
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from theorize import settings
 from theorize.errors import InvalidInput, TheorizeError
@@ -51,18 +50,85 @@ def friendly(fn):
     return wrapper
 
 
-def print_frame(frame: pd.DataFrame, title: str | None = None, max_width: int = 60) -> None:
-    """A DataFrame as a rich table (long cells shortened)."""
-    table = Table(title=title, show_lines=False)
-    for col in frame.columns:
-        table.add_column(str(col), overflow="fold")
-    for row in frame.itertuples(index=False):
-        cells = []
-        for v in row:
-            text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-            cells.append(text if len(text) <= max_width else text[: max_width - 1] + "\u2026")
-        table.add_row(*cells)
+def listing_options(fn):
+    """``--json`` and ``--csv`` on a command that prints a listing (the same two on every one)."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            if ctx.meta.get("theorize.output") not in (None, param.name):
+                raise click.UsageError("Give --json or --csv, not both.")
+            ctx.meta["theorize.output"] = param.name
+
+    fn = click.option("--csv", "csv", is_flag=True, expose_value=False, callback=remember,
+                      help="Print the listing as CSV.")(fn)
+    return click.option("--json", "json", is_flag=True, expose_value=False, callback=remember,
+                        help="Print the listing as JSON.")(fn)
+
+
+def output_mode() -> str:
+    """'json', 'csv' or 'text': what the running command was asked to print."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.meta.get("theorize.output") if ctx else None) or "text"
+
+
+def print_frame(frame, title: str | None = None, max_width: int = 60) -> None:
+    """A listing (a DataFrame or row dicts) as a table, or as JSON or CSV when asked.
+
+    Every cell is plain text (never read as markup). A table too wide for the terminal is printed
+    as one block per row instead.
+    """
+    from theorize.exchange.listing import text_rows, to_csv, to_json
+
+    mode = output_mode()
+    if mode != "text":
+        click.echo(to_json(frame) if mode == "json" else to_csv(frame), nl=False)
+        return
+    columns, rows = text_rows(frame)
+    rows = [[v if len(v) <= max_width else v[: max_width - 1] + "\u2026" for v in row] for row in rows]
+    # the narrowest each column can get without breaking its heading or a word (up to 15 letters)
+    needed = sum(max([len(c)] + [min(len(w), 15) for r in rows for w in r[j].split()])
+                 for j, c in enumerate(columns)) + 3 * len(columns) + 1
+    if needed > console.width and len(columns) > 2:
+        _print_blocks(columns, rows, title)
+        return
+    from rich.table import Table
+
+    table = Table(title=Text(title) if title else None, show_lines=False)
+    for col in columns:
+        table.add_column(Text(col), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(v) for v in row))
     console.print(table)
+
+
+def _print_blocks(columns: list[str], rows: list[list[str]], title: str | None) -> None:
+    """One block per row: the first value as a heading, then 'column: value' pairs wrapped and
+    indented under it."""
+    from rich.padding import Padding
+
+    if title:
+        console.print(Text(title, style="bold"))
+    for row in rows:
+        console.print(Text(f"{columns[0]} {row[0]}", style="bold"))
+        pairs = Text()
+        for col, value in zip(columns[1:], row[1:]):
+            if value:
+                if pairs:
+                    pairs.append(" \u00b7 ", style="dim")
+                pairs.append(f"{col}: ", style="dim")
+                pairs.append(value)
+        console.print(Padding(pairs, (0, 0, 0, 4), expand=False), soft_wrap=False)
+
+
+def parse_numbers(value: str, what: str) -> int | tuple[int, int]:
+    """A number (``2``) or a range of numbers (``19-20``) of turns, sentences or lines."""
+    try:
+        if "-" in value:
+            a, b = value.split("-", 1)
+            return int(a), int(b)
+        return int(value)
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a {what} number; give one number, e.g. 4, or a range, e.g. 4-6.") from None
 
 
 def parse_span(span: str) -> tuple[int, int]:

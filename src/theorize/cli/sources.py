@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from theorize import settings
-from theorize.cli.common import console, err_console, friendly, open_study, print_frame
-from theorize.errors import Conflict, InvalidInput, TheorizeError
+from theorize.cli.common import (console, err_console, friendly, listing_options, open_study, output_mode,
+                                 parse_numbers, print_frame)
+from theorize.errors import InvalidInput, TheorizeError
 
 
 @click.command()
@@ -34,7 +36,8 @@ def init(ctx, location, title, question) -> None:
 @click.option("--group", default="", help="Group of a new participant (client, counselor).")
 @click.option("--kind", type=click.Choice(["interview", "focus group", "field note", "document"]), default=None)
 @click.option("--interviewer", multiple=True, help="A speaker label that is the interviewer (repeatable).")
-@click.option("--attributes", is_flag=True, help="The file is a participant attribute sheet (.csv/.xlsx).")
+@click.option("--attributes", is_flag=True,
+              help="The file is a participant attribute sheet (.csv/.xlsx); sources are linked to their participants.")
 @click.option("--survey", type=click.Choice(["respondent", "question"]), default=None,
               help="The file holds open-ended survey answers: one source per respondent or per question.")
 @click.option("--max-size", type=int, default=None, help=settings.setting("max_size_mb").help)
@@ -42,25 +45,16 @@ def init(ctx, location, title, question) -> None:
 @friendly
 def import_(ctx, paths, participant, group, kind, interviewer, attributes, survey, max_size) -> None:
     """Import transcripts (files or folders), an attribute sheet, a survey, or a REFI-QDA project."""
-    study = open_study(ctx)
-    max_bytes = settings.resolve("max_size_mb", max_size) * 1024 * 1024
+    from theorize.services.importing import Importer, ImportOptions, import_path, importer_for
+
+    options = ImportOptions(participant=participant, group=group, kind=kind, interviewer=tuple(interviewer),
+                            attributes=attributes, survey=survey,
+                            max_bytes=settings.resolve("max_size_mb", max_size) * 1024 * 1024)
     bad = 0
-    with study:
+    with open_study(ctx) as study:
         for path in paths:
-            if attributes:
-                n = study.import_attributes(path)
-                console.print(f"Read attributes of {n} participants from {path.name}")
-                continue
-            if survey:
-                done = study.import_survey(path, per=survey)
-                console.print(f"Imported {len(done)} sources from {path.name}")
-                continue
-            if path.suffix.lower() in (".qdpx", ".qdc"):
-                with err_console.status(f"Importing {path.name}"):
-                    report = study.import_refi(path)
-                console.print(report.summary(), markup=False)
-                continue
-            if path.is_dir():
+            importer = importer_for(path, options)
+            if importer is Importer.FOLDER:
                 with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), console=err_console, transient=True) as bar:
                     task = bar.add_task("Importing", total=None)
@@ -68,32 +62,52 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
                     def tick(name, i, n, task=task, bar=bar):
                         bar.update(task, total=n, completed=i - 1, description=f"Importing {name}")
 
-                    result = study.import_folder(path, progress=tick, interviewer=interviewer or None,
-                                                 max_bytes=max_bytes)
-                for item in result.imported:
-                    _say_imported(item)
-                for _, msg in result.duplicates:
-                    console.print(f"Skipped: {msg}", markup=False)
-                for _, msg in result.failed:
-                    err_console.print(f"Error: {msg}", markup=False)
-                bad += len(result.failed)
-                console.print(f"{len(result.imported)} imported, {len(result.duplicates)} already there, "
-                              f"{len(result.failed)} refused.")
-                continue
-            if not path.exists():
-                raise InvalidInput(f"{path} does not exist.")
-            try:
-                item = study.import_file(path, participant=participant, group=group, kind=kind,
-                                         interviewer=interviewer or None, max_bytes=max_bytes)
-            except Conflict as exc:
-                console.print(f"Skipped: {exc}", markup=False)
-                continue
-            _say_imported(item)
+                    outcome = import_path(study, path, options, progress=tick)
+            elif importer is Importer.REFI:
+                with err_console.status(f"Importing {path.name}"):
+                    outcome = import_path(study, path, options)
+            else:
+                outcome = import_path(study, path, options)
+            _say_outcome(outcome)
+            bad += len(outcome.failed)
     if bad:
         raise SystemExit(2)
 
 
+def _say_outcome(outcome) -> None:
+    from theorize.services.importing import Importer
+
+    name = outcome.path.name
+    if outcome.attributes is not None:
+        result = outcome.attributes
+        console.print(f"Read attributes of {result.participants} participants from {name}", markup=False)
+        if result.linked:
+            console.print(f"Linked {len(result.linked)} source{'' if len(result.linked) == 1 else 's'} to their "
+                          f"participants: {', '.join(f'{s} to {p}' for s, p in result.linked)}", markup=False)
+        if result.unlinked:
+            err_console.print(f"Note: {len(result.unlinked)} source{'' if len(result.unlinked) == 1 else 's'} belong "
+                              f"to no participant: {', '.join(result.unlinked)}; link them with "
+                              "`theorize assign SOURCE PARTICIPANT`.", markup=False)
+        return
+    if outcome.refi is not None:
+        console.print(outcome.refi.summary(), markup=False)
+        return
+    if outcome.importer is Importer.SURVEY:
+        console.print(f"Imported {len(outcome.imported)} sources from {name}", markup=False)
+        return
+    for item in outcome.imported:
+        _say_imported(item)
+    for msg in outcome.skipped:
+        console.print(f"Skipped: {msg}", markup=False)
+    for msg in outcome.failed:
+        err_console.print(f"Error: {msg}", markup=False)
+    if outcome.importer is Importer.FOLDER:
+        console.print(f"{len(outcome.imported)} imported, {len(outcome.skipped)} already there, "
+                      f"{len(outcome.failed)} refused.")
+
+
 @click.command(name="sources")
+@listing_options
 @click.pass_context
 @friendly
 def sources_(ctx) -> None:
@@ -104,47 +118,70 @@ def sources_(ctx) -> None:
 
 @click.command()
 @click.argument("source")
-@click.option("--turns", "turn_range", default=None, help="Only these turns, e.g. 3-10.")
+@click.option("--turns", "turn_range", default=None, help="Only these turns: one, e.g. 2, or a range, e.g. 3-10.")
 @click.option("--units", type=click.Choice(["sentence", "line"]), default=None,
               help="Number the sentences or lines instead (for line-by-line coding).")
+@listing_options
 @click.pass_context
 @friendly
 def show(ctx, source, turn_range, units) -> None:
     """Show a transcript turn by turn with its codings."""
+    from theorize.domain.transcript import place_codings
+
+    ref = int(source) if source.isdigit() else source
+    lo, hi = 1, None
+    if turn_range:
+        numbers = parse_numbers(turn_range, "turn")
+        lo, hi = (numbers, numbers) if isinstance(numbers, int) else numbers
     if units:
         with open_study(ctx) as study:
-            frame = study.units(int(source) if source.isdigit() else source, units)
+            frame = study.units(ref, units)
+        if output_mode() != "text":
+            print_frame(frame)
+            return
         for u in frame.itertuples():
-            console.print(f"{u.unit:>5} [dim]({u.speaker or ''}, turn {u.turn})[/dim] ", end="")
-            console.print(u.text, markup=False)
+            line = Text(f"{u.unit:>5} ")
+            line.append(f"({u.speaker or ''}, turn {u.turn}) ", style="dim")
+            line.append(u.text)
+            console.print(line)
         return
     with open_study(ctx) as study:
-        src = source if not source.isdigit() else int(source)
-        turns = study.segments(src)
-        codings = study.codings(src)
-        text = study.text(src)
-    lo, hi = 1, len(turns) or 1
-    if turn_range:
-        from theorize.cli.common import parse_span
-
-        lo, hi = parse_span(turn_range)
+        turns = study.segments(ref)
+        codings = study.codings(ref)
+        text = study.text(ref)
+    hi = hi or len(turns) or 1
+    under, outside = place_codings(list(zip(turns.start, turns.end)), list(zip(codings.start, codings.end)))
+    if output_mode() != "text":
+        rows = []
+        for i, turn in enumerate(turns.itertuples()):
+            if lo <= turn.turn <= hi:
+                rows.append({"turn": turn.turn, "speaker": turn.speaker, "role": turn.role, "start": turn.start,
+                             "end": turn.end, "started_at": turn.started_at, "text": turn.text,
+                             "codings": [int(codings.id.iloc[j]) for j in under[i]]})
+        print_frame(rows)
+        return
     if turns.empty:
         console.print(text, markup=False)
-    placed = set()
-    for turn in turns.itertuples():
-        inside = codings[(codings.start >= turn.start) & (codings.start < max(turn.end, turn.start + 1))]
-        placed.update(inside.id)
+    for i, turn in enumerate(turns.itertuples()):
         if not lo <= turn.turn <= hi:
             continue
-        stamp = f" [{int(turn.started_at // 60):02d}:{int(turn.started_at % 60):02d}]" if turn.started_at == turn.started_at and turn.started_at is not None else ""
-        console.print(f"[bold]{turn.turn:>4}{stamp} {turn.speaker or ''}[/bold] ({turn.role})")
+        heading = Text(f"{turn.turn:>4}", style="bold")
+        if turn.started_at == turn.started_at and turn.started_at is not None:
+            heading.append(f" [{int(turn.started_at // 60):02d}:{int(turn.started_at % 60):02d}]", style="bold")
+        heading.append(f" {turn.speaker or ''}", style="bold")
+        heading.append(f" ({turn.role})")
+        console.print(heading)
         console.print(f"      {turn.text}", markup=False)
-        for c in inside.itertuples():
-            flag = f" [review: {c.review}]" if c.review else ""
-            console.print(f"      \u25b8 #{c.id} {c.code} ({c.coder}, {c.start}-{c.end}){flag}: \u201c{c.quote}\u201d", markup=False)
-    rest = codings[~codings.id.isin(placed)]
-    for c in rest.itertuples():
-        console.print(f"  \u25b8 #{c.id} {c.code} ({c.coder}, {c.start}-{c.end}): \u201c{c.quote}\u201d", markup=False)
+        for j in under[i]:
+            _say_coding(codings.iloc[j], "      ")
+    for j in outside:
+        _say_coding(codings.iloc[j], "  ")
+
+
+def _say_coding(c, indent: str) -> None:
+    flag = f" [review: {c.review}]" if c.review else ""
+    console.print(f"{indent}\u25b8 #{c.id} {c.code} ({c.coder}, {c.start}-{c.end}){flag}: \u201c{c.quote}\u201d",
+                  markup=False)
 
 
 @click.command()
@@ -166,6 +203,7 @@ def edit(ctx, source, new_text, reason) -> None:
 
 
 @click.command()
+@listing_options
 @click.pass_context
 @friendly
 def participants(ctx) -> None:

@@ -155,6 +155,8 @@ class ProjectBase:
                 raise NotFound(f"There is no code with id {ref} in this project.")
         else:
             rows = self._codes_by_path(conn, ref)
+            if not rows and len(ref) > 2 and ref[0] == ref[-1] == '"':  # an in-vivo code typed with straight quotes
+                rows = self._codes_by_path(conn, f"\u201c{ref[1:-1]}\u201d")
             if not include_merged:
                 live = [r for r in rows if r["merged_into_id"] is None]
                 rows = live or rows

@@ -7,8 +7,9 @@ import json
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
+from theorize.domain.code_tree import CodeTree, build_code_tree
 from theorize.domain.codebook import SnapshotDiff, Stage, diff_snapshots
 from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import Action, ProjectBase, new_guid, now
@@ -97,31 +98,43 @@ class CodebookMixin(ProjectBase):
     def move_code(self, code: int | str, parent: int | str | None) -> None:
         """Nest a code under another (or at the top with ``parent=None``)."""
         with self._action("move code") as act:
-            row = self._code_row(act.conn, code)
-            parent_id = None
-            if parent is not None:
-                parent_id = self._code_row(act.conn, parent)["id"]
-                node = parent_id
-                while node is not None:  # no code may end up inside itself
-                    if node == row["id"]:
-                        raise InvalidInput(f"{row['name']!r} cannot go inside itself or one of its own sub-codes.")
-                    node = act.conn.execute(select(t.code.c.parent_id).where(t.code.c.id == node)).scalar_one()
-            self._check_name_free(act.conn, row["name"], parent_id, except_id=row["id"])
-            act.changes.update(t.code, row["id"], {"parent_id": parent_id})
-            act.summary = f"moved code {row['name']!r}"
+            act.summary = f"moved code {self._move_one(act, code, parent)!r}"
 
-    def merge_codes(self, codes: list[int | str], into: int | str) -> int:
+    def _move_one(self, act: Action, code: int | str, parent: int | str | None) -> str:
+        row = self._code_row(act.conn, code)
+        parent_id = None
+        if parent is not None:
+            parent_id = self._code_row(act.conn, parent)["id"]
+            node = parent_id
+            while node is not None:  # no code may end up inside itself
+                if node == row["id"]:
+                    raise InvalidInput(f"{row['name']!r} cannot go inside itself or one of its own sub-codes.")
+                node = act.conn.execute(select(t.code.c.parent_id).where(t.code.c.id == node)).scalar_one()
+        self._check_name_free(act.conn, row["name"], parent_id, except_id=row["id"])
+        act.changes.update(t.code, row["id"], {"parent_id": parent_id})
+        return row["name"]
+
+    def merge_codes(self, codes: list[int | str], into: int | str, *, create: bool = True) -> int:
         """Merge codes into one: their codings, sub-codes and relations move; lineage is kept.
 
-        The merged codes stay in the project (hidden from the tree) so that lineage can name them.
-        Returns the number of codings moved.
+        When ``into`` names no code yet (and ``create``), it is made in the same action: at the
+        latest stage of the merged codes, under their parent when they share one. The merged codes
+        stay in the project (hidden from the tree) so that lineage can name them. Returns the
+        number of codings moved.
+
+        Examples:
+            >>> study.merge_codes(["bracing for the judge", "keeping it short"],
+            ...                   into="guarding what reaches the judge")  # doctest: +SKIP
+            7
         """
+        if not codes:
+            raise InvalidInput("Name the codes to merge.")
         with self._action("merge codes") as act:
-            target = self._code_row(act.conn, into)
+            rows = [self._code_row(act.conn, ref) for ref in codes]
+            target = self._merge_target(act, rows, into, create)
             moved = 0
             names = []
-            for ref in codes:
-                row = self._code_row(act.conn, ref)
+            for row in rows:
                 if row["id"] == target["id"]:
                     raise InvalidInput(f"{row['name']!r} cannot be merged into itself.")
                 names.append(row["name"])
@@ -138,6 +151,33 @@ class CodebookMixin(ProjectBase):
                                                     "kind": "merged", "detail": row["name"], "at": now()})
             act.summary = f"merged {', '.join(repr(n) for n in names)} into {target['name']!r} ({moved} codings moved)"
         return moved
+
+    def _merge_target(self, act: Action, rows: list, into: int | str, create: bool):
+        """The code to merge into; made (in the action) when a name names no code yet."""
+        try:
+            return self._code_row(act.conn, into)
+        except NotFound:
+            if not create or isinstance(into, int) or "/" in into:
+                raise
+        stage = max((Stage(r["stage"]) for r in rows), key=lambda s: s.rank)
+        parents = {r["parent_id"] for r in rows}
+        parent_id = parents.pop() if len(parents) == 1 else None
+        new_id = self._insert_code(act, into, stage=stage, parent_id=parent_id)
+        return act.conn.execute(select(t.code).where(t.code.c.id == new_id)).mappings().one()
+
+    def move_codes(self, codes: list[int | str], parent: int | str | None) -> None:
+        """Place several codes under one parent (``None``: the top) in one action, without merging
+        them: initial codes under the focused code they share.
+
+        Examples:
+            >>> study.move_codes(["counting the days", "keeping it short"], "doing my time")  # doctest: +SKIP
+        """
+        if not codes:
+            raise InvalidInput("Name the codes to move.")
+        with self._action("move codes") as act:
+            names = [self._move_one(act, code, parent) for code in codes]
+            where = "the top of the codebook" if parent is None else repr(self._code_row(act.conn, parent)["name"])
+            act.summary = f"moved {', '.join(repr(n) for n in names)} under {where}"
 
     def _move_codings(self, act: Action, from_id: int, to_id: int, coding_ids: list[int] | None = None) -> int:
         q = select(t.coding.c.id).where(t.coding.c.code_id == from_id)
@@ -261,3 +301,25 @@ class CodebookMixin(ProjectBase):
                         seen.add(child.id)
                         frontier.append((child.id, depth + 1))
         return pd.DataFrame(rows, columns=["code", "origin", "origin_stage", "how", "detail", "at", "depth"])
+
+    def code_tree(self, *, stage: str | None = None) -> CodeTree:
+        """The codebook as a tree: categories > focused > initial, with rolled-up counts.
+
+        A code counts its own accepted codings and those of every code beneath it; initial codes
+        not yet under a focused code are listed apart (``tree.unplaced``). With ``stage``, only
+        codes of that stage, each under its nearest shown ancestor.
+
+        Examples:
+            >>> for node in study.code_tree().walk():  # doctest: +SKIP
+            ...     print("  " * node.depth + node.name, node.codings)
+        """
+        if stage is not None:
+            stage = _stage(stage).value
+        with self._read() as conn:
+            codes = conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.stage, t.code.c.parent_id,
+                                        t.code.c.definition, t.code.c.in_vivo)
+                                 .where(t.code.c.merged_into_id.is_(None))).mappings().all()
+            counts = {(r.code_id, r.source_id): r.n for r in conn.execute(
+                select(t.coding.c.code_id, t.coding.c.source_id, func.count().label("n"))
+                .where(t.coding.c.status == "accepted").group_by(t.coding.c.code_id, t.coding.c.source_id))}
+        return build_code_tree(codes, counts, stage=stage)

@@ -18,49 +18,84 @@ def coding_row(src, start: int, end: int, code_id: int, coder_id: int, *, origin
             "confidence": confidence, "status": status, "review": None, "guid": new_guid(), "created_at": now()}
 
 
+def _numbers(segment: int | tuple[int, int]) -> str:
+    return str(segment) if isinstance(segment, int) else f"{segment[0]}-{segment[1]}"
+
+
+def _find_quote(name: str, text: str, quote: str, occurrence: int | None, lo: int, hi: int,
+                where: str | None) -> tuple[int, int]:
+    """Where quoted words are in ``text[lo:hi]``: the one place, or the ``occurrence``-th.
+
+    Several places and no occurrence named: refused, listing where they are, rather than guessed.
+    """
+    if not quote:
+        raise InvalidInput("The quote to code is empty; give the participant's exact words.")
+    if occurrence is not None and occurrence < 1:
+        raise InvalidInput(f"Occurrence {occurrence} is not possible; the first time the words occur is 1.")
+    found, pos = [], text.find(quote, lo, hi)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(quote, pos + 1, hi)
+    inside = f" {where} of {name}" if where else f" {name}"
+    if not found:
+        raise InvalidInput(f"The words {quote[:60]!r} do not occur in{inside}.")
+    if occurrence is None:
+        if len(found) > 1:
+            places = ", ".join(f"{p}-{p + len(quote)}" for p in found[:10])
+            raise InvalidInput(
+                f"The words {quote[:60]!r} occur {len(found)} times in{inside} (characters {places}); "
+                "say which by occurrence number or by turn.", places=[(p, p + len(quote)) for p in found])
+        occurrence = 1
+    if occurrence > len(found):
+        raise InvalidInput(f"The words {quote[:60]!r} do not occur {occurrence} times in{inside}.")
+    return found[occurrence - 1], found[occurrence - 1] + len(quote)
+
+
 class CodingMixin(ProjectBase):
     """Services for codings."""
 
     def _resolve_span(self, act: Action, src, text: str, start: int | None, end: int | None,
-                      segment: int | None, quote: str | None, occurrence: int, unit: str = "turn") -> tuple[int, int]:
-        given = sum(x is not None for x in (segment, quote)) + (start is not None or end is not None)
-        if given != 1:
+                      segment: int | tuple[int, int] | None, quote: str | None, occurrence: int | None,
+                      unit: str = "turn") -> tuple[int, int]:
+        """The span to code: characters, a turn/sentence/line or a range of them (``(first, last)``),
+        or quoted words (inside the given segment, when one is given too). Never empty."""
+        if (start is not None or end is not None) + (segment is not None or quote is not None) != 1:
             raise InvalidInput("Say what to code: a span (start and end), a segment number, or a quote.")
-        if segment is not None and unit != "turn":
-            units = self._units_in(act.conn, src, text, unit)
-            if not 1 <= segment <= len(units):
-                raise InvalidInput(f"{src['name']} has no {unit} {segment}; it has {unit}s 1 to {len(units)}.")
-            return units[segment - 1]
+        if start is not None or end is not None:
+            if start is None or end is None:
+                raise InvalidInput("A span needs both a start and an end.")
+            n = len(text)
+            if not (0 <= start <= end <= n):
+                raise InvalidInput(
+                    f"The span {start}-{end} does not fit {src['name']}, which has {n:,} characters; "
+                    f"give 0 <= start <= end <= {n}."
+                )
+            if start == end:
+                raise InvalidInput(f"The span {start}-{end} is empty; a coding needs at least one character.")
+            return start, end
+        lo, hi = 0, len(text)
         if segment is not None:
+            lo, hi = self._segment_span(act, src, text, segment, unit)
+        if quote is None:
+            return lo, hi
+        return _find_quote(src["name"], text, quote, occurrence, lo, hi,
+                           None if segment is None else f"{unit} {_numbers(segment)}")
+
+    def _segment_span(self, act: Action, src, text: str, segment: int | tuple[int, int], unit: str) -> tuple[int, int]:
+        first, last = (segment, segment) if isinstance(segment, int) else segment
+        if first > last:
+            raise InvalidInput(f"{unit.capitalize()}s {first}-{last} run backwards; give the first one first.")
+        if unit != "turn":
+            units = self._units_in(act.conn, src, text, unit)
+        else:
             version_id, _ = self._source_text(act.conn, src["id"])
-            row = act.conn.execute(select(t.segment.c.start, t.segment.c.end).where(
-                t.segment.c.source_version_id == version_id, t.segment.c.position == segment)).first()
-            if row is None:
-                n = act.conn.execute(select(t.segment.c.id).where(t.segment.c.source_version_id == version_id)).all()
-                raise InvalidInput(f"{src['name']} has no turn {segment}; it has turns 1 to {len(n)}.")
-            return row.start, row.end
-        if quote is not None:
-            if not quote:
-                raise InvalidInput("The quote to code is empty; give the participant's exact words.")
-            if occurrence < 1:
-                raise InvalidInput(f"Occurrence {occurrence} is not possible; the first time the words occur is 1.")
-            pos = -1
-            for _ in range(occurrence):
-                pos = text.find(quote, pos + 1)
-                if pos < 0:
-                    raise InvalidInput(
-                        f"The words {quote[:60]!r} do not occur {'' if occurrence == 1 else f'{occurrence} times '}in {src['name']}."
-                    )
-            return pos, pos + len(quote)
-        if start is None or end is None:
-            raise InvalidInput("A span needs both a start and an end.")
-        n = len(text)
-        if not (0 <= start <= end <= n):
-            raise InvalidInput(
-                f"The span {start}-{end} does not fit {src['name']}, which has {n:,} characters; "
-                f"give 0 <= start <= end <= {n}."
-            )
-        return start, end
+            units = [(r.start, r.end) for r in act.conn.execute(
+                select(t.segment.c.start, t.segment.c.end).where(t.segment.c.source_version_id == version_id)
+                .order_by(t.segment.c.position))]
+        if not (1 <= first and last <= len(units)):
+            missing = first if not 1 <= first <= len(units) else last
+            raise InvalidInput(f"{src['name']} has no {unit} {missing}; it has {unit}s 1 to {len(units)}.")
+        return units[first - 1][0], units[last - 1][1]
 
     def _units_in(self, conn, src, text: str, unit: str) -> list[tuple[int, int]]:
         from theorize.ingest import split_lines, split_sentences
@@ -74,11 +109,15 @@ class CodingMixin(ProjectBase):
         return [span for a, b in turns for span in split(text, a, b)]
 
     def code(self, source: int | str, code: int | str, *, start: int | None = None, end: int | None = None,
-             segment: int | None = None, unit: str = "turn", quote: str | None = None, occurrence: int = 1,
-             coder: str | None = None, origin: str = "human", model_id: str | None = None,
-             confidence: float | None = None, status: str | None = None) -> int:
+             segment: int | tuple[int, int] | None = None, unit: str = "turn", quote: str | None = None,
+             occurrence: int | None = None, coder: str | None = None, origin: str = "human",
+             model_id: str | None = None, confidence: float | None = None, status: str | None = None,
+             create: bool = False, stage: str = "initial") -> int:
         """Apply a code to a span of a source: by offsets, by number of a turn, sentence or line
-        (``segment`` with ``unit``), or by quoted words.
+        (``segment`` with ``unit``; a range as ``(first, last)``), or by quoted words (inside the
+        segment when one is given too). Words that occur more than once need ``occurrence``
+        (1 = the first) or a segment; they are never guessed. With ``create``, a code not there yet
+        is made at ``stage`` in the same action (one undo takes both back).
 
         Machine suggestions (``origin="machine"``) need a ``model_id`` and wait as ``pending``
         until a person accepts or rejects them. Returns the coding's id.
@@ -99,7 +138,7 @@ class CodingMixin(ProjectBase):
             src = self._source_row(act.conn, source)
             _, text = self._source_text(act.conn, src["id"])
             s, e = self._resolve_span(act, src, text, start, end, segment, quote, occurrence, unit)
-            code_row = self._code_row(act.conn, code)
+            code_row = self._code_to_apply(act, code, create, stage)
             if code_row["merged_into_id"] is not None:
                 raise InvalidInput(f"{code_row['name']!r} was merged into another code; code with that one instead.")
             coder_id = self._coder_id(act.conn, coder, act.changes)
@@ -107,6 +146,15 @@ class CodingMixin(ProjectBase):
                                                           model_id=model_id, confidence=confidence, status=status))
             act.summary = f"coded {src['name']} {s}-{e} with {code_row['name']!r}"
         return cid
+
+    def _code_to_apply(self, act: Action, code: int | str, create: bool, stage: str):
+        try:
+            return self._code_row(act.conn, code)
+        except NotFound:
+            if not create or not isinstance(code, str):
+                raise
+        new_id = self._insert_code(act, code, stage=stage)  # type: ignore[attr-defined]
+        return act.conn.execute(select(t.code).where(t.code.c.id == new_id)).mappings().one()
 
     def uncode(self, coding_id: int) -> None:
         """Remove one coding (it stays in the audit trail and can be undone)."""
@@ -142,7 +190,7 @@ class CodingMixin(ProjectBase):
             act.summary = f"reviewed coding {coding_id}"
 
     def code_in_vivo(self, source: int | str, *, start: int | None = None, end: int | None = None,
-                     quote: str | None = None, occurrence: int = 1, coder: str | None = None,
+                     quote: str | None = None, occurrence: int | None = None, coder: str | None = None,
                      parent: int | str | None = None) -> int:
         """Make an in-vivo code named by the participant's own words and code them with it.
 

@@ -11,7 +11,7 @@ from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
-LINK_TARGETS = ("code", "source", "coding", "memo")
+LINK_TARGETS = ("code", "source", "coding", "memo", "turn")
 
 
 class MemosMixin(ProjectBase):
@@ -32,6 +32,9 @@ class MemosMixin(ProjectBase):
             target = self._code_row(act.conn, ref)["id"]
         elif kind == "source":
             target = self._source_row(act.conn, ref)["id"]
+        elif kind == "turn":  # the turn, and its source (which every exchange format knows)
+            target = self._turn_id(act, ref)
+            self._link(act, memo_id, "source", ref[0])
         else:
             table = t.coding if kind == "coding" else t.memo
             if act.conn.execute(select(table.c.id).where(table.c.id == int(ref))).first() is None:
@@ -40,9 +43,37 @@ class MemosMixin(ProjectBase):
         act.changes.delete_link(t.memo_link, {"memo_id": memo_id, "target_type": kind, "target_id": target})
         act.changes.insert(t.memo_link, {"memo_id": memo_id, "target_type": kind, "target_id": target})
 
+    def _turn_id(self, act: Action, ref) -> int:
+        """The stored turn (segment row of the current text) for ``(source, turn number)``."""
+        try:
+            source, number = ref
+            number = int(number)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{ref!r} does not name a turn; give a source and a turn number.") from None
+        src = self._source_row(act.conn, source)
+        version_id, _ = self._source_text(act.conn, src["id"])
+        row = act.conn.execute(select(t.segment.c.id).where(t.segment.c.source_version_id == version_id,
+                                                            t.segment.c.position == number)).first()
+        if row is None:
+            raise NotFound(f"{src['name']} has no turn {number}.")
+        return row.id
+
+    def memo_turns(self, memo_id: int) -> list[tuple[str, int]]:
+        """The turns a memo is attached to, as ``(source name, turn number)``."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(t.source.c.name, t.segment.c.position)
+                .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
+                .join(t.source, t.source.c.id == t.source_version.c.source_id)
+                .join(t.memo_link, (t.memo_link.c.target_id == t.segment.c.id) & (t.memo_link.c.target_type == "turn"))
+                .where(t.memo_link.c.memo_id == memo_id).order_by(t.source.c.name, t.segment.c.position)).all()
+        return [(r.name, r.position) for r in rows]
+
     def write_memo(self, title: str, body: str = "", *, type: str = "code", author: str | None = None,
-                   written_on: datetime | None = None, codes=(), sources=(), codings=(), memos=()) -> int:
-        """Write a memo (Markdown) and link it to codes, sources, codings and other memos.
+                   written_on: datetime | None = None, codes=(), sources=(), codings=(), memos=(), turns=()) -> int:
+        """Write a memo (Markdown) and link it to codes, sources, codings, turns and other memos.
+
+        ``turns`` are ``(source, turn number)`` pairs. A memo needs a title and a body.
 
         Examples:
             >>> study.write_memo("Testing as a stage", "C05 told Luis about...", type="theoretical",
@@ -51,12 +82,16 @@ class MemosMixin(ProjectBase):
         """
         if not title.strip():
             raise InvalidInput("A memo needs a title.")
+        type = self._memo_type(type)
+        if not (body or "").strip():
+            raise InvalidInput(f"The memo {title!r} is empty; write its text first.")
         with self._action("write memo", f"wrote memo {title!r}") as act:
             author_id = self._coder_id(act.conn, author, act.changes)
             memo_id = act.changes.insert(t.memo, {
                 "title": title, "type": self._memo_type(type), "body": body, "author_id": author_id,
                 "written_on": written_on or now(), "guid": new_guid(), "created_at": now()})
-            for kind, refs in (("code", codes), ("source", sources), ("coding", codings), ("memo", memos)):
+            for kind, refs in (("code", codes), ("source", sources), ("coding", codings), ("memo", memos),
+                               ("turn", turns)):
                 for ref in refs:
                     self._link(act, memo_id, kind, ref)
         return memo_id
@@ -78,12 +113,13 @@ class MemosMixin(ProjectBase):
             act.changes.update(t.memo, memo_id, values)
             act.summary = f"edited memo {row['title']!r}"
 
-    def link_memo(self, memo_id: int, *, codes=(), sources=(), codings=(), memos=()) -> None:
-        """Link an existing memo to more codes, sources, codings or memos."""
+    def link_memo(self, memo_id: int, *, codes=(), sources=(), codings=(), memos=(), turns=()) -> None:
+        """Link an existing memo to more codes, sources, codings, turns or memos."""
         with self._action("link memo", f"linked memo {memo_id}") as act:
             if act.conn.execute(select(t.memo.c.id).where(t.memo.c.id == memo_id)).first() is None:
                 raise NotFound(f"There is no memo {memo_id}.")
-            for kind, refs in (("code", codes), ("source", sources), ("coding", codings), ("memo", memos)):
+            for kind, refs in (("code", codes), ("source", sources), ("coding", codings), ("memo", memos),
+                               ("turn", turns)):
                 for ref in refs:
                     self._link(act, memo_id, kind, ref)
 

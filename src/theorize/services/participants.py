@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -9,6 +11,20 @@ from sqlalchemy import select
 from theorize.errors import Conflict, InvalidInput
 from theorize.services.base import Action, ProjectBase, new_guid
 from theorize.store import schema as t
+
+
+#: Column names of an attribute sheet that list each participant's source files.
+_SOURCE_COLUMNS = ("source", "sources", "file", "files", "transcript", "transcripts")
+
+
+@dataclass
+class AttributeImport:
+    """What reading an attribute sheet did: participants read, sources linked to their
+    participant (``(source, pseudonym)``), and sources that still belong to no one."""
+
+    participants: int
+    linked: list[tuple[str, str]] = field(default_factory=list)
+    unlinked: list[str] = field(default_factory=list)
 
 
 class ParticipantsMixin(ProjectBase):
@@ -31,10 +47,19 @@ class ParticipantsMixin(ProjectBase):
             for name, value in values.items():
                 self._set_attribute(act, pid, name, value, (types or {}).get(name))
 
-    def import_attributes(self, path: str | Path) -> int:
+    def import_attributes(self, path: str | Path) -> AttributeImport:
         """Read a participant attribute sheet (.csv/.xlsx): one row per participant id.
 
-        Participants not yet in the project are added. Returns the number of rows read.
+        Participants not yet in the project are added. Sources that belong to no participant yet
+        are linked to theirs, in the same action: by a column naming each participant's source
+        files (``source``, ``sources``, ``file``, ``files`` or ``transcript``; several separated by
+        ``;``), else by the pseudonym id standing in the file name as a word of its own
+        (``C01_interview.docx`` is C01's). The result says which sources stayed unlinked.
+
+        Examples:
+            >>> result = study.import_attributes("participants.csv")  # doctest: +SKIP
+            >>> result.participants, result.unlinked  # doctest: +SKIP
+            (12, [])
         """
         from theorize.ingest import read_attributes
 
@@ -42,19 +67,53 @@ class ParticipantsMixin(ProjectBase):
         frame = sheet.frame
         with self._action("import attributes") as act:
             group_col = next((c for c in frame.columns if c.lower() == "group"), None)
+            files_col = next((c for c in frame.columns if c.strip().lower() in _SOURCE_COLUMNS), None)
+            named: dict[str, str] = {}
             for _, row in frame.iterrows():
                 pseudonym = str(row[sheet.id_column])
                 group = "" if group_col is None or _missing(row[group_col]) else str(row[group_col])
                 pid = self._participant_id(act.conn, pseudonym, act.changes, group)
                 if group and group_col:
                     act.changes.update(t.participant, pid, {"group_name": group})
+                if files_col is not None and not _missing(row[files_col]):
+                    for name in re.split(r"[;,\n]", str(row[files_col])):
+                        if name.strip():
+                            named[name.strip().casefold()] = pseudonym
                 for col in frame.columns:
-                    if col in (sheet.id_column, group_col):
+                    if col in (sheet.id_column, group_col, files_col):
                         continue
                     value = None if _missing(row[col]) else row[col]
                     self._set_attribute(act, pid, col, value, sheet.types.get(col))
-            act.summary = f"imported attributes of {len(frame)} participants from {Path(path).name}"
-        return len(frame)
+            pseudonyms = [str(p) for p in frame[sheet.id_column]]
+            linked, unlinked = self._link_sources(act, pseudonyms, named if files_col is not None else None)
+            act.summary = (f"imported attributes of {len(frame)} participants from {Path(path).name}"
+                           + (f"; linked {len(linked)} sources" if linked else ""))
+        return AttributeImport(len(frame), linked, unlinked)
+
+    def _link_sources(self, act: Action, pseudonyms: list[str], named: dict[str, str] | None
+                      ) -> tuple[list[tuple[str, str]], list[str]]:
+        """Link each source without a participant to one: by the sheet's file names when it has
+        them, else by a pseudonym standing as a word in the source's name (only when exactly one does)."""
+        has_owner = {r.source_id for r in act.conn.execute(select(t.source_participant.c.source_id))}
+        patterns = [(p, re.compile(rf"(?<![0-9A-Za-z]){re.escape(p)}(?![0-9A-Za-z])", re.IGNORECASE))
+                    for p in pseudonyms if p.strip()]
+        linked, unlinked = [], []
+        for src in act.conn.execute(select(t.source.c.id, t.source.c.name).order_by(t.source.c.id)):
+            if src.id in has_owner:
+                continue
+            if named is not None:
+                name = src.name.casefold()
+                owner = named.get(name) or named.get(Path(name).stem)
+            else:
+                found = [p for p, pattern in patterns if pattern.search(src.name)]
+                owner = found[0] if len(found) == 1 else None
+            if owner is None:
+                unlinked.append(src.name)
+                continue
+            pid = self._participant_id(act.conn, owner)
+            act.changes.insert_link(t.source_participant, {"source_id": src.id, "participant_id": pid})
+            linked.append((src.name, owner))
+        return linked, unlinked
 
     def _set_attribute(self, act: Action, participant_id: int, name: str, value, type_: str | None) -> None:
         from theorize.domain.codebook import ATTRIBUTE_TYPES
