@@ -37,8 +37,7 @@ def coded(project):
 
 def test_agreement_saturation_and_matrices_on_every_backend(coded):
     report = coded.agreement(coders=["lena", "sam"], unit="sentence", resamples=200)
-    overall = report.table.set_index("code").loc["all codes"]
-    assert 0 < overall["percent agreement"] <= 1
+    assert 0 < report.overall["percent_agreement"] <= 1
     assert not report.disagreements.empty
     result = coded.saturation(group="client", base_size=2, run_length=2, n_orders=100)
     assert result.interviews == [f"C0{i}" for i in range(1, 7)]
@@ -48,4 +47,5 @@ def test_agreement_saturation_and_matrices_on_every_backend(coded):
     phase = coded.attribute_matrix("phase")
     assert set(phase.group_sizes.index) == {"early", "late"}
     co = coded.cooccurrence(mode="segment")
-    assert co.loc["doing my time", "fearing the judge"] >= 1
+    ids = {name: coded.code_id(name) for name in ("doing my time", "fearing the judge")}
+    assert co.loc[ids["doing my time"], ids["fearing the judge"]] >= 1

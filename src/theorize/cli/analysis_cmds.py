@@ -13,6 +13,24 @@ from theorize.errors import InvalidInput
 STAGES = click.Choice(["initial", "focused", "category", "theoretical"])
 
 
+#: Headings for the snake_case columns of the library's results: applied here, at the edge.
+LABELS = {"code_id": "id", "units_coded": "units coded", "percent_agreement": "percent agreement",
+          "alpha": "Krippendorff's alpha", "alpha_ci_low": "alpha 95% CI low", "alpha_ci_high": "alpha 95% CI high",
+          "alpha_resamples": "resamples", "kappa": "Cohen's kappa", "binary_u_alpha": "binary u-alpha",
+          "u_alpha": "u-alpha", "interview_id": "interview", "new_codes": "new codes",
+          "cumulative_codes": "cumulative codes", "codings": "codings", "participants": "participants",
+          "share": "share", "p_value": "p", "p_holm": "p (Holm)", "min_expected": "smallest expected",
+          "small_sample": "small sample"}
+COUNTS = {"own": "A code counts only its own codings here, not those of the codes beneath it.",
+          "own and beneath": "A code counts its own codings and those of every code beneath it."}
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.round(3)
+    return out.rename(columns=lambda c: f"coded by {c[len('coded_by_'):]}" if str(c).startswith("coded_by_")
+                      else LABELS.get(c, c))
+
+
 def _save(frame: pd.DataFrame, path: Path | None, index: bool = False) -> None:
     if path is None:
         return
@@ -20,12 +38,14 @@ def _save(frame: pd.DataFrame, path: Path | None, index: bool = False) -> None:
 
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(f"{path.name}: tables are written as .csv or .xlsx.")
-    write_table(frame, path, index=index)
-    console.print(f"Wrote {path}", markup=False)
+    console.print(f"Wrote {write_table(frame, path, index=index)}", markup=False)
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.round(3)
+def _by_label(frame: pd.DataFrame, labels: dict[int, str], axis: str = "index") -> pd.DataFrame:
+    """Code ids on an axis shown as names (paths where names repeat)."""
+    rename = {k: labels.get(int(k), str(k)) for k in (frame.index if axis == "index" else frame.columns)}
+    out = frame.rename(index=rename) if axis == "index" else frame.rename(columns=rename)
+    return out.rename_axis("code", axis=0 if axis == "index" else 1)
 
 
 @click.command()
@@ -41,25 +61,27 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 @friendly
 def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> None:
     """Intercoder agreement per code and overall."""
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise InvalidInput(f"{out.name}: tables are written as .csv or .xlsx.")
     with open_study(ctx) as study:
         report = study.agreement(coders=list(coders) or None, sources=list(sources) or None,
                                  codes=list(codes) or None, stage=stage, unit=unit)
-    console.print(f"Agreement of {' and '.join(report.coders)} by {report.unit} on {len(report.sources)} sources")
-    print_frame(_rounded(report.table))
+    console.print(f"Agreement of {' and '.join(report.coders)} by {report.unit} on {len(report.sources)} sources",
+                  markup=False)
+    print_frame(_labelled(report.to_frame()))
+    console.print(COUNTS[report.counts], markup=False)
     for note in report.notes:
         console.print(f"Note: {note}", markup=False)
     if show_dis:
         console.print(f"{len(report.disagreements)} disagreements")
         print_frame(report.disagreements, max_width=70)
-    _save(report.table, out)
+    if out is not None:
+        console.print(f"Wrote {report.write(out)}", markup=False)
     if plot:
         from theorize.analysis.plots import plot_agreement
 
-        column = "Krippendorff's alpha" if "Krippendorff's alpha" in report.table else "binary u-alpha"
-        keep = ["code", column] + [c for c in ("alpha 95% CI low", "alpha 95% CI high") if c in report.table]
-        frame = report.table[report.table.code != "all codes"][keep].rename(
-            columns={column: "value", "alpha 95% CI low": "ci_low", "alpha 95% CI high": "ci_high"})
-        console.print(f"Wrote {plot_agreement(frame, plot, value_label=column)}", markup=False)
+        value = "alpha" if "alpha" in report.table else "binary_u_alpha"
+        console.print(f"Wrote {plot_agreement(report.per_code(value), plot, value_label=LABELS[value])}", markup=False)
 
 
 @click.command()
@@ -81,8 +103,9 @@ def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_m
     with open_study(ctx) as study:
         result = study.saturation(group=group, stage=stage, coder=coder, base_size=base_size, run_length=run_length,
                                   threshold=threshold, run_mode=run_mode, report=report_at, n_orders=orders)
-    print_frame(result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]])
+    print_frame(_labelled(result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]]))
     console.print(result.statement, markup=False)
+    console.print(COUNTS[result.counts], markup=False)
     _save(result.curve, out)
     if plot:
         from theorize.analysis.plots import plot_discovery_curve
@@ -101,26 +124,30 @@ def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_m
 @friendly
 def matrix(ctx, kind, attribute, stage, coder, out) -> None:
     """Code x participant, code x attribute (with tests), or a framework matrix of quotes."""
+    if kind == "attribute" and not attribute:
+        raise InvalidInput("Name the attribute: theorize matrix attribute --attribute program_phase.")
     with open_study(ctx) as study:
+        labels = study.code_labels()
         if kind == "participant":
-            frame = study.code_matrix(stage=stage, coder=coder)
+            frame = _by_label(study.code_matrix(stage=stage, coder=coder), labels)
             print_frame(frame.reset_index())
             _save(frame, out, index=True)
         elif kind == "attribute":
-            if not attribute:
-                raise InvalidInput("Name the attribute: theorize matrix attribute --attribute program_phase.")
             result = study.attribute_matrix(attribute, stage=stage, coder=coder)
-            table = result.table.copy()
+            table = _by_label(result.table, labels)
             table.columns = [f"{a} {m}" for a, m in table.columns]
-            print_frame(_rounded(table.reset_index()))
-            print_frame(_rounded(result.tests.reset_index()))
+            print_frame(_labelled(table.reset_index()))
+            print_frame(_labelled(_by_label(result.tests, labels).reset_index()))
             if result.tests["small_sample"].any():
                 console.print("Warning: some expected counts are below 5; those p-values are unreliable.")
             _save(table, out, index=True)
         else:
             frame = study.framework(coder=coder)
+            frame = _by_label(frame, labels, axis="columns").rename_axis("category", axis=1)
             print_frame(frame.reset_index(), max_width=80)
             _save(frame, out, index=True)
+    if kind != "framework":
+        console.print(COUNTS["own and beneath"], markup=False)
 
 
 @click.command()
@@ -138,7 +165,10 @@ def cooccurrence(ctx, mode, window, jaccard, stage, coder, out, plot) -> None:
     with open_study(ctx) as study:
         frame = study.cooccurrence(mode=mode, window=window, measure="jaccard" if jaccard else "count",
                                    stage=stage, coder=coder)
-    print_frame(_rounded(frame).reset_index(), max_width=30)
+        labels = study.code_labels()
+    frame = _by_label(_by_label(frame, labels), labels, axis="columns")
+    print_frame(frame.round(3).reset_index(), max_width=30)
+    console.print(COUNTS["own"], markup=False)
     _save(frame, out, index=True)
     if plot:
         from theorize.analysis.plots import plot_cooccurrence_heatmap

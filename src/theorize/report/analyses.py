@@ -50,50 +50,51 @@ def agreement(study, *, coders=None, stage: str | None = "focused", unit: str = 
         result = study.agreement(coders=coders, stage=stage, unit=unit)
     except InvalidInput as exc:
         return Analysis(title, omitted=f"Intercoder agreement is not reported: {_sentence(exc)}")
-    frame = result.table
-    if frame.empty:
+    if result.table.empty:
         return Analysis(title, omitted="Intercoder agreement is not reported: no codes were compared.")
+    frame = result.to_frame(all_codes=ALL_CODES)
+    skip = {"code_id", "alpha_resamples"}
     units = frame["units"] if "units" in frame.columns else None
     constant_units = units is not None and units.nunique() == 1
-    columns = [c for c in frame.columns if not (c == "units" and constant_units)]
+    columns = [c for c in frame.columns if c not in skip and not (c == "units" and constant_units)]
     header = [_short(c, unit) for c in columns]
-    rows = [[percent(r[c]) if c == "percent agreement" else cell(r[c]) for c in columns]
+    rows = [[percent(r[c]) if c == "percent_agreement" else cell(r[c]) for c in columns]
             for _, r in frame.iterrows()]
     caption = (f"Agreement of {listing(result.coders)} by {unit}" + (f", {stage} codes" if stage else "")
                + f", on {plural(len(result.sources), 'source')}")
     if constant_units:
         caption += f" ({int(units.iloc[0]):,} {unit}s)"
-    last = len(rows) - 1 if frame["code"].iloc[-1] == "all codes" else None
-    table = Table(header, rows, caption=caption, numeric=set(range(1, len(columns))),
-                  emphasis={last} if last is not None else set())
-    notes = [n for n in [_legend(columns, result.coders, unit)] if n] + list(result.notes)
+    last = len(rows) - 1
+    table = Table(header, rows, caption=caption, numeric=set(range(1, len(columns))), emphasis={last})
+    notes = [n for n in [_legend(columns, result.coders, unit)] if n]
+    notes.append("Each code counts its own codings here, not those of the codes beneath it.")
+    notes += list(result.notes)
     if any(MISSING in row for row in rows):
         notes.append(f"{MISSING} marks a coefficient that is not defined for that code (for example when a code "
                      "was never or always applied).")
     if len(result.disagreements):
         notes.append(f"The coders differed on {plural(len(result.disagreements), unit)}; "
                      "adjudications are recorded as memos.")
-    return Analysis(title, statement=_agreement_sentence(frame, result, unit, stage), table=table, notes=notes)
+    return Analysis(title, statement=_agreement_sentence(result, unit, stage), table=table, notes=notes)
 
 
-def _agreement_sentence(frame, result, unit: str, stage: str | None) -> str:
-    codes = frame[frame["code"] != "all codes"]
-    overall = frame[frame["code"] == "all codes"]
+def _agreement_sentence(result, unit: str, stage: str | None) -> str:
+    codes, overall = result.table, result.overall
     what = f"{stage} codes" if stage else "codes"
     text = (f"{listing(result.coders)} coded {plural(len(result.sources), 'source')} independently; "
             f"agreement was measured on the presence of each of {plural(len(codes), what[:-1], what)} in each {unit}")
-    alpha_col = "Krippendorff's alpha" if "Krippendorff's alpha" in frame.columns else None
-    if alpha_col and not overall.empty and _finite(overall[alpha_col].iloc[0]):
-        text += f": Krippendorff's \u03b1 = {overall[alpha_col].iloc[0]:.2f} over all codes"
-        kappa = overall["Cohen's kappa"].iloc[0] if "Cohen's kappa" in frame.columns else None
-        if _finite(kappa):
-            text += f" (Cohen\u2019s \u03ba = {kappa:.2f}"
-            if "percent agreement" in frame.columns and _finite(overall["percent agreement"].iloc[0]):
-                text += f", {percent(overall['percent agreement'].iloc[0])} agreement"
-            text += ")"
+    has_alpha = "alpha" in codes.columns
+    if has_alpha and _finite(overall.get("alpha")):
+        text += f": Krippendorff's \u03b1 = {overall['alpha']:.2f} over all codes"
+        if _finite(overall.get("alpha_ci_low")) and _finite(overall.get("alpha_ci_high")):
+            text += f" (95% CI {overall['alpha_ci_low']:.2f}\u2013{overall['alpha_ci_high']:.2f}, resampling {unit}s)"
+        if _finite(overall.get("kappa")):
+            text += f"; Cohen\u2019s \u03ba = {overall['kappa']:.2f}"
+            if _finite(overall.get("percent_agreement")):
+                text += f", {percent(overall['percent_agreement'])} agreement"
     text += "."
-    if alpha_col:
-        values = [(r.code, float(v)) for r, v in zip(codes.itertuples(), codes[alpha_col]) if _finite(v)]
+    if has_alpha:
+        values = [(r.code, float(r.alpha)) for r in codes.itertuples() if _finite(r.alpha)]
         if values:
             good = sum(v >= ALPHA_GOOD for _, v in values)
             tentative = sum(ALPHA_TENTATIVE <= v < ALPHA_GOOD for _, v in values)
@@ -104,33 +105,37 @@ def _agreement_sentence(frame, result, unit: str, stage: str | None) -> str:
     return text
 
 
-_SHORT = {"percent agreement": "Agreement", "Krippendorff's alpha": "\u03b1", "Cohen's kappa": "\u03ba",
-          "binary u-alpha": "binary u-\u03b1", "u-alpha": "u-\u03b1"}
+ALL_CODES = "all codes"
+_SHORT = {"percent_agreement": "Agreement", "alpha": "\u03b1", "alpha_ci_low": "\u03b1 low",
+          "alpha_ci_high": "\u03b1 high", "kappa": "\u03ba", "binary_u_alpha": "binary u-\u03b1",
+          "u_alpha": "u-\u03b1", "units": "Units"}
 
 
 def _short(column: str, unit: str) -> str:
     """Short table headings; :func:`_legend` spells them out."""
     if column == "code":
         return "Code"
-    if column == "units coded":
+    if column == "units_coded":
         return f"{unit.capitalize()}s coded"
-    if column.startswith("coded by "):
-        return column[len("coded by "):]
-    return _SHORT.get(column, column[:1].upper() + column[1:])
+    if column.startswith("coded_by_"):
+        return column[len("coded_by_"):]
+    return _SHORT.get(column, column.replace("_", " ").capitalize())
 
 
 def _legend(columns: list[str], coders: list[str], unit: str) -> str:
     parts = []
-    if "units coded" in columns:
+    if "units_coded" in columns:
         parts.append(f"{unit}s coded: {unit}s any coder gave the code; under each coder\u2019s name, the {unit}s "
                      "that coder gave it")
-    if "percent agreement" in columns:
+    if "percent_agreement" in columns:
         parts.append(f"agreement: the share of {unit}s where the coders agreed on the code\u2019s presence")
-    if "Krippendorff's alpha" in columns:
+    if "alpha" in columns:
         parts.append("\u03b1: Krippendorff\u2019s alpha (nominal)")
-    if "Cohen's kappa" in columns:
+    if "alpha_ci_low" in columns:
+        parts.append(f"\u03b1 low, high: its 95% bootstrap interval, resampling {unit}s")
+    if "kappa" in columns:
         parts.append("\u03ba: Cohen\u2019s kappa")
-    if "binary u-alpha" in columns:
+    if "binary_u_alpha" in columns:
         parts.append("u-\u03b1: Krippendorff\u2019s unitizing alpha")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "." if text else ""

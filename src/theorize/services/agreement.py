@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -14,79 +16,156 @@ from theorize.store import schema as t
 
 UNITS = ("turn", "sentence", "character")
 
+#: Which codings a code counts in agreement: its own, not those of the codes beneath it.
+OWN_CODINGS = "own"
+
 
 @dataclass
 class AgreementReport:
-    """Agreement between coders per code and overall, with the passages they disagree on.
+    """Agreement between coders per code and over all codes, with the passages they disagree on.
 
-    ``table`` has one row per code and a last row "all codes"; ``disagreements`` one row per unit
-    where the coders' codes differ; ``notes`` says which codes were left out and why.
+    Attributes:
+        unit: "turn", "sentence" or "character".
+        coders, sources: the coders compared and the sources they all coded.
+        table: one row per code, keyed by ``code_id``, with ``code`` (its name, or its path where
+            names repeat) and stable columns: by turn or sentence ``units``, ``units_coded``,
+            ``percent_agreement``, ``alpha``, ``alpha_ci_low``, ``alpha_ci_high``,
+            ``alpha_resamples`` and, for two coders, ``kappa``
+            (:mod:`theorize.analysis.presence_agreement`); by character ``binary_u_alpha``.
+        overall: the same figures over all codes (by character also ``u_alpha``).
+        coded_by: code_id x coder: the units each coder gave each code (by turn or sentence).
+        coded_any: per coder, the units they gave any code (by turn or sentence).
+        disagreements: one row per unit where the coders' codes differ: source, start, end,
+            speaker, passage, and each coder's codes.
+        notes: sentences on what was left out and why.
+        counts: which codings a code counts: ``"own"``, its own only (not those of codes beneath).
     """
 
     unit: str
     coders: list[str]
     sources: list[str]
     table: pd.DataFrame
+    overall: pd.Series
+    coded_by: pd.DataFrame
+    coded_any: pd.Series
     disagreements: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    counts: str = OWN_CODINGS
+
+    def to_frame(self, *, all_codes: str = "all codes") -> pd.DataFrame:
+        """The table as one frame: a row per code, a last row over all codes (``code_id`` empty,
+        ``code`` = ``all_codes``), and ``coded_by_<coder>`` columns. What :meth:`write` writes."""
+        overall = pd.DataFrame([{"code_id": pd.NA, "code": all_codes, **self.overall.to_dict()}])
+        frame = pd.concat([self.table, overall], ignore_index=True) if len(self.table) else overall
+        for column in ("code_id", "units", "units_coded", "alpha_resamples"):
+            if column in frame:
+                frame[column] = frame[column].astype("Int64")
+        for column in frame.columns.difference(["code_id", "code", "units", "units_coded", "alpha_resamples"]):
+            frame[column] = frame[column].astype(float)
+        if len(self.coded_by.columns):
+            by = self.coded_by.reindex(self.table["code_id"]).to_numpy().tolist() + [list(self.coded_any)]
+            for i, coder in enumerate(self.coders):
+                frame.insert(4 + i, f"coded_by_{coder}", [row[i] for row in by])
+        return frame
+
+    def per_code(self, value: str | None = None) -> pd.DataFrame:
+        """The per-code figure to draw: ``code``, ``value`` (alpha, or binary u-alpha by character)
+        and, where there is one, the interval ``ci_low`` / ``ci_high``."""
+        value = value or ("alpha" if "alpha" in self.table.columns else "binary_u_alpha")
+        keep = ["code", value] + [c for c in ("alpha_ci_low", "alpha_ci_high") if c in self.table and value == "alpha"]
+        return self.table[keep].rename(columns={value: "value", "alpha_ci_low": "ci_low", "alpha_ci_high": "ci_high"})
+
+    def write(self, path: str | Path) -> Path:
+        """Write :meth:`to_frame` as .csv or .xlsx (by the suffix); returns the path."""
+        from theorize.exchange.tables import write_table
+
+        path = Path(path)
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise InvalidInput(f"{path.name}: tables are written as .csv or .xlsx.")
+        return write_table(self.to_frame(), path)
 
 
-def _units(study, frame_sources: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Units (source_id, unit index, start, end) of the chosen sources."""
-    from theorize.ingest import split_sentences
+def _units(study, chosen: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Units of the chosen sources, in order: source_id, start, end, speaker (a source without turns
+    is one unit); sentences lie inside turns."""
+    turns = study.segments(with_text=False)
+    turns = turns[turns["source_id"].isin(chosen["id"])][["source_id", "start", "end", "speaker"]]
+    bare = chosen[~chosen["id"].isin(turns["source_id"])]
+    whole = pd.DataFrame({"source_id": bare["id"], "start": 0, "end": bare["characters"], "speaker": None})
+    units = pd.concat([turns, whole], ignore_index=True) if len(whole) else turns.reset_index(drop=True)
+    if unit == "sentence":
+        from theorize.ingest import split_sentences
 
-    rows = []
-    for sid in frame_sources["id"]:
-        turns = study.segments(int(sid))
-        text = study.text(int(sid))
-        if turns.empty:
-            turns = pd.DataFrame([{"start": 0, "end": len(text), "speaker": None}])
-        k = 0
-        for turn in turns.itertuples():
-            spans = [(turn.start, turn.end)] if unit == "turn" else split_sentences(text, turn.start, turn.end)
-            for s, e in spans:
-                k += 1
-                rows.append({"source_id": int(sid), "unit": k, "start": s, "end": e,
-                             "speaker": turn.speaker, "text": text[s:e]})
-    return pd.DataFrame(rows, columns=["source_id", "unit", "start", "end", "speaker", "text"])
+        texts = study._texts_of(units["source_id"].unique())
+        rows = [(sid, s, e, speaker) for sid, a, b, speaker in units.itertuples(index=False)
+                for s, e in split_sentences(texts[sid], a, b)]
+        units = pd.DataFrame(rows, columns=["source_id", "start", "end", "speaker"])
+    return units.sort_values(["source_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def _assign(codings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
-    """Each coding's units: those its span overlaps (a zero-length coding: the unit holding it)."""
-    out = []
-    for sid, group in codings.groupby("source_id"):
-        u = units[units.source_id == sid]
-        starts, ends = u.start.to_numpy(), u.end.to_numpy()
-        for c in group.itertuples():
-            if c.end > c.start:
-                hit = (starts < c.end) & (ends > c.start)
-            else:
-                hit = (starts <= c.start) & (ends > c.start)
-            for unit in u.unit.to_numpy()[hit]:
-                out.append((c.coder, f"{sid}:{unit}", c.code))
-    return pd.DataFrame(out, columns=["coder", "unit_id", "code"])
+def _assign(codings: pd.DataFrame, units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(coding row, unit position) for every unit a coding's span overlaps; a zero-length coding
+    lies in the unit holding its position. Vectorised over all sources at once."""
+    shift = np.int64(1) << 32  # sources laid end to end, far apart
+    rank = pd.Index(units["source_id"].unique())
+    base = rank.get_indexer(units["source_id"]).astype(np.int64) * shift
+    starts, ends = base + units["start"].to_numpy(np.int64), base + units["end"].to_numpy(np.int64)
+    where = rank.get_indexer(codings["source_id"]).astype(np.int64)
+    ok = where >= 0
+    s = where * shift + codings["start"].to_numpy(np.int64)
+    e = where * shift + codings["end"].to_numpy(np.int64)
+    first = np.searchsorted(ends, s, side="right")
+    last = np.searchsorted(starts, e, side="left") - 1
+    point = e <= s
+    holder = np.searchsorted(starts, s, side="right") - 1
+    first = np.where(point, holder, first)
+    last = np.where(point, np.where((holder >= 0) & (ends[np.maximum(holder, 0)] > s), holder, -1), last)
+    count = np.where(ok, np.maximum(last - first + 1, 0), 0)
+    rows = np.repeat(np.arange(len(codings)), count)
+    offsets = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    return rows, np.repeat(first, count) + offsets
+
+
+def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, labels, study) -> pd.DataFrame:
+    """One row per unit where the coders' codes differ, with each coder's codes there."""
+    columns = ["source", "start", "end", "speaker", "passage", *coders]
+    cells = pd.DataFrame({"unit": where, "code": code_of, "coder": coder_of}).drop_duplicates()
+    given = cells.groupby(["unit", "code"])["coder"].transform("size")
+    split = cells.loc[given < len(coders), "unit"].unique()
+    if len(split) == 0:
+        return pd.DataFrame(columns=columns)
+    cells = cells[cells["unit"].isin(split)]
+    cells = cells.assign(label=[labels.get(int(code_ids[k]), str(code_ids[k])) for k in cells["code"]])
+    lists = cells.groupby(["unit", "coder"])["label"].agg(lambda s: ", ".join(sorted(s))).unstack(fill_value="")
+    lists = lists.reindex(index=np.sort(split), columns=range(len(coders)), fill_value="")
+    picked = units.iloc[lists.index]
+    texts = study._texts_of(picked["source_id"].unique())
+    names = dict(zip(chosen["id"], chosen["name"]))
+    frame = pd.DataFrame({"source": picked["source_id"].map(names).to_numpy(),
+                          "start": picked["start"].to_numpy(), "end": picked["end"].to_numpy(),
+                          "speaker": picked["speaker"].to_numpy(),
+                          "passage": [texts[s][a:b] for s, a, b in zip(picked["source_id"], picked["start"], picked["end"])]})
+    for i, coder in enumerate(coders):
+        frame[coder] = lists[i].to_numpy()
+    return frame[columns]
 
 
 class AgreementMixin(ProjectBase):
     """Agreement services."""
 
     def _agreement_codings(self, coders, sources, codes, stage) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-        all_sources = self.sources()
+        all_sources = self._source_index()
         if sources:
-            wanted = {s if isinstance(s, str) else None for s in sources}
+            wanted = {s for s in sources if isinstance(s, str)}
             chosen = all_sources[all_sources.name.isin(wanted) | all_sources.id.isin([s for s in sources if isinstance(s, int)])]
             if len(chosen) != len(set(sources)):
                 missing = set(map(str, sources)) - set(chosen.name) - set(map(str, chosen.id))
                 raise InvalidInput(f"There is no source {', '.join(sorted(missing))} in this project.")
         else:
             chosen = all_sources
-        codings = self.codings(with_text=False)
-        codings = codings[codings.source_id.isin(chosen.id) & (codings.status == "accepted")]
-        if stage:
-            codings = codings[codings.stage == stage]
+        codings = self._counted_codings(stage=stage, source_ids=chosen["id"])
         if codes:
-            names = set(self.codes().set_index("id").loc[[self._code_id(c) for c in codes], "name"])
-            codings = codings[codings.code.isin(names)]
+            codings = codings[codings.code_id.isin([self.code_id(c) for c in codes])]
         coders = list(coders) if coders else sorted(codings.coder.unique())
         if len(coders) < 2:
             who = f"only {coders[0]!r} coded" if coders else "nobody coded"
@@ -100,13 +179,12 @@ class AgreementMixin(ProjectBase):
         chosen = chosen[chosen.id.isin(shared)]
         return codings[codings.source_id.isin(shared)], chosen, coders
 
-    def _code_id(self, ref) -> int:
-        with self._read() as conn:
-            return self._code_row(conn, ref)["id"]
-
     def agreement(self, *, coders=None, sources=None, codes=None, stage: str | None = None,
                   unit: str = "turn", resamples: int = 1000, seed: int = 0) -> AgreementReport:
         """Agreement of two or more coders per code and overall, on the sources they all coded.
+
+        Codes are keyed by id (two codes of one name in different branches stay two), and a code
+        counts its own codings only, not those of the codes beneath it.
 
         Args:
             coders: coder names (default: everyone who coded the material; at least two).
@@ -114,88 +192,58 @@ class AgreementMixin(ProjectBase):
             codes: codes to compare (default: all used); stage: only codes of this stage.
             unit: "turn" or "sentence" (code present or absent in each unit: percent agreement,
                 Cohen's kappa for two coders, Krippendorff's alpha, nominal, with a 95% bootstrap
-                interval over units from ``resamples`` resamples), or "character"
-                (Krippendorff's unitizing alpha family: binary u-alpha per code and u-alpha overall).
+                interval from ``resamples`` resamples of units; over all codes too, each unit
+                carrying all its codes), or "character" (Krippendorff's unitizing alpha family:
+                binary u-alpha per code and u-alpha overall).
 
         Examples:
             >>> report = study.agreement(coders=["Dr. Lena Marsh", "Sam Okoye"], stage="focused")  # doctest: +SKIP
-            >>> report.table.tail(1)  # doctest: +SKIP
+            >>> report.overall["alpha"]  # doctest: +SKIP
         """
         if unit not in UNITS:
             raise InvalidInput(f"{unit!r} is not a unit of agreement; use one of {', '.join(UNITS)}.")
         codings, chosen, coders = self._agreement_codings(coders, sources, codes, stage)
+        labels = self.code_labels()
         if unit == "character":
-            return self._unitizing(codings, chosen, coders)
-        from theorize.analysis import cohen_kappa, krippendorff_alpha_ci, percent_agreement, segment_presence_matrix
+            return self._unitizing(codings, chosen, coders, labels)
+        from theorize.analysis.presence_agreement import presence_agreement
 
         units = _units(self, chosen, unit)
-        units["unit_id"] = units.source_id.astype(str) + ":" + units.unit.astype(str)
-        assigned = _assign(codings, units)
-        if assigned.empty:
+        rows, where = _assign(codings, units)
+        if len(rows) == 0:
             raise InvalidInput("The chosen coders applied none of the chosen codes to the shared sources.")
-        matrices = segment_presence_matrix(assigned, coders=coders, units=list(units.unit_id))
-        rows, notes = [], []
-        for code, m in matrices.items():
-            data = m.to_numpy()
-            used = int((data.sum(axis=0) > 0).sum())
-            row = {"code": code, "units": data.shape[1], "units coded": used,
-                   **{f"coded by {c}": int(data[i].sum()) for i, c in enumerate(coders)}}
-            try:
-                row["percent agreement"] = percent_agreement(data)
-                interval = krippendorff_alpha_ci(data, "nominal", n_resamples=resamples, rng=seed)
-                row["Krippendorff's alpha"] = interval.alpha
-                row["alpha 95% CI low"], row["alpha 95% CI high"] = interval.ci_low, interval.ci_high
-                if len(coders) == 2:
-                    row["Cohen's kappa"] = cohen_kappa(data)
-            except InvalidInput as exc:
-                notes.append(f"{code}: left out ({exc})")
-                continue
-            rows.append(row)
-        pooled = pd.concat(matrices, axis=1).to_numpy()
-        overall = {"code": "all codes", "units": len(units), "units coded": int((pooled.sum(axis=0) > 0).sum()),
-                   **{f"coded by {c}": int(pooled[i].sum()) for i, c in enumerate(coders)},
-                   "percent agreement": percent_agreement(pooled)}
-        interval = krippendorff_alpha_ci(pooled, "nominal", n_resamples=resamples, rng=seed)
-        overall.update({"Krippendorff's alpha": interval.alpha, "alpha 95% CI low": interval.ci_low,
-                        "alpha 95% CI high": interval.ci_high})
-        if len(coders) == 2:
-            overall["Cohen's kappa"] = cohen_kappa(pooled)
-        rows.append(overall)
-        table = pd.DataFrame(rows)
-        dis = self._disagreements(assigned, units, coders, chosen)
-        return AgreementReport(unit, coders, list(chosen.name), table, dis, notes)
+        code_ids = np.unique(codings["code_id"].to_numpy()[rows])
+        coder_of = pd.Index(coders).get_indexer(codings["coder"].to_numpy()[rows])
+        code_of = np.searchsorted(code_ids, codings["code_id"].to_numpy()[rows])
+        result = presence_agreement(coder_of, where, code_of, n_units=len(units), coders=coders,
+                                    codes=list(code_ids), n_resamples=resamples, rng=seed)
+        table = result.table.reset_index().rename(columns={"code": "code_id"})
+        table.insert(1, "code", [labels.get(int(c), str(c)) for c in table["code_id"]])
+        notes = [f"{labels.get(int(c), c)}: left out ({why}, so its agreement is undefined)"
+                 for c, why in result.left_out.items()]
+        dis = _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, labels, self)
+        return AgreementReport(unit, coders, list(chosen.name), table, result.overall,
+                               result.coded_by.rename_axis("code_id"), result.coded_any, dis, notes)
 
-    def _disagreements(self, assigned, units, coders, chosen) -> pd.DataFrame:
-        names = dict(zip(chosen.id, chosen.name))
-        by = assigned.groupby(["unit_id", "coder"])["code"].apply(lambda s: sorted(set(s))).unstack(fill_value=[])
-        rows = []
-        lookup = units.set_index("unit_id")
-        for unit_id, codes in by.iterrows():
-            sets = [frozenset(codes.get(c, []) if isinstance(codes.get(c, []), list) else []) for c in coders]
-            if len(set(sets)) > 1:
-                u = lookup.loc[unit_id]
-                rows.append({"source": names[u.source_id], "start": int(u.start), "end": int(u.end),
-                             "speaker": u.speaker, "passage": u.text,
-                             **{c: ", ".join(sorted(s)) for c, s in zip(coders, sets)}})
-        return pd.DataFrame(rows, columns=["source", "start", "end", "speaker", "passage", *coders])
-
-    def _unitizing(self, codings, chosen, coders) -> AgreementReport:
+    def _unitizing(self, codings, chosen, coders, labels) -> AgreementReport:
         from theorize.analysis import binary_u_alpha, u_alpha, u_alpha_by_code
 
         continuum = {int(r.id): int(r.characters) for r in chosen.itertuples()}
-        spans = {c: [(int(r.source_id), int(r.start), int(r.end), r.code)
+        spans = {c: [(int(r.source_id), int(r.start), int(r.end), int(r.code_id))
                      for r in codings[codings.coder == c].itertuples() if r.end > r.start] for c in coders}
         notes = []
         per_code = u_alpha_by_code(spans, continuum)
-        rows = [{"code": code, "binary u-alpha": value} for code, value in per_code.items()]
-        overall = {"code": "all codes", "binary u-alpha": binary_u_alpha(spans, continuum)}
+        table = pd.DataFrame({"code_id": pd.Series(list(per_code), dtype="int64"),
+                              "code": [labels.get(int(c), str(c)) for c in per_code],
+                              "binary_u_alpha": pd.Series(list(per_code.values()), dtype=float)})
+        overall = {"binary_u_alpha": binary_u_alpha(spans, continuum), "u_alpha": float("nan")}
         try:
-            overall["u-alpha"] = u_alpha(spans, continuum)
+            overall["u_alpha"] = u_alpha(spans, continuum)
         except InvalidInput as exc:
             notes.append(f"u-alpha over all codes is not defined here: {exc}")
-        rows.append(overall)
         empty = pd.DataFrame(columns=["source", "start", "end", "speaker", "passage", *coders])
-        return AgreementReport("character", coders, list(chosen.name), pd.DataFrame(rows), empty, notes)
+        return AgreementReport("character", coders, list(chosen.name), table, pd.Series(overall),
+                               pd.DataFrame(index=pd.Index([], name="code_id")), pd.Series(dtype="int64"), empty, notes)
 
     def adjudicate(self, source: int | str, *, start: int, end: int, code: int | str | None, note: str,
                    adjudicator: str | None = None) -> int:

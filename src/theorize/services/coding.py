@@ -10,6 +10,26 @@ from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
 
+def counts(status):
+    """The one rule for which codings count, in every view and analysis: accepted ones, whether a
+    person made them or a person accepted a machine's suggestion. Pending suggestions and rejected
+    codings do not count (views still list pending ones, with their status).
+
+    Works on one status, a pandas Series of statuses, or the SQL column ``coding.status``.
+
+    Examples:
+        >>> counts("accepted"), counts("pending"), counts("rejected")
+        (True, False, False)
+    """
+    return status == CodingStatus.ACCEPTED.value
+
+
+#: Which codings a code counts in a table: its own only, or its own and those of every code
+#: beneath it (the tree, saturation and matrices count the second way; agreement and
+#: co-occurrence the first, and say so).
+OWN, OWN_AND_BENEATH = "own", "own and beneath"
+
+
 def coding_row(src, start: int, end: int, code_id: int, coder_id: int, *, origin: str = "human",
                model_id: str | None = None, confidence: float | None = None, status: str = "accepted") -> dict:
     """The values of a new coding of the current version of ``src`` (a source row)."""

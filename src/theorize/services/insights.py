@@ -1,5 +1,13 @@
 """Saturation, co-occurrence and matrices on a project: the project's data into the pure functions
-of ``theorize.analysis``."""
+of ``theorize.analysis``.
+
+Codes are keyed by id in every result (two codes named "trust" in different branches stay two);
+``study.code_labels()`` gives the names to show. Which codings count is decided once
+(:func:`theorize.services.coding.counts`). In saturation and the matrices a code counts its own
+codings and those of every code beneath it (``counts == "own and beneath"``); co-occurrence counts
+each code's own codings only (``counts == "own"``), since a code always co-occurs with what lies
+beneath it.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +15,68 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from theorize.analysis.matrices import AttributeComparison
+from theorize.analysis.richness import RichnessEstimate
+from theorize.analysis.saturation import GuestSaturation, SaturationBootstrap
 from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase
+from theorize.services.coding import OWN, OWN_AND_BENEATH
 
 
 @dataclass
 class SaturationReport:
     """Code saturation in interview order: the curve (and by stage), Guest et al.'s point, the
     bootstrap over orders, the exact accumulation curve (expected codes after n interviews in any
-    order), the estimates of codes not yet seen, and a sentence for the methods section."""
+    order), the estimates of codes not yet seen, and a sentence for the methods section.
+
+    Attributes:
+        interviews: source names in interview order.
+        incidence: interviews x code ids, 1 where the code (or a code beneath it) occurs.
+        curve: the discovery curve (:func:`theorize.analysis.saturation.discovery_curve`).
+        by_stage: the curve per stage of code.
+        counts: ``"own and beneath"``: a code occurs where it or a code beneath it was applied.
+    """
 
     interviews: list[str]
+    incidence: pd.DataFrame
     curve: pd.DataFrame
     by_stage: pd.DataFrame
-    guest: object
-    bootstrap: object
+    guest: GuestSaturation
+    bootstrap: SaturationBootstrap
     accumulation: pd.DataFrame
-    chao2: object
-    jackknife1: object
-    jackknife2: object
+    chao2: RichnessEstimate
+    jackknife1: RichnessEstimate
+    jackknife2: RichnessEstimate
     statement: str
+    counts: str = OWN_AND_BENEATH
+
+
+def rolled_up(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """Each coding once for its own code and once for every code above it: ``code_id`` becomes
+    the code that counts it, ``stage`` that code's stage and ``own`` says whether it is the coding's
+    own code. Pure; ``codes`` has ``id``, ``parent_id`` and ``stage``.
+
+    Examples:
+        >>> codes = pd.DataFrame({"id": [1, 2], "parent_id": [None, 1], "stage": ["focused", "initial"]})
+        >>> rolled_up(pd.DataFrame({"id": [7], "code_id": [2]}), codes)[["code_id", "own"]].values.tolist()
+        [[2, True], [1, False]]
+    """
+    parent = {int(i): (None if pd.isna(p) else int(p)) for i, p in zip(codes["id"], codes["parent_id"])}
+    stage = dict(zip(codes["id"].astype(int), codes["stage"]))
+    lines: dict[int, list[int]] = {}
+    for code in pd.unique(codings["code_id"]):
+        line, node, seen = [], int(code), set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            line.append(node)
+            node = parent.get(node)
+        lines[int(code)] = line
+    out = codings.assign(code_id=codings["code_id"].map(lines)).explode("code_id", ignore_index=True)
+    out["code_id"] = out["code_id"].astype("int64")
+    depth = codings["code_id"].map({c: len(line) for c, line in lines.items()}).to_numpy()
+    out["own"] = out["code_id"].to_numpy() == codings["code_id"].to_numpy().repeat(depth)
+    out["stage"] = out["code_id"].map(stage)
+    return out
 
 
 class InsightsMixin(ProjectBase):
@@ -35,14 +85,14 @@ class InsightsMixin(ProjectBase):
     def interview_order(self, *, group: str | None = None, sources=None) -> list[tuple[int, str]]:
         """Sources in the order the interviews were held: by the participant attribute
         ``interview_date`` where it exists, else in import order. ``group`` keeps one group's."""
-        frame = self.sources()
+        frame = self._source_index()
         people = self.participants().set_index("participant")
         if sources:
             frame = frame[frame.name.isin([s for s in sources if isinstance(s, str)]) |
                           frame.id.isin([s for s in sources if isinstance(s, int)])]
         rows = []
         for r in frame.itertuples():
-            pid = r.participants.split(", ")[0] if r.participants else None
+            pid = r.participant if isinstance(r.participant, str) else None
             if group and (pid is None or people.loc[pid, "group"] != group):
                 continue
             date = people.loc[pid, "interview_date"] if pid and "interview_date" in people.columns else None
@@ -52,20 +102,24 @@ class InsightsMixin(ProjectBase):
 
     def incidence(self, *, group: str | None = None, stage: str | None = None, coder: str | None = None,
                   sources=None) -> pd.DataFrame:
-        """Interviews (rows, in interview order) x codes (columns): 1 where the code occurs."""
+        """Interviews (rows, by name, in interview order) x codes (columns, by id): 1 where the code,
+        or a code beneath it, was applied."""
         order = self.interview_order(group=group, sources=sources)
         if not order:
             raise InvalidInput("There are no interviews to analyse" + (f" in group {group!r}." if group else "."))
         codings = self._filtered_codings(stage, coder, [s for s, _ in order], "the stage, coder and group")
-        names = dict(order)
-        table = pd.crosstab(codings.source_id.map(names), codings.code).clip(upper=1)
-        return table.reindex([n for _, n in order], fill_value=0)
+        table = pd.crosstab(codings["source_id"], codings["code_id"]).clip(upper=1)
+        table = table.reindex([s for s, _ in order], fill_value=0)
+        table.index = pd.Index([n for _, n in order], name="interview")
+        table.columns.name = "code_id"
+        return table
 
     def saturation(self, *, group: str | None = None, stage: str | None = None, coder: str | None = None,
                    base_size: int = 4, run_length: int = 2, threshold: float = 0.05, run_mode: str = "jump",
                    report: str = "before_run", n_orders: int = 1000, seed: int = 0) -> SaturationReport:
         """Code saturation (Guest, Namey & Chen 2020) with a bootstrap over interview orders and
-        estimates of codes not yet seen (Chao2, jackknife).
+        estimates of codes not yet seen (Chao2, jackknife). A code occurs in an interview where it
+        or a code beneath it was applied.
 
         Examples:
             >>> s = study.saturation(group="client", stage="initial")  # doctest: +SKIP
@@ -81,35 +135,41 @@ class InsightsMixin(ProjectBase):
         guest = guest_saturation(inc, **params)
         boot = bootstrap_saturation(inc, n_orders, seed=seed, **params)
         estimate = chao2(inc)
-        stages = dict(zip(self.codes()["name"], self.codes()["stage"]))
-        by_stage = discovery_curve(self.incidence(group=group, coder=coder), stages=stages) if stage is None else discovery_curve(inc)
-        return SaturationReport(list(inc.index), discovery_curve(inc), by_stage, guest, boot, accumulation_curve(inc),
-                                estimate,
-                                jackknife1(inc), jackknife2(inc),
+        curve = discovery_curve(inc)
+        if stage is None:
+            codes = self.codes()
+            by_stage = discovery_curve(inc, stages=dict(zip(codes["id"].astype(int), codes["stage"])))
+        else:
+            by_stage = curve.assign(stage=stage)[["stage", *curve.columns]]
+        return SaturationReport(list(inc.index), inc, curve, by_stage, guest, boot, accumulation_curve(inc),
+                                estimate, jackknife1(inc), jackknife2(inc),
                                 saturation_statement(guest, estimate, bootstrap=boot))
 
     def cooccurrence(self, *, mode: str = "overlap", window: int = 0, measure: str = "count",
                      stage: str | None = None, coder: str | None = None) -> pd.DataFrame:
-        """Code x code co-occurrence: overlapping codings (or within ``window`` characters), or codes
-        within ``window`` turns of each other (``mode="segment"``); counts or Jaccard."""
+        """Code x code co-occurrence (rows and columns: code ids): overlapping codings (or within
+        ``window`` characters), or codes within ``window`` turns of each other
+        (``mode="segment"``); counts or Jaccard. Each code counts its own codings only
+        (``frame.attrs["counts"] == "own"``)."""
         from theorize.analysis.cooccurrence import cooccurrence
 
-        codings = self._filtered_codings(stage, coder)
+        codings = self._filtered_codings(stage, coder, roll_up=False)
         if mode == "segment":
             codings = self._with_turn_index(codings)
-        frame = codings.drop(columns=["code_id"]).rename(columns={"code": "code_id"})
-        return cooccurrence(frame, mode=mode, window=window, measure=measure)
+        frame = cooccurrence(codings, mode=mode, window=window, measure=measure)
+        frame.attrs["counts"] = OWN
+        return frame
 
-    def _filtered_codings(self, stage, coder, source_ids=None, check: str = "the stage and coder") -> pd.DataFrame:
-        """Accepted codings, of one stage and one coder where given, in the given sources."""
-        codings = self.codings(with_text=False)
-        codings = codings[codings.status == "accepted"]
-        if source_ids is not None:
-            codings = codings[codings.source_id.isin(source_ids)]
-        if stage:
-            codings = codings[codings.stage == stage]
-        if coder:
-            codings = codings[codings.coder == coder]
+    def _filtered_codings(self, stage, coder, source_ids=None, check: str = "the stage and coder", *,
+                          roll_up: bool = True) -> pd.DataFrame:
+        """The codings that count, of one coder where given, in the given sources; rolled up (each
+        coding also counted for every code above its own) unless ``roll_up=False``; then of codes
+        of the stage given."""
+        codings = self._counted_codings(coder=coder, source_ids=source_ids, stage=None if roll_up else stage)
+        if roll_up and len(codings):
+            codings = rolled_up(codings, self.codes())
+            if stage:
+                codings = codings[codings["stage"] == stage]
         if codings.empty:
             raise InvalidInput(f"No codings match; check {check}.")
         return codings
@@ -117,34 +177,38 @@ class InsightsMixin(ProjectBase):
     def _with_turn_index(self, codings: pd.DataFrame) -> pd.DataFrame:
         import numpy as np
 
-        turns = self.segments()
+        turns = self.segments(with_text=False)
+        turns = turns[turns["source_id"].isin(codings["source_id"].unique())]
         out = []
         for sid, group in codings.groupby("source_id"):
-            tt = turns[turns.source_id == sid]
-            starts = tt.start.to_numpy()
-            idx = np.searchsorted(starts, group.start.to_numpy(), side="right") - 1
+            starts = turns.loc[turns["source_id"] == sid, "start"].to_numpy()
             g = group.copy()
-            g["segment_index"] = np.maximum(idx, 0)
+            g["segment_index"] = np.maximum(np.searchsorted(starts, group["start"].to_numpy(), side="right") - 1, 0)
             out.append(g)
         return pd.concat(out)
 
     def _participant_of(self) -> dict[int, str]:
-        frame = self.sources()
-        return {int(r.id): r.participants.split(", ")[0] for r in frame.itertuples() if r.participants}
+        frame = self._source_index()
+        return {int(i): p for i, p in zip(frame["id"], frame["participant"]) if isinstance(p, str)}
 
     def code_matrix(self, *, stage: str | None = None, coder: str | None = None, share: bool = False) -> pd.DataFrame:
-        """Codes x participants: how many codings each participant's sources have of each code
-        (``share=True``: codings, participants and share of participants per code)."""
+        """Codes (rows, by id) x participants: how many codings each participant's sources have of
+        each code and the codes beneath it (``share=True``: codings, participants and share of
+        participants per code)."""
         from theorize.analysis.matrices import code_by_participant, share_of_participants
 
         codings = self._filtered_codings(stage, coder)
         mapping = self._participant_of()
-        codings = codings[codings.source_id.isin(mapping)].drop(columns=["code_id"]).rename(columns={"code": "code_id"})
+        codings = codings[codings.source_id.isin(mapping)]
         table = code_by_participant(codings, mapping, participants=sorted(set(mapping.values())))
-        return share_of_participants(table) if share else table
+        table = share_of_participants(table) if share else table
+        table.attrs["counts"] = OWN_AND_BENEATH
+        return table
 
-    def attribute_matrix(self, attribute: str, *, stage: str | None = None, coder: str | None = None):
-        """Codes by the values of a participant attribute, with Fisher's exact or chi-square tests."""
+    def attribute_matrix(self, attribute: str, *, stage: str | None = None,
+                         coder: str | None = None) -> AttributeComparison:
+        """Codes (by id, counting the codes beneath them) by the values of a participant attribute,
+        with Fisher's exact or chi-square tests."""
         from theorize.analysis.matrices import code_by_attribute
 
         people = self.participants().set_index("participant")
@@ -152,32 +216,25 @@ class InsightsMixin(ProjectBase):
             raise InvalidInput(f"There is no attribute {attribute!r}; `theorize participants` lists them.")
         codings = self._filtered_codings(stage, coder)
         mapping = self._participant_of()
-        codings = codings[codings.source_id.isin(mapping)].drop(columns=["code_id"]).rename(columns={"code": "code_id"})
+        codings = codings[codings.source_id.isin(mapping)]
         values = people[attribute].dropna().rename(attribute)
         return code_by_attribute(codings, values, mapping)
 
     def framework(self, *, k: int = 2, coder: str | None = None) -> pd.DataFrame:
-        """Participants x categories, each cell up to ``k`` exemplar quotes from the codes nested
-        under the category."""
+        """Participants x categories (columns: category ids), each cell up to ``k`` exemplar quotes
+        from the category's codings and those of the codes nested under it."""
         from theorize.analysis.matrices import framework_matrix
 
         codes = self.codes()
-        by_id = codes.set_index("id")
-        category_of = {}
-        for r in codes.itertuples():
-            node = r
-            while node is not None:
-                if node.stage in ("category", "theoretical"):
-                    category_of[r.name] = node.name
-                    break
-                parent = node.parent_id
-                node = next(by_id.loc[[int(parent)]].reset_index().itertuples()) if pd.notna(parent) else None
-        codings = self._filtered_codings(None, coder).copy()
-        codings = codings[codings.code.isin(category_of)]
+        categories = codes[codes["stage"].isin(["category", "theoretical"])]
+        codings = self._filtered_codings(None, coder)
+        codings = codings[codings["code_id"].isin(categories["id"])]
+        codings = codings.drop_duplicates(["id", "code_id"])
         if codings.empty:
             raise InvalidInput("No codings sit under a category yet; nest codes under categories first.")
         text = self.codings(with_text=True).set_index("id")["quote"]
-        codings["text"] = codings["id"].map(text)
+        codings = codings.assign(text=codings["id"].map(text))
         mapping = self._participant_of()
-        codings = codings[codings.source_id.isin(mapping)].drop(columns=["code_id"]).rename(columns={"code": "code_id"})
-        return framework_matrix(codings, category_of, mapping, k=k)
+        codings = codings[codings.source_id.isin(mapping)]
+        ids = [int(c) for c in categories["id"]]
+        return framework_matrix(codings, {c: c for c in ids}, mapping, k=k, category_order=ids)

@@ -5,13 +5,40 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import and_, func, select
 
+from theorize.domain.codebook import CodingStatus
 from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase
+from theorize.services.coding import counts
 from theorize.store import schema as t
 
 
 def _frame(rows, columns) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
+
+
+def _bulk(conn, query) -> pd.DataFrame:
+    """A query's rows as a DataFrame, column by column (no dict per row)."""
+    result = conn.execute(query)
+    return pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()), coerce_float=False)
+
+
+def _texts(conn, key, ids) -> dict:
+    """Texts of source versions by ``key`` (the version id, or the source id of current versions)."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return {}
+    query = select(key, t.source_version.c.text)
+    if key is t.source_version.c.source_id:
+        query = query.join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
+                                          t.source.c.current_version == t.source_version.c.version))
+    out = {}
+    for start in range(0, len(ids), 500):
+        out.update(conn.execute(query.where(key.in_(ids[start:start + 500]))).all())
+    return out
+
+
+def _slices(keys: pd.Series, starts: pd.Series, ends: pd.Series, texts: dict) -> list[str]:
+    return [texts[k][a:b] for k, a, b in zip(keys.tolist(), starts.tolist(), ends.tolist())]
 
 
 class ViewsMixin(ProjectBase):
@@ -47,31 +74,90 @@ class ViewsMixin(ProjectBase):
                for r in rows]
         return pd.DataFrame(out, columns=cols)
 
+    def _source_index(self) -> pd.DataFrame:
+        """id, name, characters and first participant of every source, without reading a text."""
+        with self._read() as conn:
+            frame = _bulk(conn, select(t.source.c.id, t.source.c.name,
+                                       func.length(t.source_version.c.text).label("characters"))
+                          .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
+                                                       t.source_version.c.version == t.source.c.current_version))
+                          .order_by(t.source.c.id))
+            first = dict(conn.execute(select(t.source_participant.c.source_id, func.min(t.participant.c.pseudonym))
+                                      .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
+                                      .group_by(t.source_participant.c.source_id)).all())
+        frame["participant"] = frame["id"].map(first)
+        return frame
+
+    def _counted_codings(self, *, stage: str | None = None, coder: str | None = None,
+                         source_ids=None) -> pd.DataFrame:
+        """The codings that count (:func:`~theorize.services.coding.counts`): id, source_id,
+        code_id, stage (the code's), coder (a name), start, end; of the code stage and the coder
+        given, in the sources given. No text is read."""
+        with self._read() as conn:
+            q = (select(t.coding.c.id, t.coding.c.source_id, t.coding.c.code_id, t.code.c.stage,
+                        t.coder.c.name.label("coder"), t.coding.c.start, t.coding.c.end)
+                 .join(t.code, t.code.c.id == t.coding.c.code_id)
+                 .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                 .where(counts(t.coding.c.status)))
+            if stage:
+                q = q.where(t.code.c.stage == stage)
+            if coder:
+                q = q.where(t.coder.c.name == coder)
+            frame = _bulk(conn, q.order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id))
+        if source_ids is not None:
+            frame = frame[frame["source_id"].isin(list(source_ids))]
+        return frame
+
+    def _texts_of(self, source_ids) -> dict[int, str]:
+        """The current text of each source named, read once each."""
+        with self._read() as conn:
+            return _texts(conn, t.source_version.c.source_id, source_ids)
+
+    def code_id(self, code: int | str) -> int:
+        """The id of a code given by id, name or path ("parent/child" where names repeat).
+
+        Examples:
+            >>> study.code_id("doing my time")  # doctest: +SKIP
+            3
+        """
+        with self._read() as conn:
+            return int(self._code_row(conn, code)["id"])
+
+    def code_labels(self) -> dict[int, str]:
+        """How to show each live code: its name, or its path where another live code has the same
+        name (two codes named "trust" in different branches stay two). Codes are keyed by id."""
+        codes = self.codes()
+        repeated = codes["name"].duplicated(keep=False)
+        return {int(i): (p if r else n) for i, n, p, r in zip(codes["id"], codes["name"], codes["path"], repeated)}
+
     def text(self, source: int | str, version: int | None = None) -> str:
         """A source's text (the current version unless one is named)."""
         with self._read() as conn:
             src = self._source_row(conn, source)
             return self._source_text(conn, src["id"], version)[1]
 
-    def segments(self, source: int | str | None = None) -> pd.DataFrame:
-        """Speaker turns of the current versions: source, turn number, span, speaker, role, times, text."""
+    def segments(self, source: int | str | None = None, *, with_text: bool = True) -> pd.DataFrame:
+        """Speaker turns of the current versions: source, turn number, span, speaker, role, times, text.
+
+        Each transcript is read once, however many turns it has."""
         cols = ["source_id", "source", "turn", "start", "end", "speaker", "role", "started_at", "ended_at", "text"]
         with self._read() as conn:
             q = (select(t.source.c.id.label("source_id"), t.source.c.name.label("source"),
                         t.segment.c.position.label("turn"), t.segment.c.start, t.segment.c.end, t.segment.c.speaker,
-                        t.segment.c.role, t.segment.c.started_at, t.segment.c.ended_at, t.source_version.c.text)
+                        t.segment.c.role, t.segment.c.started_at, t.segment.c.ended_at,
+                        t.source_version.c.id.label("version_id"))
                  .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
                  .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
                                       t.source.c.current_version == t.source_version.c.version)))
             if source is not None:
                 q = q.where(t.source.c.id == self._source_row(conn, source)["id"])
-            rows = conn.execute(q.order_by(t.source.c.id, t.segment.c.position)).mappings().all()
-        out = []
-        for r in rows:
-            d = dict(r)
-            d["text"] = d["text"][d["start"]:d["end"]]
-            out.append(d)
-        return pd.DataFrame(out, columns=cols)
+            frame = _bulk(conn, q.order_by(t.source.c.id, t.segment.c.position))
+            texts = _texts(conn, t.source_version.c.id, frame["version_id"].unique()) if with_text else {}
+        if with_text:
+            frame["text"] = _slices(frame["version_id"], frame["start"], frame["end"], texts)
+        else:
+            frame["text"] = None
+        return frame[cols]
 
     def units(self, source: int | str, unit: str = "sentence") -> pd.DataFrame:
         """A source cut into units for line-by-line coding: ``turn``, ``sentence`` or ``line``.
@@ -101,14 +187,20 @@ class ViewsMixin(ProjectBase):
         return pd.DataFrame(rows, columns=["unit", "turn", "speaker", "role", "start", "end", "text"])
 
     def codes(self, *, include_merged: bool = False) -> pd.DataFrame:
-        """The codebook: id, name, path, stage, parent, definition, in-vivo, colour, counts."""
+        """The codebook: id, name, path, stage, parent, definition, in-vivo, colour, counts.
+
+        ``codings`` and ``sources`` count the code's own codings that count (:func:`counts`:
+        accepted ones); ``pending`` the machine suggestions waiting for a decision."""
         cols = ["id", "name", "path", "stage", "parent_id", "definition", "in_vivo", "colour", "merged_into_id",
-                "codings", "sources"]
+                "codings", "sources", "pending"]
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(select(t.code).order_by(t.code.c.id)).mappings()]
-            counts = {r.code_id: (r.n, r.s) for r in conn.execute(
+            tally = {r.code_id: (r.n, r.s) for r in conn.execute(
                 select(t.coding.c.code_id, func.count().label("n"), func.count(t.coding.c.source_id.distinct()).label("s"))
-                .where(t.coding.c.status != "rejected").group_by(t.coding.c.code_id))}
+                .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id))}
+            pending = dict(conn.execute(select(t.coding.c.code_id, func.count())
+                                        .where(t.coding.c.status == CodingStatus.PENDING.value)
+                                        .group_by(t.coding.c.code_id)).all())
         by_id = {r["id"]: r for r in rows}
 
         def path(r) -> str:
@@ -123,18 +215,24 @@ class ViewsMixin(ProjectBase):
         for r in rows:
             if r["merged_into_id"] is not None and not include_merged:
                 continue
-            n, s = counts.get(r["id"], (0, 0))
+            n, s = tally.get(r["id"], (0, 0))
             out.append({"id": r["id"], "name": r["name"], "path": path(r), "stage": r["stage"],
                         "parent_id": r["parent_id"], "definition": r["definition"], "in_vivo": bool(r["in_vivo"]),
-                        "colour": r["colour"], "merged_into_id": r["merged_into_id"], "codings": n, "sources": s})
+                        "colour": r["colour"], "merged_into_id": r["merged_into_id"], "codings": n, "sources": s,
+                        "pending": pending.get(r["id"], 0)})
         frame = pd.DataFrame(out, columns=cols)
         frame["parent_id"] = frame["parent_id"].astype("Int64")
         frame["merged_into_id"] = frame["merged_into_id"].astype("Int64")
         return frame
 
     def codings(self, source: int | str | None = None, *, code: int | str | None = None,
-                coder: str | None = None, include_rejected: bool = False, with_text: bool = True) -> pd.DataFrame:
-        """Codings: id, source, code, coder, span, quote, origin, status, review flag, when."""
+                coder: str | None = None, include_rejected: bool = False, with_text: bool = True,
+                counted_only: bool = False) -> pd.DataFrame:
+        """Codings: id, source, code, coder, span, quote, origin, status, review flag, when.
+
+        Every coding but rejected ones, each with its ``status`` (pending suggestions are listed,
+        though they do not count yet); ``include_rejected`` adds those, ``counted_only`` keeps
+        only the codings that count in analyses (:func:`theorize.services.coding.counts`)."""
         cols = ["id", "source_id", "source", "code_id", "code", "stage", "coder", "start", "end", "quote",
                 "origin", "model_id", "confidence", "status", "review", "version", "created_at"]
         with self._read() as conn:
@@ -152,20 +250,14 @@ class ViewsMixin(ProjectBase):
                 q = q.where(t.coding.c.code_id == self._code_row(conn, code)["id"])
             if coder is not None:
                 q = q.where(t.coder.c.name == coder)
-            if not include_rejected:
-                q = q.where(t.coding.c.status != "rejected")
-            rows = [dict(r) for r in conn.execute(q.order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)).mappings()]
-            texts = {}
-            if with_text and rows:
-                ids = sorted({r["source_id"] for r in rows})
-                for r in conn.execute(select(t.source_version.c.source_id, t.source_version.c.text)
-                                      .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
-                                                           t.source.c.current_version == t.source_version.c.version))
-                                      .where(t.source_version.c.source_id.in_(ids))):
-                    texts[r.source_id] = r.text
-        for r in rows:
-            r["quote"] = texts[r["source_id"]][r["start"]:r["end"]] if with_text else None
-        return pd.DataFrame(rows, columns=cols)
+            if counted_only:
+                q = q.where(counts(t.coding.c.status))
+            elif not include_rejected:
+                q = q.where(t.coding.c.status != CodingStatus.REJECTED.value)
+            frame = _bulk(conn, q.order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id))
+            texts = _texts(conn, t.source_version.c.source_id, frame["source_id"].unique()) if with_text else {}
+        frame["quote"] = _slices(frame["source_id"], frame["start"], frame["end"], texts) if with_text else None
+        return frame[cols]
 
     def memos(self) -> pd.DataFrame:
         """Memos: id, title, type, author, written on, body, and what each is linked to."""
