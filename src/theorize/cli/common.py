@@ -33,11 +33,37 @@ def open_study(ctx: click.Context):
     import theorize
 
     user = settings.resolve("user", ctx.find_root().params.get("user"))
-    return theorize.open_project(project_location(ctx), user=user)
+    study = theorize.open_project(project_location(ctx), user=user)
+    study.lock_wait = settings.resolve("lock_wait")
+    study.on_wait = waiting_spinner
+    return study
+
+
+def waiting_spinner():
+    """Shown while a command waits for another action to let go of the project."""
+    return err_console.status("Waiting for another action to finish with the project\u2026", spinner="dots")
+
+
+def _database_error(exc: Exception) -> TheorizeError | None:
+    """A database driver's error as one sentence, or None when ``exc`` is not one.
+
+    The library turns the errors it expects into theorize errors; this is the last resort, so that
+    no driver error reaches a person as a traceback. sqlalchemy is only looked at when it is loaded:
+    if it is not, the error cannot be one of its.
+    """
+    import sys
+
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    from theorize.store.engine import database_failure
+
+    return database_failure(exc)
 
 
 def friendly(fn):
-    """Run a command; a TheorizeError becomes one line on stderr and exit code 2."""
+    """Run a command; a TheorizeError (or a database driver's error) becomes one line on stderr and
+    exit code 2."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -45,6 +71,12 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except TheorizeError as exc:
             err_console.print(f"Error: {exc}", markup=False)
+            raise SystemExit(2) from None
+        except Exception as exc:  # only a driver's error is translated; anything else is a bug to see
+            translated = _database_error(exc)
+            if translated is None:
+                raise
+            err_console.print(f"Error: {translated}", markup=False)
             raise SystemExit(2) from None
 
     return wrapper

@@ -17,7 +17,7 @@ from theorize.errors import Conflict, NotFound
 from theorize.store import schema as t
 from theorize.store.audit import append_event
 from theorize.store.changes import Changes
-from theorize.store.engine import write_transaction
+from theorize.store.engine import LOCK_WAIT, OnWait, write_transaction
 
 log = logging.getLogger("theorize.services")
 
@@ -46,12 +46,22 @@ class Action:
 
 
 class ProjectBase:
-    """A study project opened on one database. Use :func:`theorize.open_project` to get one."""
+    """A study project opened on one database. Use :func:`theorize.open_project` to get one.
+
+    Attributes:
+        user: who acts when no one is named by :meth:`acting_as` (the person who opened it).
+        lock_wait: seconds an action waits while another action holds the project, before it
+            gives up with :class:`~theorize.errors.Busy`.
+        on_wait: what to show while waiting: a function returning a context manager (the CLI's
+            spinner), or None.
+    """
 
     def __init__(self, engine: Engine, location: str, user: str) -> None:
         self.engine = engine
         self.location = location
         self.user = user
+        self.lock_wait: float = LOCK_WAIT
+        self.on_wait: OnWait | None = None
 
     def __repr__(self) -> str:
         return f"<theorize project {self.location!r} as {self.actor!r}>"
@@ -99,10 +109,14 @@ class ProjectBase:
         self.close()
 
     # -- the one write path -------------------------------------------------------------------
+    def _write(self):
+        """A transaction holding the project's write lock (waiting as this project is told to)."""
+        return write_transaction(self.engine, wait=self.lock_wait, on_wait=self.on_wait)
+
     @contextmanager
     def _action(self, action: str, summary: str = "") -> Iterator[Action]:
         """One user action: one transaction, one audit event, or nothing at all if it fails."""
-        with write_transaction(self.engine) as conn:
+        with self._write() as conn:
             act = Action(Changes(conn), summary)
             yield act
             if not act.changes.items:  # nothing changed (a folder of duplicates): nothing to record

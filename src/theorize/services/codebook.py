@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError
 
 from theorize.domain.code_tree import CodeTree, build_code_tree
 from theorize.domain.codebook import SnapshotDiff, Stage, diff_snapshots
@@ -51,12 +52,15 @@ class CodebookMixin(ProjectBase):
                      parent_id: int | None = None, in_vivo: bool = False, colour: str | None = None,
                      guid: str | None = None) -> int:
         self._check_name_free(act.conn, name, parent_id)
-        return act.changes.insert(
-            t.code,
-            {"name": name, "definition": definition, "stage": _stage(stage).value, "parent_id": parent_id,
-             "in_vivo": in_vivo, "colour": _check_colour(colour), "merged_into_id": None,
-             "guid": guid or new_guid(), "created_at": now()},
-        )
+        values = {"name": name, "definition": definition, "stage": _stage(stage).value, "parent_id": parent_id,
+                  "in_vivo": in_vivo, "colour": _check_colour(colour), "merged_into_id": None,
+                  "guid": guid or new_guid(), "created_at": now()}
+        try:
+            return act.changes.insert(t.code, values)
+        except IntegrityError as error:  # the name was taken by a writer the check did not see
+            if "uq_code_live_name" not in str(error.orig) and "code.name" not in str(error.orig):
+                raise
+            raise Conflict(f"There is already a code called {name!r} in that place of the codebook.") from None
 
     def add_code(self, name: str, *, definition: str = "", stage: str | Stage = "initial",
                  parent: int | str | None = None, in_vivo: bool = False, colour: str | None = None) -> int:

@@ -5,17 +5,26 @@ Dialect-specific settings live here and nowhere else.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from sqlalchemy import Connection, Engine, create_engine, event, exc, select
 
-from sqlalchemy import Connection, Engine, create_engine, event
-
-from theorize.errors import BackendUnavailable, InvalidInput
+from theorize.errors import BackendUnavailable, Busy, InvalidInput, TheorizeError
 from theorize.store.files import create_private_database
+from theorize.store.schema import study
 
 PROJECT_SUFFIX = ".theorize"
+
+#: Seconds a library call waits for another action to let go of the write lock (the CLI waits
+#: longer: the ``lock_wait`` setting).
+LOCK_WAIT = 10.0
+
+#: SQLite waits for the lock in steps this long (ms), so that Ctrl-C is heard between steps and
+#: the caller learns early that it is waiting.
+_SQLITE_STEP_MS = 200
 
 
 def is_url(location: str) -> bool:
@@ -49,7 +58,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - tr
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_STEP_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -83,10 +92,97 @@ def make_engine(location: str | Path) -> Engine:
     return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
 
 
+#: What a front end shows while an action waits for the write lock: a context manager factory.
+OnWait = Callable[[], AbstractContextManager]
+
+
+def busy(wait: float | None = None) -> Busy:
+    """The one sentence a person reads when the write lock was not released in time."""
+    within = f" and did not finish within {wait:g} seconds" if wait is not None else ""
+    return Busy(f"Another action is holding the project{within}; try again when it is done.", wait=wait)
+
+
+def is_lock_timeout(error: exc.DBAPIError) -> bool:
+    """True when the driver gave up waiting for a lock (SQLite busy, PostgreSQL lock_timeout)."""
+    code = getattr(error.orig, "sqlstate", None)  # psycopg
+    if code == "55P03":  # lock_not_available: lock_timeout ran out
+        return True
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def database_failure(error: exc.DBAPIError) -> TheorizeError:
+    """A driver error that reached a front end, as one sentence: the last-resort translation."""
+    if is_lock_timeout(error):
+        return busy()
+    first = (str(error.orig) if error.orig is not None else str(error)).strip().splitlines()
+    detail = first[0].rstrip(".") if first else type(error).__name__
+    return BackendUnavailable(f"The database refused the action ({detail}); nothing was changed.")
+
+
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write: on SQLite it holds the write lock from its first statement."""
-    with engine.connect() as conn:
-        conn.info["write"] = True
-        with conn.begin():
-            yield conn
+def write_transaction(engine: Engine, *, wait: float | None = None,
+                      on_wait: OnWait | None = None) -> Iterator[Connection]:
+    """A transaction that will write, holding the project's write lock from its start.
+
+    On SQLite the lock is taken by ``BEGIN IMMEDIATE``; on PostgreSQL by locking the study row
+    ``FOR UPDATE``. So writers run one after another on both backends, and whatever a writer reads
+    (the audit chain's head, the event to undo, whether a name is free) stays true until it commits.
+    When another action holds the lock, ``on_wait`` (if given) is entered while this one waits, up
+    to ``wait`` seconds (default :data:`LOCK_WAIT`); then :class:`~theorize.errors.Busy` is raised.
+    """
+    wait = LOCK_WAIT if wait is None else wait
+    with engine.connect() as conn, ExitStack() as waiting:
+        take = _begin_sqlite if engine.dialect.name == "sqlite" else _begin_postgres
+        try:
+            transaction = take(conn, wait, on_wait, waiting)
+        except exc.OperationalError as error:
+            if is_lock_timeout(error):
+                raise busy(wait) from None
+            raise
+        finally:
+            waiting.close()
+        try:
+            with transaction:
+                yield conn
+        except exc.OperationalError as error:  # a lock met later, e.g. PostgreSQL's lock_timeout
+            if is_lock_timeout(error):
+                raise busy(wait) from None
+            raise
+
+
+def _begin_sqlite(conn: Connection, wait: float, on_wait: OnWait | None, waiting: ExitStack):
+    deadline = time.monotonic() + wait
+    told = on_wait is None
+    while True:
+        conn.info["write"] = True  # the "begin" listener then issues BEGIN IMMEDIATE
+        try:
+            return conn.begin()
+        except exc.OperationalError as error:
+            conn.info.pop("write", None)
+            if not is_lock_timeout(error) or time.monotonic() >= deadline:
+                raise
+            if not told:
+                waiting.enter_context(on_wait())
+                told = True
+
+
+def _begin_postgres(conn: Connection, wait: float, on_wait: OnWait | None, waiting: ExitStack):
+    transaction = conn.begin()
+    try:
+        # 0 would mean "wait for ever" to PostgreSQL: wait at least a millisecond.
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(1, int(wait * 1000))}ms'")
+        # Try without waiting first, so a front end can say that it waits.
+        if conn.execute(_LOCK_STUDY_NOW).first() is None and conn.execute(_ANY_STUDY).first() is not None:
+            if on_wait is not None:
+                waiting.enter_context(on_wait())
+            conn.execute(_LOCK_STUDY).first()
+    except BaseException:
+        transaction.rollback()
+        raise
+    return transaction
+
+
+_LOCK_STUDY = select(study.c.id).with_for_update()
+_LOCK_STUDY_NOW = select(study.c.id).with_for_update(skip_locked=True)
+_ANY_STUDY = select(study.c.id)
