@@ -50,7 +50,7 @@ def web_study(tmp_path):
     text = study.text(int(src.id))
     a = text.index("so relieved")
     study.code(int(src.id), "relief", start=a, end=a + len("so relieved"), coder="lena")
-    study.code(int(src.id), "relief", start=a - 3, end=a + len("so relieved"), coder="sam")
+    study.code(int(src.id), "relief", start=a - 2, end=a + len("so relieved"), coder="sam")
     b = text.index("doing my time")
     cid = study.code(int(src.id), "serving time", start=b, end=b + len("doing my time"), coder="sam")
     study.write_memo(f"On time {PAYLOAD}", f"Time as *punishment* {PAYLOAD}", codings=[cid], codes=["serving time"])
