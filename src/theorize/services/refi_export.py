@@ -23,6 +23,7 @@ class RefiExportMixin(ProjectBase):
             Case, Code, Coding, Graph, Link, Note, RefiProject, Selection, Set, Source, User, Variable,
             VariableValue, guid_for,
         )
+        from theorize.exchange.refi.write_elements import refi_boolean
 
         with self._read() as conn:
             coders = {r.id: r.guid for r in conn.execute(select(t.coder.c.id, t.coder.c.guid))}
@@ -120,7 +121,8 @@ class RefiExportMixin(ProjectBase):
             values: dict[int, list] = {}
             for r in conn.execute(select(t.attribute_value).where(t.attribute_value.c.value.is_not(None))).mappings():
                 a = next(x for x in variables if x.guid == next(at["guid"] for at in attrs if at["id"] == r["attribute_id"]))
-                values.setdefault(r["participant_id"], []).append(VariableValue(variable_guid=a.guid, value=r["value"], kind=a.type))
+                value = (refi_boolean(r["value"]) or r["value"]) if a.type == "Boolean" else r["value"]
+                values.setdefault(r["participant_id"], []).append(VariableValue(variable_guid=a.guid, value=value, kind=a.type))
             members: dict[int, list[str]] = {}
             for r in conn.execute(select(t.source_participant)).mappings():
                 members.setdefault(r["participant_id"], []).append(source_guid[r["source_id"]])
@@ -140,6 +142,18 @@ class RefiExportMixin(ProjectBase):
                            created=study["created_at"], users=users, codes=top, variables=variables, cases=cases,
                            sources=sources, notes=notes, links=relation_links + other_links, sets=sets, graphs=graphs)
 
+    def _carry_native(self, refi) -> list[tuple[str, str]]:
+        """Put theorize's own structures into ``refi`` (theorize.json); returns what other tools will not
+        see (table, what) and the tables not carried at all ("not carried:<table>", rows)."""
+        from theorize.exchange.refi import canonical
+        from theorize.services.refi_native import NATIVE_FILE, dump, fingerprint
+
+        with self._read() as conn:
+            content, left = dump(conn, {s.guid: s.text for s in refi.sources})
+        content["fingerprint"] = fingerprint(canonical(refi))
+        refi.attachments[NATIVE_FILE] = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return _refi_gaps(content) + [(f"not carried:{name}", f"{n} rows") for name, n in left]
+
     def export_refi(self, path: str | Path, *, fmt: str | None = None):
         """Write the project as a REFI-QDA .qdpx (or the codebook as .qdc), validated against the
         standard's schema before the file is written. Returns the exchange report.
@@ -155,9 +169,40 @@ class RefiExportMixin(ProjectBase):
         if path.suffix.lower() != f".{fmt}":
             path = path.with_suffix(f".{fmt}")
         refi = self.to_refi()
+        gaps: list[tuple[str, str]] = []
+        if fmt == "qdpx":
+            gaps = self._carry_native(refi)
         report = write_qdpx(refi, path) if fmt == "qdpx" else write_qdc(refi, path)
+        for table, what in gaps:
+            if table.startswith("not carried:"):
+                report.skip(table.removeprefix("not carried:"), what, "the export does not carry this table")
+            else:
+                report.skip(table, what, "REFI-QDA has no place for it, so other tools do not see it; "
+                            "theorize.json in the file carries it for theorize")
         with self._read() as conn:
             left = conn.execute(select(t.coding.c.status).where(t.coding.c.status != "accepted")).all()
         if left:
             report.skip("Coding", f"{len(left)} machine suggestions", "pending or rejected suggestions are not exported")
         return report
+
+
+def _refi_gaps(content: dict) -> list[tuple[str, str]]:
+    """What of the project REFI-QDA has no place for (counted from theorize.json's tables)."""
+    tables = content["tables"]
+    versions = tables["source_version"]
+    gaps = [
+        ("source_version", f"{sum(1 for r in versions if r['text'] is not None)} earlier text versions"
+                           f" of {len({r['source_id'] for r in versions if r['text'] is not None})} sources"),
+        ("segment", f"{len(tables['segment'])} speaker turns"),
+        ("code", f"{sum(1 for r in tables['code'] if r['merged_into_id'])} merged codes (other tools see "
+                 "only the code each was merged into)"),
+        ("code_lineage", f"{len(tables['code_lineage'])} steps of code lineage (merges, splits, promotions)"),
+        ("snapshot", f"{len(tables['snapshot'])} codebook snapshots"),
+        ("model_stage", f"{len(tables['model_stage'])} model stages"),
+        ("category_role", f"{len(tables['category_role'])} category roles"),
+        ("category_property", f"{len(tables['category_property'])} category properties and dimensions"),
+        ("coder", f"{sum(1 for r in tables['coder'] if r['role'])} coder roles"),
+        ("relation", f"{sum(1 for r in tables['relation'] if r['note'])} relation notes"),
+        ("memo_link", f"{sum(1 for r in tables['memo_link'] if r['target_type'] == 'turn')} memo links to turns"),
+    ]
+    return [(table, what) for table, what in gaps if not what.startswith("0 ")]

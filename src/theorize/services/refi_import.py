@@ -67,10 +67,37 @@ class RefiImportMixin(ProjectBase):
         if suffix not in (".qdpx", ".qdc"):
             raise InvalidInput(f"{path.name} is not a REFI-QDA file; those end in .qdpx (project) or .qdc (codebook).")
         refi, report = read_qdpx(path) if suffix == ".qdpx" else read_qdc(path)
+        content = _native_content(refi, report)
         with self._action("import REFI-QDA") as act:
-            _Importer(self, act, refi, report).run()
+            if content is not None:
+                _restore(act, content, refi, report)
+            else:
+                _Importer(self, act, refi, report).run()
             act.summary = f"imported {path.name}: " + ", ".join(f"{n} {k}" for k, n in sorted(report.carried.items()))
         return report
+
+
+def _native_content(refi, report) -> dict | None:
+    """theorize's own structures, when the file carries them and they match its REFI elements."""
+    from theorize.exchange.refi import canonical
+    from theorize.services.refi_native import NATIVE_FILE, fingerprint, readable
+
+    text = refi.attachments.get(NATIVE_FILE)
+    if text is None:
+        return None
+    content, why = readable(text, fingerprint(canonical(refi)))
+    if content is None:
+        report.decide(f"{why}; the REFI-QDA elements were read instead, as from any tool")
+    return content
+
+
+def _restore(act: Action, content: dict, refi, report) -> None:
+    from theorize.services.refi_native import NATIVE_FILE, Restorer
+
+    written = Restorer(act, content, {s.guid: s.text for s in refi.sources}, report).run()
+    tables = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in written.items() if n)
+    report.decide(f"the file was written by theorize: the project was restored from its {NATIVE_FILE} "
+                  f"({tables or 'nothing new'}), so nothing REFI-QDA cannot hold was lost")
 
 
 class _Importer:
@@ -86,6 +113,7 @@ class _Importer:
         self.fresh_selections: dict[str, str] = {}  # a selection GUID already used here -> its new one
 
     def run(self) -> None:
+        was_empty = not (self.conn.execute(select(t.source.c.id)).first() or self.conn.execute(select(t.code.c.id)).first())
         self._users()
         self._codes()
         self._sources()
@@ -94,6 +122,43 @@ class _Importer:
         self._links()
         self._kept("set", self.refi.sets, lambda s: json.dumps(asdict(s)))
         self._kept("graph", self.refi.graphs, lambda g: json.dumps(asdict(g)))
+        self._project(was_empty)
+        self._unkept_facts()
+
+    def _project(self, was_empty: bool) -> None:
+        """The project's name and description become the study's title and research question when the
+        project held nothing yet; otherwise the project keeps its own, and the report says so."""
+        study = self.conn.execute(select(t.study)).mappings().one()
+        given = {"title": self.refi.name.strip(), "research_question": self.refi.description.strip()}
+        given = {k: v for k, v in given.items() if v and v != study[k]}
+        if not given:
+            return
+        if was_empty:
+            self.act.changes.update(t.study, study["id"], given)
+            self.report.decide("the study took its title and research question from the project's name and description")
+            return
+        words = {"title": "name", "research_question": "description"}
+        for k, v in given.items():
+            short = " ".join(v.split())
+            self.report.skip("Project", f"the project's {words[k]} '{short[:60]}'",
+                             "this project holds work already and keeps its own title and research question")
+
+    def _unkept_facts(self) -> None:
+        """Who made and changed sources and notes, and when they were changed: theorize keeps when a
+        source came in (the file's creation date) and who wrote a memo, not these."""
+        refi = self.refi
+        changed = [x for x in [*refi.sources, *refi.notes] if x.modifying_user or x.modified]
+        made_by = [s for s in refi.sources if s.creating_user]
+        if made_by:
+            self.report.skip("Source", f"who created {len(made_by)} sources",
+                             "theorize keeps when a source came in, not who made it")
+        if changed:
+            self.report.skip("@modifyingUser", f"who last changed {len(changed)} sources and notes, and when",
+                             "theorize keeps a source's text versions and a memo's date, not these")
+        short_ids = [u for u in refi.users if u.id and u.id != u.name]
+        if short_ids:
+            self.report.skip("User", f"the short ids (initials) of {len(short_ids)} users",
+                             "theorize keeps coders by name")
 
     def _taken_guid(self, table, guid: str | None) -> bool:
         return guid is None or self.conn.execute(select(table.c.id).where(table.c.guid == guid)).first() is not None
@@ -172,7 +237,7 @@ class _Importer:
                                   file_format="refi", kind=kind)
             source_id = self.act.changes.insert(t.source, {
                 "name": parsed.name, "kind": parsed.kind.value, "file_format": "refi", "imported_sha256": digest,
-                "current_version": 1, "guid": src.guid, "imported_at": now()})
+                "current_version": 1, "guid": src.guid, "imported_at": src.created or now()})
             version_id = self.act.changes.insert(t.source_version, {
                 "source_id": source_id, "version": 1, "text": src.text,
                 "text_sha256": hashlib.sha256(src.text.encode()).hexdigest(), "reason": "imported from REFI-QDA",

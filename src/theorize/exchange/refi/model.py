@@ -243,6 +243,9 @@ class RefiProject:
     links: list[Link] = field(default_factory=list)
     sets: list[Set] = field(default_factory=list)
     graphs: list[Graph] = field(default_factory=list)
+    # Files carried beside the REFI elements that other tools ignore (archive path -> text), such as
+    # theorize's own structures in "theorize.json".
+    attachments: dict[str, str] = field(default_factory=dict)
 
     def walk_codes(self) -> Iterator[tuple[Code, str | None, int]]:
         """Every code, depth first, with its parent's GUID (None at the top) and depth (1 at the top)."""

@@ -28,6 +28,8 @@ from .report import ExchangeReport
 from .resolve import resolve
 from .safety import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNPACKED_BYTES, SafeArchive, parse_xml, refuse
 
+#: Files beside the REFI elements that theorize reads when present (they carry its own structures).
+ATTACHMENTS = ("theorize.json",)
 #: Default cap on the size of a .qdc file.
 DEFAULT_MAX_CODEBOOK_BYTES = 64 << 20
 
@@ -70,6 +72,10 @@ def read_qdpx(
         reader = ElementReader(report, _text_loader(archive, report, used))
         project = reader.read_project(root, path.stem)
         resolve(reader, project)
+        for name in ATTACHMENTS:
+            if (found := archive.find(name)) is not None:
+                used.add(found)
+                project.attachments[name] = decode_text(archive.read(found), f"{label} ({found})", report)
         for name in archive.names:
             if name not in used and name != member and not name.rsplit("/", 1)[-1].startswith("."):
                 report.skip("file", name, "no source or note in the project refers to it")

@@ -254,6 +254,11 @@ class ElementWriter:
         for note in p.notes:
             if note.about_project:
                 self.sub(root, "NoteRef", targetGUID=normalise_guid(note.guid))
+        for name, text in p.attachments.items():
+            if name == "project.qde" or name.lower().startswith("sources/") or "/" in name or "\\" in name:
+                raise InvalidInput(f"Cannot write {self.r.file}: {name!r} cannot be carried beside the project; "
+                                   "an attachment is a plain file name at the archive's root.")
+            self.files[name] = text
         self.finish()
         return root
 

@@ -1,0 +1,371 @@
+"""theorize's own structures carried inside a .qdpx, so that theorize -> .qdpx -> theorize loses nothing.
+
+REFI-QDA has no place for text versions and speaker turns, merged codes and their lineage, machine
+suggestions, the model (stages, category roles and properties), snapshots or coder roles. An export
+writes every carried table, rows keyed by GUIDs and names rather than ids, to ``theorize.json`` in
+the archive; other tools ignore a file no element names. An import restores from it when it matches
+the ``project.qde`` beside it (the REFI fingerprint), and otherwise reads the REFI elements as it
+reads any tool's.
+
+Restoring into a project that already holds work merges: a coder, participant, attribute, relation
+type or model stage of the same name is the same one; a code of the same GUID is the same code; a
+source, memo or relation already here (same GUID) is not imported again, nor what hangs on it; a code
+or snapshot whose name is taken is renamed. Each of these is in the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from theorize.services.base import Action, new_guid
+from theorize.store import schema as t
+from theorize.store.rows import from_json, to_json
+
+NATIVE_FILE = "theorize.json"
+FORMAT = "theorize-project"
+VERSION = 1
+STUDY_COLUMNS = ("title", "research_question", "method_notes", "created_at")
+
+
+@dataclass(frozen=True)
+class Carried:
+    """How one table travels: ``key`` is how other rows refer to its rows, ``same`` the column by which
+    a row already in the project is the same one, ``on_guid`` what a row whose GUID is taken does:
+    "same" (it is that row), "skip" (not imported again) or "new" (gets a new GUID)."""
+
+    table: str
+    key: tuple[str, ...] = ("guid",)
+    same: str | None = None
+    on_guid: str = "new"
+
+
+# In an order where every row's references come before it (code refers to itself: see _codes).
+CARRIED = [
+    Carried("coder", same="name"),
+    Carried("participant", same="pseudonym"),
+    Carried("attribute", same="name"),
+    Carried("attribute_value", key=()),
+    Carried("source", on_guid="skip"),
+    Carried("source_participant", key=()),
+    Carried("source_version", key=("source_id", "version")),
+    Carried("segment", key=("source_version_id", "position")),
+    Carried("code", on_guid="same"),
+    Carried("code_lineage", key=()),
+    Carried("coding"),
+    Carried("memo", on_guid="skip"),
+    Carried("memo_link", key=()),
+    Carried("relation_type", key=("name",), same="name"),
+    Carried("relation", on_guid="skip"),
+    Carried("snapshot", key=()),
+    Carried("model_stage", same="name"),
+    Carried("category_role", key=()),
+    Carried("category_property", key=()),
+    Carried("exchange_kept", on_guid="skip"),
+]
+CARRIED_TABLES = {c.table for c in CARRIED}
+#: Tables a project has that are not its research content: never carried, never reported.
+NOT_CONTENT = {"audit_event", "study", "coding_selection", "unit_embedding"}
+#: What a memo link's target_type refers to.
+MEMO_TARGETS = {"code": "code", "source": "source", "coding": "coding", "memo": "memo", "turn": "segment"}
+
+
+def _fks(table) -> dict[str, str]:
+    """The table's foreign-key columns and the tables they refer to."""
+    return {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+
+
+def _ref(value: Any) -> str:
+    """A reference as a dictionary key (references are scalars or lists)."""
+    return json.dumps(value, sort_keys=True)
+
+
+def fingerprint(canonical_form: dict) -> str:
+    """A short hash of a project's canonical REFI form (``exchange.refi.canonical``)."""
+    return hashlib.sha256(json.dumps(canonical_form, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# -- export -----------------------------------------------------------------------------------------
+
+def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tuple[str, int]]]:
+    """Every carried table of the project as JSON-ready rows, references by GUID or name, and the
+    tables not carried that hold rows (name, rows). ``current_texts`` (source GUID -> text) are the
+    texts the REFI part already holds: their versions are not written twice."""
+    refs: dict[str, dict[int, Any]] = {}
+    tables: dict[str, list[dict]] = {}
+    for spec in CARRIED:
+        table = t.metadata.tables[spec.table]
+        fks = _fks(table)
+        rows = []
+        order = [table.c.id] if "id" in table.c else list(table.primary_key.columns)
+        for raw in conn.execute(select(table).order_by(*order)).mappings():
+            row = to_json({k: v for k, v in raw.items() if k != "id"})
+            for col, target in fks.items():
+                if row[col] is not None:
+                    row[col] = refs[target].get(row[col]) if target != spec.table else raw[col]
+            if spec.table == "memo_link":
+                row["target_id"] = refs[MEMO_TARGETS[row["target_type"]]].get(raw["target_id"])
+            if spec.table == "source_version" and current_texts.get(row["source_id"]) == row["text"]:
+                row["text"] = None  # the REFI source file holds it
+            if "id" in table.c and spec.key:
+                refs.setdefault(spec.table, {})[raw["id"]] = row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
+            rows.append(row)
+        if spec.table == "code":  # its own references, by GUID
+            for row in rows:
+                for col in ("parent_id", "merged_into_id"):
+                    row[col] = refs["code"].get(row[col]) if row[col] is not None else None
+        tables[spec.table] = rows
+    study = conn.execute(select(*(t.study.c[c] for c in STUDY_COLUMNS))).mappings().one()
+    left = []
+    for name, table in t.metadata.tables.items():
+        if name not in CARRIED_TABLES and name not in NOT_CONTENT:
+            n = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            if n:
+                left.append((name, n))
+    return {"format": FORMAT, "version": VERSION, "study": to_json(dict(study)), "tables": tables}, left
+
+
+# -- import -----------------------------------------------------------------------------------------
+
+def readable(text: str | None, refi_fingerprint: str) -> tuple[dict | None, str | None]:
+    """The content of a ``theorize.json``, or None and why it cannot be used."""
+    if text is None:
+        return None, None
+    try:
+        content = json.loads(text)
+    except ValueError:
+        return None, f"{NATIVE_FILE} is not JSON"
+    if not isinstance(content, dict) or content.get("format") != FORMAT:
+        return None, f"{NATIVE_FILE} is not theorize's"
+    if content.get("version") != VERSION:
+        return None, f"{NATIVE_FILE} is of format version {content.get('version')!r}, which this theorize does not know"
+    if content.get("fingerprint") != refi_fingerprint:
+        return None, f"{NATIVE_FILE} does not match the project.qde beside it (changed since theorize wrote it)"
+    return content, None
+
+
+class Restorer:
+    """Writes a ``theorize.json`` content into a project inside one action, reporting into ``report``."""
+
+    def __init__(self, act: Action, content: dict, texts: dict[str, str], report) -> None:
+        self.act, self.conn, self.content, self.texts, self.r = act, act.conn, content, texts, report
+        self.ids: dict[str, dict[str, int]] = {}  # table -> reference key -> local id
+        self.left: Counter[str] = Counter()  # rows not restored, per table
+        self.was_empty = not (self._count(t.source) or self._count(t.code))
+
+    def _count(self, table) -> int:
+        return self.conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+    def run(self) -> Counter[str]:
+        """Restore every table; returns how many rows of each were written."""
+        written: Counter[str] = Counter()
+        tables = self.content["tables"]
+        for spec in CARRIED:
+            rows = tables.get(spec.table, [])
+            if spec.table == "code":
+                written[spec.table] = self._codes(rows)
+            elif spec.table in ("segment", "coding"):
+                written[spec.table] = self._bulk(spec, rows)
+            else:
+                written[spec.table] = sum(self._row(spec, row) for row in rows)
+        self._study()
+        for table, n in sorted(self.left.items()):
+            self.r.skip(table, f"{n} {table.replace('_', ' ')} rows", "they hang on something already in this "
+                        "project or not carried (see above), so they were not imported again")
+        return written
+
+    # -- one row --------------------------------------------------------------------------------
+    def _local(self, target: str, ref: Any) -> int | None:
+        return self.ids.get(target, {}).get(_ref(ref))
+
+    def _translate(self, spec: Carried, row: dict) -> dict | None:
+        """The row with local ids for its references, or None when one of them is not here."""
+        table = t.metadata.tables[spec.table]
+        out = dict(row)
+        for col, target in _fks(table).items():
+            if out.get(col) is not None and target != spec.table:
+                out[col] = self._local(target, out[col])
+                if out[col] is None:
+                    return None
+        if spec.table == "memo_link":
+            out["target_id"] = self._local(MEMO_TARGETS[out["target_type"]], out["target_id"])
+            if out["target_id"] is None:
+                return None
+        if spec.table == "source_version" and out["text"] is None:
+            out["text"] = self.texts.get(row["source_id"], "")
+        return from_json(table, {k: v for k, v in out.items() if k in table.c})
+
+    def _remember(self, spec: Carried, row: dict, local_id: int) -> None:
+        if spec.key:
+            key = row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
+            self.ids.setdefault(spec.table, {})[_ref(key)] = local_id
+
+    def _existing(self, spec: Carried, values: dict) -> int | None:
+        """The id of the row already here that is this one, if any."""
+        table = t.metadata.tables[spec.table]
+        if spec.same and values.get(spec.same) is not None:
+            hit = self.conn.execute(select(table.c.id).where(table.c[spec.same] == values[spec.same])).first()
+            if hit:
+                return hit.id
+        if "guid" in table.c and spec.on_guid == "same":
+            hit = self.conn.execute(select(table.c.id).where(table.c.guid == values["guid"])).first()
+            return hit.id if hit else None
+        return None
+
+    def _guid_taken(self, spec: Carried, values: dict) -> bool:
+        table = t.metadata.tables[spec.table]
+        return "guid" in table.c and self.conn.execute(select(table.c.id).where(table.c.guid == values["guid"])).first() is not None
+
+    def _row(self, spec: Carried, row: dict) -> int:
+        values = self._translate(spec, row)
+        if values is None:
+            self.left[spec.table] += 1
+            return 0
+        table = t.metadata.tables[spec.table]
+        existing = self._existing(spec, values)
+        if existing is not None:
+            self._remember(spec, row, existing)
+            return 0
+        if self._guid_taken(spec, values):
+            if spec.on_guid == "skip":
+                what = values.get("name") or values.get("title") or values["guid"]
+                self.r.skip(spec.table, f"{what}", "already in this project (same GUID); not imported again")
+                return 0
+            values["guid"] = new_guid()
+        if not spec.key and "id" in table.c and self._identical_exists(table, values):
+            return 0  # a snapshot, lineage step or property this project has already (the same file twice)
+        if spec.table == "source":
+            values["imported_sha256"] = self._free_sha(values["imported_sha256"], values["guid"])
+        if spec.table == "snapshot":
+            values["name"] = self._free_snapshot_name(values["name"])
+        if "id" not in table.c:
+            if spec.table == "attribute_value":
+                self.act.changes.delete_link(table, {k: values[k] for k in ("participant_id", "attribute_id")})
+            elif spec.table in ("source_participant", "category_role") and self._link_exists(table, values):
+                return 0
+            self.act.changes.insert_link(table, values)
+            return 1
+        self._remember(spec, row, self.act.changes.insert(table, values))
+        return 1
+
+    def _identical_exists(self, table, values: dict) -> bool:
+        cond = [table.c[k] == v if v is not None else table.c[k].is_(None) for k, v in values.items()]
+        return self.conn.execute(select(table.c.id).where(*cond)).first() is not None
+
+    def _link_exists(self, table, values: dict) -> bool:
+        cond = [table.c[c.name] == values[c.name] for c in table.primary_key.columns]
+        return self.conn.execute(select(*table.primary_key.columns).where(*cond)).first() is not None
+
+    def _free_sha(self, sha: str, guid: str) -> str:
+        taken = self.conn.execute(select(t.source.c.id).where(t.source.c.imported_sha256 == sha)).first()
+        return hashlib.sha256(f"theorize:{guid}\0{sha}".encode()).hexdigest() if taken else sha
+
+    def _free_snapshot_name(self, name: str) -> str:
+        candidate, n = name, 2
+        while self.conn.execute(select(t.snapshot.c.id).where(t.snapshot.c.name == candidate)).first():
+            candidate, n = f"{name} ({n})", n + 1
+        if candidate != name:
+            self.r.decide(f"snapshot '{name}' was renamed '{candidate}': that name was taken")
+        return candidate
+
+    # -- bulk and self-referring tables ---------------------------------------------------------
+    def _bulk(self, spec: Carried, rows: list[dict]) -> int:
+        """Turns and codings: thousands of rows, inserted at once."""
+        table = t.metadata.tables[spec.table]
+        ready = []
+        for row in rows:
+            values = self._translate(spec, row)
+            if values is None:
+                self.left[spec.table] += 1
+            else:
+                ready.append((row, values))
+        if spec.table == "segment":
+            by_version: dict[int, list[tuple[dict, dict]]] = {}
+            for row, values in ready:
+                by_version.setdefault(values["source_version_id"], []).append((row, values))
+            for version_id, pairs in by_version.items():
+                self.act.changes.insert_many(table, [v for _, v in pairs], scope={"source_version_id": version_id})
+                # memo links to turns refer to them by (version, position): the new ids, looked up once
+                new_ids = dict(self.conn.execute(select(table.c.position, table.c.id)
+                                                 .where(table.c.source_version_id == version_id)).all())
+                for row, values in pairs:
+                    self._remember(spec, row, new_ids[values["position"]])
+            return len(ready)
+        taken = {r.guid for r in self.conn.execute(select(table.c.guid))}
+        used_selections = {r.selection_guid for r in self.conn.execute(select(table.c.selection_guid).distinct())}
+        fresh: dict[str, str] = {}
+        for _, values in ready:
+            if values["guid"] in taken:
+                values["guid"] = new_guid()
+            taken.add(values["guid"])
+            if values["selection_guid"] in used_selections:
+                values["selection_guid"] = fresh.setdefault(values["selection_guid"], new_guid())
+        ids = self.act.changes.insert_rows(table, [v for _, v in ready])
+        for (row, _), local_id in zip(ready, ids):
+            self._remember(spec, row, local_id)
+        return len(ready)
+
+    def _codes(self, rows: list[dict]) -> int:
+        """Codes after their parents and the codes they were merged into; a live code whose name is
+        taken beside it is renamed."""
+        spec = next(c for c in CARRIED if c.table == "code")
+        pending, written = list(rows), 0
+        while pending:
+            later = []
+            for row in pending:
+                refs = [row[c] for c in ("parent_id", "merged_into_id") if row[c] is not None]
+                if any(self._local("code", r) is None and any(x["guid"] == r for x in pending) for r in refs):
+                    later.append(row)
+                    continue
+                written += self._code(spec, row)
+            if len(later) == len(pending):  # a cycle: cannot happen through theorize's own actions
+                for row in later:
+                    self.r.skip("code", row["name"], "its parent or merge chain loops; not carried")
+                break
+            pending = later
+        return written
+
+    def _code(self, spec: Carried, row: dict) -> int:
+        existing = self.conn.execute(select(t.code.c.id).where(t.code.c.guid == row["guid"])).first()
+        if existing:
+            self._remember(spec, row, existing.id)
+            return 0
+        values = from_json(t.code, {k: v for k, v in row.items() if k in t.code.c})
+        for col in ("parent_id", "merged_into_id"):
+            if row[col] is not None:
+                values[col] = self._local("code", row[col])
+        if values["merged_into_id"] is None:
+            q = select(t.code.c.name).where(t.code.c.merged_into_id.is_(None))
+            q = q.where(t.code.c.parent_id.is_(None) if values["parent_id"] is None else t.code.c.parent_id == values["parent_id"])
+            taken = {r.name for r in self.conn.execute(q)}
+            name, n = values["name"], 2
+            while values["name"] in taken:
+                values["name"], n = f"{name} ({n})", n + 1
+            if values["name"] != name:
+                self.r.decide(f"code {name!r} was renamed {values['name']!r}: that name was taken in the same place")
+        self._remember(spec, row, self.act.changes.insert(t.code, values))
+        return 1
+
+    # -- the study --------------------------------------------------------------------------------
+    def _study(self) -> None:
+        study = from_json(t.study, self.content.get("study") or {})
+        wanted = {k: study[k] for k in STUDY_COLUMNS if k in study}
+        here = self.conn.execute(select(t.study)).mappings().one()
+        differs = {k: v for k, v in wanted.items() if k != "created_at" and here[k] != v}
+        if self.was_empty:
+            self.act.changes.update(t.study, here["id"], wanted)
+            self.r.decide("the project took the study's title, research question and method notes from the file")
+        else:
+            for k, v in differs.items():
+                self.r.skip("Project", f"the study's {k.replace('_', ' ')} ({_short(v)})",
+                            "this project holds work already and keeps its own")
+
+
+def _short(text: str, n: int = 60) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
