@@ -41,12 +41,18 @@ def diff(ctx, before, after) -> None:
 
 
 @click.command()
+@click.option("--event", "event", type=int, default=None, metavar="N",
+              help="Undo event N (`theorize audit` lists them), another person's too.")
 @click.pass_context
 @friendly
-def undo(ctx) -> None:
-    """Undo the last action (again to go further back)."""
+def undo(ctx, event) -> None:
+    """Undo your last action (again to go further back), or the action --event N.
+
+    An action is not undone while a later one builds on it; that one is named.
+    """
     with open_study(ctx) as study:
-        console.print(study.undo().capitalize(), markup=False)
+        done = study.undo(event=event)
+    console.print(done[:1].upper() + done[1:], markup=False)  # not capitalize(): names keep their case
 
 
 @click.group(invoke_without_command=True)
