@@ -22,6 +22,7 @@ from theorize.analysis import (
     gwet_ac1,
     gwet_fleiss_kappa,
     krippendorff_alpha,
+    krippendorff_alpha_ci,
     light_kappa,
     percent_agreement,
     randolph_kappa,
@@ -373,3 +374,112 @@ def test_segment_presence_matrix_refuses_strays():
         segment_presence_matrix([("ann", 1, "x")], units=[2, 3])
     with pytest.raises(InvalidInput, match="columns"):
         segment_presence_matrix(pd.DataFrame({"coder": ["a"], "code": ["x"]}))
+
+
+# --- presence of many codes in units (turns), from the coded cells alone -----------------------------
+
+
+def _coded(coders: int, codes: int, units: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    data = (rng.random((codes, coders, units)) < rng.random((codes, 1, 1)) * 0.4).astype(float)
+    data[1] = 0  # a code nobody gave
+    return data
+
+
+def _presence(data: np.ndarray, **kwargs):
+    from theorize.analysis.presence_agreement import presence_agreement
+
+    k, c, u = np.nonzero(data)
+    return presence_agreement(c, u, k, n_units=data.shape[2], coders=[f"c{i}" for i in range(data.shape[1])],
+                              codes=[f"k{i}" for i in range(data.shape[0])], **kwargs)
+
+
+@pytest.mark.parametrize("coders", [2, 3, 5])
+def test_presence_agreement_equals_the_dense_coefficients(coders):
+    krippendorff = pytest.importorskip("krippendorff")
+    data = _coded(coders, 8, 120, seed=coders)
+    result = _presence(data, n_resamples=0)
+    assert result.left_out == {"k1": "nobody gave it"}
+    for i, code in enumerate(f"k{i}" for i in range(8)):
+        if code == "k1":
+            assert code not in result.table.index
+            continue
+        row = result.table.loc[code]
+        assert row["alpha"] == pytest.approx(krippendorff_alpha(data[i]), abs=1e-12)
+        assert row["alpha"] == pytest.approx(krippendorff.alpha(reliability_data=data[i], level_of_measurement="nominal"),
+                                             abs=1e-10)
+        assert row["percent_agreement"] == pytest.approx(percent_agreement(data[i]), abs=1e-12)
+        assert row["units_coded"] == int(data[i].any(axis=0).sum())
+        if coders == 2:
+            assert row["kappa"] == pytest.approx(cohen_kappa(data[i]), abs=1e-12)
+    pooled = np.concatenate(list(data), axis=1)  # coders x (codes x units)
+    assert result.overall["alpha"] == pytest.approx(krippendorff_alpha(pooled), abs=1e-12)
+    assert result.overall["percent_agreement"] == pytest.approx(percent_agreement(pooled), abs=1e-12)
+    assert result.overall["units"] == 120  # units are turns, not (code, turn) cells
+    assert result.overall["units_coded"] == int(data.any(axis=(0, 1)).sum())
+    assert result.coded_by.loc["k0"].tolist() == data[0].sum(axis=1).astype(int).tolist()
+    assert result.coded_any.tolist() == data.any(axis=0).sum(axis=1).tolist()
+
+
+def test_presence_agreement_per_code_interval_is_the_unit_bootstrap():
+    data = _coded(2, 3, 200, seed=9)
+    ours = _presence(data, n_resamples=4000, rng=1).table.loc["k0"]
+    reference = krippendorff_alpha_ci(data[0], n_resamples=4000, rng=2)
+    assert ours["alpha_ci_low"] == pytest.approx(reference.ci_low, abs=0.02)
+    assert ours["alpha_ci_high"] == pytest.approx(reference.ci_high, abs=0.02)
+
+
+def test_the_interval_over_all_codes_resamples_units_with_all_their_codes():
+    """Naive: draw turns with replacement, keep every code of each drawn turn, recompute."""
+    data = _coded(2, 6, 150, seed=4)
+    rng = np.random.default_rng(3)
+    naive = []
+    for _ in range(3000):
+        pick = rng.integers(0, 150, 150)
+        naive.append(krippendorff_alpha(np.concatenate(list(data[:, :, pick]), axis=1)))
+    ours = _presence(data, n_resamples=3000, rng=5).overall
+    low, high = np.quantile(naive, [0.025, 0.975])
+    assert ours["alpha_ci_low"] == pytest.approx(low, abs=0.015)
+    assert ours["alpha_ci_high"] == pytest.approx(high, abs=0.015)
+    assert ours["alpha_resamples"] == 3000
+
+
+def test_presence_agreement_is_seeded_and_repeats_count_once():
+    data = _coded(2, 4, 60, seed=2)
+    k, c, u = np.nonzero(data)
+    from theorize.analysis.presence_agreement import presence_agreement
+
+    twice = presence_agreement(np.r_[c, c], np.r_[u, u], np.r_[k, k], n_units=60, coders=["a", "b"],
+                               codes=["w", "x", "y", "z"], rng=7)
+    once = presence_agreement(c, u, k, n_units=60, coders=["a", "b"], codes=["w", "x", "y", "z"], rng=7)
+    pd.testing.assert_frame_equal(twice.table, once.table)
+
+
+def test_presence_agreement_refuses_what_it_cannot_compute():
+    from theorize.analysis.presence_agreement import presence_agreement
+
+    with pytest.raises(InvalidInput, match="at least two coders"):
+        presence_agreement([0], [0], [0], n_units=3, coders=["a"], codes=["x"])
+    with pytest.raises(InvalidInput, match="A unit position is outside 0 to 2"):
+        presence_agreement([0], [3], [0], n_units=3, coders=["a", "b"], codes=["x"])
+    with pytest.raises(InvalidInput, match="Alpha over all codes is undefined"):
+        presence_agreement([], [], [], n_units=3, coders=["a", "b"], codes=["x"])
+    everywhere = presence_agreement([0, 0, 1, 1, 0], [0, 1, 0, 1, 0], [0, 0, 0, 0, 1], n_units=2, coders=["a", "b"],
+                                    codes=["x", "y"], n_resamples=10)
+    assert everywhere.left_out == {"x": "every coder gave it to every unit"}
+
+
+@pytest.mark.slow
+def test_the_interval_over_all_codes_covers_the_true_alpha():
+    """Issue 9 item 13: codes of one turn share its difficulty; resampling cells one by one was too
+    narrow. The bench prints the figures (benches/bench_alpha.py --coverage)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benches" / "bench_alpha.py"
+    spec = importlib.util.spec_from_file_location("bench_alpha", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    figures = bench.interval_coverage(120, resamples=300, seed=3)
+    assert figures["coverage_turns"] >= 0.88
+    assert figures["coverage_cells"] < figures["coverage_turns"]
+    assert figures["width_cells"] < 0.8 * figures["width_turns"]
