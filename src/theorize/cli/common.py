@@ -119,13 +119,15 @@ def print_frame(frame, title: str | None = None, max_width: int = 60) -> None:
     rows = [[v if len(v) <= max_width else v[: max_width - 1] + "\u2026" for v in row] for row in rows]
     # the narrowest each column can get without breaking its heading or a word (up to 15 letters)
     needed = sum(max([len(c)] + [min(len(w), 15) for r in rows for w in r[j].split()])
-                 for j, c in enumerate(columns)) + 3 * len(columns) + 1
+                 for j, c in enumerate(columns)) + 2 * len(columns)
     if needed > console.width and len(columns) > 2:
         _print_blocks(columns, rows, title)
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=Text(title) if title else None, show_lines=False)
+    table = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=(0, 1, 0, 0))
     for col in columns:
         table.add_column(Text(col), overflow="fold")
     for row in rows:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from theorize.cli.common import console, err_console, friendly
 
@@ -21,17 +22,17 @@ def demo(directory: Path) -> None:
     with err_console.status("Building the demo study") as status:
         result = build_demo(directory, progress=lambda msg: status.update(f"Building the demo study: {msg}"))
     seconds = time.perf_counter() - began
-    console.print(f"[bold]Demo study built in {seconds:.1f} s[/bold]: {result.project}")
+    console.print(Text.assemble((f"Demo study built in {seconds:.1f} s", "bold"), f": {result.project}"))
     console.print(f"  {result.sources} sources, {result.codes} codes, {result.codings:,} codings, "
                   f"{result.memos} memos, {result.relations} relations")
-    console.print(f"  codebook snapshots: {', '.join(result.snapshots) or 'none'}")
+    console.print(f"  codebook snapshots: {', '.join(result.snapshots) or 'none'}", markup=False)
     for label, path in result.outputs.items():
         console.print(f"  {label}: {path}", markup=False)
     if result.missed_quotes:
         err_console.print(f"{len(result.missed_quotes)} reference codings did not find their words:", markup=False)
         for miss in result.missed_quotes[:10]:
             err_console.print(f"  {miss}", markup=False)
-    console.print(f"Try: theorize -p {result.project} codes")
+    console.print(f"Try: theorize -p {result.project} codes", markup=False)
 
 
 def register(cli: click.Group) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from theorize.cli.common import console, friendly, open_study, print_frame
+from theorize.cli.common import console, friendly, listing_options, open_study, print_frame
 from theorize.errors import InvalidInput
 
 
 @click.command()
 @click.argument("name", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the snapshots.")
+@listing_options
 @click.pass_context
 @friendly
 def snapshot(ctx, name, list_) -> None:
@@ -56,6 +57,7 @@ def undo(ctx, event) -> None:
 
 
 @click.group(invoke_without_command=True)
+@listing_options
 @click.pass_context
 @friendly
 def audit(ctx) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from theorize.cli.common import console, friendly, open_study
 from theorize.errors import InvalidInput
@@ -30,14 +31,18 @@ def model(ctx, snapshot) -> None:
         console.print("The model is empty: place categories with `theorize model place CATEGORY ROLE`.")
         return
     names = {c.id: c.name for c in m.categories}
+
+    def say(label: str, text: str) -> None:
+        console.print(Text.assemble((f"{label}:", "bold"), f" {text}"))
+
     if m.core_category_id:
-        console.print(f"[bold]Core category:[/bold] {names[m.core_category_id]}")
+        say("Core category", names[m.core_category_id])
     for role, label in (("condition", "Conditions"), ("context", "Context"), ("consequence", "Consequences")):
         members = [c.name for c in m.categories if c.role.value == role]
         if members:
-            console.print(f"[bold]{label}:[/bold] {'; '.join(members)}", markup=True)
+            say(label, "; ".join(members))
     for stage in m.stages:
-        console.print(f"[bold]Stage {stage.order}, {stage.name}:[/bold] {'; '.join(names[i] for i in stage.category_ids)}")
+        say(f"Stage {stage.order}, {stage.name}", "; ".join(names[i] for i in stage.category_ids))
     for r in m.relations:
         console.print(f"  {names[r.source_id]} \u2192 {r.label} \u2192 {names[r.target_id]}", markup=False)
 
@@ -90,24 +95,12 @@ def model_describe(ctx, category, properties, dimensions) -> None:
 @friendly
 def model_draw(ctx, path, snapshot, width) -> None:
     """Draw the model: .svg, .png, .dot (Graphviz) or .mmd (Mermaid), by the file's suffix."""
-    from theorize.store.files import write_private
-    from theorize.theory import diagram, text_formats
+    from theorize.theory.diagram import draw_model, drawing_format
 
+    drawing_format(path)  # a suffix no drawing has is refused before the project is opened
     with open_study(ctx) as study:
         m = study.model(snapshot)
-    if not m.categories:
-        raise InvalidInput("The model is empty; place categories first (theorize model place).")
-    suffix = path.suffix.lower()
-    if suffix == ".svg":
-        diagram.render_svg(m, path, width_in=width)
-    elif suffix == ".png":
-        diagram.render_png(m, path, width_in=width)
-    elif suffix in (".dot", ".gv"):
-        write_private(path, text_formats.to_dot(m))
-    elif suffix in (".mmd", ".mermaid"):
-        write_private(path, text_formats.to_mermaid(m))
-    else:
-        raise InvalidInput(f"{path.name}: the model is drawn as .svg, .png, .dot or .mmd.")
+    draw_model(m, path, width_in=width)
     console.print(f"Wrote {path}", markup=False)
 
 

@@ -36,9 +36,9 @@ def report(ctx, fmt, out, saturation_group, saturation_stage, agreement_stage, c
                             agreement_stage=agreement_stage or None, agreement_coders=list(coders) or None)
     with open_study(ctx) as study:
         target = out or default_report_path(study, fmt)
-        with err_console.status(f"Writing {target.name}") as status:
+        with err_console.status(Text(f"Writing {target.name}")) as status:
             result = write_report(study, target, fmt=fmt, options=options,
-                                  progress=lambda msg: status.update(f"Writing {target.name}: {msg}"))
+                                  progress=lambda msg: status.update(Text(f"Writing {target.name}: {msg}")))
     for line in result.omitted:
         err_console.print(f"Note: {line}", markup=False)
     console.print(str(result.path), markup=False)

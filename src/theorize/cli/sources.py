@@ -27,7 +27,7 @@ def init(ctx, location, title, question) -> None:
     user = settings.resolve("user", ctx.find_root().params.get("user"))
     study = theorize.create_project(location, title=title, research_question=question, user=user)
     study.close()
-    console.print(f"Created {location}")
+    console.print(f"Created {location}", markup=False)
 
 
 @click.command(name="import")
@@ -55,7 +55,7 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
         for path in paths:
             importer = importer_for(path, options)
             if importer is Importer.FOLDER:
-                with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                               TimeElapsedColumn(), console=err_console, transient=True) as bar:
                     task = bar.add_task("Importing", total=None)
 
@@ -64,7 +64,7 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
 
                     outcome = import_path(study, path, options, progress=tick)
             elif importer is Importer.REFI:
-                with err_console.status(f"Importing {path.name}"):
+                with err_console.status(Text(f"Importing {path.name}")):
                     outcome = import_path(study, path, options)
             else:
                 outcome = import_path(study, path, options)
@@ -85,8 +85,9 @@ def _say_outcome(outcome) -> None:
             console.print(f"Linked {len(result.linked)} source{'' if len(result.linked) == 1 else 's'} to their "
                           f"participants: {', '.join(f'{s} to {p}' for s, p in result.linked)}", markup=False)
         if result.unlinked:
-            err_console.print(f"Note: {len(result.unlinked)} source{'' if len(result.unlinked) == 1 else 's'} belong "
-                              f"to no participant: {', '.join(result.unlinked)}; link them with "
+            one = len(result.unlinked) == 1
+            err_console.print(f"Note: {len(result.unlinked)} source{'' if one else 's'} belong{'s' if one else ''} "
+                              f"to no participant: {', '.join(result.unlinked)}; link {'it' if one else 'them'} with "
                               "`theorize assign SOURCE PARTICIPANT`.", markup=False)
         return
     if outcome.refi is not None:
@@ -209,7 +210,21 @@ def edit(ctx, source, new_text, reason) -> None:
 def participants(ctx) -> None:
     """List participants with their attributes."""
     with open_study(ctx) as study:
-        print_frame(study.participants())
+        frame = study.participants()
+        types = study.attribute_types()
+    for name, type_ in types.items():
+        if type_ == "number" and name in frame:
+            frame[name] = frame[name].map(_number)
+    print_frame(frame)
+
+
+def _number(value):
+    """An attribute stored as text, as the number it is (7, not '7' or 7.0)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
 
 
 @click.command()

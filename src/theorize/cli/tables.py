@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from theorize.cli.common import console, friendly, open_study
 from theorize.exchange.tables import TABLES
@@ -42,7 +43,7 @@ def export(ctx, args, fmt, tables) -> None:
         if fmt in ("qdpx", "qdc"):
             from theorize.cli.common import err_console
 
-            with err_console.status(f"Writing {target.name}"):
+            with err_console.status(Text(f"Writing {target.name}")):
                 report = study.export_refi(target, fmt=fmt)
             console.print(report.summary(), markup=False)
             return

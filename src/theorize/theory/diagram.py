@@ -267,3 +267,43 @@ def render_png(
     from theorize.store.files import write_private
 
     write_private(path, to_png(model, dpi=dpi, width_in=width_in, **layout_options))
+
+
+#: The drawing each file suffix asks for.
+DRAWING_FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot",
+                                   ".mmd": "mermaid", ".mermaid": "mermaid"}
+
+
+def drawing_format(path: str | os.PathLike[str]) -> str:
+    """The drawing a file's suffix asks for: svg, png, dot (Graphviz) or mermaid.
+
+    Examples:
+        >>> drawing_format("model.SVG"), drawing_format("model.gv"), drawing_format("model.mmd")
+        ('svg', 'dot', 'mermaid')
+    """
+    from theorize.errors import InvalidInput
+
+    name = os.fspath(path)
+    fmt = DRAWING_FORMATS.get(os.path.splitext(name)[1].lower())
+    if fmt is None:
+        raise InvalidInput(f"{os.path.basename(name)}: the model is drawn as .svg, .png, .dot or .mmd.")
+    return fmt
+
+
+def draw_model(model: TheoryModel, path: str | os.PathLike[str], *, width_in: float = 7.0) -> str:
+    """Draw ``model`` to ``path`` in the format its suffix names; returns that format."""
+    from theorize.errors import InvalidInput
+    from theorize.store.files import write_private
+
+    fmt = drawing_format(path)
+    if not model.categories:
+        raise InvalidInput("The model is empty; place categories first (theorize model place).")
+    if fmt == "svg":
+        render_svg(model, path, width_in=width_in)
+    elif fmt == "png":
+        render_png(model, path, width_in=width_in)
+    else:
+        from theorize.theory import text_formats
+
+        write_private(path, text_formats.to_dot(model) if fmt == "dot" else text_formats.to_mermaid(model))
+    return fmt
