@@ -4,15 +4,15 @@ replaced by what they point at (GUIDs or names), so that two projects can be com
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 import theorize
+from tests.helpers import C03, transcript
 from theorize.store import schema as t
 from theorize.store.rows import to_json
-from tests.helpers import C03, transcript
 
 #: Columns that differ between two projects for reasons that are no loss.
 OWN = {"study": {"id", "audit_head", "audit_count"}}
@@ -102,7 +102,7 @@ def build_study(location) -> theorize.Project:
     study.add_relation_type("softens")
     study.relate("trust takes time", "fearing jail", "softens")
     m1 = study.write_memo("Time served", "C03 *does time*.", type="theoretical", codes=["doing my time"],
-                          codings=[c1], sources=["C03_interview"], written_on=datetime(2026, 2, 4, tzinfo=timezone.utc))
+                          codings=[c1], sources=["C03_interview"], written_on=datetime(2026, 2, 4, tzinfo=UTC))
     study.write_memo("On waiting", "Counselors wait.", type="reflexive", author="Sam Okoye", memos=[m1],
                      turns=[("K01_interview", 2)], codings=[c4])
     study.add_stage("compliance")
@@ -110,7 +110,7 @@ def build_study(location) -> theorize.Project:
     study.place_category("Living in the court's shadow", "condition")
     study.place_category("doing my time", "stage", stage="compliance")
     study.describe_category("doing my time", properties=["length of the sentence"], dimensions=["short - long"])
-    study.snapshot("after two interviews", dated=datetime(2026, 2, 5, tzinfo=timezone.utc))
+    study.snapshot("after two interviews", dated=datetime(2026, 2, 5, tzinfo=UTC))
     return study
 
 
@@ -172,3 +172,59 @@ def test_import_from_another_tool_says_what_it_could_not_carry(tmp_path):
     report = study.import_refi(sample)
     lines = [str(n) for n in report.not_carried]
     assert any(line.startswith("Project: the project's name") for line in lines), lines
+
+
+def _rewrite_native(path, out, change) -> None:
+    import json
+
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(out, "w") as o:
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "theorize.json":
+                content = json.loads(data)
+                change(content["tables"])
+                data = json.dumps(content).encode()
+            o.writestr(name, data)
+
+
+def test_a_theorize_json_of_the_wrong_shape_is_not_restored(study, tmp_path):
+    study.export_refi(tmp_path / "study.qdpx")
+
+    def wrong_kind(tables):
+        tables["coding"][0]["start"] = "the beginning"
+
+    def outside(tables):
+        tables["coding"][0]["end"] = 10**6
+
+    _rewrite_native(tmp_path / "study.qdpx", tmp_path / "kind.qdpx", wrong_kind)
+    _rewrite_native(tmp_path / "study.qdpx", tmp_path / "span.qdpx", outside)
+    one = theorize.create_project(tmp_path / "one.theorize", user="lena")
+    report = one.import_refi(tmp_path / "kind.qdpx")
+    assert "theorize.json: row 1 of coding has start = 'the beginning', not a whole number; the REFI-QDA elements " \
+           "were read instead, as from any tool" in report.decisions
+    assert one.verify_audit().ok
+    two = theorize.create_project(tmp_path / "two.theorize", user="lena")
+    report = two.import_refi(tmp_path / "span.qdpx")
+    assert [str(n) for n in report.not_carried] == [
+        "coding: 1 coding rows: their span lies outside their text",
+        ("memo_link: 1 memo link rows: they hang on something already in this project or left out (see above), "
+         "so they were not imported")]
+    assert len(two.codings()) == len(study.codings()) - 1
+    one.close()
+    two.close()
+
+
+@pytest.mark.slow
+def test_the_demo_study_survives_a_round_trip(tmp_path):
+    from theorize.demo import build_demo
+
+    result = build_demo(tmp_path / "demo")
+    with theorize.open_project(result.project, user="Dr. Lena Marsh") as demo:
+        report = demo.export_refi(tmp_path / "demo.qdpx")
+        assert report.carried["VariableValue"] == 84 and report.carried["Note"] == 28
+        with theorize.create_project(tmp_path / "again.theorize", user="Dr. Lena Marsh") as again:
+            assert again.import_refi(tmp_path / "demo.qdpx").not_carried == []
+            before, after = contents(demo), contents(again)
+    assert {name for name, rows in before.items() if rows} >= {"code", "coding", "memo_link", "segment", "snapshot"}
+    for table in before:
+        assert after[table] == before[table], table

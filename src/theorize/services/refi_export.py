@@ -158,7 +158,10 @@ class RefiExportMixin(ProjectBase):
         """Write the project as a REFI-QDA .qdpx (or the codebook as .qdc), validated against the
         standard's schema before the file is written. Returns the exchange report.
 
-        Machine suggestions still pending, and rejected ones, are not exported (the report says how many).
+        A .qdpx also carries ``theorize.json``: every table of the project (text versions, turns, merged
+        codes and lineage, machine suggestions, the model, snapshots, coder roles), which other tools
+        ignore and theorize restores, so theorize -> .qdpx -> theorize loses nothing. The report lists
+        what the REFI-QDA part could not hold, which other tools therefore do not see.
         """
         from theorize.exchange.refi import write_qdc, write_qdpx
 
@@ -182,7 +185,8 @@ class RefiExportMixin(ProjectBase):
         with self._read() as conn:
             left = conn.execute(select(t.coding.c.status).where(t.coding.c.status != "accepted")).all()
         if left:
-            report.skip("Coding", f"{len(left)} machine suggestions", "pending or rejected suggestions are not exported")
+            report.skip("Coding", f"{len(left)} machine suggestions", "pending or rejected suggestions are not in the "
+                        "REFI-QDA part, so other tools do not see them; theorize.json carries them for theorize")
         return report
 
 
@@ -191,11 +195,11 @@ def _refi_gaps(content: dict) -> list[tuple[str, str]]:
     tables = content["tables"]
     versions = tables["source_version"]
     gaps = [
-        ("source_version", f"{sum(1 for r in versions if r['text'] is not None)} earlier text versions"
-                           f" of {len({r['source_id'] for r in versions if r['text'] is not None})} sources"),
+        ("source_version", (f"{sum(1 for r in versions if r['text'] is not None)} earlier text versions"
+                            f" of {len({r['source_id'] for r in versions if r['text'] is not None})} sources")),
         ("segment", f"{len(tables['segment'])} speaker turns"),
-        ("code", f"{sum(1 for r in tables['code'] if r['merged_into_id'])} merged codes (other tools see "
-                 "only the code each was merged into)"),
+        ("code", (f"{sum(1 for r in tables['code'] if r['merged_into_id'])} merged codes (other tools see "
+                  "only the code each was merged into)")),
         ("code_lineage", f"{len(tables['code_lineage'])} steps of code lineage (merges, splits, promotions)"),
         ("snapshot", f"{len(tables['snapshot'])} codebook snapshots"),
         ("model_stage", f"{len(tables['model_stage'])} model stages"),

@@ -19,9 +19,19 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    func,
+    select,
+)
 
 from theorize.services.base import Action, new_guid
 from theorize.store import schema as t
@@ -146,7 +156,70 @@ def readable(text: str | None, refi_fingerprint: str) -> tuple[dict | None, str 
         return None, f"{NATIVE_FILE} is of format version {content.get('version')!r}, which this theorize does not know"
     if content.get("fingerprint") != refi_fingerprint:
         return None, f"{NATIVE_FILE} does not match the project.qde beside it (changed since theorize wrote it)"
-    return content, None
+    why = _malformed(content)
+    return (None, why) if why else (content, None)
+
+
+def _kind_ok(column, value: Any) -> bool:
+    """Whether ``value`` is what a JSON image of ``column`` holds (see ``store.rows.to_json``)."""
+    kind = column.type
+    if isinstance(kind, DateTime):
+        if not isinstance(value, str):
+            return False
+        try:
+            datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+        except ValueError:
+            return False
+        return True
+    if isinstance(kind, Boolean):
+        return isinstance(value, bool)
+    if isinstance(kind, Integer):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(kind, Float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(kind, String):  # Text too
+        return isinstance(value, str) and (kind.length is None or len(value) <= kind.length)
+    return False
+
+
+def _kind_word(column) -> str:
+    for kind, word in ((DateTime, "a date and time"), (Boolean, "true or false"), (Integer, "a whole number"),
+                       (Float, "a number")):
+        if isinstance(column.type, kind):
+            return word
+    return "text" + (f" of at most {column.type.length} characters" if getattr(column.type, "length", None) else "")
+
+
+def _malformed(content: dict) -> str | None:
+    """Why ``content`` cannot be restored (a value of the wrong kind, a missing column), or None."""
+    tables = content.get("tables")
+    if not isinstance(tables, dict) or not isinstance(content.get("study"), dict):
+        return f"{NATIVE_FILE} has no tables"
+    for spec in CARRIED:
+        rows = tables.get(spec.table, [])
+        table = t.metadata.tables[spec.table]
+        fks = _fks(table)
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            return f"{NATIVE_FILE} holds no list of rows for {spec.table}"
+        for n, row in enumerate(rows, start=1):
+            for column in table.c:
+                name = column.name
+                if name == "id":
+                    continue
+                value = row.get(name)
+                if value is None:
+                    missing = not column.nullable and not (spec.table == "source_version" and name == "text")
+                    if missing and column.default is None:
+                        return f"{NATIVE_FILE}: row {n} of {spec.table} has no {name}"
+                    continue
+                if name in fks or (spec.table == "memo_link" and name == "target_id"):
+                    if not isinstance(value, (str, list)):
+                        return f"{NATIVE_FILE}: row {n} of {spec.table} refers to {name} by {value!r}"
+                elif not _kind_ok(column, value):
+                    return f"{NATIVE_FILE}: row {n} of {spec.table} has {name} = {str(value)[:40]!r}, not {_kind_word(column)}"
+            if spec.table == "memo_link" and row.get("target_type") not in MEMO_TARGETS:
+                return f"{NATIVE_FILE}: row {n} of memo_link links to a {row.get('target_type')!r}"
+    return None
 
 
 class Restorer:
@@ -156,6 +229,8 @@ class Restorer:
         self.act, self.conn, self.content, self.texts, self.r = act, act.conn, content, texts, report
         self.ids: dict[str, dict[str, int]] = {}  # table -> reference key -> local id
         self.left: Counter[str] = Counter()  # rows not restored, per table
+        self.lengths: dict[str, int] = {}  # a text version's reference -> its length
+        self.bad_spans: Counter[str] = Counter()  # codings and turns outside their text
         self.was_empty = not (self._count(t.source) or self._count(t.code))
 
     def _count(self, table) -> int:
@@ -174,9 +249,14 @@ class Restorer:
             else:
                 written[spec.table] = sum(self._row(spec, row) for row in rows)
         self._study()
+        for table, n in sorted(self.bad_spans.items()):
+            self.left[table] -= n
+            self.r.skip(table, f"{n} {table} rows", "their span lies outside their text")
         for table, n in sorted(self.left.items()):
+            if not n:
+                continue
             self.r.skip(table, f"{n} {table.replace('_', ' ')} rows", "they hang on something already in this "
-                        "project or not carried (see above), so they were not imported again")
+                        "project or left out (see above), so they were not imported")
         return written
 
     # -- one row --------------------------------------------------------------------------------
@@ -196,8 +276,16 @@ class Restorer:
             out["target_id"] = self._local(MEMO_TARGETS[out["target_type"]], out["target_id"])
             if out["target_id"] is None:
                 return None
-        if spec.table == "source_version" and out["text"] is None:
-            out["text"] = self.texts.get(row["source_id"], "")
+        if spec.table == "source_version":
+            if out["text"] is None:
+                out["text"] = self.texts.get(row["source_id"], "")
+            self.lengths[_ref([row["source_id"], row["version"]])] = len(out["text"])
+        span_of = {"coding": lambda: [row["source_id"], row["source_version"]], "segment": lambda: row["source_version_id"]}
+        if spec.table in span_of:
+            n = self.lengths.get(_ref(span_of[spec.table]()))
+            if n is None or not (0 <= out["start"] <= out["end"] <= n):
+                self.bad_spans[spec.table] += 1
+                return None
         return from_json(table, {k: v for k, v in out.items() if k in table.c})
 
     def _remember(self, spec: Carried, row: dict, local_id: int) -> None:
