@@ -26,6 +26,7 @@ def model_page(request: Request):
     return page(request, "model/index.html", {
         "model": model, "codes": codes, "roles": ROLES, "relation_types": study.relation_types(),
         "relations": study.relations().to_dict(orient="records"), "stages": getattr(model, "stages", []),
+        "drawable": bool(getattr(model, "categories", [])),
         "section": "model"})
 
 

@@ -19,4 +19,5 @@ for (const form of document.querySelectorAll("form[data-api]")) {
 const modules = { transcript: "./transcript.js", study: "./study.js", codebook: "./codebook.js",
                   memo: "./memo.js", compare: "./compare.js", analyses: "./analyses.js" };
 const page = document.body.dataset.page;
-if (modules[page]) import(modules[page]);
+if (modules[page]) await import(modules[page]);
+document.body.dataset.ready = "1"; // the page's scripts are wired (tests wait for this)

@@ -13,4 +13,3 @@ document.addEventListener("click", async (e) => {
     button.dataset.chars = String(chars * 2);
   } catch (error) { toast(error.message, true); }
 });
-document.body.dataset.ready = "1";

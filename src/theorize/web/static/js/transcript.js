@@ -436,4 +436,3 @@ if (jump) {
   const c = codings.find((x) => String(x.id) === jump[1]);
   if (c) { goTo(rowByNumber(c.row_first)); showDetail(c, true); }
 }
-document.body.dataset.ready = "1";
