@@ -179,7 +179,18 @@ def _coded_project(path, coder: str, code: str, quote: str):
     return study
 
 
-def test_two_projects_exports_go_into_one_project_and_out_again(location, tmp_path):
+def _without_theorize_json(path) -> None:
+    """``path`` as another tool would pass it on: the REFI-QDA elements only."""
+    data = {}
+    with zipfile.ZipFile(path) as z:
+        data = {n: z.read(n) for n in z.namelist() if n != "theorize.json"}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+
+
+@pytest.mark.parametrize("carried", ["with theorize.json", "REFI-QDA only"])
+def test_two_projects_exports_go_into_one_project_and_out_again(location, tmp_path, carried):
     """Issue 9.16: selection GUIDs were made from row numbers, so coding #1 of every project had the
     same one, and a project holding two theorize exports could not be exported."""
     exports = []
@@ -188,6 +199,8 @@ def test_two_projects_exports_go_into_one_project_and_out_again(location, tmp_pa
         with _coded_project(tmp_path / f"{name}.theorize", coder, code, quote) as study:
             study.export_refi(tmp_path / f"{name}.qdpx")
             exports.append(tmp_path / f"{name}.qdpx")
+        if carried == "REFI-QDA only":
+            _without_theorize_json(exports[-1])
     first, second = (read_qdpx(p)[0] for p in exports)
     selections = [{s.guid for _, s in p.all_selections()} for p in (first, second)]
     assert selections[0] and selections[1] and not selections[0] & selections[1]

@@ -228,3 +228,15 @@ def test_the_demo_study_survives_a_round_trip(tmp_path):
     assert {name for name, rows in before.items() if rows} >= {"code", "coding", "memo_link", "segment", "snapshot"}
     for table in before:
         assert after[table] == before[table], table
+
+
+def test_undo_takes_back_a_restored_import_whole(study, tmp_path):
+    study.export_refi(tmp_path / "study.qdpx")
+    other = theorize.create_project(tmp_path / "other.theorize", user="Dr. Lena Marsh")
+    empty = contents(other)
+    other.import_refi(tmp_path / "study.qdpx")
+    assert contents(other) != empty
+    other.undo()
+    assert contents(other) == empty
+    assert other.verify_audit().ok
+    other.close()

@@ -91,3 +91,22 @@ def test_report_summary_is_capped_but_lists_keep_everything():
 def test_docstring_examples_hold(name):
     module = importlib.import_module(f"theorize.exchange.refi.{name}")
     assert doctest.testmod(module).failed == 0
+
+
+def test_dates_without_a_zone_are_written_as_utc_and_yes_no_as_booleans():
+    from datetime import datetime, timedelta, timezone
+
+    from theorize.exchange.refi.write_elements import format_date, refi_boolean
+
+    assert format_date(datetime(2026, 2, 3, 12, 30)) == "2026-02-03T12:30:00Z"
+    assert format_date(datetime(2026, 2, 3, 12, 30, tzinfo=timezone(timedelta(hours=2)))) == "2026-02-03T12:30:00+02:00"
+    assert [refi_boolean(v) for v in ("yes", "No", "TRUE", "0", "y", "perhaps", "")] == \
+        ["true", "false", "true", "false", "true", None, None]
+
+
+def test_warnings_are_listed_apart_in_the_summary():
+    r = ExchangeReport(file="out.qdpx", direction="export")
+    r.carry("Code", 2)
+    r.warn("2 codes are named 'trust'")
+    assert r.summary().splitlines() == ["Export of out.qdpx", "Carried: 2 codes.", "Not carried: nothing.",
+                                        "Warnings (1):", "  - 2 codes are named 'trust'"]
