@@ -25,6 +25,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: $(STAMP) node_modules/.package-lock.json
 	$(PY) -m pytest -q -n 2 --dist loadfile
+	$(PY) -m pytest -q -p no:cacheprovider --doctest-modules src/theorize/analysis
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow and not postgres and not libreoffice and not browser"
