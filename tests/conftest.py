@@ -67,3 +67,35 @@ def sqlite_project(tmp_path):
     study = theorize.create_project(tmp_path / "study.theorize", title="Test study", user="lena")
     yield study
     study.close()
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """`theorize ARGS...` through click's runner in a temporary folder, as 'lena', at 80 columns;
+    ``input=`` is piped to standard input. Returns the click result."""
+    from click.testing import CliRunner
+
+    from theorize.cli.main import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("THEORIZE_USER", "lena")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, list(args), catch_exceptions=False, input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def study_file(tmp_path):
+    """A project file with C03's interview (participant C03) and one focused code, 'doing my time'."""
+    from tests.helpers import C03
+
+    study = theorize.create_project(tmp_path / "study.theorize", title="Demo", user="lena")
+    study.import_parsed(C03, participant="C03")
+    study.add_code("doing my time", stage="focused")
+    study.close()
+    return tmp_path / "study.theorize"

@@ -5,28 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from click.testing import CliRunner
-
 import theorize
-from theorize.cli.main import cli
 from tests.helpers import transcript
-from tests.integration.test_cli import study_file  # noqa: F401  (C03's interview, code 'doing my time')
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """Run theorize in a temporary folder as 'lena' at 80 columns: returns the click result."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("THEORIZE_USER", "lena")
-    monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args, input=None):
-        return runner.invoke(cli, list(args), catch_exceptions=False, input=input)
-
-    return invoke
 
 
 def _events(path) -> int:
@@ -94,7 +74,8 @@ def test_merge_into_a_new_code_creates_it_in_the_same_action(run, study_file):
         assert "guarding what reaches the judge" not in set(study.codes().name)
     missing = run("codes", "merge", "nothing like it", "--into", "doing my time")
     assert missing.exit_code == 2
-    assert missing.output.strip() == "Error: There is no code called 'nothing like it'; `theorize codes` shows the codebook."
+    assert missing.output.strip() == (
+        "Error: There is no code called 'nothing like it'; `theorize codes` shows the codebook.")
 
 
 def test_move_places_initial_codes_under_a_focused_code_without_merging(run, study_file):

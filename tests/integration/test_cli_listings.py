@@ -11,7 +11,6 @@ import pytest
 
 import theorize
 from tests.helpers import transcript
-from tests.integration.test_cli_codes import run  # noqa: F401  (theorize at 80 columns, as 'lena')
 
 CLOSER = "[/bold] x"
 LINK = "[md link](javascript:x)"
@@ -56,7 +55,7 @@ LISTINGS = {
 
 
 @pytest.mark.parametrize("args", list(LISTINGS), ids=lambda a: " ".join(a))
-def test_a_listing_shows_markup_as_typed_and_offers_json_and_csv(run, hostile, args):  # noqa: F811
+def test_a_listing_shows_markup_as_typed_and_offers_json_and_csv(run, hostile, args):
     text = run(*args)
     assert text.exit_code == 0, text.output
     for name in LISTINGS[args]:
@@ -77,7 +76,7 @@ def test_a_listing_shows_markup_as_typed_and_offers_json_and_csv(run, hostile, a
             assert not (cell.startswith("['") or cell.startswith("(")) or cell in (LINK,), row
 
 
-def test_participants_read_well_at_80_columns_with_whole_numbers(run, hostile):  # noqa: F811
+def test_participants_read_well_at_80_columns_with_whole_numbers(run, hostile):
     result = run("participants")
     assert [line.split() for line in result.output.splitlines()] == [
         ["participant", "group", "[b]phase", "months"], ["\u2500" * 41], ["[i]P1", "[blink]middle", "7"]]
@@ -85,7 +84,7 @@ def test_participants_read_well_at_80_columns_with_whole_numbers(run, hostile): 
     assert rows == [{"participant": "[i]P1", "group": "", "[b]phase": "[blink]middle", "months": 7}]
 
 
-def test_a_closing_tag_as_a_code_name_does_not_break_the_tree_or_the_model(run, hostile):  # noqa: F811
+def test_a_closing_tag_as_a_code_name_does_not_break_the_tree_or_the_model(run, hostile):
     tree = run("codes")
     assert tree.exit_code == 0
     assert tree.output.splitlines()[0].startswith("[/bold] x  category")

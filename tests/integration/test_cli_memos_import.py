@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import theorize
 from tests.helpers import C03, transcript
-from tests.integration.test_cli import study_file  # noqa: F401
-from tests.integration.test_cli_codes import run  # noqa: F401
 
 
-def test_memo_body_from_standard_input_and_from_a_file(run, study_file, tmp_path):  # noqa: F811
+def test_memo_body_from_standard_input_and_from_a_file(run, study_file, tmp_path):
     piped = run("memo", "add", "Compliance as time served", input="C03 speaks of *doing time*.\n")
     assert piped.output.strip() == "Memo 1 saved"
     (tmp_path / "memo.md").write_text("From a file.", encoding="utf-8")
@@ -20,7 +18,7 @@ def test_memo_body_from_standard_input_and_from_a_file(run, study_file, tmp_path
         assert study.memos().body.tolist() == ["C03 speaks of *doing time*.\n", "From a file.", "From a dash."]
 
 
-def test_an_empty_memo_is_refused_and_nothing_is_saved(run, study_file):  # noqa: F811
+def test_an_empty_memo_is_refused_and_nothing_is_saved(run, study_file):
     empty = run("memo", "add", "Nothing yet", input="")
     assert empty.exit_code == 2
     assert empty.output.strip() == "Error: The memo 'Nothing yet' is empty; write its text first."
@@ -32,7 +30,7 @@ def test_an_empty_memo_is_refused_and_nothing_is_saved(run, study_file):  # noqa
         assert study.memos().empty
 
 
-def test_the_editor_writes_the_body_when_nothing_is_piped(run, study_file, monkeypatch):  # noqa: F811
+def test_the_editor_writes_the_body_when_nothing_is_piped(run, study_file, monkeypatch):
     import click
 
     monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True, raising=False)
@@ -43,7 +41,7 @@ def test_the_editor_writes_the_body_when_nothing_is_piped(run, study_file, monke
         assert study.memos().body.tolist() == ["Written in the editor.\n\n\n\n"]
 
 
-def test_a_memo_on_a_turn_and_on_a_coding_when_written(run, study_file):  # noqa: F811
+def test_a_memo_on_a_turn_and_on_a_coding_when_written(run, study_file):
     run("code", "C03_interview", "doing my time", "--turn", "2")
     result = run("memo", "add", "The judge in the room", "--body", "He looks at the pen.",
                  "--turn", "C03_interview:4", "--coding", "1")
@@ -58,7 +56,7 @@ def test_a_memo_on_a_turn_and_on_a_coding_when_written(run, study_file):  # noqa
                                     "e.g. C03_interview.txt:4.")
 
 
-def test_an_attribute_sheet_links_sources_by_the_id_in_their_names(run, tmp_path):  # noqa: F811
+def test_an_attribute_sheet_links_sources_by_the_id_in_their_names(run, tmp_path):
     study = theorize.create_project(tmp_path / "study.theorize", user="lena")
     study.import_parsed(C03)  # C03_interview: no participant yet
     study.import_parsed(transcript("C1_followup", [("Interviewer", "Again?"), ("Participant", "Again.")]))
@@ -78,7 +76,7 @@ def test_an_attribute_sheet_links_sources_by_the_id_in_their_names(run, tmp_path
         assert len(study.audit()) == 5  # created, three imports, one attribute sheet
 
 
-def test_an_attribute_sheet_with_a_column_of_file_names(run, tmp_path):  # noqa: F811
+def test_an_attribute_sheet_with_a_column_of_file_names(run, tmp_path):
     study = theorize.create_project(tmp_path / "study.theorize", user="lena")
     study.import_parsed(transcript("interview_a", [("Interviewer", "Q?"), ("Participant", "A.")]))
     study.import_parsed(transcript("interview_b", [("Interviewer", "Q?"), ("Participant", "B.")]))
@@ -91,7 +89,7 @@ def test_an_attribute_sheet_with_a_column_of_file_names(run, tmp_path):  # noqa:
         assert "source" not in study.participants().columns
 
 
-def test_import_refuses_what_is_not_there_and_skips_what_is(run, study_file, tmp_path):  # noqa: F811
+def test_import_refuses_what_is_not_there_and_skips_what_is(run, study_file, tmp_path):
     missing = run("import", "nowhere.docx")
     assert missing.exit_code == 2
     assert missing.output.strip() == "Error: nowhere.docx does not exist."

@@ -32,7 +32,8 @@ def test_a_code_counts_its_own_and_its_descendants_codings_and_their_sources():
     assert (by_name["Testing the counselor"].codings, by_name["Testing the counselor"].sources) == (5, 3)
     assert by_name["Testing the counselor"].own_codings == 0
     assert (by_name["Bracing"].codings, by_name["Bracing"].own_codings) == (4, 0)
-    assert by_name["watching the pen"].path == "Testing the counselor / testing with small disclosures / watching the pen"
+    assert by_name["watching the pen"].path == (
+        "Testing the counselor / testing with small disclosures / watching the pen")
 
 
 def test_the_order_is_categories_then_focused_and_unplaced_initial_codes_apart():

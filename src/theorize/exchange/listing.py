@@ -78,7 +78,7 @@ def columns_and_rows(listing: Any) -> tuple[list[str], list[list[Any]]]:
 def records(listing: Any) -> list[dict[str, Any]]:
     """The listing as a list of dicts of plain values."""
     columns, rows = columns_and_rows(listing)
-    return [dict(zip(columns, row)) for row in rows]
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def to_json(listing: Any) -> str:

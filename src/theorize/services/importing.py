@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 REFI_SUFFIXES = (".qdpx", ".qdc")
 
 
-class Importer(str, Enum):
+class Importer(StrEnum):
     """How a path is read."""
 
     FILE = "file"  # one transcript or document
