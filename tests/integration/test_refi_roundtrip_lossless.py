@@ -104,7 +104,7 @@ def build_study(location) -> theorize.Project:
     m1 = study.write_memo("Time served", "C03 *does time*.", type="theoretical", codes=["doing my time"],
                           codings=[c1], sources=["C03_interview"], written_on=datetime(2026, 2, 4, tzinfo=UTC))
     study.write_memo("On waiting", "Counselors wait.", type="reflexive", author="Sam Okoye", memos=[m1],
-                     turns=[("K01_interview", 2)], codings=[c4])
+                     turns=[("K01_interview", 2)], codings=[c4, suggested[0]])
     study.add_stage("compliance")
     study.add_stage("testing")
     study.place_category("Living in the court's shadow", "condition")
@@ -240,3 +240,17 @@ def test_undo_takes_back_a_restored_import_whole(study, tmp_path):
     assert contents(other) == empty
     assert other.verify_audit().ok
     other.close()
+
+
+def test_what_xml_cannot_hold_still_comes_back_through_theorize_json(tmp_path):
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.import_parsed(C03)
+    study.add_code("doing\x0bmy time")  # a vertical tab pasted from Word: XML 1.0 forbids it
+    study.code("C03_interview", "doing\x0bmy time", quote="I was just doing my time")
+    report = study.export_refi(tmp_path / "s.qdpx")
+    assert any("XML 1.0 forbids" in d for d in report.decisions)
+    again = theorize.create_project(tmp_path / "again.theorize", user="lena")
+    again.import_refi(tmp_path / "s.qdpx")
+    assert contents(again) == contents(study)
+    study.close()
+    again.close()

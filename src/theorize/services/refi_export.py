@@ -60,13 +60,13 @@ class RefiExportMixin(ProjectBase):
             for r in conn.execute(select(t.coding).where(t.coding.c.status == "accepted")
                                   .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)).mappings():
                 codings_by_source.setdefault(r["source_id"], []).append(r)
-            selection_of = dict(conn.execute(select(t.coding.c.id, t.coding.c.selection_guid)).all())
             kept = [dict(r) for r in conn.execute(select(t.exchange_kept)).mappings()]
             kept_selections: dict[str, list[dict]] = {}
             for k in kept:
                 if k["kind"] == "selection":
                     sel = json.loads(k["content"])
                     kept_selections.setdefault(sel["source_guid"], []).append(sel)
+            exported_selection: dict[int, str] = {}  # coding id -> the selection it is written in
             for s in conn.execute(select(t.source).order_by(t.source.c.id)).mappings():
                 source_guid[s["id"]] = s["guid"]
                 by_guid: dict[str, Selection] = {}
@@ -82,6 +82,7 @@ class RefiExportMixin(ProjectBase):
                                                             creating_user=coders[r["coder_id"]], created=r["created_at"])
                     sel.codings.append(Coding(guid=r["guid"], code_guid=guid_of_code[r["code_id"]],
                                               creating_user=coders[r["coder_id"]], created=r["created_at"]))
+                    exported_selection[r["id"]] = sel_guid
                 for extra in kept_selections.get(s["guid"], []):
                     if extra["guid"] in by_guid:
                         by_guid[extra["guid"]].description = extra["description"]
@@ -107,7 +108,7 @@ class RefiExportMixin(ProjectBase):
             for r in conn.execute(select(t.memo_link)).mappings():
                 target = {"code": live_code, "source": lambda i: source_guid.get(i),
                           "memo": lambda i: memo_guid.get(i),
-                          "coding": lambda i: selection_of.get(i)}.get(r["target_type"], lambda i: None)(r["target_id"])
+                          "coding": lambda i: exported_selection.get(i)}.get(r["target_type"], lambda i: None)(r["target_id"])
                 if target and target not in links.setdefault(r["memo_id"], []):
                     links.setdefault(r["memo_id"], []).append(target)
             notes = [Note(guid=m["guid"], name=m["title"], text=m["body"], creating_user=coders[m["author_id"]],
@@ -145,13 +146,11 @@ class RefiExportMixin(ProjectBase):
     def _carry_native(self, refi) -> list[tuple[str, str]]:
         """Put theorize's own structures into ``refi`` (theorize.json); returns what other tools will not
         see (table, what) and the tables not carried at all ("not carried:<table>", rows)."""
-        from theorize.exchange.refi import canonical
-        from theorize.services.refi_native import NATIVE_FILE, dump, fingerprint
+        from theorize.services.refi_native import NATIVE_FILE, dump, sealed
 
         with self._read() as conn:
             content, left = dump(conn, {s.guid: s.text for s in refi.sources})
-        content["fingerprint"] = fingerprint(canonical(refi))
-        refi.attachments[NATIVE_FILE] = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        refi.attachments[NATIVE_FILE] = lambda qde: sealed(content, qde)
         return _refi_gaps(content) + [(f"not carried:{name}", f"{n} rows") for name, n in left]
 
     def export_refi(self, path: str | Path, *, fmt: str | None = None):

@@ -79,13 +79,12 @@ class RefiImportMixin(ProjectBase):
 
 def _native_content(refi, report) -> dict | None:
     """theorize's own structures, when the file carries them and they match its REFI elements."""
-    from theorize.exchange.refi import canonical
-    from theorize.services.refi_native import NATIVE_FILE, fingerprint, readable
+    from theorize.services.refi_native import NATIVE_FILE, readable
 
     text = refi.attachments.get(NATIVE_FILE)
     if text is None:
         return None
-    content, why = readable(text, fingerprint(canonical(refi)))
+    content, why = readable(text, refi.qde_sha256)
     if content is None:
         report.decide(f"{why}; the REFI-QDA elements were read instead, as from any tool")
     return content

@@ -3,9 +3,9 @@
 REFI-QDA has no place for text versions and speaker turns, merged codes and their lineage, machine
 suggestions, the model (stages, category roles and properties), snapshots or coder roles. An export
 writes every carried table, rows keyed by GUIDs and names rather than ids, to ``theorize.json`` in
-the archive; other tools ignore a file no element names. An import restores from it when it matches
-the ``project.qde`` beside it (the REFI fingerprint), and otherwise reads the REFI elements as it
-reads any tool's.
+the archive; other tools ignore a file no element names. An import restores from it when it names the
+SHA-256 of the ``project.qde`` beside it (so it was written with it, and neither was changed since),
+and otherwise reads the REFI elements as it reads any tool's.
 
 Restoring into a project that already holds work merges: a coder, participant, attribute, relation
 type or model stage of the same name is the same one; a code of the same GUID is the same code; a
@@ -95,9 +95,10 @@ def _ref(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def fingerprint(canonical_form: dict) -> str:
-    """A short hash of a project's canonical REFI form (``exchange.refi.canonical``)."""
-    return hashlib.sha256(json.dumps(canonical_form, sort_keys=True, default=str).encode()).hexdigest()
+def sealed(content: dict, qde: bytes) -> str:
+    """``content`` as the text of theorize.json, naming the SHA-256 of the project.qde written beside it."""
+    return json.dumps({**content, "qde_sha256": hashlib.sha256(qde).hexdigest()}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 # -- export -----------------------------------------------------------------------------------------
@@ -142,8 +143,9 @@ def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tu
 
 # -- import -----------------------------------------------------------------------------------------
 
-def readable(text: str | None, refi_fingerprint: str) -> tuple[dict | None, str | None]:
-    """The content of a ``theorize.json``, or None and why it cannot be used."""
+def readable(text: str | None, qde_sha256: str) -> tuple[dict | None, str | None]:
+    """The content of a ``theorize.json``, or None and why it cannot be used (not theorize's, another
+    format version, written beside another project.qde than ``qde_sha256`` names, or malformed)."""
     if text is None:
         return None, None
     try:
@@ -154,7 +156,7 @@ def readable(text: str | None, refi_fingerprint: str) -> tuple[dict | None, str 
         return None, f"{NATIVE_FILE} is not theorize's"
     if content.get("version") != VERSION:
         return None, f"{NATIVE_FILE} is of format version {content.get('version')!r}, which this theorize does not know"
-    if content.get("fingerprint") != refi_fingerprint:
+    if content.get("qde_sha256") != qde_sha256:
         return None, f"{NATIVE_FILE} does not match the project.qde beside it (changed since theorize wrote it)"
     why = _malformed(content)
     return (None, why) if why else (content, None)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -243,9 +243,10 @@ class RefiProject:
     links: list[Link] = field(default_factory=list)
     sets: list[Set] = field(default_factory=list)
     graphs: list[Graph] = field(default_factory=list)
-    # Files carried beside the REFI elements that other tools ignore (archive path -> text), such as
-    # theorize's own structures in "theorize.json".
-    attachments: dict[str, str] = field(default_factory=dict)
+    # Files carried beside the REFI elements that other tools ignore (archive name -> text, or a function
+    # of the written project.qde's bytes giving the text), such as theorize's own "theorize.json".
+    attachments: dict[str, str | Callable[[bytes], str]] = field(default_factory=dict)
+    qde_sha256: str = ""  # of the project.qde read (set by read_qdpx)
 
     def walk_codes(self) -> Iterator[tuple[Code, str | None, int]]:
         """Every code, depth first, with its parent's GUID (None at the top) and depth (1 at the top)."""

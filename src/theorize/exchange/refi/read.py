@@ -13,6 +13,7 @@ Examples:
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import os
 import re
@@ -60,7 +61,8 @@ def read_qdpx(
     report = ExchangeReport(file=label, direction="import")
     with SafeArchive(str(path), label, max_unpacked_bytes=max_unpacked_bytes, max_ratio=max_ratio) as archive:
         member = _find_qde(archive, report)
-        root = parse_xml(archive.read(member), label, member, "project")
+        qde = archive.read(member)
+        root = parse_xml(qde, label, member, "project")
         check_root(root, label, member, "project")
         strip_namespaces(root, report)
         used: set[str] = set()
@@ -71,6 +73,7 @@ def read_qdpx(
                     used.add(m)
         reader = ElementReader(report, _text_loader(archive, report, used))
         project = reader.read_project(root, path.stem)
+        project.qde_sha256 = hashlib.sha256(qde).hexdigest()
         resolve(reader, project)
         for name in ATTACHMENTS:
             if (found := archive.find(name)) is not None:

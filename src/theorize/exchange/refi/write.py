@@ -71,7 +71,8 @@ def write_qdpx(project: RefiProject, path: str | os.PathLike[str]) -> ExchangeRe
     _validate(root, "Project.xsd", path.name)
     _count(root, report)
     qde = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    files = {name: _encode(text, name, report) for name, text in writer.files.items()}
+    # An attachment may be a function of the project.qde bytes (theorize.json names their SHA-256).
+    files = {name: _encode(text(qde) if callable(text) else text, name, report) for name, text in writer.files.items()}
 
     def save(fh) -> None:
         with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
