@@ -27,7 +27,7 @@ class SourceKind(str, Enum):
     SURVEY_RESPONSE = "survey response"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a long transcript holds hundreds of thousands
 class Turn:
     """One speaker turn: a span of the source text.
 

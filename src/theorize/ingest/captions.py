@@ -25,7 +25,7 @@ import re
 
 from theorize.domain.sources import ParsedSource, Role, Turn
 from theorize.errors import InvalidInput
-from theorize.ingest.encoding import decode_text
+from theorize.ingest.encoding import decode_text, release
 from theorize.ingest.filetype import check_text
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 from theorize.ingest.turns import LabelKind, label_key, labels_in, split_inline_label
@@ -64,6 +64,7 @@ def read_vtt(data: bytes, request: ReadRequest) -> ParsedSource:
     """
     check_text(data, request.filename, "a caption file")
     raw = decode_text(data, request.filename, request.encoding).text
+    release(data)
     first_line = raw.partition("\n")[0]
     if not (first_line == "WEBVTT" or first_line.startswith(("WEBVTT ", "WEBVTT\t"))):
         raise InvalidInput(
@@ -86,6 +87,7 @@ def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
     """
     check_text(data, request.filename, "a caption file")
     raw = decode_text(data, request.filename, request.encoding).text
+    release(data)
     return _read(raw, 0, request, "srt")
 
 

@@ -44,7 +44,15 @@ def normalise_newlines(text: str) -> str:
     """Turn CRLF and lone CR into LF; leave everything else as it is."""
     if "\r" not in text:
         return text
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")  # one copy alive at a time: texts can be large
+    return text.replace("\r", "\n") if "\r" in text else text
+
+
+def release(data: bytes) -> None:
+    """Free a file's bytes once decoded, when they were read into a bytearray for that
+    (``load_bytes(..., releasable=True)``): a large transcript is then not held twice."""
+    if isinstance(data, bytearray):
+        del data[:]
 
 
 def binary_error(filename: str) -> InvalidInput:
@@ -93,12 +101,13 @@ def _decode_as(data: bytes, filename: str, encoding: str) -> str:
         raise InvalidInput(
             f"{encoding!r} is not an encoding theorize knows; use a name such as utf-8 or cp1252"
         ) from None
+    body: bytes | memoryview = data
     for bom, name in _BOMS:
         if data.startswith(bom) and codecs.lookup(name).name == codec.name:
-            data = data[len(bom) :]
+            body = memoryview(data)[len(bom) :]  # no copy of the bytes
             break
     try:
-        return data.decode(codec.name)
+        return str(body, codec.name)
     except UnicodeDecodeError as e:
         raise InvalidInput(
             f"{filename} is not valid {encoding} text (byte {e.start} cannot be read); "
@@ -110,7 +119,7 @@ def _guess(data: bytes, filename: str) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(name), name
+                return str(memoryview(data)[len(bom) :], name), name  # no copy of the bytes
             except UnicodeDecodeError:
                 raise InvalidInput(
                     f"{filename} starts with a {name.upper()} byte-order mark but is not valid "

@@ -35,8 +35,11 @@ def check_size(size: int, filename: str, max_bytes: int) -> None:
         )
 
 
-def load_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def load_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES, *, releasable: bool = False) -> bytes:
     """The bytes of the file at ``path``, after checking that it exists and is not too large.
+
+    ``releasable=True`` reads them into a bytearray that a text reader empties once it has
+    decoded them (``encoding.release``), so a large transcript is not held twice.
 
     Raises:
         NotFound: there is no file at ``path``.
@@ -53,7 +56,14 @@ def load_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES)
         raise InvalidInput(f"{p.name} is a folder, not a file; choose the files inside it")
     check_size(size, p.name, max_bytes)
     try:
-        return p.read_bytes()
+        if not releasable:
+            return p.read_bytes()
+        buffer = bytearray(size)
+        with p.open("rb") as f:
+            got = f.readinto(buffer)
+            rest = f.read()  # the file grew since stat()
+        del buffer[got:]
+        return buffer + rest if rest else buffer  # type: ignore[return-value]
     except OSError as e:
         raise InvalidInput(
             f"{p.name} cannot be read ({e.strerror}); check that you may open it"

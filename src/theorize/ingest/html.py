@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from theorize.domain.sources import ParsedSource
-from theorize.ingest.encoding import DecodedText, decode_text
+from theorize.ingest.encoding import DecodedText, decode_text, release
 from theorize.ingest.filetype import check_text
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source
 
@@ -40,6 +40,7 @@ def read_html(data: bytes, request: ReadRequest) -> ParsedSource:
     """
     check_text(data, request.filename, "a web page")
     decoded = _decode(data, request)
+    release(data)
     soup = BeautifulSoup(decoded.text, "lxml")
     layout = TextLayout()
     _Walker(layout).walk(soup)

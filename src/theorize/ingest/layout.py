@@ -94,7 +94,7 @@ def build_source(
     metadata: dict[str, str] | None = None,
 ) -> ParsedSource:
     """Finish a reader's work: refuse empty text, find turns, name the kind of source."""
-    if not text.strip():
+    if not text or text.isspace():
         raise empty_error(request.filename)
     if turns is None:
         turns = detect_turns(text, request.roles, hints)

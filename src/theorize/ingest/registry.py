@@ -131,7 +131,7 @@ def read_source(
     """
     filename = PurePath(path).name
     reader_for(filename)  # an unknown suffix is refused before the file is read
-    data = load_bytes(path, max_bytes)
+    data = load_bytes(path, max_bytes, releasable=True)
     return read_source_bytes(
         data,
         filename,

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import NamedTuple, Union
+from typing import Union
 
 from theorize.domain.sources import Role, Turn
 from theorize.errors import InvalidInput
@@ -239,12 +240,36 @@ class LabelHint:
     kind: LabelKind = LabelKind.KNOWN
 
 
-class _Label(NamedTuple):  # a tuple: a long transcript makes thousands of these
-    line_start: int
-    speech_from: int
-    speaker: str
-    started_at: float | None
-    kind: LabelKind
+class _Labels:
+    """The labels found in a text, as parallel columns: a long transcript has hundreds of
+    thousands, and a tuple each would cost four times the memory."""
+
+    __slots__ = ("line_start", "speech_from", "speaker", "started_at", "kind")
+
+    def __init__(self) -> None:
+        self.line_start = array("q")
+        self.speech_from = array("q")
+        self.speaker: list[str] = []
+        self.started_at: list[float | None] = []
+        self.kind: list[LabelKind] = []
+
+    def __len__(self) -> int:
+        return len(self.speaker)
+
+    def append(self, line_start: int, speech_from: int, speaker: str, started_at: float | None,
+               kind: LabelKind) -> None:
+        self.line_start.append(line_start)
+        self.speech_from.append(speech_from)
+        self.speaker.append(speaker)
+        self.started_at.append(started_at)
+        self.kind.append(kind)
+
+    def select(self, indices: Iterable[int]) -> _Labels:
+        """The labels at these positions, in this order."""
+        out = _Labels()
+        for i in indices:
+            out.append(self.line_start[i], self.speech_from[i], self.speaker[i], self.started_at[i], self.kind[i])
+        return out
 
 
 def seconds(timestamp: str | None) -> float | None:
@@ -287,34 +312,40 @@ def detect_turns(
         return paragraph_turns(text)
     turns: list[Turn] = []
     role_of: dict[str | None, Role] = {}
-    ends = [lab.line_start for lab in labels[1:]] + [len(text)]
-    for lab, seg_end in zip(labels, ends):
-        segment = text[lab.speech_from : seg_end]
+    last = len(labels) - 1
+    for i in range(len(labels)):
+        speech_from = labels.speech_from[i]
+        seg_end = labels.line_start[i + 1] if i < last else len(text)
+        segment = text[speech_from:seg_end]
         spoken = segment.strip()
         if not spoken:
             continue
-        start = lab.speech_from + len(segment) - len(segment.lstrip())
+        start = speech_from + len(segment) - len(segment.lstrip())
+        speaker = labels.speaker[i]
         turns.append(
             Turn(
                 start,
                 start + len(spoken),
-                speaker=lab.speaker,
-                role=role_of.get(lab.speaker) or role_of.setdefault(lab.speaker, roles.role_of(lab.speaker)),
-                started_at=lab.started_at,
+                speaker=speaker,
+                role=role_of.get(speaker) or role_of.setdefault(speaker, roles.role_of(speaker)),
+                started_at=labels.started_at[i],
             )
         )
     return turns
 
 
-def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> list[_Label]:
+def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> _Labels:
     hinted = {h.line_start for h in hints}
-    labels = [_Label(h.line_start, h.speech_from, h.speaker, h.started_at, h.kind) for h in hints]
+    labels = _Labels()
+    for h in hints:
+        labels.append(h.line_start, h.speech_from, h.speaker, h.started_at, h.kind)
     assessed: dict[str, LabelKind] = {}  # a transcript repeats its few labels hundreds of times
+    same: dict[str, str] = {}  # one string object per label, however often it is found
     for m in LABEL_RE.finditer(text):
         if m.start() in hinted:
             continue
         label, olabel, ts1, ts2, ts3, ots = m.group("label", "olabel", "ts1", "ts2", "ts3", "ots")
-        speaker = label or olabel
+        speaker = same.setdefault(label or olabel, label or olabel)
         kind = assessed.get(speaker)
         if kind is None:
             kind = assessed[speaker] = roles.assess(speaker)
@@ -323,24 +354,26 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
         stamp = ts1 or ts2 or ts3 or ots
         if stamp is not None and (stamp.count(":") == 2 or ts2 or ts3):
             kind = LabelKind.KNOWN  # a transcriber's timestamped label, not "10:30 Court:"
-        labels.append(_Label(m.start(), m.end(), speaker, seconds(stamp), kind))
+        labels.append(m.start(), m.end(), speaker, seconds(stamp), kind)
     if hints:
-        labels.sort(key=lambda lab: lab.line_start)
-    counts = Counter(label_key(lab.speaker) for lab in labels)
-    return [
-        lab
-        for lab in labels
-        if lab.kind is LabelKind.KNOWN
-        or counts[label_key(lab.speaker)] > 1
-        or _after_a_break(text, lab.line_start)
+        labels = labels.select(sorted(range(len(labels)), key=labels.line_start.__getitem__))
+    counts = Counter(label_key(sp) for sp in labels.speaker)
+    known = LabelKind.KNOWN
+    keep = [
+        i
+        for i in range(len(labels))
+        if labels.kind[i] is known
+        or counts[label_key(labels.speaker[i])] > 1
+        or _after_a_break(text, labels.line_start[i])
     ]
+    return labels if len(keep) == len(labels) else labels.select(keep)
 
 
-def _is_transcript(labels: Sequence[_Label]) -> bool:
+def _is_transcript(labels: _Labels) -> bool:
     """Labelled when a label is a transcriber's convention or some speaker speaks twice."""
-    if any(lab.kind is LabelKind.KNOWN for lab in labels):
+    if any(kind is LabelKind.KNOWN for kind in labels.kind):
         return True
-    keys = [label_key(lab.speaker) for lab in labels]
+    keys = [label_key(sp) for sp in labels.speaker]
     return len(set(keys)) < len(keys)
 
 

@@ -21,8 +21,12 @@ _SAME_TEXT_OR_NAME = (select(t.source.c.name, t.source.c.imported_sha256)
                       .order_by((t.source.c.imported_sha256 == bindparam("digest")).desc()).limit(1))
 
 
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def text_sha256(text: str, chunk: int = 1 << 20) -> str:
+    """The SHA-256 of the text's UTF-8, a megabyte at a time (a whole copy would double the memory)."""
+    digest = hashlib.sha256()
+    for i in range(0, len(text), chunk):
+        digest.update(text[i : i + chunk].encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -61,15 +65,18 @@ class TextEdit:
 SEGMENT_COLUMNS = ["source_version_id", "position", "start", "end", "speaker", "role", "started_at", "ended_at"]
 
 
-def _segment_rows(parsed_turns, version_id: int) -> list[tuple]:
+SEGMENT_BATCH = 50_000  # rows per executemany: a very long transcript's rows are not all built at once
+
+
+def _segment_rows(parsed_turns, version_id: int, first: int = 1) -> list[tuple]:
     """Segment rows (in the order of SEGMENT_COLUMNS) from Turn objects, or from
-    (start, end, speaker, role, started_at, ended_at) tuples."""
+    (start, end, speaker, role, started_at, ended_at) tuples; positions count from ``first``."""
     if parsed_turns and isinstance(parsed_turns[0], tuple):
-        return [(version_id, i, *turn) for i, turn in enumerate(parsed_turns, start=1)]
+        return [(version_id, i, *turn) for i, turn in enumerate(parsed_turns, start=first)]
     roles = {r: r.value for r in Role}
     return [(version_id, i, turn.start, turn.end, turn.speaker,
              roles[turn.role] if turn.role in roles else str(turn.role), turn.started_at, turn.ended_at)
-            for i, turn in enumerate(parsed_turns, start=1)]
+            for i, turn in enumerate(parsed_turns, start=first)]
 
 
 class SourcesMixin(ProjectBase):
@@ -117,7 +124,7 @@ class SourcesMixin(ProjectBase):
     def _add_parsed(self, act: Action, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
                     origin: str | None = None, turns: list[tuple] | None = None, words: int | None = None) -> Imported:
         """Insert one parsed source inside an action; a duplicate raises Conflict before any write."""
-        if not parsed.text.strip():
+        if not parsed.text or parsed.text.isspace():  # strip() would copy the whole text
             raise InvalidInput(f"{origin or parsed.name} has no text to import.")
         digest = text_sha256(parsed.text)
         existing = act.conn.execute(_SAME_TEXT_OR_NAME, {"digest": digest, "name": parsed.name}).first()
@@ -132,12 +139,17 @@ class SourcesMixin(ProjectBase):
         if who:
             pid = self._participant_id(act.conn, who, act.changes, group)
             act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
-        words = len(parsed.text.split()) if words is None else words
-        roles = ([(x.speaker, x.role.value if hasattr(x.role, "value") else x.role) for x in parsed.turns]
-                 if turns is None else [(x[2], x[3]) for x in turns])
-        others = tuple(dict.fromkeys(sp for sp, role in roles if sp and role != "interviewer"))
-        found = any(role == "interviewer" for _, role in roles) or len(others) < 2
-        return Imported(source_id, parsed.name, len(roles), words, others, found, tuple(parsed.notes))
+        if words is None:
+            from theorize.ingest.text import count_words
+
+            words = count_words(parsed.text)
+        # who speaks in which role, once per speaker: no list as long as the transcript
+        pairs = (dict.fromkeys((x.speaker, getattr(x.role, "value", x.role)) for x in parsed.turns)
+                 if turns is None else dict.fromkeys((x[2], x[3]) for x in turns))
+        count = len(parsed.turns) if turns is None else len(turns)
+        others = tuple(dict.fromkeys(sp for sp, role in pairs if sp and role != "interviewer"))
+        found = any(role == "interviewer" for _, role in pairs) or len(others) < 2
+        return Imported(source_id, parsed.name, count, words, others, found, tuple(parsed.notes))
 
     def _insert_source(self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None,
                        turns: list[tuple] | None = None) -> int:
@@ -158,8 +170,10 @@ class SourcesMixin(ProjectBase):
             {"source_id": source_id, "version": 1, "text": parsed.text, "text_sha256": digest,
              "reason": "imported", "created_at": now()},
         )
-        act.changes.insert_many(t.segment, _segment_rows(parsed.turns if turns is None else turns, version_id),
-                                scope={"source_version_id": version_id}, columns=SEGMENT_COLUMNS)
+        every = parsed.turns if turns is None else turns
+        for lo in range(0, max(len(every), 1), SEGMENT_BATCH):
+            act.changes.insert_many(t.segment, _segment_rows(every[lo : lo + SEGMENT_BATCH], version_id, lo + 1),
+                                    scope={"source_version_id": version_id}, columns=SEGMENT_COLUMNS)
         return source_id
 
     def import_survey(self, path: str | Path, *, per: str = "respondent", id_column: str | None = None) -> list[Imported]:
