@@ -11,23 +11,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 import theorize
 from tests.helpers import C03
-from theorize.cli.main import cli
 from theorize.exchange.tables import write_table
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 DANGEROUS = [HYPERLINK, "+1+2", "-1+2", "@SUM(A1)", "\tcmd", "\rcmd"]
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    """The CLI in the test's folder, as lena."""
-    monkeypatch.chdir(tmp_path)
-    env = {"THEORIZE_USER": "lena", "THEORIZE_PROJECT": None}
-    return lambda *args: CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def undo(ctx, event) -> None:
 @click.pass_context
 @friendly
 def audit(ctx) -> None:
-    """The audit trail; `audit verify` checks it."""
+    """The audit trail; `audit verify` checks it, `audit anchor` prints a mark to keep elsewhere."""
     if ctx.invoked_subcommand:
         return
     with open_study(ctx) as study:
@@ -69,19 +69,46 @@ def audit(ctx) -> None:
 
 
 @audit.command("verify")
+@click.option("--anchor", default=None, metavar="ANCHOR",
+              help="An anchor from `theorize audit anchor`: also check nothing up to it was removed or rewritten.")
+@click.option("--deep", is_flag=True, help="Also replay the recorded changes and compare every table, row by row.")
 @click.pass_context
 @friendly
-def audit_verify(ctx) -> None:
-    """Check that no audit event was edited, removed or reordered."""
+def audit_verify(ctx, anchor, deep) -> None:
+    """Check that no audit event was edited, removed or reordered (and, with --deep, no row changed
+    outside theorize). Exit code 1 when something was."""
     with open_study(ctx) as study:
-        report = study.verify_audit()
+        report = study.verify_audit(anchor=anchor, deep=deep)
     if report.ok:
         console.print(f"The audit trail is intact: {report.events} events, each chained to the one before.")
+        if report.anchor is not None:
+            console.print(f"The anchor holds: nothing up to event {report.anchor.event} was removed or rewritten "
+                          "since it was taken.", soft_wrap=True)
+        if report.deep:
+            console.print(f"Every table matches the changes the trail recorded ({report.rows_checked:,} rows checked).",
+                          soft_wrap=True)
         return
     for problem in report.problems:
-        console.print(f"Problem: {problem}", markup=False)
-    console.print(f"The audit trail has been tampered with ({len(report.problems)} problems).")
+        console.print(f"Problem: {problem}", markup=False, soft_wrap=True)
+    for difference in report.differences:
+        console.print(f"Differs: {difference}", markup=False, soft_wrap=True)
+    console.print(f"The audit trail has been tampered with ({len(report.problems) + len(report.differences)} problems).")
     raise SystemExit(1)
+
+
+@audit.command("anchor")
+@click.pass_context
+@friendly
+def audit_anchor(ctx) -> None:
+    """Print the trail's newest event number and hash, to keep somewhere else."""
+    with open_study(ctx) as study:
+        anchor = study.audit_anchor()
+    console.print(f"Audit anchor: {anchor}", markup=False)
+    console.print(f"The newest event, {anchor.event}, written {anchor.at:%Y-%m-%d %H:%M:%S} UTC by {anchor.actor}; "
+                  "its hash covers every event before it.", markup=False, soft_wrap=True)
+    console.print("Keep this line somewhere else (a lab notebook, an e-mail to yourself): later, "
+                  f"`theorize audit verify --anchor {anchor}` shows whether anything up to it was removed or "
+                  "rewritten.", markup=False, soft_wrap=True)
 
 
 def register(cli: click.Group) -> None:

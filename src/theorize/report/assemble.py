@@ -85,6 +85,7 @@ def assemble(study, options: ReportOptions | None = None,
         participants=methods.participant_tables(participants), sources=methods.sources_table(sources),
         coders=methods.coders_table(coders, codings, memos),
         steps=methods.steps_table(audit, codings, memos, snapshots, sources))
+    content_methods["steps"].rows.append(methods.anchor_row(study.audit_anchor()))
 
     say("codebook")
     tree = CodeTree(codes, all_codes)

@@ -129,6 +129,14 @@ def steps_table(audit: pd.DataFrame, codings: pd.DataFrame, memos: pd.DataFrame,
                  caption=f"Analysis steps, summarised from the audit trail ({total})")
 
 
+def anchor_row(anchor) -> list[str]:
+    """The audit anchor as the last analysis step: kept with the report, it lets a reader check later
+    (``theorize audit verify --anchor``) that no step up to the report was removed or rewritten."""
+    detail = (f"{anchor} (event {anchor.event}); `theorize audit verify --anchor` with it shows whether any "
+              "step up to here was later removed or rewritten")
+    return ["Audit anchor", period(anchor.at, anchor.at), detail]
+
+
 def overview(study_info: dict, sources: pd.DataFrame, participants: pd.DataFrame, codes: pd.DataFrame,
              codings: pd.DataFrame, memos: pd.DataFrame) -> list[str]:
     """Short facts for the opening paragraph."""

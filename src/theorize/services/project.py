@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from sqlalchemy import exc, insert, inspect, select
 
 from theorize.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
+from theorize.services.audit_trail import AuditTrailMixin
 from theorize.services.base import new_guid, now
 from theorize.services.codebook import CodebookMixin
 from theorize.services.coding import BulkCodingMixin
@@ -33,7 +34,7 @@ from theorize.store.migrate import upgrade
 
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              TraceMixin, RefiImportMixin, RefiExportMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin):
+              TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view
