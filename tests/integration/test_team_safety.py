@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from sqlalchemy import exc, insert, text
 
 import theorize
+from tests.helpers import C03
 from theorize.cli.main import cli
 from theorize.errors import Busy, Conflict
 from theorize.services.base import now
 from theorize.store import schema as t
 from theorize.store.engine import make_engine, write_transaction
-from tests.helpers import C03
 
 SPAWN = multiprocessing.get_context("spawn")
 BUSY = "Another action is holding the project and did not finish within {} seconds; try again when it is done."

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 import theorize
+from tests.helpers import C03
 from theorize.cli.main import cli
 from theorize.errors import Conflict, InvalidInput, NotFound
-from tests.helpers import C03
 
 PEOPLE = ["Lena Marsh", "Sam Okoye", "Ana Ruiz", "Tomas Berg"]
 
@@ -189,6 +189,5 @@ def test_what_a_person_writes_is_theirs(project):
 
 
 def test_an_action_needs_a_person(project):
-    with pytest.raises(InvalidInput, match="needs the name of the person"):
-        with project.acting_as("  "):
-            pass
+    with pytest.raises(InvalidInput, match="needs the name of the person"), project.acting_as("  "):
+        pass

@@ -80,7 +80,7 @@ class Footprint:
                 continue
             self.touched.add(row)
 
-    def builds_on(self, earlier: "Footprint") -> bool:
+    def builds_on(self, earlier: Footprint) -> bool:
         """True when undoing ``earlier`` would pull the ground from under this event."""
         return bool(self.touched & earlier.touched or self.refers & earlier.created
                     or earlier.refers & self.removed)

@@ -132,7 +132,11 @@ def write_transaction(engine: Engine, *, wait: float | None = None,
     to ``wait`` seconds (default :data:`LOCK_WAIT`); then :class:`~theorize.errors.Busy` is raised.
     """
     wait = LOCK_WAIT if wait is None else wait
-    with engine.connect() as conn, ExitStack() as waiting:
+    try:
+        connection = engine.connect()
+    except exc.TimeoutError:  # every pooled connection is in use (many writers in one process)
+        raise busy(wait) from None
+    with connection as conn, ExitStack() as waiting:
         take = _begin_sqlite if engine.dialect.name == "sqlite" else _begin_postgres
         try:
             transaction = take(conn, wait, on_wait, waiting)
@@ -153,7 +157,7 @@ def write_transaction(engine: Engine, *, wait: float | None = None,
 
 def _begin_sqlite(conn: Connection, wait: float, on_wait: OnWait | None, waiting: ExitStack):
     deadline = time.monotonic() + wait
-    told = on_wait is None
+    told = False
     while True:
         conn.info["write"] = True  # the "begin" listener then issues BEGIN IMMEDIATE
         try:
@@ -162,7 +166,7 @@ def _begin_sqlite(conn: Connection, wait: float, on_wait: OnWait | None, waiting
             conn.info.pop("write", None)
             if not is_lock_timeout(error) or time.monotonic() >= deadline:
                 raise
-            if not told:
+            if on_wait is not None and not told:
                 waiting.enter_context(on_wait())
                 told = True
 
