@@ -47,7 +47,8 @@ STUDY_COLUMNS = ("title", "research_question", "method_notes", "created_at")
 class Carried:
     """How one table travels: ``key`` is how other rows refer to its rows, ``same`` the column by which
     a row already in the project is the same one, ``on_guid`` what a row whose GUID is taken does:
-    "same" (it is that row), "skip" (not imported again) or "new" (gets a new GUID)."""
+    "same" (it is that row), "same text" (a source: that row when its current text is the same, else
+    not imported again), "skip" (not imported again) or "new" (gets a new GUID)."""
 
     table: str
     key: tuple[str, ...] = ("guid",)
@@ -61,13 +62,13 @@ CARRIED = [
     Carried("participant", same="pseudonym"),
     Carried("attribute", same="name"),
     Carried("attribute_value", key=()),
-    Carried("source", on_guid="skip"),
+    Carried("source", on_guid="same text"),
     Carried("source_participant", key=()),
     Carried("source_version", key=("source_id", "version")),
     Carried("segment", key=("source_version_id", "position")),
     Carried("code", on_guid="same"),
     Carried("code_lineage", key=()),
-    Carried("coding"),
+    Carried("coding", on_guid="same"),
     Carried("memo", on_guid="skip"),
     Carried("memo_link", key=()),
     Carried("relation_type", key=("name",), same="name"),
@@ -83,6 +84,7 @@ CARRIED_TABLES = {c.table for c in CARRIED}
 NOT_CONTENT = {"audit_event", "study", "coding_selection", "unit_embedding"}
 #: What a memo link's target_type refers to.
 MEMO_TARGETS = {"code": "code", "source": "source", "coding": "coding", "memo": "memo", "turn": "segment"}
+SKIP = object()  # a row that is here already in another form: not imported
 
 
 def _fks(table) -> dict[str, str]:
@@ -232,6 +234,7 @@ class Restorer:
         self.ids: dict[str, dict[str, int]] = {}  # table -> reference key -> local id
         self.left: Counter[str] = Counter()  # rows not restored, per table
         self.lengths: dict[str, int] = {}  # a text version's reference -> its length
+        self.kept_ids: dict[str, set[int]] = {}  # table -> ids of rows already here that rows of the file are
         self.bad_spans: Counter[str] = Counter()  # codings and turns outside their text
         self.was_empty = not (self._count(t.source) or self._count(t.code))
 
@@ -295,7 +298,7 @@ class Restorer:
             key = row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
             self.ids.setdefault(spec.table, {})[_ref(key)] = local_id
 
-    def _existing(self, spec: Carried, values: dict) -> int | None:
+    def _existing(self, spec: Carried, values: dict) -> int | object | None:
         """The id of the row already here that is this one, if any."""
         table = t.metadata.tables[spec.table]
         if spec.same and values.get(spec.same) is not None:
@@ -305,7 +308,27 @@ class Restorer:
         if "guid" in table.c and spec.on_guid == "same":
             hit = self.conn.execute(select(table.c.id).where(table.c.guid == values["guid"])).first()
             return hit.id if hit else None
+        if spec.on_guid == "same text":
+            return self._same_source(values)
+        if spec.table == "source_version":  # of a source already here: the same version if the same text
+            hit = self.conn.execute(select(table.c.id, table.c.text_sha256).where(
+                table.c.source_id == values["source_id"], table.c.version == values["version"])).first()
+            if hit is not None:
+                return hit.id if hit.text_sha256 == values["text_sha256"] else SKIP
         return None
+
+    def _same_source(self, values: dict) -> int | None:
+        """A source of the same GUID already here is the same one when its current text is the same
+        (a teammate's copy coming back); with another text it is not imported again."""
+        hit = self.conn.execute(
+            select(t.source.c.id, t.source_version.c.text_sha256)
+            .join(t.source_version, (t.source_version.c.source_id == t.source.c.id)
+                  & (t.source_version.c.version == t.source.c.current_version))
+            .where(t.source.c.guid == values["guid"])).first()
+        if hit is None:
+            return None
+        mine = hashlib.sha256(self.texts.get(values["guid"], "").encode("utf-8", "surrogatepass")).hexdigest()
+        return hit.id if hit.text_sha256 == mine else None
 
     def _guid_taken(self, spec: Carried, values: dict) -> bool:
         table = t.metadata.tables[spec.table]
@@ -318,13 +341,18 @@ class Restorer:
             return 0
         table = t.metadata.tables[spec.table]
         existing = self._existing(spec, values)
+        if existing is SKIP:
+            self.left[spec.table] += 1
+            return 0
         if existing is not None:
             self._remember(spec, row, existing)
+            self.kept_ids.setdefault(spec.table, set()).add(existing)
             return 0
         if self._guid_taken(spec, values):
-            if spec.on_guid == "skip":
+            if spec.on_guid in ("skip", "same text"):
                 what = values.get("name") or values.get("title") or values["guid"]
-                self.r.skip(spec.table, f"{what}", "already in this project (same GUID); not imported again")
+                why = "with another text" if spec.on_guid == "same text" else "(same GUID)"
+                self.r.skip(spec.table, f"{what}", f"already in this project {why}; not imported again")
                 return 0
             values["guid"] = new_guid()
         if not spec.key and "id" in table.c and self._identical_exists(table, values):
@@ -379,26 +407,32 @@ class Restorer:
             for row, values in ready:
                 by_version.setdefault(values["source_version_id"], []).append((row, values))
             for version_id, pairs in by_version.items():
-                self.act.changes.insert_many(table, [v for _, v in pairs], scope={"source_version_id": version_id})
+                if version_id not in self.kept_ids.get("source_version", ()):
+                    self.act.changes.insert_many(table, [v for _, v in pairs], scope={"source_version_id": version_id})
                 # memo links to turns refer to them by (version, position): the new ids, looked up once
                 new_ids = dict(self.conn.execute(select(table.c.position, table.c.id)
                                                  .where(table.c.source_version_id == version_id)).all())
                 for row, values in pairs:
                     self._remember(spec, row, new_ids[values["position"]])
             return len(ready)
-        taken = {r.guid for r in self.conn.execute(select(table.c.guid))}
-        used_selections = {r.selection_guid for r in self.conn.execute(select(table.c.selection_guid).distinct())}
+        here = {r.guid: r.id for r in self.conn.execute(select(table.c.guid, table.c.id))}
+        spans = {}  # a selection GUID used here -> the span it covers
+        for r in self.conn.execute(select(table.c.selection_guid, table.c.source_id, table.c.start, table.c.end)):
+            spans.setdefault(r.selection_guid, (r.source_id, r.start, r.end))
         fresh: dict[str, str] = {}
-        for _, values in ready:
-            if values["guid"] in taken:
-                values["guid"] = new_guid()
-            taken.add(values["guid"])
-            if values["selection_guid"] in used_selections:
+        new = []
+        for row, values in ready:
+            if values["guid"] in here:  # this coding is here already (a teammate's copy coming back)
+                self._remember(spec, row, here[values["guid"]])
+                continue
+            span = spans.get(values["selection_guid"])
+            if span is not None and span != (values["source_id"], values["start"], values["end"]):
                 values["selection_guid"] = fresh.setdefault(values["selection_guid"], new_guid())
-        ids = self.act.changes.insert_rows(table, [v for _, v in ready])
-        for (row, _), local_id in zip(ready, ids):
+            new.append((row, values))
+        ids = self.act.changes.insert_rows(table, [v for _, v in new])
+        for (row, _), local_id in zip(new, ids):
             self._remember(spec, row, local_id)
-        return len(ready)
+        return len(new)
 
     def _codes(self, rows: list[dict]) -> int:
         """Codes after their parents and the codes they were merged into; a live code whose name is
