@@ -227,9 +227,10 @@ def _unit_weights(coded: int, n_units: int, size: int, rng: np.random.Generator)
     if coded == 0:
         return np.zeros((0, size))
     hits = rng.binomial(n_units, coded / n_units, size=size)
-    picks = rng.integers(0, coded, size=int(hits.sum()))
-    column = np.repeat(np.arange(size), hits)
-    return np.bincount(picks * size + column, minlength=coded * size).reshape(coded, size).astype(float)
+    weights = np.empty((size, coded))
+    for b, h in enumerate(hits):
+        weights[b] = np.bincount(rng.integers(0, coded, size=h), minlength=coded)
+    return weights.T
 
 
 def _intervals(figures: dict, samples: np.ndarray, confidence: float) -> None:

@@ -479,7 +479,7 @@ def accumulation_curve(incidence: Incidence) -> pd.DataFrame:
     corr[norms == 0, :] = 0.0
     corr[:, norms == 0] = 0.0
     np.fill_diagonal(corr, 1.0)
-    var = np.einsum("ti,ij,tj->t", root_v, corr, root_v)
+    var = ((root_v @ corr) * root_v).sum(axis=1)  # one matrix product, not an m x k x k loop
     return pd.DataFrame({"interviews": np.arange(1, m + 1), "codes": codes,
                          "sd": np.sqrt(np.maximum(var, 0.0))})
 

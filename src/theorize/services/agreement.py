@@ -129,24 +129,38 @@ def _assign(codings: pd.DataFrame, units: pd.DataFrame) -> tuple[np.ndarray, np.
 def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, labels, study) -> pd.DataFrame:
     """One row per unit where the coders' codes differ, with each coder's codes there."""
     columns = ["source", "start", "end", "speaker", "passage", *coders]
-    cells = pd.DataFrame({"unit": where, "code": code_of, "coder": coder_of}).drop_duplicates()
-    given = cells.groupby(["unit", "code"])["coder"].transform("size")
-    split = cells.loc[given < len(coders), "unit"].unique()
+    m = len(coders)
+    key = np.unique((where.astype(np.int64) * len(code_ids) + code_of) * m + coder_of)  # each cell once
+    unit, code, coder = key // m // len(code_ids), key // m % len(code_ids), key % m
+    cell = unit * len(code_ids) + code
+    starts = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+    given = np.diff(np.r_[starts, len(cell)])  # coders who gave each (unit, code)
+    split = np.unique(unit[starts[given < m]])
     if len(split) == 0:
         return pd.DataFrame(columns=columns)
-    cells = cells[cells["unit"].isin(split)]
-    cells = cells.assign(label=[labels.get(int(code_ids[k]), str(code_ids[k])) for k in cells["code"]])
-    lists = cells.groupby(["unit", "coder"])["label"].agg(lambda s: ", ".join(sorted(s))).unstack(fill_value="")
-    lists = lists.reindex(index=np.sort(split), columns=range(len(coders)), fill_value="")
+    keep = np.isin(unit, split)
+    unit, code, coder = unit[keep], code[keep], coder[keep]
+    names = np.array([labels.get(int(c), str(c)) for c in code_ids], dtype=object)
+    rank = np.empty(len(code_ids), dtype=np.int64)
+    rank[np.argsort(names.astype(str), kind="stable")] = np.arange(len(code_ids))
+    order = np.lexsort((rank[code], coder, unit))
+    unit, code, coder = unit[order], code[order], coder[order]
+    row = np.searchsorted(split, unit)
+    bounds = np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (coder[1:] != coder[:-1]), True])
+    lists = np.full((len(split), m), "", dtype=object)
+    texts_of_codes = names[code]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        lists[row[a], coder[a]] = ", ".join(texts_of_codes[a:b])
+    lists = pd.DataFrame(lists, index=split)
     picked = units.iloc[lists.index]
     texts = study._texts_of(picked["source_id"].unique())
-    names = dict(zip(chosen["id"], chosen["name"]))
-    frame = pd.DataFrame({"source": picked["source_id"].map(names).to_numpy(),
+    source_names = dict(zip(chosen["id"], chosen["name"]))
+    frame = pd.DataFrame({"source": picked["source_id"].map(source_names).to_numpy(),
                           "start": picked["start"].to_numpy(), "end": picked["end"].to_numpy(),
                           "speaker": picked["speaker"].to_numpy(),
                           "passage": [texts[s][a:b] for s, a, b in zip(picked["source_id"], picked["start"], picked["end"])]})
-    for i, coder in enumerate(coders):
-        frame[coder] = lists[i].to_numpy()
+    for i, name in enumerate(coders):
+        frame[name] = lists[i].to_numpy()
     return frame[columns]
 
 

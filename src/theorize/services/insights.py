@@ -108,11 +108,14 @@ class InsightsMixin(ProjectBase):
         if not order:
             raise InvalidInput("There are no interviews to analyse" + (f" in group {group!r}." if group else "."))
         codings = self._filtered_codings(stage, coder, [s for s, _ in order], "the stage, coder and group")
-        table = pd.crosstab(codings["source_id"], codings["code_id"]).clip(upper=1)
-        table = table.reindex([s for s, _ in order], fill_value=0)
-        table.index = pd.Index([n for _, n in order], name="interview")
-        table.columns.name = "code_id"
-        return table
+        import numpy as np
+
+        rows = pd.Index([s for s, _ in order]).get_indexer(codings["source_id"])
+        codes, columns = pd.factorize(codings["code_id"], sort=True)
+        present = np.zeros((len(order), len(columns)), dtype=np.int64)
+        present[rows, codes] = 1
+        return pd.DataFrame(present, index=pd.Index([n for _, n in order], name="interview"),
+                            columns=pd.Index(columns.astype("int64"), name="code_id"))
 
     def saturation(self, *, group: str | None = None, stage: str | None = None, coder: str | None = None,
                    base_size: int = 4, run_length: int = 2, threshold: float = 0.05, run_mode: str = "jump",
@@ -137,7 +140,7 @@ class InsightsMixin(ProjectBase):
         estimate = chao2(inc)
         curve = discovery_curve(inc)
         if stage is None:
-            codes = self.codes()
+            codes = self._code_rows()
             by_stage = discovery_curve(inc, stages=dict(zip(codes["id"].astype(int), codes["stage"])))
         else:
             by_stage = curve.assign(stage=stage)[["stage", *curve.columns]]
@@ -167,7 +170,7 @@ class InsightsMixin(ProjectBase):
         of the stage given."""
         codings = self._counted_codings(coder=coder, source_ids=source_ids, stage=None if roll_up else stage)
         if roll_up and len(codings):
-            codings = rolled_up(codings, self.codes())
+            codings = rolled_up(codings, self._code_rows())
             if stage:
                 codings = codings[codings["stage"] == stage]
         if codings.empty:
