@@ -285,3 +285,29 @@ def test_a_sqlite_project_counts_codings_with_autoincrement(sqlite_project):
     with sqlite_project.engine.connect() as conn:
         ddl = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'coding'")).scalar_one()
     assert "AUTOINCREMENT" in ddl
+
+
+def test_an_older_project_gets_unique_names_and_kept_numbers(location):
+    from alembic import command
+
+    from theorize.store.migrate import _config
+
+    engine = make_engine(location)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    with engine.begin() as conn:
+        conn.execute(insert(t.study).values(title="Old", research_question="", method_notes="", created_at=now(),
+                                            audit_head="", audit_count=0))
+        row = {"definition": "", "stage": "initial", "in_vivo": False, "created_at": now()}
+        conn.execute(insert(t.code).values(id=1, name="x", guid="a", **row))
+        conn.execute(insert(t.code).values(id=2, name="x", guid="b", **row))  # made before names were checked
+        conn.execute(insert(t.code).values(id=3, name="x", guid="c", merged_into_id=1, **row))
+    engine.dispose()
+    study = theorize.open_project(location, user="lena")
+    names = study.codes().set_index("id")["name"].to_dict()
+    assert (names[1], names[2]) == ("x", "x (2)")
+    with pytest.raises(Conflict):
+        study.add_code("x")
+    study.close()
