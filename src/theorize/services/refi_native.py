@@ -344,7 +344,7 @@ class Restorer:
         if existing is SKIP:
             self.left[spec.table] += 1
             return 0
-        if existing is not None:
+        if isinstance(existing, int):
             self._remember(spec, row, existing)
             self.kept_ids.setdefault(spec.table, set()).add(existing)
             return 0
@@ -416,7 +416,7 @@ class Restorer:
                     self._remember(spec, row, new_ids[values["position"]])
             return len(ready)
         here = {r.guid: r.id for r in self.conn.execute(select(table.c.guid, table.c.id))}
-        spans = {}  # a selection GUID used here -> the span it covers
+        spans: dict[str, tuple[int, int, int]] = {}  # a selection GUID used here -> the span it covers
         for r in self.conn.execute(select(table.c.selection_guid, table.c.source_id, table.c.start, table.c.end)):
             spans.setdefault(r.selection_guid, (r.source_id, r.start, r.end))
         fresh: dict[str, str] = {}
