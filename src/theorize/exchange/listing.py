@@ -27,8 +27,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
-#: Text a spreadsheet would run as a formula when it starts a cell (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from theorize.exchange.tables import formula_like  # the one rule for every table theorize writes
 
 
 def _missing(value: Any) -> bool:
@@ -102,7 +101,7 @@ def cell(value: Any, *, joiner: str = ", ") -> str:
 
 def _csv_cell(value: Any) -> str:
     text = cell(value, joiner="; ")
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if formula_like(value) else text
 
 
 def to_csv(listing: Any) -> str:

@@ -7,12 +7,13 @@ from running as a spreadsheet formula: a code named ``=HYPERLINK(...)`` stays te
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from theorize.errors import InvalidInput
 from theorize.store.files import open_private, private_folder
+
+if TYPE_CHECKING:  # pandas is imported where a table is written: `formula_like` is used without it
+    import pandas as pd
 
 TABLES = ("sources", "segments", "codes", "codings", "memos", "participants", "relations", "audit")
 
@@ -41,9 +42,12 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     and runs nothing. Numbers are left as they are, negative ones included.
 
     Examples:
+        >>> import pandas as pd
         >>> neutralised(pd.DataFrame({"code": ["=1+1", "trust"], "kappa": [-0.2, 0.5]})).to_dict("list")
         {'code': ["'=1+1", 'trust'], 'kappa': [-0.2, 0.5]}
     """
+    import pandas as pd
+
     out = frame.rename(index=_defused, columns=_defused)
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
@@ -97,6 +101,8 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bo
 
     Returns the files written.
     """
+    import pandas as pd
+
     path = Path(path)
     fmt = _check_format(fmt or path.suffix.lower().lstrip(".") or "csv")
     if fmt == "xlsx":
@@ -119,6 +125,8 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bo
 
 def project_tables(study, which: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """The project's views by name (all of :data:`TABLES` by default)."""
+    import pandas as pd
+
     which = which or list(TABLES)
     unknown = [w for w in which if w not in TABLES]
     if unknown:
