@@ -212,3 +212,14 @@ def test_the_demo_outputs_are_owner_only(tmp_path, umask_022):
     result = build_demo(tmp_path / "demo")
     files = [tmp_path / "demo" / "demo-study.theorize", *result.outputs.values()]
     assert open_to_others(tmp_path / "demo", *files) == {}
+
+
+def test_a_project_in_a_missing_folder_is_still_sqlites_own_error(tmp_path):
+    from sqlalchemy import exc
+
+    from theorize.store.engine import make_engine
+
+    engine = make_engine(tmp_path / "missing" / "study.theorize")
+    with pytest.raises(exc.OperationalError, match="unable to open database file"):
+        engine.connect()
+    assert not (tmp_path / "missing").exists()

@@ -82,6 +82,8 @@ def create_private_database(path: str | Path) -> None:
     """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, OWNER_ONLY)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return  # no folder, or not ours to write: SQLite says so in its own words when it opens it
     except FileExistsError:
         for name in (str(path), *(f"{path}{suffix}" for suffix in SQLITE_COMPANIONS)):
             try:
