@@ -89,6 +89,19 @@ def test_unrelated_later_actions_do_not_block(project):
     assert sorted(project.codes()["name"]) == ["hope"]
 
 
+def test_an_undo_that_would_clash_with_the_codebook_now_is_refused(project):
+    project.add_code("a")
+    project.add_code("b")
+    project.merge_codes(["a"], into="b")  # event 4
+    project.add_code("a")  # the name is free again, and taken
+    with pytest.raises(Conflict) as caught:
+        project.undo(event=4)
+    assert str(caught.value) == ("Event 4 cannot be undone: what was done since clashes with it (a code it brings "
+                                 "back has the name of a code now in the same place; rename one of them first).")
+    assert sorted(project.codes()["name"]) == ["a", "b"]
+    assert project.verify_audit().ok
+
+
 def test_events_that_cannot_be_undone(project):
     with pytest.raises(NotFound, match="There is no event 99"):
         project.undo(event=99)

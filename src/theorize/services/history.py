@@ -106,7 +106,7 @@ class HistoryMixin(ProjectBase):
             >>> study.undo()  # doctest: +SKIP
             "undid event 14: added code 'doing my time'"
             >>> study.undo(event=12)  # doctest: +SKIP
-            "undid event 12 by Sam Okoye: coded turn 3 of C01_interview as 'fear'"
+            "undid event 12 by Sam Okoye: coded C01_interview 74-177 with 'fear'"
         """
         actor = self.actor
         with self._write() as conn:
@@ -119,7 +119,7 @@ class HistoryMixin(ProjectBase):
             except (exc.IntegrityError, exc.NoResultFound) as error:
                 raise Conflict(
                     f"Event {target['id']} cannot be undone: what was done since clashes with it "
-                    f"({_first_line(error)}).", hint="list_events", event=target["id"]) from None
+                    f"({_first_line(error)}).", event=target["id"]) from None
             append_event(conn, actor=actor, action="undo", summary=summary,
                          changes=reversal.items, undoes=target["id"])
         return summary
@@ -180,5 +180,7 @@ class HistoryMixin(ProjectBase):
 def _first_line(error: exc.DBAPIError | exc.NoResultFound) -> str:
     if isinstance(error, exc.NoResultFound):
         return "a row it changed is gone"
+    if "uq_code_live_name" in str(error.orig) or "code.name" in str(error.orig):
+        return "a code it brings back has the name of a code now in the same place; rename one of them first"
     lines = str(error.orig).strip().splitlines()
     return lines[0].rstrip(".") if lines else type(error).__name__
