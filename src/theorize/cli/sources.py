@@ -172,7 +172,7 @@ def show(ctx, source, turn_range, units) -> None:
         heading.append(f" {turn.speaker or ''}", style="bold")
         heading.append(f" ({turn.role})")
         console.print(heading)
-        console.print(f"      {turn.text}", markup=False)
+        _indented(turn.text, 6)
         for j in under[i]:
             _say_coding(codings.iloc[j], "      ")
     for j in outside:
@@ -181,8 +181,14 @@ def show(ctx, source, turn_range, units) -> None:
 
 def _say_coding(c, indent: str) -> None:
     flag = f" [review: {c.review}]" if c.review else ""
-    console.print(f"{indent}\u25b8 #{c.id} {c.code} ({c.coder}, {c.start}-{c.end}){flag}: \u201c{c.quote}\u201d",
-                  markup=False)
+    _indented(f"\u25b8 #{c.id} {c.code} ({c.coder}, {c.start}-{c.end}){flag}: \u201c{c.quote}\u201d", len(indent))
+
+
+def _indented(text: str, indent: int) -> None:
+    """Plain text wrapped to the terminal, every line indented."""
+    from rich.padding import Padding
+
+    console.print(Padding(Text(text), (0, 0, 0, indent), expand=False), soft_wrap=False)
 
 
 @click.command()
