@@ -311,3 +311,14 @@ def test_an_older_project_gets_unique_names_and_kept_numbers(location):
     with pytest.raises(Conflict):
         study.add_code("x")
     study.close()
+
+
+def test_a_merge_that_would_put_two_sub_codes_of_one_name_together_is_refused(project):
+    a, b = project.add_code("a"), project.add_code("b")
+    project.add_code("x", parent=a)
+    project.add_code("x", parent=b)
+    with pytest.raises(Conflict) as caught:
+        project.merge_codes([a], into=b)
+    assert str(caught.value) == ("That would give two codes the same name in one place of the codebook; "
+                                 "rename one of them first.")
+    assert sorted(project.codes()["path"]) == ["a", "a / x", "b", "b / x"]

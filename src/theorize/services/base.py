@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from theorize.errors import Conflict, NotFound
 from theorize.store import schema as t
@@ -31,6 +32,12 @@ def now() -> datetime:
 
 def new_guid() -> str:
     return str(uuid.uuid4())
+
+
+def code_name_clash(error: IntegrityError) -> bool:
+    """True when the database refused two live codes of one name in one place (migration 0004)."""
+    text = str(error.orig)
+    return "uq_code_live_name" in text or "code.name" in text
 
 
 @dataclass
@@ -118,7 +125,13 @@ class ProjectBase:
         """One user action: one transaction, one audit event, or nothing at all if it fails."""
         with self._write() as conn:
             act = Action(Changes(conn), summary)
-            yield act
+            try:
+                yield act
+            except IntegrityError as error:  # the schema's rule, met where no check came first
+                if not code_name_clash(error):
+                    raise
+                raise Conflict("That would give two codes the same name in one place of the codebook; "
+                               "rename one of them first.") from None
             if not act.changes.items:  # nothing changed (a folder of duplicates): nothing to record
                 return
             event = append_event(conn, actor=self.actor, action=action, summary=act.summary,

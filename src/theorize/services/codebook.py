@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from theorize.domain.code_tree import CodeTree, build_code_tree
 from theorize.domain.codebook import SnapshotDiff, Stage, diff_snapshots
 from theorize.errors import Conflict, InvalidInput, NotFound
-from theorize.services.base import Action, ProjectBase, new_guid, now
+from theorize.services.base import Action, ProjectBase, code_name_clash, new_guid, now
 from theorize.store import schema as t
 
 _COLOUR_DIGITS = set("0123456789abcdefABCDEF")
@@ -58,7 +58,7 @@ class CodebookMixin(ProjectBase):
         try:
             return act.changes.insert(t.code, values)
         except IntegrityError as error:  # the name was taken by a writer the check did not see
-            if "uq_code_live_name" not in str(error.orig) and "code.name" not in str(error.orig):
+            if not code_name_clash(error):
                 raise
             raise Conflict(f"There is already a code called {name!r} in that place of the codebook.") from None
 

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, exc, select
 
 from theorize.errors import Conflict, InvalidInput, NotFound
-from theorize.services.base import ProjectBase
+from theorize.services.base import ProjectBase, code_name_clash
 from theorize.store import schema as t
 from theorize.store.audit import ChainReport, append_event, verify_chain
 from theorize.store.changes import reverse
@@ -180,7 +180,7 @@ class HistoryMixin(ProjectBase):
 def _first_line(error: exc.DBAPIError | exc.NoResultFound) -> str:
     if isinstance(error, exc.NoResultFound):
         return "a row it changed is gone"
-    if "uq_code_live_name" in str(error.orig) or "code.name" in str(error.orig):
+    if isinstance(error, exc.IntegrityError) and code_name_clash(error):
         return "a code it brings back has the name of a code now in the same place; rename one of them first"
     lines = str(error.orig).strip().splitlines()
     return lines[0].rstrip(".") if lines else type(error).__name__
