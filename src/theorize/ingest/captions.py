@@ -27,7 +27,7 @@ from theorize.domain.sources import ParsedSource, Role, Turn
 from theorize.errors import InvalidInput
 from theorize.ingest.encoding import decode_text, release
 from theorize.ingest.filetype import check_text
-from theorize.ingest.layout import ReadRequest, TextLayout, build_source
+from theorize.ingest.layout import ReadRequest, TextLayout, build_source, where
 from theorize.ingest.turns import LabelKind, label_key, labels_in, split_inline_label
 
 PAUSE_SECONDS = 2.0
@@ -50,6 +50,7 @@ _TAG_RE = re.compile(r"<[^>\n]*>")
 _ASS_RE = re.compile(r"\{\\[^}\n]*\}")
 _DASH_RE = re.compile(r"^-(?!-)[^\S\n]*(?=\S)", re.MULTILINE)
 _KEYWORDS = ("NOTE", "STYLE", "REGION")
+_ENDS = frozenset(".?!…\"”’')]-–—。！？")
 
 # A cue, as a list for speed: start, end (timestamps as written), speaker, whether a new
 # speaker starts here ("- "), the words, and a leading "Name:" not yet accepted.
@@ -63,8 +64,9 @@ def read_vtt(data: bytes, request: ReadRequest) -> ParsedSource:
         InvalidInput: the file does not start with WEBVTT, or a cue timing line is broken.
     """
     check_text(data, request.filename, "a caption file")
-    raw = decode_text(data, request.filename, request.encoding).text
+    decoded = decode_text(data, request.filename, request.encoding)
     release(data)
+    raw = decoded.text
     first_line = raw.partition("\n")[0]
     if not (first_line == "WEBVTT" or first_line.startswith(("WEBVTT ", "WEBVTT\t"))):
         raise InvalidInput(
@@ -76,7 +78,7 @@ def read_vtt(data: bytes, request: ReadRequest) -> ParsedSource:
     arrow = raw.find("-->", 0, header_end)
     if arrow != -1:  # no blank line after the header: the first cue starts on that line
         header_end = raw.rfind("\n", 0, arrow) + 1
-    return _read(raw, header_end, request, "vtt")
+    return _read(raw, header_end, request, "vtt", decoded.notes)
 
 
 def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -86,12 +88,13 @@ def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
         InvalidInput: a cue timing line is broken.
     """
     check_text(data, request.filename, "a caption file")
-    raw = decode_text(data, request.filename, request.encoding).text
+    decoded = decode_text(data, request.filename, request.encoding)
     release(data)
-    return _read(raw, 0, request, "srt")
+    raw = decoded.text
+    return _read(raw, 0, request, "srt", decoded.notes)
 
 
-def _read(raw: str, pos: int, request: ReadRequest, file_format: str) -> ParsedSource:
+def _read(raw: str, pos: int, request: ReadRequest, file_format: str, notes: tuple[str, ...]) -> ParsedSource:
     vtt = file_format == "vtt"
     cues: list[list] = []
     for m in _CUE_RE.finditer(raw, pos):
@@ -110,14 +113,24 @@ def _read(raw: str, pos: int, request: ReadRequest, file_format: str) -> ParsedS
             _add_cue(m["start"], m["end"], f"<v {voice}>{payload}", vtt, cues)
         elif payload:
             _add_cue(m["start"], m["end"], payload, vtt, cues)
+    cut = not raw.endswith("\n")  # a caption file ends its last line; a file cut short does not
     if pos < len(raw):
-        _check_gap(raw, pos, len(raw), request.filename, vtt)
+        _check_gap(raw, pos, len(raw), request.filename, vtt, at_cut_end=cut)
     _accept_inline_labels(cues, request)
-    return _lay_out(_join(cues), request, file_format)
+    notes = list(notes)
+    if cut and cues and cues[-1][_TEXT] and cues[-1][_TEXT][-1] not in _ENDS:
+        notes.append(
+            f"{request.filename} ends in the middle of a cue ({where(raw, len(raw))}); "
+            "the file looks cut short, so words may be missing at its end"
+        )
+    return _lay_out(_join(cues), request, file_format, notes)
 
 
-def _check_gap(raw: str, start: int, end: int, filename: str, vtt: bool) -> None:
-    """Text between cues must be blank, or (in WebVTT) a NOTE, STYLE or REGION block."""
+def _check_gap(raw: str, start: int, end: int, filename: str, vtt: bool, at_cut_end: bool = False) -> None:
+    """Text between cues must be blank, or (in WebVTT) a NOTE, STYLE or REGION block.
+
+    ``at_cut_end``: the gap ends the file, which stops mid-line (it was cut short).
+    """
     for block in _BLOCK_RE.finditer(raw, start, end):
         first = block.group().lstrip()
         if vtt and first.startswith(_KEYWORDS) and first.split(None, 1)[0] in _KEYWORDS:
@@ -130,14 +143,19 @@ def _check_gap(raw: str, start: int, end: int, filename: str, vtt: bool) -> None
             1 if len(lines) > 1 else 0,
         )
         offset = block.start() + sum(len(line) + 1 for line in lines[:k])
-        raise _broken_timing(filename, raw, offset, lines[k])
+        raise _broken_timing(filename, raw, offset, lines[k], cut=at_cut_end and block.end() == end)
 
 
-def _broken_timing(filename: str, raw: str, offset: int, line: str) -> InvalidInput:
+def _broken_timing(filename: str, raw: str, offset: int, line: str, cut: bool = False) -> InvalidInput:
     number = raw.count("\n", 0, offset) + 1
     shown = line.strip()
     if len(shown) > 60:
         shown = shown[:57] + "..."
+    if cut:
+        return InvalidInput(
+            f"{filename} ends in the middle of a cue timing on line {number} ({shown!r}); "
+            "the file looks cut short, so export the captions again"
+        )
     return InvalidInput(
         f"{filename} has a broken cue timing on line {number} ({shown!r}); a timing line reads "
         "like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again"
@@ -233,7 +251,7 @@ def _join(cues: list[list]) -> list[list]:
     return turns
 
 
-def _lay_out(turns: list[list], request: ReadRequest, file_format: str) -> ParsedSource:
+def _lay_out(turns: list[list], request: ReadRequest, file_format: str, notes: list[str]) -> ParsedSource:
     layout = TextLayout()
     spans: list[Turn] = []
     roles: dict[str | None, Role] = {}
@@ -255,4 +273,4 @@ def _lay_out(turns: list[list], request: ReadRequest, file_format: str) -> Parse
                 ended_at=seconds(end_at),
             )
         )
-    return build_source(layout.text(), request, file_format, turns=spans)
+    return build_source(layout.text(), request, file_format, turns=spans, notes=notes)

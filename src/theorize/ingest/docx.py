@@ -33,7 +33,7 @@ from theorize.ingest.filetype import (
     refuse_zip_bomb,
     sniff,
 )
-from theorize.ingest.layout import ReadRequest, TextLayout, build_source
+from theorize.ingest.layout import ReadRequest, TextLayout, build_source, where
 from theorize.ingest.turns import (
     LABEL_RE,
     MAX_LABEL_CHARS,
@@ -86,7 +86,15 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
         reader.read(document.element.body)
     except (*DAMAGED_ZIP_ERRORS, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise _damaged(request.filename) from None
-    return build_source(reader.layout.text(), request, "docx", hints=reader.hints())
+    text = reader.layout.text()
+    notes = [
+        f"{request.filename} has an XML entity &{name}; that Word never writes, at {where(text, at)}; "
+        "it was left out and the words around it were kept"
+        for at, name in reader.entities[:5]
+    ]
+    if len(reader.entities) > 5:
+        notes.append(f"{request.filename} has {len(reader.entities) - 5} more such entities, left out too")
+    return build_source(text, request, "docx", hints=reader.hints(), notes=notes)
 
 
 def _damaged(filename: str) -> InvalidInput:
@@ -114,6 +122,7 @@ class _BodyReader:
         self.row_labels: list[_Candidate] = []
         self._document = document
         self._style_bold: dict[str, bool] | None = None
+        self.entities: list[tuple[int, str]] = []  # (offset in the text, name) of entities left out
 
     # -- walking the body -------------------------------------------------------------------
     def read(self, container: etree._Element) -> None:
@@ -129,10 +138,12 @@ class _BodyReader:
                     self.read(content)
 
     def _paragraph(self, p: etree._Element) -> tuple[int, str] | None:
-        text = _paragraph_text(p)
+        entities: list[tuple[int, str]] = []
+        text = _paragraph_text(p, entities)
         if not text.strip():
             return None
         start = self.layout.add(text)
+        self.entities.extend((start + at, name) for at, name in entities)
         first_run = _first_text_run(p)
         if first_run is not None and self._is_bold(first_run, p):
             self._bold_label(p, text, start)
@@ -284,7 +295,7 @@ def _run_text(r: etree._Element) -> str:
     for child in r:
         tag = child.tag
         if tag == _T:
-            parts.append(child.text or "")
+            parts.append(_t_text(child))
         elif tag == _TAB:
             parts.append("\t")
         elif tag in (_BR, _CR) and child.get(_TYPE, "textWrapping") == "textWrapping":
@@ -294,12 +305,28 @@ def _run_text(r: etree._Element) -> str:
     return "".join(parts)
 
 
-def _paragraph_text(p: etree._Element) -> str:
+def _t_text(t: etree._Element, entities: list[tuple[int, str]] | None = None, at: int = 0) -> str:
+    """The text of a w:t element; an entity inside it (from a DTD, which Word never writes) is
+    left out, the words after it kept, and (offset, name) added to ``entities``."""
+    if not len(t):
+        return t.text or ""
+    parts = [t.text or ""]
+    for child in t:
+        if entities is not None and isinstance(child, etree._Entity):
+            entities.append((at + sum(map(len, parts)), child.name))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _paragraph_text(p: etree._Element, entities: list[tuple[int, str]] | None = None) -> str:
     parts: list[str] = []
+    length = 0
     for el in p.iter(*_TEXT_TAGS):
         tag = el.tag
         if tag == _T:
-            parts.append(el.text or "")
+            if len(el):
+                length = sum(map(len, parts))
+            parts.append(_t_text(el, entities, length))
         elif tag == _TAB:
             parts.append("\t")
         elif tag == _NBH:
@@ -321,7 +348,7 @@ def _careful_text(p: etree._Element) -> str:
             if tag in _SKIP or tag == _SKIP_ALSO:
                 continue
             if tag == _T:
-                parts.append(child.text or "")
+                parts.append(_t_text(child))
             elif tag == _TAB:
                 parts.append("\t")
             elif tag == _NBH:

@@ -38,6 +38,7 @@ class DecodedText:
 
     text: str
     encoding: str
+    notes: tuple[str, ...] = ()  # what was guessed or replaced, and where
 
 
 def normalise_newlines(text: str) -> str:
@@ -81,17 +82,18 @@ def decode_text(data: bytes, filename: str, encoding: str | None = None) -> Deco
         >>> decode_text("café\\r\\n".encode("cp1252"), "notes.txt").text
         'café\\n'
     """
+    notes: tuple[str, ...] = ()
     if encoding is not None:
         text, used = _decode_as(data, filename, encoding), encoding
     else:
-        text, used = _guess(data, filename)
+        text, used, notes = _guess(data, filename)
     if text.startswith("\ufeff"):
         text = text[1:]
     if _CONTROL_RE.search(text) is not None:
         controls = len(_CONTROL_RE.findall(text))
         if "\x00" in text or controls > max(8, len(text) // 100):
             raise binary_error(filename)
-    return DecodedText(normalise_newlines(text), used)
+    return DecodedText(normalise_newlines(text), used, notes)
 
 
 def _decode_as(data: bytes, filename: str, encoding: str) -> str:
@@ -115,11 +117,11 @@ def _decode_as(data: bytes, filename: str, encoding: str) -> str:
         ) from None
 
 
-def _guess(data: bytes, filename: str) -> tuple[str, str]:
+def _guess(data: bytes, filename: str) -> tuple[str, str, tuple[str, ...]]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return str(memoryview(data)[len(bom) :], name), name  # no copy of the bytes
+                return str(memoryview(data)[len(bom) :], name), name, ()  # no copy of the bytes
             except UnicodeDecodeError:
                 raise InvalidInput(
                     f"{filename} starts with a {name.upper()} byte-order mark but is not valid "
@@ -128,13 +130,57 @@ def _guess(data: bytes, filename: str) -> tuple[str, str]:
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
-            return utf16
+            return (*utf16, ())
         raise binary_error(filename)
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return _legacy(data, filename)
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    mostly = _mostly_utf8(data, filename)
+    if mostly is not None:
+        return mostly
+    text, used = _legacy(data, filename)
+    return text, used, (
+        f"{filename} is not UTF-8 (byte {first_bad + 1:,} on line {_line_of(data, first_bad)} is not), so its encoding was "
+        f"guessed as {_NAMES.get(used, used)}; if letters look wrong, save it as UTF-8 and import it again",
+    )
+
+
+_NAMES = {"cp1252": "Windows-1252"}
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+_MAX_BAD = 100
+
+
+def _mostly_utf8(data: bytes, filename: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """UTF-8 text with a few bytes that are not (a damaged character), read with U+FFFD for
+    each; None when the file has fewer good non-ASCII characters than bad bytes (then it is
+    more likely in a legacy encoding)."""
+    bad: list[int] = []
+    view = memoryview(data)
+    pos = 0
+    while True:
+        try:
+            codecs.utf_8_decode(view[pos:], "strict", True)
+            break
+        except UnicodeDecodeError as e:
+            bad.append(pos + e.start)
+            pos += e.end
+            if len(bad) > _MAX_BAD:
+                return None
+    text = data.decode("utf-8", "replace")
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    if good < len(bad):
+        return None
+    shown = ", ".join(f"line {_line_of(data, b)} (byte {b + 1:,})" for b in bad[:3])
+    more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+    what = "a byte that is" if len(bad) == 1 else f"{len(bad)} bytes that are"
+    return text, "utf-8", (
+        f"{filename} is UTF-8 text with {what} not UTF-8, at {shown}{more}; "
+        "each was read as \ufffd (a replacement character) and the rest of the text as it is",
+    )
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

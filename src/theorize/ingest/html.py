@@ -16,7 +16,7 @@ from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 from theorize.domain.sources import ParsedSource
 from theorize.ingest.encoding import DecodedText, decode_text, release
 from theorize.ingest.filetype import check_text
-from theorize.ingest.layout import ReadRequest, TextLayout, build_source
+from theorize.ingest.layout import ReadRequest, TextLayout, build_source, where
 
 _DROPPED = frozenset(
     "script style noscript template head svg math iframe object embed canvas button select "
@@ -29,6 +29,8 @@ _BLOCKS = frozenset(
 )
 _NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 _SPACES_RE = re.compile(r"[ \t\n\r\f]+")
+_OPENS_RE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
+_CLOSES_RE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
@@ -44,7 +46,19 @@ def read_html(data: bytes, request: ReadRequest) -> ParsedSource:
     soup = BeautifulSoup(decoded.text, "lxml")
     layout = TextLayout()
     _Walker(layout).walk(soup)
-    return build_source(layout.text(), request, "html", metadata={"encoding": decoded.encoding})
+    text = layout.text()
+    notes = list(decoded.notes)
+    if _cut_short(decoded.text):
+        notes.append(
+            f"{request.filename} ends before its closing </html> tag ({where(text, len(text))}); "
+            "the file looks cut short, so words may be missing at its end"
+        )
+    return build_source(text, request, "html", metadata={"encoding": decoded.encoding}, notes=notes)
+
+
+def _cut_short(page: str) -> bool:
+    """A page that opens <html> or <body> but closes neither was cut short (browsers forgive it)."""
+    return _OPENS_RE.search(page) is not None and _CLOSES_RE.search(page) is None
 
 
 def _decode(data: bytes, request: ReadRequest) -> DecodedText:

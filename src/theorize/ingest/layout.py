@@ -68,6 +68,18 @@ class TextLayout:
         return "".join(self._parts)
 
 
+def where(text: str, offset: int) -> str:
+    """Where an offset is, the way a researcher finds it: the line and a few words before it.
+
+    Examples:
+        >>> where("Interviewer: How did it\\nC03: With the judge and", 47)
+        "line 2, after 'With the judge and'"
+    """
+    line = text.count("\n", 0, offset) + 1
+    before = " ".join(text[max(0, offset - 60) : offset].split()[-4:])
+    return f"line {line}, after {before!r}" if before else f"line {line}"
+
+
 def empty_error(filename: str) -> InvalidInput:
     """The error for a file with no text in it."""
     return InvalidInput(
@@ -92,8 +104,12 @@ def build_source(
     turns: list[Turn] | None = None,
     hints: Sequence[LabelHint] = (),
     metadata: dict[str, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> ParsedSource:
-    """Finish a reader's work: refuse empty text, find turns, name the kind of source."""
+    """Finish a reader's work: refuse empty text, find turns, name the kind of source.
+
+    ``notes`` say what the reader dropped or guessed, and where, for the researcher to read.
+    """
     if not text or text.isspace():
         raise empty_error(request.filename)
     if turns is None:
@@ -105,4 +121,5 @@ def build_source(
         file_format=file_format,
         kind=request.kind or infer_kind(turns),
         metadata=dict(metadata or {}),
+        notes=list(notes),
     )

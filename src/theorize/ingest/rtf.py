@@ -11,7 +11,7 @@ from theorize.domain.sources import ParsedSource
 from theorize.errors import InvalidInput
 from theorize.ingest.encoding import normalise_newlines
 from theorize.ingest.filetype import RTF, mismatch_error, sniff
-from theorize.ingest.layout import ReadRequest, build_source
+from theorize.ingest.layout import ReadRequest, build_source, where
 
 _CODEPAGE_RE = re.compile(rb"\\ansicpg(\d+)")
 
@@ -38,7 +38,22 @@ def read_rtf(data: bytes, request: ReadRequest) -> ParsedSource:
             f"{request.filename} is damaged (it is not valid RTF); "
             "open it in a word processor and save it again"
         ) from None
-    return build_source(normalise_newlines(text), request, "rtf", metadata={"encoding": encoding})
+    text = normalise_newlines(text)
+    notes = []
+    if _open_groups(data) > 0:
+        notes.append(
+            f"{request.filename} ends before its last closing brace ({where(text, len(text.rstrip()))}); "
+            "the file looks cut short, so words may be missing at its end"
+        )
+    return build_source(text, request, "rtf", metadata={"encoding": encoding}, notes=notes)
+
+
+def _open_groups(data: bytes) -> int:
+    """How many {groups} are still open at the end (0 in a whole file; escaped braces aside)."""
+    plain = data.replace(b"\\\\", b"")
+    opened = plain.count(b"{") - plain.count(b"\\{")
+    closed = plain.count(b"}") - plain.count(b"\\}")
+    return opened - closed
 
 
 def _codepage(data: bytes) -> str:

@@ -15,7 +15,7 @@ def count_words(text: str, chunk: int = 1 << 20) -> int:
     This counts a megabyte at a time.
 
     Examples:
-        >>> count_words("I was just\n doing my time"), count_words("a b  c", chunk=2)
+        >>> count_words("I was just\\n doing my time"), count_words("a b  c", chunk=2)
         (6, 3)
     """
     n, start, size = 0, 0, len(text)
@@ -40,7 +40,8 @@ def read_text(data: bytes, request: ReadRequest) -> ParsedSource:
     check_text(data, request.filename, "a text file")
     decoded = decode_text(data, request.filename, request.encoding)
     release(data)
-    return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding})
+    return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding},
+                        notes=decoded.notes)
 
 
 def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -48,4 +49,5 @@ def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
     check_text(data, request.filename, "a text file")
     decoded = decode_text(data, request.filename, request.encoding)
     release(data)
-    return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding})
+    return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding},
+                        notes=decoded.notes)
