@@ -26,12 +26,13 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, inspect, select
 
 from theorize.store import schema
-from theorize.store.rows import to_json
+from theorize.store.rows import iso
 
 #: Columns the replay does not compare: the chain's own bookkeeping.
 _NOT_COMPARED = {("study", "audit_head"), ("study", "audit_count")}
@@ -74,7 +75,7 @@ def _label(table: Table, key: Key) -> str:
 
 
 def _same(expected: Any, actual: Any) -> bool:
-    """Compare a recorded value with the table's (already through ``to_json``)."""
+    """Compare a recorded value with the table's (a time as ISO text in UTC, as images hold it)."""
     if isinstance(expected, dict) and set(expected) == {"sha256", "characters"}:  # a long inserted text
         return (isinstance(actual, str) and len(actual) == expected["characters"]
                 and hashlib.sha256(actual.encode("utf-8")).hexdigest() == expected["sha256"])
@@ -178,18 +179,22 @@ class Replay:
         scopes = dict(self.scoped.get(table.name, {}))
         loose = self.loose.get(table.name, 0)
         found: dict[tuple, int] = defaultdict(int)
+        by_columns: dict[tuple, dict[tuple, tuple]] = defaultdict(dict)  # bulk rows: parent columns -> scope
+        for scope in scopes:
+            by_columns[tuple(c for c, _ in scope)][tuple(v for _, v in scope)] = scope
         out: list[Difference] = []
         seen: set[Key] = set()
         n = 0
         for row in conn.execute(select(*columns)).mappings():
             n += 1
-            actual = to_json(dict(row))
-            key = _key(table, actual)
+            key = _key(table, row)
             seen.add(key)
             if key in expected:
-                out.extend(self._columns(table, key, expected[key], actual))
+                if expected[key]:
+                    out.extend(self._columns(table, key, expected[key], row))
                 continue
-            scope = next((s for s in scopes if all(actual.get(c) == v for c, v in s)), None)
+            scope = next((found_scope for names, values in by_columns.items()
+                          if (found_scope := values.get(tuple(row[c] for c in names))) is not None), None)
             if scope is not None:
                 found[scope] += 1
             elif loose > 0:
@@ -210,13 +215,17 @@ class Replay:
                                       f"{found[scope]}: rows were added or deleted outside theorize"))
         return n, out
 
-    def _columns(self, table: Table, key: Key, known: dict[str, Any], actual: dict[str, Any]) -> list[Difference]:
+    def _columns(self, table: Table, key: Key, known: dict[str, Any], row) -> list[Difference]:
         out = []
         for column, value in known.items():
-            if column not in actual or (table.name, column) in _NOT_COMPARED or _same(value, actual[column]):
+            if column not in row or (table.name, column) in _NOT_COMPARED:
+                continue
+            actual = row[column]
+            actual = iso(actual) if isinstance(actual, datetime) else actual  # as the images hold it
+            if _same(value, actual):
                 continue
             label = _label(table, key)
-            out.append(Difference(table.name, label, column, _differs(table.name, label, column, value, actual[column])))
+            out.append(Difference(table.name, label, column, _differs(table.name, label, column, value, actual)))
         return out
 
 
