@@ -19,6 +19,7 @@ from theorize.services.history import HistoryMixin
 from theorize.services.memos import MemosMixin, builtin_relation_rows
 from theorize.services.model import ModelMixin
 from theorize.services.agreement import AgreementMixin
+from theorize.services.assist import AssistMixin
 from theorize.services.insights import InsightsMixin
 from theorize.services.trace import TraceMixin
 from theorize.services.refi_export import RefiExportMixin
@@ -34,7 +35,8 @@ from theorize.store.migrate import upgrade
 
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin):
+              TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin,
+              AssistMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -290,6 +291,15 @@ category_property = Table(
     Column("position", Integer, nullable=False),
 )
 
+# -- the project's interviewers, remembered across imports (migration 0010) -------------------------
+interviewer = Table(
+    "interviewer",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),  # a speaker label, as first written
+    Column("remembered_at", DateTime(timezone=True), nullable=False),
+)
+
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
 
 # -- what a REFI-QDA import brings that theorize keeps without modelling it (migration 0003) ----------
@@ -309,6 +319,43 @@ coding_selection = Table(
     metadata,
     Column("coding_id", Integer, ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True),
     Column("selection_guid", String(36), nullable=False, index=True),
+)
+
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
+
+# -- machine help (migration 0006) ------------------------------------------------------------------
+# A passage's vector, per text version: a cache derived from the text and a pinned model, so it is
+# written outside the audit chain (see services/assist.py). A new text version has none until its
+# units are embedded; units whose words did not change reuse their vectors (same model, same hash).
+unit_embedding = Table(
+    "unit_embedding",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_version_id", Integer, ForeignKey("source_version.id", ondelete="CASCADE"), nullable=False),
+    Column("unit", String(10), nullable=False),  # sentence, turn
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("model_id", String(200), nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+    Index("ix_unit_embedding_version_model", "source_version_id", "model_id"),
+    Index("ix_unit_embedding_model_text", "model_id", "text_sha256"),
+    info={"audited": False},  # `audit verify --deep` does not compare it with the trail
+)
+
+# What a local language model was asked and answered (audited: the row is in the chain).
+machine_exchange = Table(
+    "machine_exchange",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("task", String(40), nullable=False),  # gerund labels, memo draft
+    Column("model_id", String(200), nullable=False),
+    Column("prompt", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("kept", Text, nullable=False),  # JSON: what was shown to the researcher
+    Column("quotes_dropped", Integer, nullable=False, default=0),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
