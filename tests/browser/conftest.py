@@ -41,7 +41,7 @@ class Served:
 
         self.study = study
         self.app = create_app({"project": study.location, "user": study.user}, study=study)
-        sock = socket.socket()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP: Nagle off
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"

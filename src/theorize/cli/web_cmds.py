@@ -28,7 +28,8 @@ def serve(ctx: click.Context, project: str | None, port: int, no_browser: bool) 
     location = project or project_location(ctx)
     user = settings.resolve("user", ctx.find_root().params.get("user"))
     app = create_app(WorkbenchSettings(project=location, user=user))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # proto given: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say they are TCP
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.bind(("127.0.0.1", port))
     except OSError:

@@ -15,6 +15,10 @@ from theorize.services.base import ProjectBase
 from theorize.store import schema as t
 
 UNITS = ("sentence", "line", "turn")
+_CODING_KEYS = ("id", "start", "end", "code_id", "code", "colour", "stage", "coder", "status", "review", "origin")
+#: Units cut from a text version: (version row id, unit, text hash, turns) -> spans per turn. A
+#: version's text and turns never change (an edit makes a new version), so this never goes stale.
+_UNITS_CACHE: dict[tuple, list[list[tuple[int, int]]]] = {}
 
 
 @dataclass
@@ -82,22 +86,28 @@ class WorkbenchMixin(ProjectBase):
                                 .where(t.segment.c.source_version_id == version_id)
                                 .order_by(t.segment.c.position)).all()
             rows = conn.execute(
-                select(t.coding.c.id, t.coding.c.start, t.coding.c.end, t.coding.c.code_id, t.code.c.name.label("code"),
-                       t.code.c.colour, t.code.c.stage, t.coder.c.name.label("coder"), t.coding.c.status,
+                select(t.coding.c.id, t.coding.c.start, t.coding.c.end, t.coding.c.code_id, t.code.c.name,
+                       t.code.c.colour, t.code.c.stage, t.coder.c.name, t.coding.c.status,
                        t.coding.c.review, t.coding.c.origin)
                 .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
                 .where(t.coding.c.source_id == src["id"], t.coding.c.status != "rejected")
-                .order_by(t.coding.c.start, t.coding.c.id)).mappings().all()
-            memos = _memo_links(conn, "coding", [r["id"] for r in rows])
+                .order_by(t.coding.c.start, t.coding.c.id)).all()
+            memos = _memo_links(conn, "coding", [r[0] for r in rows])
         turns = [TranscriptTurn(s.position, s.speaker, s.role, s.started_at, s.start, s.end) for s in segs] \
             or [TranscriptTurn(1, None, "", None, 0, len(text))]
+        key = (version_id, unit, hash(text), len(turns))  # ids repeat across projects; texts rarely
+        spans = _UNITS_CACHE.get(key)
+        if spans is None:
+            spans = [[(turn.start, turn.end)] if split is None else split(text, turn.start, turn.end) for turn in turns]
+            if len(_UNITS_CACHE) > 64:
+                _UNITS_CACHE.clear()
+            _UNITS_CACHE[key] = spans
         n = 0
-        for turn in turns:
-            spans = [(turn.start, turn.end)] if split is None else split(text, turn.start, turn.end)
-            for s, e in spans:
+        for turn, cut in zip(turns, spans):
+            for s, e in cut:
                 n += 1
                 turn.units.append((n, s, e))
-        codings = [{**dict(r), "memos": memos.get(r["id"], [])} for r in rows]
+        codings = [{**dict(zip(_CODING_KEYS, r)), "memos": memos.get(r[0], [])} for r in rows]
         return Transcript(src["id"], src["name"], src["current_version"], people, text, unit, turns, codings)
 
     def coding(self, coding_id: int) -> dict:
@@ -106,7 +116,8 @@ class WorkbenchMixin(ProjectBase):
             row = conn.execute(
                 select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.start,
                        t.coding.c.end, t.coding.c.code_id, t.code.c.name.label("code"), t.code.c.stage,
-                       t.coder.c.name.label("coder"), t.coding.c.status, t.coding.c.origin, t.coding.c.review)
+                       t.code.c.colour, t.coder.c.name.label("coder"), t.coding.c.status, t.coding.c.origin,
+                       t.coding.c.review)
                 .join(t.source, t.source.c.id == t.coding.c.source_id).join(t.code, t.code.c.id == t.coding.c.code_id)
                 .join(t.coder, t.coder.c.id == t.coding.c.coder_id).where(t.coding.c.id == coding_id)).mappings().first()
             if row is None:
@@ -114,6 +125,23 @@ class WorkbenchMixin(ProjectBase):
             _, text = self._source_text(conn, row["source_id"])
             memos = _memo_links(conn, "coding", [coding_id]).get(coding_id, [])
         return {**dict(row), "quote": text[row["start"]:row["end"]], "memos": memos}
+
+    def code_choices(self) -> list[dict]:
+        """Every live code as id, name, path, stage and colour, for choosing one (a lighter :meth:`codes`)."""
+        with self._read() as conn:
+            rows = conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.parent_id, t.code.c.stage, t.code.c.colour)
+                                .where(t.code.c.merged_into_id.is_(None)).order_by(t.code.c.id)).all()
+        by_id = {r[0]: r for r in rows}
+
+        def path(r) -> str:
+            parts, seen = [r[1]], {r[0]}
+            while r[2] is not None and r[2] in by_id and r[2] not in seen:
+                r = by_id[r[2]]
+                seen.add(r[0])
+                parts.append(r[1])
+            return " / ".join(reversed(parts))
+
+        return [{"id": r[0], "name": r[1], "path": path(r), "stage": r[3], "colour": r[4]} for r in rows]
 
     def code_family(self, code: int | str) -> list[int]:
         """A code's id and the ids of every code nested under it (not merged ones)."""
@@ -141,11 +169,9 @@ class WorkbenchMixin(ProjectBase):
         with self._read() as conn:
             q = (select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.start,
                         t.coding.c.end, t.code.c.id.label("code_id"), t.code.c.name.label("code"), t.code.c.stage,
-                        t.coder.c.name.label("coder"), t.source_version.c.text)
+                        t.coder.c.name.label("coder"))
                  .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
                  .join(t.source, t.source.c.id == t.coding.c.source_id)
-                 .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
-                                              t.source_version.c.version == t.source.c.current_version))
                  .where(t.coding.c.code_id.in_(ids), t.coding.c.status == "accepted")
                  .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id))
             if coder:
@@ -154,6 +180,11 @@ class WorkbenchMixin(ProjectBase):
                 q = q.where(t.code.c.stage == stage)
             rows = conn.execute(q.limit(limit)).mappings().all()
             people = self._people_of_sources(conn, {r["source_id"] for r in rows})
+            texts = dict(conn.execute(
+                select(t.source_version.c.source_id, t.source_version.c.text)
+                .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
+                                     t.source.c.current_version == t.source_version.c.version))
+                .where(t.source.c.id.in_({r["source_id"] for r in rows}))).all()) if rows else {}
         out = []
         for r in rows:
             person = people.get(r["source_id"], {})
@@ -161,7 +192,7 @@ class WorkbenchMixin(ProjectBase):
                 continue
             if attribute and str(person.get("attributes", {}).get(attribute)) != str(value):
                 continue
-            text, s, e = r["text"], r["start"], r["end"]
+            text, s, e = texts[r["source_id"]], r["start"], r["end"]
             out.append({"id": r["id"], "source_id": r["source_id"], "source": r["source"], "start": s, "end": e,
                         "code_id": r["code_id"], "code": r["code"], "stage": r["stage"], "coder": r["coder"],
                         "before": text[max(0, s - context):s], "quote": text[s:e], "after": text[e:e + context],

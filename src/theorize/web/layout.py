@@ -105,3 +105,25 @@ def lay_out(tr: Transcript, hidden_coders: set[str] = frozenset()) -> tuple[list
 def row_spans(tr: Transcript) -> dict[int, tuple[int, int]]:
     """Each row's (start, end) by its number."""
     return {n: (s, e) for turn in tr.turns for n, s, e in turn.units}
+
+
+def rows_html(turns: list[Turn], by_id: dict[int, dict]) -> str:
+    """The transcript's turns and rows as HTML, every text escaped. Written out here rather than in
+    the template: a long interview has a thousand rows, and this is five times faster."""
+    from html import escape
+
+    out = []
+    coder_attr = {cid: escape(c["coder"], quote=True) for cid, c in by_id.items()}
+    for turn in turns:
+        time = f" <time>{turn.time}</time>" if turn.time else ""
+        out.append(f'<div class="turn" id="turn-{turn.number}" data-turn="{turn.number}"><div class="turn-head">'
+                   f'<span class="speaker">{escape(turn.speaker or "")}</span>{time} '
+                   f'<span class="turn-no">turn {turn.number}</span></div>')
+        for row in turn.rows:
+            stripes = "".join(f'<b class="s l{lane} c{by_id[cid]["code_id"]}" data-c="{cid}" data-coder="{coder_attr[cid]}"></b>'
+                              for cid, lane in row.stripes)
+            out.append(f'<div class="row" id="u{row.number}" tabindex="-1" data-n="{row.number}" data-s="{row.start}" '
+                       f'data-e="{row.end}"><span class="n" aria-hidden="true">{row.number}</span>'
+                       f'<span class="margin">{stripes}</span><span class="words" dir="auto">{escape(row.text, quote=False)}</span></div>')
+        out.append("</div>")
+    return "".join(out)

@@ -71,8 +71,8 @@ def codes_json(request: Request, q: str = ""):
 @router.get("/codes.css")
 def code_colours(request: Request):
     """Each code's stripe colour as a class, so the page needs no inline style."""
-    frame = request.app.state.study.codes()
-    css = "".join(f".c{int(r.id)}{{background:{colour_of(int(r.id), r.colour)}}}" for r in frame.itertuples())
+    codes = request.app.state.study.code_choices()
+    css = "".join(f".c{c['id']}{{background:{colour_of(c['id'], c['colour'])}}}" for c in codes)
     return Response(css, media_type="text/css")
 
 

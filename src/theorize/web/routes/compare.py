@@ -22,13 +22,16 @@ def compare_page(request: Request, code: int | None = None, code2: int | None = 
     study = request.app.state.study
     filters = _filters(group, attribute, value, coder, stage)
     columns = []
-    paths = {int(r.id): r.path for r in study.codes(include_merged=True).itertuples()}
+    codes = study.code_choices()
+    paths = {c["id"]: c["path"] for c in codes}
     for ref in (code, code2):
         if ref is not None:
             passages = study.passages(ref, context=context, **filters)  # an unknown code: one sentence
-            columns.append({"id": ref, "name": paths.get(ref), "passages": passages})
+            for p in passages:
+                p["about"] = " · ".join(x for x in (p["participant"], p["group"], *(
+                    f"{k}: {v}" for k, v in p["attributes"].items() if v)) if x)
+            columns.append({"id": ref, "name": paths.get(ref) or ref, "passages": passages})
     people = study.participants()
-    codes = [{"id": int(r.id), "path": r.path} for r in study.codes().itertuples()]
     return page(request, "compare/index.html", {
         "columns": columns, "codes": codes, "code": code, "code2": code2, "context": context, "f": filters,
         "groups": sorted(g for g in people["group"].dropna().unique() if g),

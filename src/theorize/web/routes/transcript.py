@@ -6,18 +6,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from theorize.errors import Conflict, InvalidInput
-from theorize.web.layout import lay_out
+from theorize.web.layout import colour_of, lay_out, rows_html
 from theorize.web.offsets import from_dom, trim
 from theorize.web.render import page
 from theorize.web.requests import act, done, field, payload
 
 router = APIRouter()
-
-
-def _codes_for_picker(study) -> list[dict]:
-    codes = study.codes()
-    return [{"id": int(r.id), "name": r.name, "path": r.path, "stage": r.stage, "codings": int(r.codings)}
-            for r in codes.itertuples()]
 
 
 def _transcript(study, source_id: int, unit: str, hidden: set[str]):
@@ -33,8 +27,8 @@ def transcript_page(request: Request, source_id: int, unit: str = "sentence", hi
     hidden = set(hide or [])
     tr, turns, codings, coders = _transcript(study, source_id, unit, hidden)
     return page(request, "transcript/page.html", {
-        "tr": tr, "turns": turns, "codings": codings, "coders": coders, "hidden": hidden,
-        "by_id": {c["id"]: c for c in codings}, "codes": _codes_for_picker(study), "section": "study",
+        "tr": tr, "rows_html": rows_html(turns, {c["id"]: c for c in codings}), "codings": codings, "coders": coders,
+        "hidden": hidden, "codes": study.code_choices(), "section": "study",
         "stages": ("initial", "focused", "category", "theoretical")})
 
 
@@ -79,6 +73,13 @@ def span_of(study, source_id: int, data: dict) -> tuple[int, int]:
     return start, end
 
 
+def _stored(study, coding_id: int) -> dict:
+    """The new coding as the page draws it at once: span, code, coder, stripe colour."""
+    c = study.coding(coding_id)
+    return {k: c[k] for k in ("id", "start", "end", "code_id", "code", "stage", "coder", "status")} | {
+        "colour": colour_of(c["code_id"], c["colour"])}
+
+
 @router.post("/api/sources/{source_id}/codings")
 async def code_words(request: Request, source_id: int):
     """Code a span with an existing code (``code_id``) or a new one (``new_code``, ``stage``)."""
@@ -94,7 +95,7 @@ async def code_words(request: Request, source_id: int):
         else:
             code_id = field(data, "code_id", kind=int)
             cid = study.code(source_id, code_id, start=start, end=end)
-        return {"id": cid, "code_id": code_id, "start": start, "end": end}
+        return _stored(study, cid)
 
     result = await act(request, "code", run)
     return done(request, result, f"/sources/{source_id}", status_code=201)
@@ -108,8 +109,7 @@ async def code_in_vivo(request: Request, source_id: int):
 
     def run():
         start, end = span_of(study, source_id, data)
-        cid = study.code_in_vivo(source_id, start=start, end=end)
-        return {"id": cid, "start": start, "end": end, **{k: study.coding(cid)[k] for k in ("code_id", "code")}}
+        return _stored(study, study.code_in_vivo(source_id, start=start, end=end))
 
     result = await act(request, "code", run)
     return done(request, result, f"/sources/{source_id}", status_code=201)

@@ -133,6 +133,26 @@ function drawMargins() {
   }
 }
 
+// Draw one new coding at once, before the server's full layout arrives: its rows by their code
+// point bounds, the first lane free in all of them.
+let spans = null;
+function drawOne(c) {
+  spans = spans || rows().map((r) => [r, Number(r.dataset.s), Number(r.dataset.e)]);
+  const hit = spans.filter(([, s, e]) => s < Math.max(c.end, c.start + 1) && e > c.start).map(([r]) => r);
+  const used = new Set();
+  for (const row of hit) for (const b of row.querySelectorAll(".s")) used.add(b.className.match(/\bl(\d+)/)?.[1]);
+  let lane = 0;
+  while (lane < 11 && used.has(String(lane))) lane += 1;
+  for (const row of hit) {
+    const stripe = document.createElement("b");
+    stripe.className = `s l${lane}`;
+    stripe.dataset.c = c.id;
+    stripe.dataset.coder = c.coder;
+    stripe.style.background = c.colour;
+    row.querySelector(".margin").append(stripe);
+  }
+}
+
 async function refresh() {
   const hide = [...hiddenCoders].map((c) => `&hide=${encodeURIComponent(c)}`).join("");
   const data = await api("GET", `/api/sources/${sourceId}/codings?unit=${unit}${hide}`);
@@ -233,6 +253,7 @@ async function codeWith(body, label) {
   if (!span) return;
   try {
     const result = await api("POST", `/api/sources/${sourceId}/codings`, { ...span, ...body });
+    drawOne(result);
     if (body.new_code) codes.push({ id: result.code_id, name: body.new_code, path: body.new_code, stage: body.stage });
     remember(result.code_id);
     getSelection().removeAllRanges();
@@ -247,6 +268,7 @@ async function inVivo() {
   if (!span) return;
   try {
     const result = await api("POST", `/api/sources/${sourceId}/in-vivo`, span);
+    drawOne(result);
     codes.push({ id: result.code_id, name: result.code, path: result.code, stage: "initial" });
     remember(result.code_id);
     getSelection().removeAllRanges();
@@ -429,8 +451,7 @@ for (const box of document.querySelectorAll('input[name="coder"]')) {
   });
 }
 
-drawMargins();
-drawRecent();
+drawRecent(); // the server drew the margin; it is redrawn here after each change
 const jump = location.hash.match(/^#c(\d+)$/);
 if (jump) {
   const c = codings.find((x) => String(x.id) === jump[1]);
