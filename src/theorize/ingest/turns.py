@@ -69,7 +69,8 @@ LABEL_RE = re.compile(
 INLINE_LABEL_RE = re.compile(rf"{_H}*(?P<label>{_NAME}){_H}*[:：](?:{_H}+|\Z)")
 
 _INTERVIEWER_RE = re.compile(
-    r"(?:interviewer|int|i|q|question|moderator|mod|facilitator|researcher)(?: ?\d{1,3})?"
+    r"(?:interviewer|int|i|q|question|moderator|mod|facilitator|researcher|therapist|counselor"
+    r"|counsellor|clinician)(?: ?\d{1,3})?"
 )
 _PARTICIPANT_RE = re.compile(
     r"(?:participant|respondent|interviewee|answer|a|r|p)(?: ?\d{1,3})?"
@@ -121,7 +122,8 @@ class SpeakerRoles:
     Labels are compared as written, ignoring case and a trailing full stop; a compiled
     ``re.Pattern`` matches whole labels. Labels named here are always taken as speaker labels.
     Labels not named fall back to the defaults: Interviewer, I, Q, Int, Moderator, Facilitator,
-    Researcher (optionally numbered) are interviewers; everyone else is a participant.
+    Researcher, Therapist, Counselor (Counsellor), Clinician (optionally numbered) are
+    interviewers; everyone else is a participant.
 
     Examples:
         >>> roles = SpeakerRoles.coerce({"interviewer": ["Lena Marsh"]})

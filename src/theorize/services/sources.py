@@ -49,6 +49,7 @@ class FolderImport:
     imported: list[Imported] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
+    interviewers_remembered: list[str] = field(default_factory=list)  # labels newly remembered as the interviewer
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,40 @@ class SourcesMixin(ProjectBase):
         """
         from theorize.ingest import read_source
 
-        parsed = read_source(Path(path), **_reader_options({"interviewer": interviewer, "max_bytes": max_bytes}))
+        given = list(interviewer or ())
+        options = {"interviewer": given + self.interviewers(), "max_bytes": max_bytes}
+        parsed = read_source(Path(path), **_reader_options(options))
         if name:
             parsed.name = name
         if kind:
             parsed.kind = SourceKind(kind)
-        return self.import_parsed(parsed, participant=participant, group=group, origin=str(path))
+        with self._action("import source") as act:
+            item = self._add_parsed(act, parsed, participant=participant, group=group, origin=str(path))
+            self._remember_interviewers(act, given)
+            act.summary = f"imported {item.name} ({item.turns} turns, {item.words} words)"
+        return item
+
+    def interviewers(self) -> list[str]:
+        """The speaker labels this project takes for the interviewer in every import, besides the
+        usual ones (Interviewer, I, Q, Moderator, Therapist, ...): each label once given with
+        ``interviewer=`` (``--interviewer``), or found in a folder as the one named speaker who
+        talks in several transcripts."""
+        with self._read() as conn:
+            return list(conn.execute(select(t.interviewer.c.name).order_by(t.interviewer.c.id)).scalars())
+
+    def _remember_interviewers(self, act: Action, names: Iterable[str]) -> list[str]:
+        """Remember new interviewer labels (compared loosely) inside an action; returns those added."""
+        from theorize.ingest.turns import label_key
+
+        known = {label_key(n) for n in act.conn.execute(select(t.interviewer.c.name)).scalars()}
+        added = []
+        for name in names:
+            name = " ".join(str(name).split())
+            if name and label_key(name) not in known:
+                known.add(label_key(name))
+                act.changes.insert(t.interviewer, {"name": name, "remembered_at": now()})
+                added.append(name)
+        return added
 
     def import_parsed(self, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
                       origin: str | None = None) -> Imported:
@@ -216,6 +245,7 @@ class SourcesMixin(ProjectBase):
         """
         from theorize.ingest import supported_suffixes
         from theorize.ingest.folder import read_many
+        from theorize.ingest.interviewers import InterviewerFinder
 
         known = set(supported_suffixes())
         folder = Path(folder)
@@ -232,20 +262,32 @@ class SourcesMixin(ProjectBase):
                 readable.append(path)
             else:
                 result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
+        given = list(options.get("interviewer") or ())
+        remembered = self.interviewers()
+        reader_options = _reader_options({**options, "interviewer": given + remembered})
         with self._action("import folder") as act:
-            reading = read_many(readable, _reader_options(options), workers=workers, start_method=start_method)
-            for i, (path, parsed) in enumerate(reading, start=1):
-                if progress:
-                    progress(path.name, i, len(readable))
+            reading = read_many(readable, reader_options, workers=workers, start_method=start_method)
+            finder = InterviewerFinder(given + remembered)
+
+            def write(path: Path, parsed) -> None:
                 if isinstance(parsed, str):
                     result.failed.append((str(path), parsed))
-                    continue
+                    return
                 try:
                     result.imported.append(self._import_read(act, parsed, path, options))
                 except Conflict as exc:
                     result.duplicates.append((str(path), str(exc)))
                 except InvalidInput as exc:
                     result.failed.append((str(path), str(exc)))
+
+            for i, (path, parsed) in enumerate(reading, start=1):
+                if progress:
+                    progress(path.name, i, len(readable))
+                for ready in finder.add(path, parsed):
+                    write(*ready)
+            for ready in finder.finish():
+                write(*ready)
+            result.interviewers_remembered = self._remember_interviewers(act, [*given, *finder.found.values()])
             words = sum(item.words for item in result.imported)
             act.summary = f"imported {len(result.imported)} sources ({words:,} words) from the folder {folder.name}"
         return result
