@@ -160,21 +160,25 @@ async function refresh() {
   drawMargins();
 }
 
-function rangeOf(c) {
-  const a = rowByNumber(c.row_first);
-  const b = rowByNumber(c.row_last);
-  if (!a || !b) return null;
-  const range = document.createRange();
-  range.setStart(textNode(a), Math.min(c.off_first, textNode(a).length));
-  range.setEnd(textNode(b), Math.min(c.off_last, textNode(b).length));
-  return range;
+// The coding's words, one range per row (so that row numbers between them stay unmarked).
+function rangesOf(c) {
+  const out = [];
+  for (let n = c.row_first; n <= c.row_last; n++) {
+    const row = rowByNumber(n);
+    if (!row) continue;
+    const node = textNode(row);
+    const range = document.createRange();
+    range.setStart(node, n === c.row_first ? Math.min(c.off_first, node.length) : 0);
+    range.setEnd(node, n === c.row_last ? Math.min(c.off_last, node.length) : node.length);
+    out.push(range);
+  }
+  return out;
 }
 
 function highlight(c) {
   if (!window.CSS?.highlights) return;
   CSS.highlights.delete("coding");
-  const range = c && rangeOf(c);
-  if (range) CSS.highlights.set("coding", new Highlight(range));
+  if (c && c.row_first !== undefined) CSS.highlights.set("coding", new Highlight(...rangesOf(c)));
 }
 
 function showDetail(c, pin = false) {
