@@ -2,6 +2,11 @@
 Markdown (target: <= 30 s each). Prints the median of 3 runs per format.
 
     python benches/bench_report.py [--interviews 200] [--codings 50000] [--runs 3] [--keep DIR]
+    python benches/bench_report.py --keep DIR --baseline /tmp/baseline-wt/src --formats html
+
+With ``--baseline`` each run happens in a fresh process, first with the baseline library (e.g. a git
+worktree of the commit before a change), then with this one, and prints wall and CPU time and the
+peak memory of both.
 
 The project is built from the demo study: each interview joins two or three of the demo's
 transcripts (a line naming the interview keeps every text distinct) and carries their codings at
@@ -148,12 +153,30 @@ def build(folder: Path, n: int, target: int) -> Path:
     return folder / "bench.theorize"
 
 
+def compare(project: Path, folder: Path, args) -> None:
+    """Each format, each run, in a fresh process: baseline, then now."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from make_corpus import measure
+
+    for fmt in args.formats.split(","):
+        for label, src in (("baseline", args.baseline), ("now", None)):
+            runs = [measure(f"from theorize.report import write_report; write_report(study, {str(folder / f'r.{fmt}')!r})",
+                            project, src=src) for _ in range(args.runs)]
+            wall = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            peak = max(r[2] for r in runs)
+            print(f"{fmt:5s} {label:8s}: median {wall:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak:,.0f} MB "
+                  f"({args.runs} runs)", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interviews", type=int, default=200)
     parser.add_argument("--codings", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None, help="build the project in this folder and keep it")
+    parser.add_argument("--formats", default="html,docx,md")
+    parser.add_argument("--baseline", type=Path, default=None, help="the baseline library's src folder")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -161,8 +184,11 @@ def main() -> int:
         project = folder / "bench.theorize"
         if not project.exists():
             build(folder, args.interviews, args.codings)
+        if args.baseline:
+            compare(project, folder, args)
+            return 0
         study = theorize.open_project(project)
-        for fmt in ("html", "docx", "md"):
+        for fmt in args.formats.split(","):
             times = []
             for run in range(args.runs):
                 result = write_report(study, folder / f"report-{run}.{fmt}")

@@ -248,3 +248,12 @@ def test_spans_are_checked():
         u_alpha({"ann": [], "bo": []}, 0)
     with pytest.raises(InvalidInput, match="No coder used the code 'z'"):
         binary_u_alpha({"ann": [(0, 3, "x")], "bo": []}, 10, code="z")
+
+
+def test_binary_u_alpha_over_all_codes_merges_one_coders_overlapping_codes():
+    # A coder who gives two codes to overlapping words has coded those words: one relevant unit.
+    overlapping = {"A": [(0, 6, "x"), (3, 9, "y")], "B": [(0, 9, "x")]}
+    merged = {"A": [(0, 9, "x")], "B": [(0, 9, "x")]}
+    assert binary_u_alpha(overlapping, 20) == pytest.approx(binary_u_alpha(merged, 20))
+    with pytest.raises(InvalidInput, match="overlap"):
+        u_alpha(overlapping, 20)

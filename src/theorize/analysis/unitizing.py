@@ -131,9 +131,11 @@ def binary_u_alpha(spans: Spans, continuum: Continuum, *, code: Hashable | None 
     all else is phi, ATLAS.ti's alpha-binary for a code: do coders agree on where this code applies?
     Same definition and arguments as :func:`u_alpha`.
 
+    Overlapping spans of one coder (of any codes, with ``code=None``) are one relevant unit.
+
     Raises:
-        InvalidInput: As :func:`u_alpha` (overlapping different codes only matter with
-            ``code=None``), an unknown code, or a code applied to the whole text by everyone.
+        InvalidInput: As :func:`u_alpha` (but overlaps never), an unknown code, or a code applied
+            to the whole text by everyone.
 
     Examples:
         >>> spans = {"A": [(0, 6, "x"), (10, 14, "y")], "B": [(0, 5, "x"), (10, 14, "x")]}
@@ -142,8 +144,7 @@ def binary_u_alpha(spans: Spans, continuum: Continuum, *, code: Hashable | None 
     """
     coded = _read_spans(spans, continuum)
     if code is None:
-        starts, ends, codes = _partition(coded, None)
-        return _u_alpha(starts, ends, [np.zeros_like(c) for c in codes], coded, "binary u-alpha")
+        return _u_alpha(*_partition(coded, None, collapse=True), coded, "binary u-alpha")
     if code not in coded.labels:
         raise InvalidInput(f"No coder used the code {code!r}; the codes used are {list(coded.labels)}.")
     index = coded.labels.index(code)
@@ -332,19 +333,22 @@ def _sorted_codes(codes: set) -> list:
         return sorted(codes, key=lambda c: (type(c).__name__, str(c)))
 
 
-def _partition(coded: _Coded, code: int | None):
-    """Each coder's units, sorted: all codes (must not overlap) or one code (overlaps merged)."""
+def _partition(coded: _Coded, code: int | None, *, collapse: bool = False):
+    """Each coder's units, sorted: all codes (must not overlap), one code (overlaps merged), or
+    every code as one value (``collapse``: overlaps merged, as in binary u-alpha over all codes)."""
     starts, ends, codes = [], [], []
     for coder, s, e, c in zip(coded.coders, coded.starts, coded.ends, coded.codes):
         if code is not None:
             keep = c == code
             s, e, c = s[keep], e[keep], c[keep]
+        if collapse:
+            c = np.zeros_like(c)
         order = np.lexsort((e, s))
         s, e, c = s[order], e[order], c[order]
         if len(s) > 1:
             reach = np.maximum.accumulate(e)
             overlap = s[1:] < reach[:-1]
-            if overlap.any() and code is None:
+            if overlap.any() and code is None and not collapse:
                 k = int(np.flatnonzero(overlap)[0]) + 1
                 first = int(np.flatnonzero(e[:k] > s[k])[0])
                 raise InvalidInput(
