@@ -51,6 +51,7 @@ LISTINGS = {
     ("relate", "--list"): [CLOSER, "[note]"],
     ("snapshot", "--list"): ["[/] snap"],
     ("audit",): [CLOSER, "[/] snap"],
+    ("diff", "[/] snap"): ["[yellow]target renamed"],
 }
 
 

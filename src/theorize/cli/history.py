@@ -29,16 +29,35 @@ def snapshot(ctx, name, list_) -> None:
 @click.command()
 @click.argument("before")
 @click.argument("after", required=False)
+@listing_options
 @click.pass_context
 @friendly
 def diff(ctx, before, after) -> None:
     """What changed in the codebook between two snapshots (or since one)."""
+    from theorize.cli.common import output_mode
+
     with open_study(ctx) as study:
         result = study.diff(before, after)
+    if output_mode() != "text":
+        print_frame(_diff_rows(result))
+        return
     if result.is_empty():
         console.print("No changes.")
     for line in result.lines():
         console.print(line, markup=False)
+
+
+def _diff_rows(result) -> list[dict]:
+    """One row per change: what happened, to which code(s), from what, to what."""
+    rows = [{"change": "added", "code": n, "before": None, "after": None} for n in result.added]
+    rows += [{"change": "removed", "code": n, "before": None, "after": None} for n in result.removed]
+    rows += [{"change": "merged", "code": list(a), "before": None, "after": b} for a, b in result.merged]
+    rows += [{"change": "split", "code": a, "before": None, "after": b} for a, b in result.split]
+    rows += [{"change": "renamed", "code": b, "before": a, "after": b} for a, b in result.renamed]
+    rows += [{"change": "promoted", "code": c, "before": a, "after": b} for c, a, b in result.promoted]
+    rows += [{"change": "redefined", "code": n, "before": None, "after": None} for n in result.redefined]
+    rows += [{"change": "moved", "code": c, "before": a, "after": b} for c, a, b in result.moved]
+    return rows
 
 
 @click.command()
