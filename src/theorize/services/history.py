@@ -1,4 +1,4 @@
-"""Undo through the audit log, and the chain check.
+"""Undo through the audit log (the checks of the trail are in audit_trail.py).
 
 Undo is personal: ``undo()`` takes back the newest action of the person acting, however many
 actions colleagues did since, as long as none of them built on it. ``undo(event=N)`` takes back a
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, exc, select
 from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import ProjectBase, code_name_clash
 from theorize.store import schema as t
-from theorize.store.audit import ChainReport, append_event, verify_chain
+from theorize.store.audit import append_event
 from theorize.store.changes import reverse
 
 NOT_UNDOABLE = {"create project", "undo"}
@@ -162,11 +162,6 @@ class HistoryMixin(ProjectBase):
                     f"Event {target['id']} cannot be undone while event {e.id} by {e.actor} "
                     f"({e.summary}) builds on it; undo event {e.id} first.",
                     event=target["id"], blocking=e.id)
-
-    def verify_audit(self) -> ChainReport:
-        """Check the audit trail: every event intact, none removed or reordered."""
-        with self._read() as conn:
-            return verify_chain(conn)
 
     def audit(self) -> pd.DataFrame:
         """The audit trail as a table: id, when, who, action, summary, undoes."""

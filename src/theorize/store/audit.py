@@ -2,14 +2,14 @@
 
 Each event's hash covers its own content and the previous event's hash, so editing, removing or
 reordering any event breaks the chain. The newest hash and the count are also kept on the study row,
-so cutting events off the end shows too.
+so cutting events off the end shows too. The checks (chain, anchors, the deep replay) are in
+``audit_verify`` and ``audit_replay``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -53,44 +53,3 @@ def append_event(conn: Connection, *, actor: str, action: str, summary: str,
                            "changes": body, "undoes": undoes, "prev_hash": prev_hash, "hash": digest})
     conn.execute(_MOVE_HEAD, {"study_id": head.id, "head": digest, "count": event_id})
     return event_id
-
-
-@dataclass
-class ChainReport:
-    """What ``audit verify`` found: ``ok`` when every event is intact and in place."""
-
-    events: int
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def verify_chain(conn: Connection) -> ChainReport:
-    """Recompute every hash; report each edited, removed or reordered event in plain words."""
-    rows = conn.execute(select(audit_event).order_by(audit_event.c.id)).mappings().all()
-    report = ChainReport(events=len(rows))
-    prev_hash = GENESIS
-    expected_id = 1
-    for row in rows:
-        if row["id"] != expected_id:
-            report.problems.append(
-                f"event {expected_id} is missing or out of place (found event {row['id']} where {expected_id} belongs)"
-            )
-            expected_id = row["id"]
-        if row["prev_hash"] != prev_hash:
-            report.problems.append(f"event {row['id']} does not follow the event before it (removed or reordered)")
-        recomputed = event_hash(row["prev_hash"], row["id"], row["at"], row["actor"], row["action"],
-                                row["summary"], row["changes"], row["undoes"])
-        if recomputed != row["hash"]:
-            report.problems.append(f"event {row['id']} ({row['action']}) was changed after it was written")
-        prev_hash = row["hash"]
-        expected_id += 1
-    head = conn.execute(select(study.c.audit_head, study.c.audit_count)).first()
-    if head is not None and (head.audit_count != len(rows) or head.audit_head != prev_hash):
-        report.problems.append(
-            f"the trail should hold {head.audit_count} events ending in {head.audit_head[:12]}, "
-            f"but holds {len(rows)}: events were removed from its end"
-        )
-    return report
