@@ -95,3 +95,14 @@ def test_a_closing_tag_as_a_code_name_does_not_break_the_tree_or_the_model(run, 
     model = run("model")
     assert model.exit_code == 0, model.output
     assert "Conditions: [/bold] x" in model.output
+
+
+@pytest.mark.parametrize("args", [("cooccurrence",), ("matrix", "participant"), ("matrix", "framework"),
+                                  ("saturation",)], ids=lambda a: " ".join(a))
+def test_the_analyses_show_typed_names_as_typed(run, hostile, args):
+    result = run(*args)
+    assert result.exit_code in (0, 2), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == 0 and args[0] != "saturation":
+        assert CLOSER in result.output or LINK in result.output, result.output
+
