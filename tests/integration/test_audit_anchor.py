@@ -302,3 +302,33 @@ def test_the_report_prints_the_anchor(busy_file, tmp_path):
 
     cells = [c.text for t in docx.Document(str(tmp_path / "report.docx")).tables for row in t.rows for c in row.cells]
     assert any(str(anchor) in c for c in cells)
+
+
+def test_the_deep_check_sees_one_moment_while_a_colleague_keeps_writing(project, location):
+    import threading
+
+    _busy(project)
+    colleague = theorize.open_project(location, user="sam")
+    stop, errors = threading.Event(), []
+
+    def write():
+        try:
+            i = 0
+            while not stop.is_set():
+                colleague.add_code(f"code {i}")
+                i += 1
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        reports = [project.verify_audit(deep=True) for _ in range(5)]
+    finally:
+        stop.set()
+        writer.join()
+        colleague.close()
+    assert errors == []
+    assert [(r.problems, [str(d) for d in r.differences]) for r in reports] == [([], [])] * 5
+    project.add_code("after the checks")  # the connections the checks used still write as before
+    assert project.verify_audit(deep=True).ok

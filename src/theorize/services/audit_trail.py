@@ -23,9 +23,16 @@ class AuditTrailMixin(ProjectBase):
 
     @contextmanager
     def _one_moment(self) -> Iterator[Connection]:
-        """A read that sees the trail and the tables as of one moment, while others keep writing."""
+        """A read that sees the trail and the tables as of one moment, while others keep writing.
+
+        SQLite's read transaction is such a snapshot already (WAL); PostgreSQL's default sees each
+        statement's own moment, so a colleague's action committed between reading the trail and the
+        tables would look like rows added outside theorize.
+        """
         with self._read() as conn:
-            yield conn.execution_options(isolation_level="SERIALIZABLE")
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            yield conn
 
     def audit_anchor(self) -> Anchor:
         """The trail's newest event number and hash, to keep outside the project.
