@@ -168,3 +168,39 @@ def test_no_script_from_the_transcript_runs(page, served):
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator(".words", has_text="onerror=alert(1)").count() == 1
     assert page.locator(".words img").count() == 0
+
+
+def test_drag_a_code_onto_another_nests_it(page, served):
+    study = served.study
+    codes = study.codes().set_index("name")
+    relief, serving = int(codes.loc["relief", "id"]), int(codes.loc["serving time", "id"])
+    page.goto(f"{page.base}/codes")
+    page.wait_for_selector("body[data-ready='1']")
+    page.drag_and_drop(f"li[data-code='{relief}'] > a", f"li[data-code='{serving}'] > a")
+    page.wait_for_selector(f"li[data-code='{serving}'] li[data-code='{relief}']")
+    assert int(study.codes().set_index("name").loc["relief", "parent_id"]) == serving
+
+
+def test_the_memo_editor_previews_and_saves_itself(page, served):
+    memo_id = served.study.write_memo("Draft", "first", type="theoretical")
+    page.goto(f"{page.base}/memos/{memo_id}")
+    page.wait_for_selector("body[data-ready='1']")
+    page.fill("textarea[name=body]", "Trust is *earned* <img src=x onerror=alert(1)>")
+    page.wait_for_selector("#preview em")
+    page.wait_for_function("() => document.getElementById('autosave').textContent.startsWith('Saved')")
+    assert served.study.memo(memo_id)["body"] == "Trust is *earned* <img src=x onerror=alert(1)>"
+    assert page.locator("#preview img").count() == 0
+
+
+def test_compare_stays_open_beside_the_transcript_and_coders_hide(page, served):
+    study = served.study
+    open_transcript(page, study)
+    page.click(".margin .s >> nth=0")
+    page.click("#detail button:has-text('compare')")
+    frame = page.frame_locator("#compare-frame")
+    frame.locator(".passage mark").first.wait_for()
+    keys(page, "j", "j")  # reading on: the panel stays
+    assert page.locator("#compare-box").is_visible()
+    visible = page.locator(".margin .s:visible").count()
+    page.uncheck("input[name=coder][value=sam]")
+    assert page.locator(".margin .s:visible").count() < visible
