@@ -157,3 +157,22 @@ def test_machine_suggestions_in_bulk_wait_as_pending(study):
     assert (row["status"], row["origin"], row["model_id"], row["confidence"]) == ("pending", "machine", "minilm-int8", 0.9)
     with pytest.raises(InvalidInput, match=r"^No codings match; check the stage, coder and group\.$"):
         study.incidence()
+
+
+def test_coding_by_offsets_or_turn_does_not_read_the_transcript(study):
+    from sqlalchemy import event
+
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement.lower())
+
+    event.listen(study.engine, "before_cursor_execute", seen)
+    try:
+        study.code("C01", "fearing the judge", start=0, end=5)
+        study.code("C01", "fearing the judge", segment=2)
+    finally:
+        event.remove(study.engine, "before_cursor_execute", seen)
+    reads = [s for s in statements if "source_version.text" in s and "length(source_version.text)" not in s]
+    assert reads == []
+    assert len(study.codings()) == 2

@@ -72,8 +72,7 @@ def assemble(study, options: ReportOptions | None = None,
     info = study.study
     sources, participants = study.sources(), study.participants()
     codes, all_codes = study.codes(), study.codes(include_merged=True)
-    codings = study.codings()
-    codings = codings[codings["status"] == "accepted"]
+    codings = study.codings(counted_only=True)  # the one rule: accepted codings count
     memos, coders = study.memos(), study.coders()
     audit, snapshots = study.audit(), study.snapshots()
     participant_of = {int(r.id): r.participants.split(", ")[0] for r in sources.itertuples() if r.participants}

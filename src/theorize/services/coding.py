@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from theorize.domain.codebook import CodingStatus, Stage
 from theorize.errors import InvalidInput, NotFound
@@ -71,10 +71,41 @@ def _find_quote(name: str, text: str, quote: str, occurrence: int | None, lo: in
     return found[occurrence - 1], found[occurrence - 1] + len(quote)
 
 
+class _SourceText:
+    """A source's current text, read only when its words are needed: a span or a turn is checked
+    against the text's length and the turn table, so coding by offsets or turns never reads the
+    whole transcript."""
+
+    def __init__(self, study, conn, src):
+        self._study, self._conn, self._src, self._text = study, conn, src, None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._study._source_text(self._conn, self._src["id"])[1]
+        return self._text
+
+    def __len__(self) -> int:
+        if self._text is not None:
+            return len(self._text)
+        return int(self._conn.execute(select(func.length(t.source_version.c.text)).where(
+            t.source_version.c.id == self._study._version_id(self._conn, self._src))).scalar_one())
+
+    def find(self, *args) -> int:
+        return str(self).find(*args)
+
+    def __getitem__(self, key):
+        return str(self)[key]
+
+
 class CodingMixin(ProjectBase):
     """Services for codings."""
 
-    def _resolve_span(self, act: Action, src, text: str, start: int | None, end: int | None,
+    def _version_id(self, conn, src) -> int:
+        """The id of a source's current version (its text is not read)."""
+        return conn.execute(select(t.source_version.c.id).where(
+            t.source_version.c.source_id == src["id"], t.source_version.c.version == src["current_version"])).scalar_one()
+
+    def _resolve_span(self, act: Action, src, text: str | _SourceText, start: int | None, end: int | None,
                       segment: int | tuple[int, int] | None, quote: str | None, occurrence: int | None,
                       unit: str = "turn") -> tuple[int, int]:
         """The span to code: characters, a turn/sentence/line or a range of them (``(first, last)``),
@@ -98,17 +129,17 @@ class CodingMixin(ProjectBase):
             lo, hi = self._segment_span(act, src, text, segment, unit)
         if quote is None:
             return lo, hi
-        return _find_quote(src["name"], text, quote, occurrence, lo, hi,
+        return _find_quote(src["name"], str(text), quote, occurrence, lo, hi,
                            None if segment is None else f"{unit} {_numbers(segment)}")
 
-    def _segment_span(self, act: Action, src, text: str, segment: int | tuple[int, int], unit: str) -> tuple[int, int]:
+    def _segment_span(self, act: Action, src, text: str | _SourceText, segment: int | tuple[int, int], unit: str) -> tuple[int, int]:
         first, last = (segment, segment) if isinstance(segment, int) else segment
         if first > last:
             raise InvalidInput(f"{unit.capitalize()}s {first}-{last} run backwards; give the first one first.")
         if unit != "turn":
             units = self._units_in(act.conn, src, text, unit)
         else:
-            version_id, _ = self._source_text(act.conn, src["id"])
+            version_id = self._version_id(act.conn, src)
             units = [(r.start, r.end) for r in act.conn.execute(
                 select(t.segment.c.start, t.segment.c.end).where(t.segment.c.source_version_id == version_id)
                 .order_by(t.segment.c.position))]
@@ -117,14 +148,15 @@ class CodingMixin(ProjectBase):
             raise InvalidInput(f"{src['name']} has no {unit} {missing}; it has {unit}s 1 to {len(units)}.")
         return units[first - 1][0], units[last - 1][1]
 
-    def _units_in(self, conn, src, text: str, unit: str) -> list[tuple[int, int]]:
+    def _units_in(self, conn, src, text: str | _SourceText, unit: str) -> list[tuple[int, int]]:
         from theorize.ingest import split_lines, split_sentences
 
         split = {"sentence": split_sentences, "line": split_lines}.get(unit)
         if split is None:
             raise InvalidInput(f"{unit!r} is not a unit; use turn, sentence or line.")
-        version_id, _ = self._source_text(conn, src["id"])
-        turns = conn.execute(select(t.segment.c.start, t.segment.c.end).where(t.segment.c.source_version_id == version_id)
+        text = str(text)
+        turns = conn.execute(select(t.segment.c.start, t.segment.c.end).where(
+            t.segment.c.source_version_id == self._version_id(conn, src))
                              .order_by(t.segment.c.position)).all() or [(0, len(text))]
         return [span for a, b in turns for span in split(text, a, b)]
 
@@ -156,7 +188,7 @@ class CodingMixin(ProjectBase):
         CodingStatus(status)
         with self._action("code") as act:
             src = self._source_row(act.conn, source)
-            _, text = self._source_text(act.conn, src["id"])
+            text = _SourceText(self, act.conn, src)  # read only if the words are needed
             s, e = self._resolve_span(act, src, text, start, end, segment, quote, occurrence, unit)
             code_row = self._code_to_apply(act, code, create, stage)
             if code_row["merged_into_id"] is not None:
