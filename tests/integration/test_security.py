@@ -223,3 +223,14 @@ def test_a_project_in_a_missing_folder_is_still_sqlites_own_error(tmp_path):
     with pytest.raises(exc.OperationalError, match="unable to open database file"):
         engine.connect()
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_control_character_in_a_name_does_not_stop_the_xlsx_export(tmp_path):
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    study.add_code("bad\x01name")
+    from theorize.exchange.tables import export_tables
+
+    export_tables(study, tmp_path / "s.xlsx")
+    study.close()
+    names = [c.value for c in openpyxl.load_workbook(tmp_path / "s.xlsx")["codes"]["B"]]
+    assert names == ["name", "bad\ufffdname"]

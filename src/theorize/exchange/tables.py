@@ -46,13 +46,29 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
         >>> neutralised(pd.DataFrame({"code": ["=1+1", "trust"], "kappa": [-0.2, 0.5]})).to_dict("list")
         {'code': ["'=1+1", 'trust'], 'kappa': [-0.2, 0.5]}
     """
+    return _map_text(frame, _defused)
+
+
+def _map_text(frame: pd.DataFrame, fn) -> pd.DataFrame:
+    """``fn`` applied to every text cell, column name and index entry."""
     import pandas as pd
 
-    out = frame.rename(index=_defused, columns=_defused)
+    out = frame.rename(index=fn, columns=fn)
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(_defused)
+            out[col] = out[col].map(fn)
     return out
+
+
+def _storable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with control characters XLSX cannot hold (e.g. U+0001 pasted into a code name) shown
+    as U+FFFD, so one odd character does not stop the export."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def fix(value: Any) -> Any:
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    return _map_text(frame, fix)
 
 
 def _text_stays_text(sheet) -> None:
@@ -110,7 +126,7 @@ def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bo
             path = path.with_suffix(".xlsx")
         with open_private(path, "wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as writer:
             for name, frame in tables.items():
-                frame.to_excel(writer, sheet_name=name[:31], index=index)
+                _storable(frame).to_excel(writer, sheet_name=name[:31], index=index)
                 _text_stays_text(writer.sheets[name[:31]])
         return [path]
     if len(tables) == 1 and path.suffix.lower() == ".csv":
