@@ -95,14 +95,9 @@ def project_figures(project: str, baseline: str | None) -> None:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from make_corpus import measure
+    from make_corpus import compare
 
-    for label, src in (("baseline", baseline), ("now", None)):
-        if label == "baseline" and not baseline:
-            continue
-        wall, cpu, peak = measure("study.agreement()", Path(project), src=Path(src) if src else None)
-        print(f"{label:8s} study.agreement() on {Path(project).name}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, "
-              f"peak {peak:,.0f} MB", flush=True)
+    compare("study.agreement()", Path(project), Path(baseline) if baseline else None)
 
 
 def main() -> None:

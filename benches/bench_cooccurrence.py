@@ -3,12 +3,19 @@
 Prints the median wall time of 3 runs (target: <= 1 s). Run:
 
     .venv/bin/python benches/bench_cooccurrence.py
+    .venv/bin/python benches/bench_cooccurrence.py --project c2000.theorize [--baseline /tmp/baseline-wt/src]
+
+``--project`` prints the time and peak memory of ``study.cooccurrence(mode="segment")`` on a
+project (make_corpus.py --project), and of the baseline library given, each in a fresh process.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -43,6 +50,16 @@ def timed(label: str, call) -> object:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=None, help="time study.cooccurrence() on this project")
+    parser.add_argument("--baseline", type=Path, default=None, help="the baseline library's src folder")
+    args = parser.parse_args()
+    if args.project:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from make_corpus import compare
+
+        compare('study.cooccurrence(mode="segment")', args.project, args.baseline)
+        return
     data = codings()
     print(f"{len(data):,} codings, {N_SOURCES} sources, {N_CODES} codes, {REPEATS} runs each")
     counts = timed("overlap, count", lambda: cooccurrence(data))

@@ -3,12 +3,19 @@
 Prints the median wall time of 3 runs (target: <= 3 s on 2 cores). Run:
 
     .venv/bin/python benches/bench_saturation.py
+    .venv/bin/python benches/bench_saturation.py --project c2000.theorize [--baseline /tmp/baseline-wt/src]
+
+``--project`` prints the time and peak memory of ``study.saturation()`` on a project (make one with
+make_corpus.py --project), and of the baseline library given, each in a fresh process.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,6 +46,16 @@ def timed(label: str, call) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", type=Path, default=None, help="time study.saturation() on this project")
+    parser.add_argument("--baseline", type=Path, default=None, help="the baseline library's src folder")
+    args = parser.parse_args()
+    if args.project:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from make_corpus import compare
+
+        compare("study.saturation()", args.project, args.baseline)
+        return
     data = incidence()
     print(f"{N_INTERVIEWS} interviews x {N_CODES} codes ({int((data.to_numpy() > 0).any(axis=0).sum())} observed), "
           f"{REPEATS} runs each")

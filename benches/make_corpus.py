@@ -163,6 +163,21 @@ def measure(statement: str, project: Path, *, src: Path | None = None) -> tuple[
     return wall, cpu, peak
 
 
+def compare(statement: str, project: Path, baseline: Path | None = None, *, runs: int = 1) -> None:
+    """Print wall time, CPU time and peak memory of ``statement`` on ``project``: with the baseline
+    library (when given), then with this one, each run in a fresh process (median of ``runs``)."""
+    import statistics
+
+    for label, src in (("baseline", baseline), ("now", None)):
+        if label == "baseline" and baseline is None:
+            continue
+        results = [measure(statement, project, src=src) for _ in range(runs)]
+        wall, cpu = (statistics.median(r[i] for r in results) for i in (0, 1))
+        peak = max(r[2] for r in results)
+        print(f"{label:8s} {statement} on {project.name}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, peak {peak:,.0f} MB",
+              flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="how many transcripts (10 to 10,000)")
