@@ -80,6 +80,33 @@ def where(text: str, offset: int) -> str:
     return f"line {line}, after {before!r}" if before else f"line {line}"
 
 
+_HEADINGS = {"SUMMARY KEYWORDS": "keywords", "KEYWORDS": "keywords", "SPEAKERS": "speakers"}
+
+
+def header_metadata(header: str) -> dict[str, str]:
+    """What a transcription service writes above the first turn (Otter.ai: a title, the date,
+    SUMMARY KEYWORDS and SPEAKERS), as metadata; {} when the header has none of those headings.
+
+    Examples:
+        >>> header_metadata("Interview with C03\\nFri, 5/12 10:04AM\\nSPEAKERS\\nLena Marsh, C03\\n\\nLena Marsh  0:03")
+        {'title': 'Interview with C03', 'recorded': 'Fri, 5/12 10:04AM', 'speakers': 'Lena Marsh, C03'}
+    """
+    lines = [line.strip() for line in header.split("\n") if line.strip()]
+    found = [i for i, line in enumerate(lines) if line in _HEADINGS]
+    if not found:
+        return {}
+    out: dict[str, str] = {}
+    before = lines[: found[0]]
+    if before:
+        out["title"] = before[0]
+    if len(before) > 1:
+        out["recorded"] = before[1]
+    for i in found:
+        if i + 1 < len(lines) and lines[i + 1] not in _HEADINGS:
+            out[_HEADINGS[lines[i]]] = lines[i + 1]
+    return out
+
+
 def empty_error(filename: str) -> InvalidInput:
     """The error for a file with no text in it."""
     return InvalidInput(
@@ -114,12 +141,15 @@ def build_source(
         raise empty_error(request.filename)
     if turns is None:
         turns = detect_turns(text, request.roles, hints)
+    metadata = dict(metadata or {})
+    if turns and turns[0].speaker is not None and turns[0].start > 0:
+        metadata.update(header_metadata(text[: min(turns[0].start, 20_000)]))
     return ParsedSource(
         name=request.name,
         text=text,
         turns=turns,
         file_format=file_format,
         kind=request.kind or infer_kind(turns),
-        metadata=dict(metadata or {}),
+        metadata=metadata,
         notes=list(notes),
     )

@@ -60,8 +60,14 @@ LABEL_RE = re.compile(
         (?:{_H}*[\[(](?P<ts3>{_TS})[\])])?              # Interviewer: [00:01:23]
         (?:(?<=：)|(?=\s|\Z))                           # a space after ":", none needed after "："
     |
-        (?P<olabel>{_NAME}){_H}+(?P<ots>{_TS}){_H}*\n    # Otter: "Lena Marsh  0:03" + words below
-        (?={_H}*\S)
+        (?P<olabel>{_NAME}){_H}+(?P<ots>{_TS}){_H}*\n    # Otter, Teams: "Lena Marsh  0:03" + words below
+        (?:{_H}*\n)?(?={_H}*\S)                          # (a .docx puts a blank line between)
+    |
+        \[(?P<blabel>{_NAME})\]{_H}+(?P<bts>{_TS}){_H}*\n  # Zoom: "[Lena Marsh] 10:04:13" + words below
+        (?:{_H}*\n)?(?={_H}*\S)
+    |
+        \[(?P<tts>{_TS})\]{_H}+(?P<tlabel>{_NAME}){_H}*\n  # Trint: "[00:00:13] Lena Marsh" + words below
+        (?:{_H}*\n)?(?={_H}*\S)
     )
     """,
     re.MULTILINE | re.VERBOSE,
@@ -346,15 +352,16 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
     for m in LABEL_RE.finditer(text):
         if m.start() in hinted:
             continue
-        label, olabel, ts1, ts2, ts3, ots = m.group("label", "olabel", "ts1", "ts2", "ts3", "ots")
-        speaker = same.setdefault(label or olabel, label or olabel)
+        label = m["label"] or m["olabel"] or m["blabel"] or m["tlabel"]
+        speaker = same.setdefault(label, label)
         kind = assessed.get(speaker)
         if kind is None:
             kind = assessed[speaker] = roles.assess(speaker)
         if kind is LabelKind.REJECTED:
             continue
-        stamp = ts1 or ts2 or ts3 or ots
-        if stamp is not None and (stamp.count(":") == 2 or ts2 or ts3):
+        ts1, ts2, ts3, ots, bts, tts = m.group("ts1", "ts2", "ts3", "ots", "bts", "tts")
+        stamp = ts1 or ts2 or ts3 or ots or bts or tts
+        if stamp is not None and (stamp.count(":") == 2 or ts2 or ts3 or bts):
             kind = LabelKind.KNOWN  # a transcriber's timestamped label, not "10:30 Court:"
         labels.append(m.start(), m.end(), speaker, seconds(stamp), kind)
     if hints:
