@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +15,9 @@ from theorize.domain.codebook import SnapshotDiff, Stage, diff_snapshots
 from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import Action, ProjectBase, code_name_clash, new_guid, now
 from theorize.store import schema as t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _COLOUR_DIGITS = set("0123456789abcdefABCDEF")
 
@@ -304,6 +307,8 @@ class CodebookMixin(ProjectBase):
                     if child.id not in seen:
                         seen.add(child.id)
                         frontier.append((child.id, depth + 1))
+        import pandas as pd
+
         return pd.DataFrame(rows, columns=["code", "origin", "origin_stage", "how", "detail", "at", "depth"])
 
     def code_tree(self, *, stage: str | None = None) -> CodeTree:
