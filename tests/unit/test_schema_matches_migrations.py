@@ -49,3 +49,15 @@ def test_a_difference_would_be_seen(tmp_path):
         found = compare_metadata(MigrationContext.configure(conn), extra)
     engine.dispose()
     assert [d[0] for d in found] == ["add_table"]
+
+
+def test_the_newest_revision_read_without_alembic_is_alembics_head(tmp_path):
+    from theorize.store.migrate import head_revision
+    from theorize.store.revision import is_current, newest_revision
+
+    assert newest_revision() == head_revision()
+    engine = create_engine(f"sqlite:///{tmp_path / 'study.theorize'}")
+    assert not is_current(engine)
+    upgrade(engine)
+    assert is_current(engine)
+    engine.dispose()
