@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import theorize
-from theorize.cli.main import cli
 from tests.helpers import transcript
+from theorize.cli.main import cli
 
 ANSWERS = [
     "I was just doing my time. The judge scared me. I trust Luis now.",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.helpers import transcript
 from theorize.errors import InvalidInput, NotFound
 from theorize.services.coding import counts
-from tests.helpers import transcript
 
 ANSWERS = [
     "I trust Luis now. The judge still scares me. Group helps a bit.",

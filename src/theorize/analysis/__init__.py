@@ -31,6 +31,7 @@ from .multirater_agreement import (
     light_kappa,
     randolph_kappa,
 )
+from .presence_agreement import PresenceAgreement, presence_agreement
 from .segment_presence import segment_presence_matrix
 from .unitizing import (
     CodeUnitizingAlpha,
@@ -42,3 +43,38 @@ from .unitizing import (
     unitizing_agreement,
     unitizing_alpha_2004,
 )
+
+__all__ = [
+    "AlphaInterval",
+    "CodeUnitizingAlpha",
+    "CohenKappa",
+    "FleissKappa",
+    "PresenceAgreement",
+    "UnitizingAgreement",
+    "UnitizingAlpha2004",
+    "binary_u_alpha",
+    "brennan_prediger",
+    "category_counts",
+    "cohen_kappa",
+    "cohen_kappa_max",
+    "cohen_kappa_summary",
+    "coincidence_matrix",
+    "conger_kappa",
+    "contingency_table",
+    "fleiss_kappa",
+    "fleiss_kappa_summary",
+    "gwet_ac1",
+    "gwet_fleiss_kappa",
+    "krippendorff_alpha",
+    "krippendorff_alpha_ci",
+    "light_kappa",
+    "percent_agreement",
+    "presence_agreement",
+    "randolph_kappa",
+    "scott_pi",
+    "segment_presence_matrix",
+    "u_alpha",
+    "u_alpha_by_code",
+    "unitizing_agreement",
+    "unitizing_alpha_2004",
+]

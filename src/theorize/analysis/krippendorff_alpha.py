@@ -28,7 +28,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from theorize.analysis._ratings import numeric_categories, read_ratings, require_two_coders
+from theorize.analysis._ratings import (
+    numeric_categories,
+    read_ratings,
+    require_two_coders,
+)
 from theorize.errors import InvalidInput
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]

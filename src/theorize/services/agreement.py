@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -149,7 +150,7 @@ def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, la
     bounds = np.flatnonzero(np.r_[True, (unit[1:] != unit[:-1]) | (coder[1:] != coder[:-1]), True])
     lists = np.full((len(split), m), "", dtype=object)
     texts_of_codes = names[code]
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in pairwise(bounds):
         lists[row[a], coder[a]] = ", ".join(texts_of_codes[a:b])
     lists = pd.DataFrame(lists, index=split)
     picked = units.iloc[lists.index]

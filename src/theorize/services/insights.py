@@ -128,13 +128,22 @@ class InsightsMixin(ProjectBase):
             >>> s = study.saturation(group="client", stage="initial")  # doctest: +SKIP
             >>> print(s.statement)  # doctest: +SKIP
         """
-        from theorize.analysis.richness import accumulation_curve, chao2, jackknife1, jackknife2
+        from theorize.analysis.richness import (
+            accumulation_curve,
+            chao2,
+            jackknife1,
+            jackknife2,
+        )
         from theorize.analysis.saturation import (
-            bootstrap_saturation, discovery_curve, guest_saturation, saturation_statement,
+            bootstrap_saturation,
+            discovery_curve,
+            guest_saturation,
+            saturation_statement,
         )
 
         inc = self.incidence(group=group, stage=stage, coder=coder)
-        params = dict(base_size=base_size, run_length=run_length, threshold=threshold, run_mode=run_mode, report=report)
+        params = {"base_size": base_size, "run_length": run_length, "threshold": threshold, "run_mode": run_mode,
+                  "report": report}
         guest = guest_saturation(inc, **params)
         boot = bootstrap_saturation(inc, n_orders, seed=seed, **params)
         estimate = chao2(inc)
@@ -198,7 +207,10 @@ class InsightsMixin(ProjectBase):
         """Codes (rows, by id) x participants: how many codings each participant's sources have of
         each code and the codes beneath it (``share=True``: codings, participants and share of
         participants per code)."""
-        from theorize.analysis.matrices import code_by_participant, share_of_participants
+        from theorize.analysis.matrices import (
+            code_by_participant,
+            share_of_participants,
+        )
 
         codings = self._filtered_codings(stage, coder)
         mapping = self._participant_of()
