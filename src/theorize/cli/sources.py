@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from theorize import settings
@@ -45,6 +44,8 @@ def init(ctx, location, title, question) -> None:
 @friendly
 def import_(ctx, paths, participant, group, kind, interviewer, attributes, survey, max_size) -> None:
     """Import transcripts (files or folders), an attribute sheet, a survey, or a REFI-QDA project."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from theorize.services.importing import Importer, ImportOptions, import_path, importer_for
 
     options = ImportOptions(participant=participant, group=group, kind=kind, interviewer=tuple(interviewer),
