@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import pandas as pd
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -20,34 +19,25 @@ STAGES = ("initial", "focused", "category", "theoretical")
 
 
 def code_tree(study, q: str = "") -> dict:
-    """Codes nested under their parents, each root under its stage, counts rolled up the tree;
-    ``q`` keeps codes whose name or definition holds the words (and their ancestors)."""
-    frame = study.codes()
-    codes = {int(r.id): {"id": int(r.id), "name": r.name, "path": r.path, "stage": r.stage,
-                         "definition": r.definition, "in_vivo": bool(r.in_vivo), "codings": int(r.codings),
-                         "parent_id": None if pd.isna(r.parent_id) else int(r.parent_id),
-                         "children": [], "colour": colour_of(int(r.id), r.colour)}
-             for r in frame.itertuples()}
-    roots = []
-    for c in codes.values():
-        parent = codes.get(c["parent_id"]) if c["parent_id"] is not None else None
-        (parent["children"] if parent else roots).append(c)
+    """The library's tree (categories > focused > initial, counts rolled up) for the page: roots
+    under their stage, initial codes not yet under a focused code apart; ``q`` keeps codes whose
+    name or definition holds the words, and the codes above them."""
+    tree = study.code_tree()
+    words = q.lower()
 
-    def roll(c) -> int:
-        c["total"] = c["codings"] + sum(roll(k) for k in c["children"])
-        return c["total"]
+    def node(n) -> dict | None:
+        kids = [k for k in (node(c) for c in n.children) if k is not None]
+        if words and not kids and words not in n.name.lower() and words not in (n.definition or "").lower():
+            return None
+        return {"id": n.id, "name": n.name, "path": n.path, "stage": n.stage, "definition": n.definition,
+                "in_vivo": n.in_vivo, "codings": n.own_codings, "total": n.codings, "sources": n.sources,
+                "children": kids}
 
-    def keep(c) -> bool:
-        c["children"] = [k for k in c["children"] if keep(k)]
-        words = q.lower()
-        return bool(c["children"]) or words in c["name"].lower() or words in (c["definition"] or "").lower()
-
-    for r in roots:
-        roll(r)
-    if q:
-        roots = [r for r in roots if keep(r)]
+    roots = [x for x in (node(n) for n in tree.roots) if x is not None]
+    unplaced = [x for x in (node(n) for n in tree.unplaced) if x is not None]
     by_stage = {s: [r for r in roots if r["stage"] == s] for s in STAGES}
-    return {"stages": by_stage, "count": len(codes)}
+    by_stage["initial"] = [r for r in roots if r["stage"] == "initial"] + unplaced
+    return {"stages": by_stage, "count": len(tree)}
 
 
 def _flat(study) -> list[dict]:
