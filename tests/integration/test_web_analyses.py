@@ -29,6 +29,9 @@ def test_the_model_is_built_through_forms_and_drawn(client, web_study):
     png = client.get("/model.png?download=1")
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and "attachment" in png.headers["content-disposition"]
     assert "Entering" in client.get("/model", headers={"Accept": "text/html"}).text
+    model = client.get("/api/model").json()
+    assert [s["name"] for s in model["stages"]] == ["Entering"]
+    assert {c["name"] for c in model["categories"]} >= {"accepting the program", "losing control"}
     client.post("/api/model/unrelate", json={"relation": relation})
     assert web_study.relations().empty
     response = client.post("/api/model/place", json={"code": cat, "role": "middle"})

@@ -30,6 +30,14 @@ def model_page(request: Request):
         "section": "model"})
 
 
+@router.get("/api/model")
+def model_json(request: Request):
+    """The model as data: categories with their roles, stages, properties, and the relations."""
+    import dataclasses
+
+    return dataclasses.asdict(request.app.state.study.model())
+
+
 @router.get("/model.{fmt}")
 async def diagram(request: Request, fmt: str):
     """The diagram as SVG or PNG (drawn in a worker thread; matplotlib is slow to start)."""
