@@ -314,7 +314,8 @@ class CodebookMixin(ProjectBase):
     def code_tree(self, *, stage: str | None = None) -> CodeTree:
         """The codebook as a tree: categories > focused > initial, with rolled-up counts.
 
-        A code counts its own accepted codings and those of every code beneath it; initial codes
+        A code counts its own codings (those that count: ``services.coding.counts``) and those of
+        every code beneath it; initial codes
         not yet under a focused code are listed apart (``tree.unplaced``). With ``stage``, only
         codes of that stage, each under its nearest shown ancestor.
 
@@ -322,6 +323,8 @@ class CodebookMixin(ProjectBase):
             >>> for node in study.code_tree().walk():  # doctest: +SKIP
             ...     print("  " * node.depth + node.name, node.codings)
         """
+        from theorize.services.coding import counts  # the one rule for which codings count
+
         if stage is not None:
             stage = _stage(stage).value
         with self._read() as conn:
@@ -330,5 +333,5 @@ class CodebookMixin(ProjectBase):
                                  .where(t.code.c.merged_into_id.is_(None))).mappings().all()
             counts = {(r.code_id, r.source_id): r.n for r in conn.execute(
                 select(t.coding.c.code_id, t.coding.c.source_id, func.count().label("n"))
-                .where(t.coding.c.status == "accepted").group_by(t.coding.c.code_id, t.coding.c.source_id))}
+                .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id, t.coding.c.source_id))}
         return build_code_tree(codes, counts, stage=stage)
