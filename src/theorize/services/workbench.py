@@ -184,7 +184,7 @@ class WorkbenchMixin(ProjectBase):
                 select(t.source_version.c.source_id, t.source_version.c.text)
                 .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
                                      t.source.c.current_version == t.source_version.c.version))
-                .where(t.source.c.id.in_({r["source_id"] for r in rows}))).all()) if rows else {}
+                .where(t.source.c.id.in_(sorted({r["source_id"] for r in rows})))).all()) if rows else {}
         out = []
         for r in rows:
             person = people.get(r["source_id"], {})
