@@ -95,6 +95,13 @@ def test_a_write_without_the_token_is_refused(client, web_study):
     assert "sneaky" not in set(web_study.codes().name)
 
 
+def test_a_write_from_another_site_is_refused_even_with_a_token(client, web_study):
+    response = client.post("/api/codes", json={"name": "x"}, headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403
+    assert response.json()["error"] == "This change was refused: it came from another site."
+    assert client.post("/api/codes", json={"name": "y"}, headers={"Origin": "http://127.0.0.1:8765"}).status_code == 201
+
+
 def test_a_form_may_carry_the_token_as_a_field(client, web_study):
     token = client.headers["X-CSRF-Token"]
     response = client.post("/api/codes", data={"csrf": token, "name": "from a form"},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from itsdangerous import BadSignature, Signer
 
@@ -54,6 +54,10 @@ class Guard:
         token, fresh = self._token(headers.get("cookie", ""))
         scope.setdefault("state", {})["csrf"] = token
         if scope["method"] not in SAFE_METHODS:
+            origin = headers.get("origin")
+            if origin and urlsplit(origin).hostname not in self.hosts:
+                return await _plain(send, 403, "This change was refused: it came from another site.",
+                                    json_body="application/json" in headers.get("accept", ""))
             given = headers.get(CSRF_HEADER) or None
             if given is None and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
                 body, receive = await _buffer(receive)
