@@ -149,3 +149,17 @@ def test_history_filters_and_undo_of_the_last_action(client, web_study):
     assert "added code 'trust'" in undone
     assert "trust" not in set(web_study.codes().name)
     assert "undo" in client.get("/history", headers={"Accept": "text/html"}).text
+
+
+def test_upload_of_an_attribute_sheet_and_of_a_codebook(client, web_study, tmp_path):
+    sheet = ("people.csv", io.BytesIO(b"participant,group,age\nP01,client,35\nP09,counselor,50\n"), "text/csv")
+    response = client.post("/api/sources", files=[("file", sheet)], data={"what": "attributes"})
+    assert response.json()["results"][0]["said"] == "attributes of 2 participants"
+    people = web_study.participants().set_index("participant")
+    assert people.loc["P09", "group"] == "counselor" and str(people.loc["P01", "age"]) == "35"
+    web_study.export_refi(tmp_path / "book.qdc", fmt="qdc")
+    response = client.post("/api/sources", data={"what": "refi"},
+                           files=[("file", ("book.qdc", (tmp_path / "book.qdc").read_bytes(), "application/xml"))])
+    assert response.status_code == 201, response.text
+    wrong = client.post("/api/sources", data={"what": "photos"}, files=[("file", ("a.txt", b"x", "text/plain"))])
+    assert wrong.status_code == 422 and wrong.json()["error"].startswith("'photos' is not something to import")

@@ -55,6 +55,10 @@ async def upload(request: Request):
     if not files:
         raise InvalidInput("Choose a file to import.")
     participant = str(data.get("participant") or "").strip() or None
+    what = str(data.get("what") or "transcript")
+    if what not in ("transcript", "attributes", "refi"):
+        raise InvalidInput(f"{what!r} is not something to import; a transcript, participant attributes or a "
+                           "REFI-QDA project.")
     study = request.app.state.study
     results = []
     for upload in files:
@@ -64,11 +68,20 @@ async def upload(request: Request):
             path = Path(tmp) / name
             path.write_bytes(content)
             try:
-                item = await act(request, "import", study.import_file, path, participant=participant)
+                if what == "attributes":
+                    done = await act(request, "import", study.import_attributes, path)
+                    rows = getattr(done, "participants", done)  # a count, or what the import did
+                    results.append({"file": name, "imported": True, "participants": rows,
+                                    "said": f"attributes of {rows} participants"})
+                elif what == "refi":
+                    await act(request, "import", study.import_refi, path)
+                    results.append({"file": name, "imported": True, "said": "the REFI-QDA project"})
+                else:
+                    item = await act(request, "import", study.import_file, path, participant=participant)
+                    results.append({"file": name, "imported": True, "source_id": item.source_id, "name": item.name,
+                                    "turns": item.turns, "words": item.words,
+                                    "said": f"{item.turns} turns, {item.words} words"})
             except TheorizeError as exc:
                 results.append({"file": name, "imported": False, "error": exc.sentence(WEB_HINTS)})
-                continue
-        results.append({"file": name, "imported": True, "source_id": item.source_id, "name": item.name,
-                        "turns": item.turns, "words": item.words})
     # Each file's outcome is in the body: a refused file is an answer, not a failed request.
     return JSONResponse({"results": results}, status_code=201 if any(r["imported"] for r in results) else 200)

@@ -6,11 +6,12 @@ const form = document.getElementById("upload");
 const bar = document.getElementById("upload-progress");
 const results = document.getElementById("upload-results");
 
-function send(file, participant) {
+function send(file, participant, what) {
   return new Promise((resolve) => {
     const body = new FormData();
     body.append("file", file);
     if (participant) body.append("participant", participant);
+    body.append("what", what);
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/sources");
     xhr.setRequestHeader("X-CSRF-Token", csrf());
@@ -28,6 +29,7 @@ function send(file, participant) {
 
 async function importFiles(files) {
   const participant = form.elements.participant.value.trim();
+  const what = form.elements.what.value;
   results.replaceChildren();
   bar.hidden = false;
   let imported = 0;
@@ -36,9 +38,9 @@ async function importFiles(files) {
     const li = document.createElement("li");
     li.textContent = `${file.name}: importing (${i + 1} of ${files.length})…`;
     results.append(li);
-    for (const r of await send(file, participant)) {
+    for (const r of await send(file, participant, what)) {
       li.classList.toggle("error", !r.imported);
-      li.textContent = r.imported ? `${r.file}: imported (${r.turns} turns, ${r.words} words).` : `${r.file}: ${r.error}`;
+      li.textContent = r.imported ? `${r.file}: imported (${r.said}).` : `${r.file}: ${r.error}`;
       if (r.imported) imported += 1;
     }
   }
