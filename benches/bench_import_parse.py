@@ -1,7 +1,8 @@
-"""How fast the readers parse: words per second for .txt, .vtt and .docx transcripts.
+"""How fast the readers parse: words per second for .txt, .vtt, .html and .docx transcripts.
 
 Makes fictional transcripts in a temporary folder (default: 20 of 10,000 words per format),
-reads each with ``theorize.ingest.read_source`` and prints words/s. Numbers, not pass/fail.
+reads each with ``theorize.ingest.read_source`` (best CPU time of ``--repeat``) and prints words/s
+and the time against .txt in the same run. Numbers, not pass/fail.
 
     .venv/bin/python benches/bench_import_parse.py [--count 20] [--words 10000] [--formats txt,vtt]
 """
@@ -59,6 +60,16 @@ def _write_vtt(path: Path, turns: list[tuple[str, str]]) -> None:
     path.write_text("\n".join(out), encoding="utf-8")
 
 
+def _write_html(path: Path, turns: list[tuple[str, str]]) -> None:
+    body = "\n".join(f"<p><b>{who}:</b> {words}</p>" for who, words in turns)
+    path.write_text(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>bench</title>"
+        "<style>p { margin: 0 }</style></head>\n<body>\n<h1>FICTIONAL DEMO TRANSCRIPT - bench</h1>\n"
+        f"{body}\n</body></html>\n",
+        encoding="utf-8",
+    )
+
+
 def _write_docx(path: Path, turns: list[tuple[str, str]]) -> None:
     document = docx.Document()
     document.add_paragraph("FICTIONAL DEMO TRANSCRIPT - bench")
@@ -73,12 +84,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20, help="transcripts per format")
     parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
-    parser.add_argument("--formats", default="txt,vtt,docx", help="comma-separated: txt, vtt, docx")
+    parser.add_argument("--formats", default="txt,vtt,html,docx", help="comma-separated: txt, vtt, html, docx")
+    parser.add_argument("--repeat", type=int, default=5, help="read each set this many times; the best counts")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        writers = {".txt": _write_txt, ".vtt": _write_vtt, ".docx": _write_docx}
+        writers = {".txt": _write_txt, ".vtt": _write_vtt, ".html": _write_html, ".docx": _write_docx}
+        txt_speed = None
         chosen = [f".{name.strip().lstrip('.')}" for name in args.formats.split(",")]
         for suffix, write in ((s, writers[s]) for s in chosen):
             paths = []
@@ -86,14 +99,20 @@ def main() -> None:
                 path = folder / f"interview_{i:03d}{suffix}"
                 write(path, _turns(args.words, rng))
                 paths.append(path)
-            started = time.perf_counter()
-            sources = [read_source(path) for path in paths]
-            elapsed = time.perf_counter() - started
+            elapsed = float("inf")
+            for _ in range(args.repeat):
+                started = time.process_time()  # CPU time: other work on the machine does not count
+                sources = [read_source(path) for path in paths]
+                elapsed = min(elapsed, time.process_time() - started)
             words = sum(len(s.text.split()) for s in sources)
             turns = sum(len(s.turns) for s in sources)
+            speed = words / elapsed
+            if suffix == ".txt":
+                txt_speed = speed
+            ratio = f", {txt_speed / speed:.2f}x the time of .txt" if txt_speed else ""
             print(
                 f"{suffix:6} {args.count} files, {words:,} words, {turns:,} turns: "
-                f"{elapsed:.3f} s, {words / elapsed:,.0f} words/s"
+                f"{elapsed:.3f} s, {words / elapsed:,.0f} words/s{ratio}"
             )
 
 

@@ -21,6 +21,7 @@ Speed: one regular expression matches whole cues; Python runs once per cue, not 
 from __future__ import annotations
 
 import html
+import operator
 import re
 
 from theorize.domain.sources import ParsedSource, Role, Turn
@@ -43,6 +44,9 @@ _CUE_RE = re.compile(
     """,
     re.MULTILINE | re.VERBOSE,
 )
+# The same without looking for a timing line inside the text: six times faster. A cue glued to the
+# next one (no blank line between) then shows as "-->" in its text, and the careful one reads the file.
+_FAST_CUE_RE = re.compile(_CUE_RE.pattern.replace(r"(?![^\n]*-->)", ""), re.MULTILINE | re.VERBOSE)
 _BLOCK_RE = re.compile(r"[^\S\n]*\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
 _BLANK_LINE_RE = re.compile(r"\n[^\S\n]*(?:\n|\Z)")
 _VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t]+([^>]*))?>")
@@ -96,23 +100,10 @@ def read_srt(data: bytes, request: ReadRequest) -> ParsedSource:
 
 def _read(raw: str, pos: int, request: ReadRequest, file_format: str, notes: tuple[str, ...]) -> ParsedSource:
     vtt = file_format == "vtt"
-    cues: list[list] = []
-    for m in _CUE_RE.finditer(raw, pos):
-        if m.start() != pos:
-            _check_gap(raw, pos, m.start(), request.filename, vtt)
-        pos = m.end()
-        ident = m["id"]
-        if ident is not None and "-->" in ident:  # a timing line read as an identifier
-            raise _broken_timing(request.filename, raw, m.start(), ident)
-        payload = m["payload"]
-        voice = m["voice"]
-        if voice is not None and vtt and "<v" not in payload:  # the common case: one voice
-            speaker = " ".join(html.unescape(voice).split()) or None
-            cues.append([m["start"], m["end"], speaker, True, _clean(payload), None])
-        elif voice is not None:
-            _add_cue(m["start"], m["end"], f"<v {voice}>{payload}", vtt, cues)
-        elif payload:
-            _add_cue(m["start"], m["end"], payload, vtt, cues)
+    try:
+        cues, pos = _cues(raw, pos, request.filename, vtt, _FAST_CUE_RE)
+    except _Glued:
+        cues, pos = _cues(raw, pos, request.filename, vtt, _CUE_RE)
     cut = not raw.endswith("\n")  # a caption file ends its last line; a file cut short does not
     if pos < len(raw):
         _check_gap(raw, pos, len(raw), request.filename, vtt, at_cut_end=cut)
@@ -124,6 +115,40 @@ def _read(raw: str, pos: int, request: ReadRequest, file_format: str, notes: tup
             "the file looks cut short, so words may be missing at its end"
         )
     return _lay_out(_join(cues), request, file_format, notes)
+
+
+class _Glued(Exception):
+    """A cue's text holds a timing line: the fast pattern read two cues as one."""
+
+
+def _cues(raw: str, pos: int, filename: str, vtt: bool, pattern: re.Pattern[str]) -> tuple[list[list], int]:
+    """The cues from ``pos`` on, and where the last one ends."""
+    cues: list[list] = []
+    speakers: dict[str, str | None] = {}  # a voice tag as written -> the speaker
+    fast = pattern is _FAST_CUE_RE
+    group = operator.methodcaller("group", "id", "start", "end", "voice", "payload")
+    for m in pattern.finditer(raw, pos):
+        if m.start() != pos:
+            _check_gap(raw, pos, m.start(), filename, vtt)
+        pos = m.end()
+        ident, start, end, voice, payload = group(m)
+        if ident and "-->" in ident:  # a timing line read as an identifier
+            raise _broken_timing(filename, raw, m.start(), ident)
+        if fast and "-->" in payload:
+            raise _Glued
+        if voice is not None and vtt and "<v" not in payload:  # the common case: one voice
+            speaker = speakers.get(voice, "")
+            if speaker == "":
+                speaker = speakers[voice] = " ".join(html.unescape(voice).split()) or None
+            text = payload.strip()
+            if "<" in text or "&" in text or "\n" in text or "{" in text or "  " in text or "\t" in text:
+                text = _clean(text)
+            cues.append([start, end, speaker, True, text, None])
+        elif voice is not None:
+            _add_cue(start, end, f"<v {voice}>{payload}", vtt, cues)
+        elif payload:
+            _add_cue(start, end, payload, vtt, cues)
+    return cues, pos
 
 
 def _check_gap(raw: str, start: int, end: int, filename: str, vtt: bool, at_cut_end: bool = False) -> None:
@@ -169,6 +194,9 @@ def seconds(timestamp: str) -> float:
         >>> seconds("01:02:03.500"), seconds("02:03,5")
         (3723.5, 123.5)
     """
+    if len(timestamp) == 12 and timestamp[2] == ":" and timestamp[5] == ":":  # hh:mm:ss.fff, most cues
+        return (int(timestamp[:2]) * 3600 + int(timestamp[3:5]) * 60 + int(timestamp[6:8])
+                + int(timestamp[9:]) / 1000)
     whole, _, fraction = timestamp.replace(",", ".").partition(".")
     total = 0
     for part in whole.split(":"):

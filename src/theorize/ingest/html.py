@@ -1,4 +1,4 @@
-"""Web pages (.html, .htm): the visible text, block elements as paragraphs (BeautifulSoup + lxml).
+"""Web pages (.html, .htm): the visible text, block elements as paragraphs (lxml's HTML parser).
 
 Text layout: one paragraph per block element (p, div, h1-h6, li, blockquote, pre, td, th, ...),
 a blank line between them; ``<br>`` is "\\n"; runs of HTML white space collapse to one space
@@ -10,8 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from lxml import etree
 
 from theorize.domain.sources import ParsedSource
 from theorize.ingest.encoding import DecodedText, decode_text, release
@@ -27,8 +26,8 @@ _BLOCKS = frozenset(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol p pre "
     "section summary table tbody td tfoot th thead tr ul".split()
 )
-_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
-_SPACES_RE = re.compile(r"[ \t\n\r\f]+")
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+_SPACES_RE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")  # runs to collapse: a lone space is left alone
 _OPENS_RE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 _CLOSES_RE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
@@ -43,9 +42,10 @@ def read_html(data: bytes, request: ReadRequest) -> ParsedSource:
     check_text(data, request.filename, "a web page")
     decoded = _decode(data, request)
     release(data)
-    soup = BeautifulSoup(decoded.text, "lxml")
     layout = TextLayout()
-    _Walker(layout).walk(soup)
+    root = _parse(decoded.text)
+    if root is not None:
+        _Walker(layout).walk(root)
     text = layout.text()
     notes = list(decoded.notes)
     if _cut_short(decoded.text):
@@ -54,6 +54,15 @@ def read_html(data: bytes, request: ReadRequest) -> ParsedSource:
             "the file looks cut short, so words may be missing at its end"
         )
     return build_source(text, request, "html", metadata={"encoding": decoded.encoding}, notes=notes)
+
+
+def _parse(page: str) -> etree._Element | None:
+    """The page's tree (lxml's HTML parser, the one BeautifulSoup would use), comments and
+    processing instructions dropped (their tails kept); None for a page with no elements."""
+    try:
+        return etree.fromstring(page.encode("utf-8"), parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):  # nothing but white space or comments
+        return None
 
 
 def _cut_short(page: str) -> bool:
@@ -80,37 +89,48 @@ def _decode(data: bytes, request: ReadRequest) -> DecodedText:
 
 
 class _Walker:
+    """Lays the page out from lxml's tree: ``text`` before an element's first child, ``tail``
+    after its end (the text that follows it inside its parent)."""
+
     def __init__(self, layout: TextLayout) -> None:
         self.layout = layout
         self.buffer: list[str] = []
 
-    def walk(self, root: Tag) -> None:
-        # An explicit stack: real pages nest deeper than Python's recursion limit allows.
-        stack: list[tuple[object, bool]] = [(root, False)]
+    def walk(self, root: etree._Element) -> None:
         pre = 0
-        while stack:
-            node, leaving = stack.pop()
-            if leaving:
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = el.tag
+            if not isinstance(tag, str):  # an entity or the like: only its tail is text
+                if event == "end" and el.tail:
+                    self.text(el.tail, pre)
+                continue
+            if event == "start":
+                if tag in _DROPPED:
+                    walker.skip_subtree()
+                    continue
+                if tag == "br":
+                    self.buffer.append("\n")
+                elif tag in _BLOCKS:
+                    self.flush(pre > 0)
+                    if tag == "pre":
+                        pre += 1
+                if el.text:
+                    self.text(el.text, pre)
+                continue
+            if tag in _BLOCKS:
                 self.flush(pre > 0)
-                if isinstance(node, Tag) and node.name == "pre":
+                if tag == "pre":
                     pre -= 1
-                continue
-            if isinstance(node, NavigableString):
-                if not isinstance(node, _NOT_TEXT):
-                    self.buffer.append(str(node) if pre else _SPACES_RE.sub(" ", str(node)))
-                continue
-            if not isinstance(node, Tag) or node.name in _DROPPED:
-                continue
-            if node.name == "br":
-                self.buffer.append("\n")
-                continue
-            if node.name in _BLOCKS:
-                self.flush(pre > 0)
-                if node.name == "pre":
-                    pre += 1
-                stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.contents))
+            if el.tail:
+                self.text(el.tail, pre)
         self.flush(False)
+
+    def text(self, text: str, pre: int) -> None:
+        if pre or not ("\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text):
+            self.buffer.append(text)  # the usual case, found by fast searches rather than the regex
+        else:
+            self.buffer.append(_SPACES_RE.sub(" ", text))
 
     def flush(self, pre: bool) -> None:
         if not self.buffer:
@@ -119,7 +139,9 @@ class _Walker:
         self.buffer = []
         if pre:
             text = text.strip("\n")
-        else:
+        elif "\n" in text:
             text = "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
-        if text.strip():
-            self.layout.add(text.replace("\r\n", "\n").replace("\r", "\n"))
+        else:
+            text = text.strip(" ")
+        if text and not text.isspace():
+            self.layout.add(text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text)
