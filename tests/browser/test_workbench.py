@@ -204,3 +204,18 @@ def test_compare_stays_open_beside_the_transcript_and_coders_hide(page, served):
     visible = page.locator(".margin .s:visible").count()
     page.uncheck("input[name=coder][value=sam]")
     assert page.locator(".margin .s:visible").count() < visible
+
+
+def test_recent_codes_by_number(page, served):
+    study = served.study
+    open_transcript(page, study)
+    keys(page, "j", "s")
+    code_with_keys(page, "serving")
+    page.wait_for_function("() => document.getElementById('toast').textContent.startsWith('Coded')")
+    page.wait_for_selector("#recent li")
+    keys(page, "j", "j", "j", "s", "1")
+    page.wait_for_function("() => document.querySelectorAll('#recent li').length === 1 && "
+                           "document.getElementById('toast').textContent.startsWith('Coded')")
+    page.wait_for_timeout(200)
+    quotes = list(study.codings(code="serving time").sort_values("id").quote)
+    assert quotes[-2:] == ["How did the first week go?", "Tell me <script>alert(\"x\")</script><img src=x onerror=alert(1)> more."]

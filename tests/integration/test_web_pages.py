@@ -163,3 +163,10 @@ def test_upload_of_an_attribute_sheet_and_of_a_codebook(client, web_study, tmp_p
     assert response.status_code == 201, response.text
     wrong = client.post("/api/sources", data={"what": "photos"}, files=[("file", ("a.txt", b"x", "text/plain"))])
     assert wrong.status_code == 422 and wrong.json()["error"].startswith("'photos' is not something to import")
+
+
+def test_the_study_title_and_question_change(client, web_study):
+    assert client.post("/api/study", json={"title": "Alliance", "research_question": "How?"}).status_code == 200
+    assert web_study.study["title"] == "Alliance" and web_study.study["research_question"] == "How?"
+    assert "Alliance" in client.get("/memos", headers={"Accept": "text/html"}).text
+    assert client.post("/api/study", json={"title": " "}).json()["error"] == "A study needs a title."

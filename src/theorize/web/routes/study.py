@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from theorize.errors import InvalidInput, TheorizeError
 from theorize.web.errors import WEB_HINTS
 from theorize.web.render import page
-from theorize.web.requests import act, payload
+from theorize.web.requests import act, done, payload
 
 router = APIRouter()
 
@@ -36,6 +36,21 @@ def study_json(request: Request):
     for event in view["recent"]:
         event["at"] = event["at"].isoformat()
     return view
+
+
+@router.post("/api/study")
+async def describe_study(request: Request):
+    """Change the study's title or research question."""
+    study = request.app.state.study
+    data = await payload(request)
+    title = str(data["title"]).strip() if data.get("title") is not None else None
+    if title == "":
+        raise InvalidInput("A study needs a title.")
+    await act(request, "codebook", study.describe_study, title=title,
+              research_question=None if data.get("research_question") is None else str(data["research_question"]))
+    if title:
+        request.app.state.study_title = title
+    return done(request, {"title": study.study["title"]}, "/")
 
 
 @router.get("/api/session")
