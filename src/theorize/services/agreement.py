@@ -89,8 +89,8 @@ class AgreementReport:
 def _units(study, chosen: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Units of the chosen sources, in order: source_id, start, end, speaker (a source without turns
     is one unit); sentences lie inside turns."""
-    turns = study.segments(with_text=False)
-    turns = turns[turns["source_id"].isin(chosen["id"])][["source_id", "start", "end", "speaker"]]
+    turns = study._turn_spans()
+    turns = turns[turns["source_id"].isin(chosen["id"])]
     bare = chosen[~chosen["id"].isin(turns["source_id"])]
     whole = pd.DataFrame({"source_id": bare["id"], "start": 0, "end": bare["characters"], "speaker": None})
     units = pd.concat([turns, whole], ignore_index=True) if len(whole) else turns.reset_index(drop=True)

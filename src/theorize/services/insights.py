@@ -189,15 +189,16 @@ class InsightsMixin(ProjectBase):
     def _with_turn_index(self, codings: pd.DataFrame) -> pd.DataFrame:
         import numpy as np
 
-        turns = self.segments(with_text=False)
+        turns = self._turn_spans()
         turns = turns[turns["source_id"].isin(codings["source_id"].unique())]
-        out = []
-        for sid, group in codings.groupby("source_id"):
-            starts = turns.loc[turns["source_id"] == sid, "start"].to_numpy()
-            g = group.copy()
-            g["segment_index"] = np.maximum(np.searchsorted(starts, group["start"].to_numpy(), side="right") - 1, 0)
-            out.append(g)
-        return pd.concat(out)
+        shift = np.int64(1) << 32  # sources laid end to end, far apart: one search for all
+        rank = pd.Index(turns["source_id"].unique())
+        keys = rank.get_indexer(turns["source_id"]).astype(np.int64) * shift + turns["start"].to_numpy(np.int64)
+        where = rank.get_indexer(codings["source_id"]).astype(np.int64)
+        position = np.searchsorted(keys, where * shift + codings["start"].to_numpy(np.int64), side="right") - 1
+        first = np.searchsorted(keys, where * shift, side="left")
+        index = np.where(where >= 0, np.maximum(position - first, 0), 0)
+        return codings.assign(segment_index=index)
 
     def _participant_of(self) -> dict[int, str]:
         frame = self._source_index()
