@@ -176,3 +176,18 @@ def test_coding_by_offsets_or_turn_does_not_read_the_transcript(study):
     reads = [s for s in statements if "source_version.text" in s and "length(source_version.text)" not in s]
     assert reads == []
     assert len(study.codings()) == 2
+
+
+def test_the_agreement_table_is_shaped_and_written_by_the_library(study, tmp_path):
+    _code_both(study, _ids(study))
+    report = study.agreement(resamples=50)
+    frame = report.to_frame()
+    assert frame["code"].iloc[-1] == "all codes" and pd.isna(frame["code_id"].iloc[-1])
+    assert [c for c in frame.columns if c.startswith("coded_by_")] == ["coded_by_lena", "coded_by_sam"]
+    assert frame["coded_by_lena"].iloc[-1] == report.coded_any["lena"]
+    plotted = report.per_code()
+    assert list(plotted.columns) == ["code", "value", "ci_low", "ci_high"] and len(plotted) == len(report.table)
+    written = pd.read_csv(report.write(tmp_path / "agreement.csv"))
+    assert list(written.columns) == list(frame.columns) and len(written) == len(frame)
+    with pytest.raises(InvalidInput, match=r"^agreement\.txt: tables are written as \.csv or \.xlsx\.$"):
+        report.write(tmp_path / "agreement.txt")
