@@ -44,7 +44,7 @@ def code(ctx, source, code, span, turn, sentence, line, quote, occurrence, coder
     with open_study(ctx) as study:
         cid = study.code(_ref(source), _ref(code), start=start, end=end, segment=segment, unit=unit, quote=quote,
                          occurrence=occurrence, coder=coder, create=create, stage=stage)
-        row = study.codings().set_index("id").loc[cid]
+        row = study.codings(_ref(source)).set_index("id").loc[cid]
     console.print(f"Coding #{cid}: {row['code']} on {row['source']} {row['start']}-{row['end']}: \u201c{row['quote']}\u201d",
                   markup=False)
 
@@ -215,7 +215,7 @@ def codes_in_vivo(ctx, source, quote, span, coder) -> None:
         start, end = parse_span(span)
     with open_study(ctx) as study:
         cid = study.code_in_vivo(_ref(source), quote=quote, start=start, end=end, coder=coder)
-        row = study.codings().set_index("id").loc[cid]
+        row = study.codings(_ref(source)).set_index("id").loc[cid]
     console.print(f"Coding #{cid} with in-vivo code {row['code']}", markup=False)
 
 
