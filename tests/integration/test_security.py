@@ -234,3 +234,19 @@ def test_a_control_character_in_a_name_does_not_stop_the_xlsx_export(tmp_path):
     study.close()
     names = [c.value for c in openpyxl.load_workbook(tmp_path / "s.xlsx")["codes"]["B"]]
     assert names == ["name", "bad\ufffdname"]
+
+
+def test_owner_only_even_under_umask_000(tmp_path):
+    old = os.umask(0)
+    try:
+        path = tmp_path / "study.theorize"
+        study = theorize.create_project(path, user="lena")
+        study.add_code(HYPERLINK)
+        from theorize.exchange.tables import export_tables
+
+        written = export_tables(study, tmp_path / "tables", fmt="csv", which=["codes", "codings"])
+        with study.engine.connect():
+            assert open_to_others(path, Path(f"{path}-wal"), Path(f"{path}-shm"), tmp_path / "tables", *written) == {}
+        study.close()
+    finally:
+        os.umask(old)
