@@ -322,3 +322,34 @@ def test_a_merge_that_would_put_two_sub_codes_of_one_name_together_is_refused(pr
     assert str(caught.value) == ("That would give two codes the same name in one place of the codebook; "
                                  "rename one of them first.")
     assert sorted(project.codes()["path"]) == ["a", "a / x", "b", "b / x"]
+
+
+@pytest.mark.slow
+def test_in_a_terminal_the_cli_shows_that_it_waits(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "study.theorize"
+    theorize.create_project(path, user="lena").close()
+    env = {**os.environ, "THEORIZE_LOCK_WAIT": "1", "THEORIZE_USER": "lena", "COLUMNS": "100", "TERM": "xterm"}
+    main, child = os.openpty()
+    with lock_held_elsewhere(str(path)):
+        proc = subprocess.Popen([sys.executable, "-m", "theorize.cli.main", "-p", str(path), "codes", "add", "x"],
+                                stdin=child, stdout=child, stderr=child, env=env, close_fds=True)
+        os.close(child)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(60)
+    os.close(main)
+    text = seen.decode("utf-8", "replace")
+    assert "Waiting for another action to finish with the project" in text
+    assert text.rstrip().endswith("Error: " + BUSY.format("1"))
+    assert proc.returncode == 2
