@@ -287,7 +287,7 @@ def test_a_sqlite_project_counts_codings_with_autoincrement(sqlite_project):
     assert "AUTOINCREMENT" in ddl
 
 
-def test_an_older_project_gets_unique_names_and_kept_numbers(location):
+def test_an_older_project_gets_unique_live_code_names(location):
     from alembic import command
 
     from theorize.store.migrate import _config
