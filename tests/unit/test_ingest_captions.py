@@ -194,3 +194,23 @@ def test_captions_with_no_cues_have_no_text():
     assert str(e.value) == (
         "c03.vtt has no text in it; check that you chose the right file and that it was saved"
     )
+
+
+def test_the_bulk_reading_of_plain_voice_cues_gives_what_the_careful_one_gives():
+    from theorize.ingest import captions
+    from theorize.ingest.layout import ReadRequest
+
+    cues = []
+    for i in range(40):
+        who = ("Lena Marsh", "C03", "C03", "Lena Marsh", "Lena  Marsh")[i % 5]
+        cues.append(f"{i + 1}\n00:00:{i:02d}.000 --> 00:00:{i:02d}.900 align:start\n<v {who}>words  of cue {i}.</v>\n")
+    raw = "WEBVTT\n\n" + "\n".join(cues)
+    bulk = captions._simple_turns(raw, 8)
+    assert bulk is not None
+    careful, _ = captions._cues(raw, 8, "a.vtt", True, captions._CUE_RE)
+    joined = captions._join(careful)
+    request = ReadRequest("a.vtt", "a.vtt")
+    a = captions._lay_out(bulk, request, "vtt", [])
+    b = captions._lay_out(joined, request, "vtt", [])
+    assert a.text == b.text and a.turns == b.turns
+    assert captions._simple_turns(raw.replace("<v C03>", "<v.loud C03>", 1), 8) is None  # not plain: careful way

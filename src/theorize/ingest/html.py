@@ -98,39 +98,35 @@ class _Walker:
 
     def walk(self, root: etree._Element) -> None:
         pre = 0
+        buffer = self.buffer
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
             tag = el.tag
-            if not isinstance(tag, str):  # an entity or the like: only its tail is text
-                if event == "end" and el.tail:
-                    self.text(el.tail, pre)
-                continue
             if event == "start":
-                if tag in _DROPPED:
+                if tag in _DROPPED or not isinstance(tag, str):
                     walker.skip_subtree()
                     continue
-                if tag == "br":
-                    self.buffer.append("\n")
-                elif tag in _BLOCKS:
+                if tag in _BLOCKS:
                     self.flush(pre > 0)
+                    buffer = self.buffer
                     if tag == "pre":
                         pre += 1
-                if el.text:
-                    self.text(el.text, pre)
-                continue
-            if tag in _BLOCKS:
-                self.flush(pre > 0)
-                if tag == "pre":
-                    pre -= 1
-            if el.tail:
-                self.text(el.tail, pre)
+                elif tag == "br":
+                    buffer.append("\n")
+                text = el.text
+            else:
+                if tag in _BLOCKS:
+                    self.flush(pre > 0)
+                    buffer = self.buffer
+                    if tag == "pre":
+                        pre -= 1
+                text = el.tail
+            if text:
+                if pre or not ("\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text):
+                    buffer.append(text)  # the usual case, found by fast searches rather than the regex
+                else:
+                    buffer.append(_SPACES_RE.sub(" ", text))
         self.flush(False)
-
-    def text(self, text: str, pre: int) -> None:
-        if pre or not ("\n" in text or "  " in text or "\t" in text or "\r" in text or "\f" in text):
-            self.buffer.append(text)  # the usual case, found by fast searches rather than the regex
-        else:
-            self.buffer.append(_SPACES_RE.sub(" ", text))
 
     def flush(self, pre: bool) -> None:
         if not self.buffer:
