@@ -61,7 +61,7 @@ def contents(study) -> dict[str, list]:
     return out
 
 
-def build_study(location) -> theorize.Project:
+def build_study(location, folder) -> theorize.Project:
     """A small study touching every table: versions, turns, merges, splits, machine suggestions, the
     model, snapshots, attributes of every type, memo links of every kind and kept REFI elements."""
     study = theorize.create_project(location, title="From compliance to alliance",
@@ -75,6 +75,9 @@ def build_study(location) -> theorize.Project:
         ("Interviewer", "And then?"),
         ("Counselor", "Then I wait. Trust takes a few weeks."),
     ]), participant="K01", group="counselor")
+    (folder / "K02_interview.txt").write_text("Dr. Marsh: What changed?\n\nK02: The clients did.\n\n"
+                                             "Dr. Marsh: How?\n\nK02: They stopped performing.\n", encoding="utf-8")
+    study.import_file(folder / "K02_interview.txt", participant="K02", group="counselor", interviewer=["Dr. Marsh"])
     study.set_attributes("C03", {"on_probation": True, "sanctions": 2, "intake": "2026-02-03", "age_band": "18-24"},
                          types={"age_band": "category"})
     study.set_attributes("K01", {"on_probation": False, "years_in_role": 7})
@@ -115,8 +118,9 @@ def build_study(location) -> theorize.Project:
 
 
 @pytest.fixture
-def study(location):
-    s = build_study(location)
+def study(location, tmp_path):
+    (tmp_path / "files").mkdir()
+    s = build_study(location, tmp_path / "files")
     yield s
     s.close()
 
@@ -270,7 +274,7 @@ def test_a_teammates_copy_comes_back_with_their_new_work_only(study, tmp_path):
     assert len(study.codings()) == before + 1
     assert "what stays here" in set(study.codings().quote)
     assert "Sam on K01" in set(study.memos().title)
-    assert len(study.sources()) == 2
+    assert len(study.sources()) == 3
     assert not any(n.element == "source" for n in report.not_carried)
     study.export_refi(tmp_path / "merged.qdpx")  # still valid: no GUID twice
     sam.close()

@@ -78,6 +78,7 @@ CARRIED = [
     Carried("category_role", key=()),
     Carried("category_property", key=()),
     Carried("exchange_kept", on_guid="skip"),
+    Carried("interviewer", key=("name",), same="name"),
 ]
 CARRIED_TABLES = {c.table for c in CARRIED}
 #: Tables a project has that are not its research content: never carried, never reported.
