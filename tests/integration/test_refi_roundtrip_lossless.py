@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 import theorize
 from tests.helpers import C03, transcript
+from tests.integration.test_refi_project import shared_schema_errors
 from theorize.store import schema as t
 from theorize.store.rows import to_json
 
@@ -130,6 +131,7 @@ def test_every_table_survives_a_round_trip(study, tmp_path):
     empty = {name for name, rows in before.items() if not rows and name != "exchange_kept"}
     assert not empty - {"unit_embedding", "machine_exchange"}, f"the study leaves tables empty: {empty}"
     report = study.export_refi(tmp_path / "study.qdpx")
+    assert shared_schema_errors(tmp_path / "study.qdpx") == []
     with zipfile.ZipFile(tmp_path / "study.qdpx") as z:
         assert "theorize.json" in z.namelist()
     assert {n.element for n in report.not_carried} >= {"source_version", "segment", "code", "code_lineage",

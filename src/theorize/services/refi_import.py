@@ -128,6 +128,9 @@ class _Importer:
         """The project's name and description become the study's title and research question when the
         project held nothing yet; otherwise the project keeps its own, and the report says so."""
         study = self.conn.execute(select(t.study)).mappings().one()
+        if self.refi.creating_user or self.refi.created or self.refi.modifying_user or self.refi.modified:
+            self.report.skip("Project", "who created and last changed the project, and when",
+                             "the study keeps its own creation date and its audit trail")
         given = {"title": self.refi.name.strip(), "research_question": self.refi.description.strip()}
         given = {k: v for k, v in given.items() if v and v != study[k]}
         if not given:

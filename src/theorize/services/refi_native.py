@@ -79,6 +79,7 @@ CARRIED = [
     Carried("category_property", key=()),
     Carried("exchange_kept", on_guid="skip"),
     Carried("interviewer", key=("name",), same="name"),
+    Carried("machine_exchange", on_guid="skip"),  # what a language model was asked and answered
 ]
 CARRIED_TABLES = {c.table for c in CARRIED}
 #: Tables a project has that are not its research content: never carried, never reported.
