@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -28,9 +29,49 @@ _MOVE_HEAD = (update(study).where(study.c.id == bindparam("study_id"))
               .values(audit_head=bindparam("head"), audit_count=bindparam("count")))
 
 
+#: How new events are hashed (``audit_event.hash_version``); 1 is how events before migration 0009 were.
+HASH_VERSION = 2
+_WITHHELD = re.compile(r"^\[withheld sha256:([0-9a-f]{64}) characters:(\d+)\]$")
+
+
+def value_digest(value: Any) -> Any:
+    """What a version-2 hash covers for one image value: a text as its SHA-256 and length (the form
+    long inserted texts are recorded in already), anything else as it is. So a text can later be
+    replaced by this digest, as de-identification does, and the event's hash still holds."""
+    if isinstance(value, str):
+        return {"sha256": hashlib.sha256(value.encode("utf-8")).hexdigest(), "characters": len(value)}
+    return value
+
+
+def withheld_summary(summary: str) -> str:
+    """The text that stands for a summary withheld from the trail (it keeps the summary's digest)."""
+    digest = value_digest(summary)
+    return f"[withheld sha256:{digest['sha256']} characters:{digest['characters']}]"
+
+
+def sealed_changes(changes: str, summary: str) -> str:
+    """The form of an event's summary and change images a version-2 hash covers: every value of a
+    before or after image by :func:`value_digest`; the rest (table, operation, ids) as written."""
+    items = json.loads(changes)
+    for item in items:
+        for side in ("before", "after"):
+            if isinstance(item.get(side), dict):
+                item[side] = {k: value_digest(v) for k, v in item[side].items()}
+    match = _WITHHELD.match(summary)
+    said = ({"sha256": match.group(1), "characters": int(match.group(2))} if match
+            else value_digest(summary))
+    return json.dumps([said, items], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def event_hash(prev_hash: str, event_id: int, at: datetime, actor: str, action: str,
-               summary: str, changes: str, undoes: int | None) -> str:
-    """SHA-256 over the event's fields and the hash before it, in one fixed serialisation."""
+               summary: str, changes: str, undoes: int | None, version: int = HASH_VERSION) -> str:
+    """SHA-256 over the event's fields and the hash before it, in one fixed serialisation.
+
+    Version 1 covers the summary and the change images as written; version 2 covers them sealed
+    (:func:`sealed_changes`), so identified text in them can be withheld without breaking the chain.
+    """
+    if version >= 2:
+        summary, changes = "", sealed_changes(changes, summary)
     payload = json.dumps(
         [prev_hash, event_id, iso(at), actor, action, summary, changes, undoes],
         ensure_ascii=False,
@@ -50,6 +91,7 @@ def append_event(conn: Connection, *, actor: str, action: str, summary: str,
     body = json.dumps(changes, ensure_ascii=False, separators=(",", ":"), default=str)
     digest = event_hash(prev_hash, event_id, at, actor, action, summary, body, undoes)
     conn.execute(_INSERT, {"id": event_id, "at": at, "actor": actor, "action": action, "summary": summary,
-                           "changes": body, "undoes": undoes, "prev_hash": prev_hash, "hash": digest})
+                           "changes": body, "undoes": undoes, "prev_hash": prev_hash, "hash": digest,
+                           "hash_version": HASH_VERSION})
     conn.execute(_MOVE_HEAD, {"study_id": head.id, "head": digest, "count": event_id})
     return event_id

@@ -102,7 +102,7 @@ def check_chain(conn: Connection) -> TrailReport:
         elif row["prev_hash"] != prev_hash:
             report.problems.append(f"event {row['id']} does not follow the event before it (removed or reordered)")
         recomputed = event_hash(row["prev_hash"], row["id"], row["at"], row["actor"], row["action"],
-                                row["summary"], row["changes"], row["undoes"])
+                                row["summary"], row["changes"], row["undoes"], row.get("hash_version") or 1)
         if recomputed != row["hash"]:
             report.problems.append(f"event {row['id']} ({row['action']}) was changed after it was written")
         prev_hash, prev_id = row["hash"], row["id"]

@@ -257,6 +257,9 @@ audit_event = Table(
     Column("undoes", Integer, nullable=True),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # 1: the hash covers the change images as written; 2 (migration 0009): a digest of each image
+    # value, so an identified value can be replaced by its digest (store/audit.py, sealed_changes)
+    Column("hash_version", Integer, nullable=False, server_default=text("1")),
 )
 
 # Tables whose rows the audit chain records one by one. Order matters for undo of inserts:
@@ -356,6 +359,61 @@ machine_exchange = Table(
     Column("quotes_dropped", Integer, nullable=False, default=0),
     Column("guid", String(36), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
+
+# -- de-identification (migration 0009): where identifying words are, never the words themselves ------
+deid_entity = Table(
+    "deid_entity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("type", String(20), nullable=False),  # person, place, organisation, date, ...
+    Column("label", String(200), nullable=False, unique=True),  # the replacement: "[Judge A]", "[Town 1]"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+deid_finding = Table(
+    "deid_finding",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),  # the text version the offsets are in
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("recogniser", String(40), nullable=False),
+    Column("status", String(20), nullable=False),  # pending, accepted, rejected, applied
+    Column("entity_id", Integer, ForeignKey("deid_entity.id", ondelete="SET NULL"), nullable=True),
+    Column("decided_by", String(200), nullable=True),
+)
+
+# The researcher's lists: deny (names and places to always find) and allow (words that look like
+# names and are not). Deny terms move into the vault when they are applied.
+deid_term = Table(
+    "deid_term",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list", String(10), nullable=False),  # deny, allow
+    Column("type", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The anonymisation log: what type was replaced where (offsets in the new version), by whom, when.
+deid_replacement = Table(
+    "deid_replacement",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("source.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
 
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
