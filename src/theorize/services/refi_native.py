@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     String,
     func,
+    inspect,
     select,
 )
 
@@ -137,8 +138,9 @@ def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tu
         tables[spec.table] = rows
     study = conn.execute(select(*(t.study.c[c] for c in STUDY_COLUMNS))).mappings().one()
     left = []
+    present = set(inspect(conn).get_table_names())
     for name, table in t.metadata.tables.items():
-        if name not in CARRIED_TABLES and name not in NOT_CONTENT:
+        if name not in CARRIED_TABLES and name not in NOT_CONTENT and name in present:
             n = conn.execute(select(func.count()).select_from(table)).scalar_one()
             if n:
                 left.append((name, n))
