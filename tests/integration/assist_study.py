@@ -69,3 +69,16 @@ def build(study, *, coded: bool = True) -> None:
         study.add_code(code, stage="focused")
         for n, sentence in enumerate(sentences):
             study.code("P1_interview" if n < 2 else "P2_interview", code, quote=sentence)
+
+
+def refuse_network(monkeypatch) -> None:
+    """Make any attempt to reach the network fail the test (sockets connecting, names resolving)."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"machine help tried to use the network: {args[1:] if args else kwargs}")
+
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)

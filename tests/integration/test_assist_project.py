@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from theorize.errors import InvalidInput  # noqa: E402
-from theorize.services.assist import machine_coder_name  # noqa: E402
-from tests.integration import assist_study  # noqa: E402
+from tests.integration import assist_study
+from theorize.errors import InvalidInput
+from theorize.services.assist import machine_coder_name
 
 MACHINE = machine_coder_name("all-MiniLM-L6-v2-onnx-int8")
 
@@ -120,8 +120,8 @@ def test_in_vivo_candidates_are_the_participants_own_repeated_or_quoted_words(pr
     assist_study.build(project, coded=False)
     project.import_parsed(transcript("P4_interview", [
         ("Interviewer", "How would you put it?"),
-        ("Participant", 'They call it "the paper trail". Everything goes on the paper trail, and the paper trail '
-                        "follows you. I was walking on eggshells."),
+        ("Participant", ('They call it "the paper trail". Everything goes on the paper trail, and the paper trail '
+                         "follows you. I was walking on eggshells.")),
         ("Interviewer", "Why?"),
         ("Participant", "Walking on eggshells, every single week."),
     ]), participant="P4", group="client")

@@ -4,7 +4,8 @@ A phrase (2 to 6 words inside one sentence of the participant's turns, not start
 function word) is a candidate when it is set apart: put in quotation marks, repeated, or used far
 more by this participant than by the rest of the corpus. Distinctiveness is the log-odds ratio with
 an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words", Political Analysis
-16(4)), as a z-score.
+16(4)), as a z-score; half a pseudo-count is added so that a phrase nobody else used is not
+dismissed for its wide variance.
 """
 
 from __future__ import annotations
@@ -85,9 +86,9 @@ def candidates(text: str, spans: Sequence[tuple[int, int]], rest: Counter, *, li
     for phrase, y in here.items():
         in_quotes = any(f" {phrase} " in f" {q} " for q in quoted)
         r = rest.get(phrase, 0)
-        prior = alpha0 * (y + r) / (n_here + n_rest)
-        delta = (np.log((y + prior) / (n_here + alpha0 - y - prior))
-                 - np.log((r + prior) / (n_rest + alpha0 - r - prior)))
+        prior = 0.5 + alpha0 * (y + r) / (n_here + n_rest)  # half a count more: a phrase unseen elsewhere
+        delta = (np.log((y + prior) / max(n_here + alpha0 - y - prior, 0.5))
+                 - np.log((r + prior) / max(n_rest + alpha0 - r - prior, 0.5)))
         z = float(delta / np.sqrt(1 / (y + prior) + 1 / (r + prior)))
         reasons = []
         if in_quotes:

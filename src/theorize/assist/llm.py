@@ -179,10 +179,6 @@ def check_quotes(answer: str, passages: Sequence[str]) -> CheckedText:
 
 def _exact(original: str, plain_words: str) -> str:
     """The participant's own spelling of words found in the plain form of ``original``."""
-    tokens = original.split()
-    n = len(plain_words.split())
-    for i in range(len(tokens) - n + 1):
-        candidate = " ".join(tokens[i:i + n])
-        if plain_words in _plain(candidate):
-            return candidate
-    return plain_words
+    pattern = r"\s+".join(re.escape(w).replace("'", "['\u2018\u2019]") for w in plain_words.split())
+    found = re.search(pattern, original, re.IGNORECASE)
+    return found.group() if found else plain_words

@@ -1,0 +1,214 @@
+"""Machine help, measured: suggestions against researcher A beside researcher B against A on the demo
+study, similar-passage neighbours across interviews, embedding speed, and search time at 100,000
+(exact) and 1,000,000 units (approximate, with its recall@10 against exact search in the same run).
+
+Run: .venv/bin/python benches/bench_assist.py [--project demo.theorize] [--skip-scale]
+     [--units 100000] [--big 1000000] [--queries 200]
+
+``--project`` copies a built demo project (``theorize demo DIR``) instead of building one. The
+suggestions are made for each client interview in turn (leave one interview out): learned from A's
+focused codings of the other eleven interviews, threshold chosen by cross-validation on them, then
+all accepted in a copy so that `agreement` counts them, and compared with A's codings by sentence.
+The vectors at scale are the demo's sentence vectors with Gaussian noise added (renormalised), so
+that they have the clustered shape of real passages. Numbers, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import theorize
+from theorize.assist.index import ExactIndex, InvertedFileIndex
+from theorize.assist.registry import embedder
+from theorize.assist.units import overlaps
+from theorize.services.assist import machine_coder_name
+
+A, B = "Dr. Lena Marsh", "Sam Okoye"
+
+
+def demo_project(given: str | None, workdir: Path) -> Path:
+    target = workdir / "bench.theorize"
+    if given:
+        shutil.copy(given, target)
+        return target
+    from theorize.demo import build_demo
+
+    result = build_demo(workdir / "demo")
+    shutil.copy(result.project, target)
+    return target
+
+
+def embedding_speed(study) -> tuple[float, int]:
+    """Sentences per second for the demo's participant sentences (a fresh embedder, model loaded)."""
+    frame = study.corpus(unit="sentence").frame
+    texts = [f"{t} " for t in frame.text.tolist()[:1500]]  # a trailing space: not a cached vector
+    emb = type(embedder())()
+    emb.embed(["warm up"])
+    began = time.perf_counter()
+    emb.embed(texts)
+    return len(texts) / (time.perf_counter() - began), len(texts)
+
+
+def machine_against_a(path: Path) -> None:
+    study = theorize.open_project(path, user=A)
+    clients = [s for s in study.sources().name if s.startswith("C")]
+    everyone = list(study.sources().name)
+    fits, began = [], time.perf_counter()
+    for held in clients:
+        run = study.suggest([held], stage="focused", learn_from=A,
+                            learn_sources=[s for s in everyone if s != held], only_uncoded=False)
+        fits.append(run)
+    seconds = time.perf_counter() - began
+    machine = machine_coder_name(embedder().model_id)
+    made = study.suggestions()
+    study.decide_suggestions(accept=True, min_confidence=0.0)
+    ab = study.agreement(coders=[A, B], sources=clients, stage="focused", unit="sentence", resamples=0).to_frame()
+    am = study.agreement(coders=[A, machine], sources=clients, stage="focused", unit="sentence",
+                         resamples=0).to_frame()
+    table = ab[["code", "alpha"]].rename(columns={"alpha": "B_vs_A"}).merge(
+        am[["code", "alpha"]].rename(columns={"alpha": "machine_vs_A"}), on="code", how="outer")
+    methods = {}
+    for r in fits:
+        methods[r.method] = methods.get(r.method, 0) + 1
+    print(f"suggestions, leave one client interview out ({len(clients)} runs, {seconds:.0f} s): "
+          f"{len(made)} suggested; learners chosen {methods}")
+    print(f"  cross-validated on the training interviews: precision {statistics.mean(r.precision for r in fits):.2f}, "
+          f"recall {statistics.mean(r.recall for r in fits):.2f}, threshold "
+          f"{statistics.mean(r.threshold for r in fits):.2f} (means over runs)")
+    precision, recall = _precision_recall(study, clients, machine)
+    print(f"  on the held-out interviews, by sentence and code: precision {precision:.2f}, recall {recall:.2f}")
+    print("Krippendorff's alpha (nominal, presence by sentence, focused codes, the 8 client interviews):")
+    print(f"  {'code':44s} {'B vs A':>7s} {'machine vs A':>13s}")
+    for row in table.itertuples():
+        b = "" if row.B_vs_A != row.B_vs_A else f"{row.B_vs_A:7.2f}"
+        m = "" if row.machine_vs_A != row.machine_vs_A else f"{row.machine_vs_A:13.2f}"
+        print(f"  {str(row.code)[:44]:44s} {b:>7s} {m:>13s}")
+    study.close()
+
+
+def _sentence_pairs(study, coder: str, sources: list[str]) -> set[tuple[int, int, int]]:
+    """(source id, sentence start, code id) for every sentence a coder's focused codings mark."""
+    frame = study.corpus(unit="sentence").frame
+    codings = study.codings(coder=coder, with_text=False)
+    codings = codings[(codings.stage == "focused") & codings.source.isin(sources) & (codings.status == "accepted")]
+    out = set()
+    for sid, rows in frame.groupby("source_id").indices.items():
+        starts, ends = frame.start.to_numpy()[rows], frame.end.to_numpy()[rows]
+        for c in codings[codings.source_id == sid].itertuples():
+            for r in rows[overlaps(starts, ends, c.start, c.end)]:
+                out.add((int(sid), int(frame.start.iloc[r]), int(c.code_id)))
+    return out
+
+
+def _precision_recall(study, sources: list[str], machine: str) -> tuple[float, float]:
+    truth, made = _sentence_pairs(study, A, sources), _sentence_pairs(study, machine, sources)
+    hit = len(truth & made)
+    return hit / max(len(made), 1), hit / max(len(truth), 1)
+
+
+def neighbours_share_codes(path: Path) -> None:
+    """For each sentence A coded (focused), its 5 nearest sentences in other interviews."""
+    study = theorize.open_project(path, user=A)
+    corpus = study.corpus(unit="sentence")
+    frame, vectors = corpus.frame, corpus.vectors
+    codes: list[set[int]] = [set() for _ in range(len(frame))]
+    codings = study.codings(coder=A, with_text=False)
+    codings = codings[(codings.stage == "focused") & (codings.status == "accepted")]
+    for sid, rows in frame.groupby("source_id").indices.items():
+        starts, ends = frame.start.to_numpy()[rows], frame.end.to_numpy()[rows]
+        for c in codings[codings.source_id == sid].itertuples():
+            for r in rows[overlaps(starts, ends, c.start, c.end)]:
+                codes[r].add(int(c.code_id))
+    coded = np.array([bool(c) for c in codes])
+    source = frame.source_id.to_numpy()
+    for label, pool in (("among all sentences", np.ones(len(frame), bool)), ("among coded sentences", coded)):
+        hits, shares = [], []
+        for i in np.flatnonzero(coded):
+            allowed = np.flatnonzero(pool & (source != source[i]))
+            top = allowed[np.argsort(-(vectors[allowed] @ vectors[i]))[:5]]
+            share = [bool(codes[j] & codes[i]) for j in top]
+            hits.append(any(share))
+            shares.append(np.mean(share))
+        print(f"top-5 neighbours from other interviews {label} ({coded.sum()} coded sentences): "
+              f"one shares a code {np.mean(hits):.2f}; share of the five {np.mean(shares):.2f}")
+    study.close()
+
+
+def scaled(base: np.ndarray, n: int, rng: np.random.Generator, noise: float = 0.5) -> np.ndarray:
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    for first in range(0, n, 100_000):
+        m = min(100_000, n - first)
+        v = base[rng.integers(0, len(base), m)] + rng.normal(0, noise / np.sqrt(base.shape[1]), (m, base.shape[1]))
+        out[first:first + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return out
+
+
+def p95_ms(index, queries: np.ndarray, k: int = 10) -> float:
+    times = []
+    for q in queries:
+        began = time.perf_counter()
+        index.search(q[None, :], k)
+        times.append((time.perf_counter() - began) * 1000)
+    return float(np.percentile(times, 95))
+
+
+def search_at_scale(path: Path, units: int, big: int, n_queries: int) -> None:
+    study = theorize.open_project(path)
+    base = study.corpus(unit="sentence").vectors
+    study.close()
+    rng = np.random.default_rng(0)
+    queries = scaled(base, n_queries, rng)
+    vectors = scaled(base, units, rng)
+    exact = ExactIndex().fit(vectors)
+    print(f"exact search, {units:,} units: query p95 {p95_ms(exact, queries):.2f} ms (k=10, {n_queries} queries)")
+    del vectors, exact
+    vectors = scaled(base, big, rng)
+    began = time.perf_counter()
+    approx = InvertedFileIndex().fit(vectors)
+    built = time.perf_counter() - began
+    exact = ExactIndex().fit(vectors)
+    print(f"approximate search, {big:,} units: index built in {built:.0f} s ({approx.lists_} lists, "
+          f"{approx.probes} probed): query p95 {p95_ms(approx, queries):.2f} ms; "
+          f"exact in the same run p95 {p95_ms(exact, queries[:20]):.1f} ms")
+    _, truth = exact.search(queries, 10)
+    _, found = approx.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])
+    print(f"  recall@10 of the approximate index against exact search: {recall:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--project", default=None, help="a built demo project to copy (default: build one)")
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the 100,000 and 1,000,000 unit runs")
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = demo_project(args.project, Path(tmp))
+        study = theorize.open_project(path, user=A)
+        began = time.perf_counter()
+        run = study.embed_units()
+        print(f"embedded the demo: {run.units:,} sentences and turns, {run.computed:,} through the model "
+              f"in {time.perf_counter() - began:.0f} s ({run.model_id})")
+        speed, n = embedding_speed(study)
+        print(f"embedding speed: {speed:.0f} sentences/s ({n} demo sentences, onnxruntime on {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.1f})")
+        study.close()
+        neighbours_share_codes(path)
+        machine_against_a(path)
+        if not args.skip_scale:
+            search_at_scale(path, args.units, args.big, args.queries)
+
+
+if __name__ == "__main__":
+    main()
