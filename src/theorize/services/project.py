@@ -14,6 +14,7 @@ from theorize.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
 from theorize.services.audit_trail import AuditTrailMixin
 from theorize.services.base import new_guid, now
 from theorize.services.codebook import CodebookMixin
+from theorize.services.deid import DeidMixin
 from theorize.services.coding import BulkCodingMixin
 from theorize.services.history import HistoryMixin
 from theorize.services.memos import MemosMixin, builtin_relation_rows
@@ -36,7 +37,7 @@ from theorize.store.migrate import upgrade
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
               TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin,
-              AssistMixin):
+              AssistMixin, DeidMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view

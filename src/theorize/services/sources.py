@@ -312,38 +312,44 @@ class SourcesMixin(ProjectBase):
         """
         with self._action("edit text") as act:
             src = self._source_row(act.conn, source)
-            old_version_id, old_text = self._source_text(act.conn, src["id"])
-            if new_text == old_text:
-                raise InvalidInput(f"The new text of {src['name']} is the same as the current one; nothing to save.")
-            diff = TextDiff(old_text, new_text)
-            version = src["current_version"] + 1
-            version_id = act.changes.insert(
-                t.source_version,
-                {"source_id": src["id"], "version": version, "text": new_text,
-                 "text_sha256": text_sha256(new_text), "reason": reason, "created_at": now()},
-            )
-            act.changes.update(t.source, src["id"], {"current_version": version})
-            turns = act.conn.execute(
-                select(t.segment).where(t.segment.c.source_version_id == old_version_id).order_by(t.segment.c.position)
-            ).mappings().all()
-            rows = []
-            for turn in turns:
-                a = diff.anchor(turn["start"], turn["end"])
-                row = dict(turn)
-                row.pop("id")
-                row.update(source_version_id=version_id, start=a.start, end=a.end)
-                rows.append(row)
-            act.changes.insert_many(t.segment, rows, scope={"source_version_id": version_id})
-            counts = {"moved": 0, "changed": 0, "orphaned": 0}
-            for c in act.conn.execute(select(t.coding).where(t.coding.c.source_id == src["id"])).mappings():
-                a = diff.anchor(c["start"], c["end"])
-                review = a.review or c["review"]
-                act.changes.update(t.coding, c["id"], {"start": a.start, "end": a.end,
-                                                       "source_version": version, "review": review})
-                counts["changed" if a.review == "changed" else "orphaned" if a.review else "moved"] += 1
+            version, counts = self._save_version(act, src, new_text, reason)
             act.summary = (f"edited the text of {src['name']} (version {version}): {counts['moved']} codings carried over, "
                            f"{counts['changed']} changed, {counts['orphaned']} orphaned")
         return TextEdit(src["id"], version, counts["moved"], counts["changed"], counts["orphaned"])
+
+    def _save_version(self, act: Action, src, new_text: str, reason: str = "") -> tuple[int, dict[str, int]]:
+        """Inside an action: save ``new_text`` as the source's next version, carry its turns and
+        codings over by a word diff; (the new version's number, codings moved/changed/orphaned)."""
+        old_version_id, old_text = self._source_text(act.conn, src["id"])
+        if new_text == old_text:
+            raise InvalidInput(f"The new text of {src['name']} is the same as the current one; nothing to save.")
+        diff = TextDiff(old_text, new_text)
+        version = src["current_version"] + 1
+        version_id = act.changes.insert(
+            t.source_version,
+            {"source_id": src["id"], "version": version, "text": new_text,
+             "text_sha256": text_sha256(new_text), "reason": reason, "created_at": now()},
+        )
+        act.changes.update(t.source, src["id"], {"current_version": version})
+        turns = act.conn.execute(
+            select(t.segment).where(t.segment.c.source_version_id == old_version_id).order_by(t.segment.c.position)
+        ).mappings().all()
+        rows = []
+        for turn in turns:
+            a = diff.anchor(turn["start"], turn["end"])
+            row = dict(turn)
+            row.pop("id")
+            row.update(source_version_id=version_id, start=a.start, end=a.end)
+            rows.append(row)
+        act.changes.insert_many(t.segment, rows, scope={"source_version_id": version_id})
+        counts = {"moved": 0, "changed": 0, "orphaned": 0}
+        for c in act.conn.execute(select(t.coding).where(t.coding.c.source_id == src["id"])).mappings():
+            a = diff.anchor(c["start"], c["end"])
+            review = a.review or c["review"]
+            act.changes.update(t.coding, c["id"], {"start": a.start, "end": a.end,
+                                                   "source_version": version, "review": review})
+            counts["changed" if a.review == "changed" else "orphaned" if a.review else "moved"] += 1
+        return version, counts
 
 
 def _reader_options(options: dict) -> dict:

@@ -126,9 +126,18 @@ class Changes:
         self.items.append({"table": table.name, "op": "delete", "before": to_json(dict(row))})
 
 
+def _withheld(image: Any) -> bool:
+    """True when a before-image holds a value replaced by its digest (de-identification withheld it)."""
+    return isinstance(image, dict) and any(isinstance(v, dict) and "sha256" in v for v in image.values())
+
+
 def reverse(conn: Connection, items: list[dict[str, Any]]) -> Changes:
     """Apply the inverse of recorded changes, newest first; returns the changes the reversal made."""
     undo = Changes(conn)
+    if any(item["op"] == "withhold" or _withheld(item.get("before")) for item in items):
+        from theorize.errors import Conflict
+
+        raise Conflict("That event's earlier words were de-identified (kept only in the vault), so it cannot be undone.")
     for item in reversed(items):
         table = schema.metadata.tables[item["table"]]
         op = item["op"]
