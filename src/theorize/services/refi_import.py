@@ -91,7 +91,8 @@ def _native_content(refi, report) -> dict | None:
 
 
 def _restore(act: Action, content: dict, refi, report) -> None:
-    from theorize.services.refi_native import NATIVE_FILE, Restorer
+    from theorize.services.refi_native import NATIVE_FILE
+    from theorize.services.refi_restore import Restorer
 
     written = Restorer(act, content, {s.guid: s.text for s in refi.sources}, report).run()
     tables = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in written.items() if n)
