@@ -149,6 +149,7 @@ def test_every_table_survives_a_round_trip(study, tmp_path):
     after = contents(again)
     for table in CARRIED_TABLES | {"study"}:
         assert after[table] == before[table], table
+    assert again.verify_audit(deep=True).ok  # every restored row is in the audit trail's images
     again.close()
 
 
