@@ -106,6 +106,7 @@ class _DemoBuilder:
             self._write_memo(memos[memo_index])
             memo_index += 1
         self._categories()
+        self._property_values()
         codes = self.study.codes()
         self.result.codes = len(codes)
         self.result.codings = len(self.study.codings(with_text=False))
@@ -184,6 +185,24 @@ class _DemoBuilder:
         by_id = {c["id"]: c["name"] for c in self.codebook["categories"]}
         for rel in self.codebook.get("relations", []):
             self.study.relate(by_id[rel["source"]], by_id[rel["target"]], rel["type"])
+
+    def _property_values(self) -> None:
+        """Set the reference analysis's property and dimension values on the categories' codings:
+        each value on the next coding of the category in that interview (analysis/property_values.yaml)."""
+        path = self.folder / "analysis" / "property_values.yaml"
+        if not path.exists():
+            return
+        under = self.study.category_codings()
+        for pid, by_category in (read_yaml(path).get("values") or {}).items():
+            for cat, items in by_category.items():
+                mine = under[(under["participant"] == pid) & (under["category_id"] == self._category_ids[cat])]
+                ids = sorted({int(c) for c in mine["coding_id"]})
+                if not ids:
+                    self.result.missed_quotes.append(f"{pid}: no coding of {cat} for its property values")
+                    continue
+                for n, item in enumerate(items):
+                    prop, _, value = (part.strip() for part in item.partition(" = "))
+                    self.study.set_property_value(ids[n % len(ids)], prop, value)
 
 
 def _write_outputs(study: theorize.Project, directory: Path, result: DemoResult,

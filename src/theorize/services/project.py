@@ -22,6 +22,7 @@ from theorize.services.model import ModelMixin
 from theorize.services.agreement import AgreementMixin
 from theorize.services.assist import AssistMixin
 from theorize.services.insights import InsightsMixin
+from theorize.services.theory_insights import SamplingMixin, TheoryInsightsMixin
 from theorize.services.trace import TraceMixin
 from theorize.services.refi_export import RefiExportMixin
 from theorize.services.refi_import import RefiImportMixin
@@ -37,7 +38,7 @@ from theorize.store.migrate import upgrade
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
               TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin,
-              AssistMixin, DeidMixin):
+              AssistMixin, TheoryInsightsMixin, SamplingMixin, DeidMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view

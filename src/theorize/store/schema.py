@@ -417,3 +417,19 @@ deid_replacement = Table(
 )
 
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
+
+# -- property and dimension values on codings (migration 0008) ----------------------------------------
+# A coding of a category speaks to one of its properties ("who holds power over liberty": value "")
+# or places the passage on a dimension ("perceived surveillance: total .. bounded": value "total").
+coding_property = Table(
+    "coding_property",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("coding_id", Integer, ForeignKey("coding.id", ondelete="CASCADE"), nullable=False),
+    Column("property_id", Integer, ForeignKey("category_property.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Text, nullable=False, default=""),
+    UniqueConstraint("coding_id", "property_id", name="uq_coding_property_coding_id_property_id"),
+    Index("ix_coding_property_property", "property_id"),
+)
+
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
