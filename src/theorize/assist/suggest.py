@@ -58,31 +58,43 @@ class PrototypeSuggester:
 
 
 class LinearSuggester:
-    """One logistic regression per code on the vectors (scikit-learn), classes weighted so a rare
-    code is not drowned by the uncoded units."""
+    """A linear model per code: ridge regression of the code's presence on the vectors (one
+    closed-form solve for all codes), then each code's output turned into a probability by a
+    logistic fit with the classes weighted equally, so a rare code is not drowned by the many
+    uncoded units and scores of different codes compare."""
 
-    def __init__(self, C: float = 2.0) -> None:
-        self.C = C
+    def __init__(self, alpha: float = 10.0) -> None:
+        self.alpha = alpha
 
     def fit(self, X: np.ndarray, Y: np.ndarray) -> LinearSuggester:
-        from theorize.assist.embedders import require
-
-        linear_model = require("sklearn.linear_model")
-        self.models_ = []
-        for j in range(Y.shape[1]):
-            y = Y[:, j]
-            if y.all() or not y.any():
-                self.models_.append(float(y.mean()) if len(y) else 0.0)
-                continue
-            model = linear_model.LogisticRegression(C=self.C, class_weight="balanced", max_iter=300)
-            self.models_.append(model.fit(X, y))
+        X = X.astype(np.float64)
+        target = Y.astype(np.float64)
+        self.mean_ = target.mean(axis=0)
+        gram = X.T @ X + self.alpha * np.eye(X.shape[1])
+        self.coef_ = np.linalg.solve(gram, X.T @ (target - self.mean_))
+        out = X @ self.coef_ + self.mean_
+        self.scale_ = np.array([_platt(out[:, j], Y[:, j]) for j in range(Y.shape[1])]).reshape(-1, 2)
         return self
 
     def scores(self, X: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(X), len(self.models_)), dtype=np.float32)
-        for j, model in enumerate(self.models_):
-            out[:, j] = model if isinstance(model, float) else model.predict_proba(X)[:, 1]
-        return out
+        out = X.astype(np.float64) @ self.coef_ + self.mean_
+        return (1.0 / (1.0 + np.exp(-(self.scale_[:, 0] * out + self.scale_[:, 1])))).astype(np.float32)
+
+
+def _platt(f: np.ndarray, y: np.ndarray, steps: int = 30) -> tuple[float, float]:
+    """(a, b) of P(y | f) = 1 / (1 + exp(-(a f + b))), fitted by Newton's method with both classes
+    weighing alike (Platt 1999, "Probabilistic outputs for support vector machines")."""
+    if y.all() or not y.any():
+        return 0.0, 10.0 if y.all() else -10.0
+    w = np.where(y, 0.5 / y.sum(), 0.5 / (~y).sum())
+    a, b = 1.0, 0.0
+    F = np.stack([f, np.ones_like(f)], axis=1)
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(a * f + b)))
+        grad = F.T @ (w * (p - y))
+        hess = (F * (w * p * (1 - p))[:, None]).T @ F + 1e-9 * np.eye(2)
+        a, b = np.array([a, b]) - np.linalg.solve(hess, grad)
+    return float(a), float(b)
 
 
 def learner(method: str):

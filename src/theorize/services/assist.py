@@ -182,7 +182,7 @@ class AssistMixin(ProposalsMixin):
                     target[rows[overlaps(starts[rows], ends[rows], c.start, c.end)]] = False
         rows_of = np.flatnonzero(target)
         found = learner.suggest(corpus.vectors[rows_of])
-        model_id = f"{emb.model_id}/{learner.fit_.method}"
+        model_id = f"{emb.model_id}/sentence-in-turn/{learner.fit_.method}"
         coder = machine_coder_name(emb.model_id)
         with self._action("suggest codes") as act:
             coder_id = self._coder_id(act.conn, coder, act.changes)
