@@ -142,3 +142,13 @@ def test_machine_help_facts_for_the_methods_section(study):
     assert facts["pending"] == len(run.ids) - 1
     assert facts["embedding_models"] == ["all-MiniLM-L6-v2-onnx-int8"]
     assert list(facts["suggestion_models"]) == [run.model_id]
+
+
+def test_a_large_project_searches_the_approximate_index_with_the_same_filters(study, monkeypatch):
+    from theorize.assist import registry
+
+    exact = study.similar(text="I was afraid the judge would jail me", k=4, coded=False)
+    monkeypatch.setattr(registry, "APPROXIMATE_FROM", 10)
+    study._assist_cache().clear()
+    approximate = study.similar(text="I was afraid the judge would jail me", k=4, coded=False)
+    assert approximate.equals(exact)

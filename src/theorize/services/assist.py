@@ -102,8 +102,11 @@ class AssistMixin(ProposalsMixin):
         if not len(candidates):
             return _similar_frame(frame.iloc[[]], np.zeros(0), [])
         query = emb.embed([text])[0]
-        scores = corpus.vectors[candidates] @ query
-        top = candidates[np.argsort(-scores, kind="stable")[:k]]
+        if len(frame) >= registry.APPROXIMATE_FROM:
+            top = _approximate_top(corpus, query, keep, k)
+        else:
+            scores = corpus.vectors[candidates] @ query
+            top = candidates[np.argsort(-scores, kind="stable")[:k]]
         best = corpus.vectors[top] @ query
         chosen = frame.iloc[top]
         return _similar_frame(chosen, best, self._codes_on(chosen.reset_index(drop=True), spans))
@@ -270,6 +273,22 @@ class AssistMixin(ProposalsMixin):
                 "embedding_models": sorted(embedded),
                 "language_model_exchanges": [{"task": task, "model_id": m, "count": n, "quotes_dropped": int(d or 0)}
                                              for task, m, n, d in talks]}
+
+
+def _approximate_top(corpus, query: np.ndarray, keep: np.ndarray, k: int) -> np.ndarray:
+    """The best ``k`` allowed units by the approximate index, asking it for more while filters
+    leave too few."""
+    if corpus.approximate is None:
+        corpus.approximate = registry.vector_index("approximate").fit(corpus.vectors)
+    want = 4 * k
+    while True:
+        _, positions = corpus.approximate.search(query[None, :], min(want, len(keep)))
+        found = positions[0][positions[0] >= 0]
+        found = found[keep[found]]
+        if len(found) >= k or want >= len(keep):
+            break
+        want *= 4
+    return found[np.argsort(-(corpus.vectors[found] @ query), kind="stable")[:k]]
 
 
 def _similar_frame(rows: pd.DataFrame, scores: np.ndarray, codes: list[list[str]]) -> pd.DataFrame:

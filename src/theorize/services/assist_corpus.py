@@ -55,6 +55,7 @@ class Corpus:
     frame: pd.DataFrame  # source_id, source, participant, group, unit, turn, role, start, end, text
     vectors: np.ndarray
     model_id: str
+    approximate: object = None  # an approximate index over the vectors, built when first needed
 
 
 @dataclass
