@@ -116,7 +116,7 @@ def sampling_leads(categories: pd.DataFrame, properties: pd.DataFrame, names: di
         'Finding the person: only 1 of 4 counselor participants spoke to it; advocacy heard from 1 participant; only "low" heard on trust: low .. high.'
     """
     leads = []
-    for category in names:
+    for category, name in names.items():
         parts = [f"only {r.participants} of {r.of_participants} {r.group} participants spoke to it"
                  for r in categories[(categories["category_id"] == category) & categories["thin"]].itertuples()]
         mine = properties[properties["category_id"] == category]
@@ -131,5 +131,5 @@ def sampling_leads(categories: pd.DataFrame, properties: pd.DataFrame, names: di
             elif heard < min_participants:
                 parts.append(f"{text} heard from {heard} participant{'s' if heard != 1 else ''}")
         if parts:
-            leads.append(f"{names[category]}: {'; '.join(parts)}.")
+            leads.append(f"{name}: {'; '.join(parts)}.")
     return leads

@@ -33,8 +33,15 @@ import pandas as pd
 
 from theorize.errors import InvalidInput
 
-__all__ = ["CircularityCheck", "SingletonCheck", "circularity_check", "property_discovery",
-           "properties_over_snapshots", "saturation_points", "singleton_check"]
+__all__ = [
+    "CircularityCheck",
+    "SingletonCheck",
+    "circularity_check",
+    "properties_over_snapshots",
+    "property_discovery",
+    "saturation_points",
+    "singleton_check",
+]
 
 #: Columns of the values table :func:`property_discovery` takes.
 VALUE_COLUMNS = ("interview", "category_id", "property_id", "kind", "value")

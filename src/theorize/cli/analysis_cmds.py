@@ -103,8 +103,11 @@ def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_m
     with open_study(ctx) as study:
         result = study.saturation(group=group, stage=stage, coder=coder, base_size=base_size, run_length=run_length,
                                   threshold=threshold, run_mode=run_mode, report=report_at, n_orders=orders)
+        warnings = study.saturation_warnings(result, stage=stage)
     print_frame(_labelled(result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]]))
     console.print(result.statement, markup=False)
+    for warning in warnings:
+        console.print(f"Warning: {warning}", markup=False)
     console.print(COUNTS[result.counts], markup=False)
     _save(result.curve, out)
     if plot:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from theorize.cli.common import console, friendly, listing_options, open_study, output_mode, print_frame
+from theorize.cli.common import (
+    console,
+    friendly,
+    listing_options,
+    open_study,
+    output_mode,
+    print_frame,
+)
 from theorize.errors import InvalidInput
 
 LABELS = {"category_id": "id", "new_properties": "new properties", "new_dimension_values": "new dimension values",

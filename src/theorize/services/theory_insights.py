@@ -230,6 +230,18 @@ class TheoryInsightsMixin(ProjectBase):
                 singleton_check(incidence, unseen=unseen) if stage in (None, "initial") else
                 SingletonCheck(0, 0, 0.0, False, ""))
 
+    def saturation_warnings(self, report, *, stage: str | None) -> list[str]:
+        """Sentences to print beside a code saturation report (:meth:`saturation`): circular when
+        the codes were made from the whole corpus; estimates of unseen codes resting on singletons.
+
+        Examples:
+            >>> s = study.saturation(stage="focused")  # doctest: +SKIP
+            >>> study.saturation_warnings(s, stage="focused")  # doctest: +SKIP
+            ['This saturation is circular: 15 of 16 codes already occur in the first interview ...']
+        """
+        circular, singles = self.saturation_checks(report.incidence, stage=stage, unseen=report.chao2.unobserved)
+        return [c.sentence for c in (circular, singles) if c.sentence]
+
 
 @dataclass
 class SamplingView:
@@ -309,7 +321,11 @@ class SamplingMixin(ProjectBase):
             >>> view = study.sampling()  # doctest: +SKIP
             >>> print("\n".join(view.leads))  # doctest: +SKIP
         """
-        from theorize.analysis.sampling import category_coverage, property_coverage, sampling_leads
+        from theorize.analysis.sampling import (
+            category_coverage,
+            property_coverage,
+            sampling_leads,
+        )
 
         side = self._people(by)
         sizes = side[side != ""].value_counts().to_dict()
@@ -338,7 +354,10 @@ class SamplingMixin(ProjectBase):
             >>> cmp = study.compare_groups("Living in the court's shadow")  # doctest: +SKIP
             >>> cmp.properties  # doctest: +SKIP
         """
-        from theorize.analysis.group_comparison import compare_properties, quotes_by_group
+        from theorize.analysis.group_comparison import (
+            compare_properties,
+            quotes_by_group,
+        )
 
         cat_id = self.code_id(category)
         side = self._people(by)
