@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import select
 
 from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase, new_guid, now
 from theorize.services.coding import coding_row
 from theorize.store import schema as t
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
 
 UNITS = ("turn", "sentence", "character")
 
@@ -56,6 +60,8 @@ class AgreementReport:
     def to_frame(self, *, all_codes: str = "all codes") -> pd.DataFrame:
         """The table as one frame: a row per code, a last row over all codes (``code_id`` empty,
         ``code`` = ``all_codes``), and ``coded_by_<coder>`` columns. What :meth:`write` writes."""
+        import pandas as pd
+
         overall = pd.DataFrame([{"code_id": pd.NA, "code": all_codes, **self.overall.to_dict()}])
         frame = pd.concat([self.table, overall], ignore_index=True) if len(self.table) else overall
         for column in ("code_id", "units", "units_coded", "alpha_resamples"):
@@ -89,6 +95,8 @@ class AgreementReport:
 def _units(study, chosen: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Units of the chosen sources, in order: source_id, start, end, speaker (a source without turns
     is one unit); sentences lie inside turns."""
+    import pandas as pd
+
     turns = study._turn_spans()
     turns = turns[turns["source_id"].isin(chosen["id"])]
     bare = chosen[~chosen["id"].isin(turns["source_id"])]
@@ -107,6 +115,9 @@ def _units(study, chosen: pd.DataFrame, unit: str) -> pd.DataFrame:
 def _assign(codings: pd.DataFrame, units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(coding row, unit position) for every unit a coding's span overlaps; a zero-length coding
     lies in the unit holding its position. Vectorised over all sources at once."""
+    import numpy as np
+    import pandas as pd
+
     shift = np.int64(1) << 32  # sources laid end to end, far apart
     rank = pd.Index(units["source_id"].unique())
     base = rank.get_indexer(units["source_id"]).astype(np.int64) * shift
@@ -129,6 +140,9 @@ def _assign(codings: pd.DataFrame, units: pd.DataFrame) -> tuple[np.ndarray, np.
 
 def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, labels, study) -> pd.DataFrame:
     """One row per unit where the coders' codes differ, with each coder's codes there."""
+    import numpy as np
+    import pandas as pd
+
     columns = ["source", "start", "end", "speaker", "passage", *coders]
     m = len(coders)
     key = np.unique((where.astype(np.int64) * len(code_ids) + code_of) * m + coder_of)  # each cell once
@@ -215,6 +229,9 @@ class AgreementMixin(ProjectBase):
             >>> report = study.agreement(coders=["Dr. Lena Marsh", "Sam Okoye"], stage="focused")  # doctest: +SKIP
             >>> report.overall["alpha"]  # doctest: +SKIP
         """
+        import numpy as np
+        import pandas as pd
+
         if unit not in UNITS:
             raise InvalidInput(f"{unit!r} is not a unit of agreement; use one of {', '.join(UNITS)}.")
         codings, chosen, coders = self._agreement_codings(coders, sources, codes, stage)
@@ -241,6 +258,8 @@ class AgreementMixin(ProjectBase):
                                result.coded_by.rename_axis("code_id"), result.coded_any, dis, notes)
 
     def _unitizing(self, codings, chosen, coders, labels) -> AgreementReport:
+        import pandas as pd
+
         from theorize.analysis import binary_u_alpha, u_alpha, u_alpha_by_code
 
         continuum = {int(r.id): int(r.characters) for r in chosen.itertuples()}

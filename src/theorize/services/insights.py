@@ -12,15 +12,18 @@ beneath it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from theorize.analysis.matrices import AttributeComparison
-from theorize.analysis.richness import RichnessEstimate
-from theorize.analysis.saturation import GuestSaturation, SaturationBootstrap
 from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase
 from theorize.services.coding import OWN, OWN_AND_BENEATH
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from theorize.analysis.matrices import AttributeComparison
+    from theorize.analysis.richness import RichnessEstimate
+    from theorize.analysis.saturation import GuestSaturation, SaturationBootstrap
 
 
 @dataclass
@@ -57,10 +60,13 @@ def rolled_up(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     own code. Pure; ``codes`` has ``id``, ``parent_id`` and ``stage``.
 
     Examples:
+        >>> import pandas as pd
         >>> codes = pd.DataFrame({"id": [1, 2], "parent_id": [None, 1], "stage": ["focused", "initial"]})
         >>> rolled_up(pd.DataFrame({"id": [7], "code_id": [2]}), codes)[["code_id", "own"]].values.tolist()
         [[2, True], [1, False]]
     """
+    import pandas as pd
+
     parent = {int(i): (None if pd.isna(p) else int(p)) for i, p in zip(codes["id"], codes["parent_id"])}
     stage = dict(zip(codes["id"].astype(int), codes["stage"]))
     lines: dict[int, list[int]] = {}
@@ -104,6 +110,8 @@ class InsightsMixin(ProjectBase):
                   sources=None) -> pd.DataFrame:
         """Interviews (rows, by name, in interview order) x codes (columns, by id): 1 where the code,
         or a code beneath it, was applied."""
+        import pandas as pd
+
         order = self.interview_order(group=group, sources=sources)
         if not order:
             raise InvalidInput("There are no interviews to analyse" + (f" in group {group!r}." if group else "."))
@@ -188,6 +196,7 @@ class InsightsMixin(ProjectBase):
 
     def _with_turn_index(self, codings: pd.DataFrame) -> pd.DataFrame:
         import numpy as np
+        import pandas as pd
 
         turns = self._turn_spans()
         turns = turns[turns["source_id"].isin(codings["source_id"].unique())]

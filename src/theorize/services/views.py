@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import and_, func, select
 
 from theorize.domain.codebook import CodingStatus
@@ -12,14 +12,22 @@ from theorize.services.base import ProjectBase
 from theorize.services.coding import counts
 from theorize.store import schema as t
 
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+
 
 def _frame(rows, columns) -> pd.DataFrame:
+    import pandas as pd
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
 def _bulk(conn, query, *, raw: bool = False) -> pd.DataFrame:
     """A query's rows as a DataFrame, column by column (no dict per row). ``raw``: straight from
     the driver's cursor, for queries of numbers and plain text only (no dates to convert)."""
+    import pandas as pd
+
     if raw:
         keys, rows = [c.name for c in query.selected_columns], _raw_rows(conn, query)
     else:
@@ -44,6 +52,8 @@ def _raw_rows(conn, query) -> list[tuple]:
 
 def _integers(conn, query) -> np.ndarray:
     """A query of integer columns as an int64 array (rows x columns)."""
+    import numpy as np
+
     rows = _raw_rows(conn, query)
     return np.array(rows, dtype=np.int64).reshape(len(rows), len(query.selected_columns))
 
@@ -79,6 +89,8 @@ class ViewsMixin(ProjectBase):
 
     def sources(self) -> pd.DataFrame:
         """One row per source: id, name, kind, format, version, participants, turns, characters, words."""
+        import pandas as pd
+
         cols = ["id", "name", "kind", "file_format", "version", "participants", "turns", "characters", "words"]
         with self._read() as conn:
             rows = conn.execute(
@@ -119,6 +131,8 @@ class ViewsMixin(ProjectBase):
         """The codings that count (:func:`~theorize.services.coding.counts`): id, source_id,
         code_id, stage (the code's), coder (a name), start, end; of the code stage and the coder
         given, in the sources given. No text is read."""
+        import pandas as pd
+
         columns = (t.coding.c.id, t.coding.c.source_id, t.coding.c.code_id, t.coding.c.coder_id, t.coding.c.start,
                    t.coding.c.end)
         with self._read() as conn:
@@ -162,6 +176,8 @@ class ViewsMixin(ProjectBase):
         """How to show each live code: its name, or its path ("parent / name") where another live
         code has the same name (two codes named "trust" in different branches stay two). Codes
         are keyed by id everywhere; names are for display."""
+        import pandas as pd
+
         codes = self._code_rows()
         names = dict(zip(codes["id"].astype(int), codes["name"]))
         parents = {int(i): (None if pd.isna(p) else int(p)) for i, p in zip(codes["id"], codes["parent_id"])}
@@ -226,6 +242,8 @@ class ViewsMixin(ProjectBase):
         Examples:
             >>> study.units("C03_interview.txt", "sentence").head()  # doctest: +SKIP
         """
+        import pandas as pd
+
         from theorize.ingest import split_lines, split_sentences
 
         if unit not in ("turn", "sentence", "line"):
@@ -249,6 +267,8 @@ class ViewsMixin(ProjectBase):
 
         ``codings`` and ``sources`` count the code's own codings that count (:func:`counts`:
         accepted ones); ``pending`` the machine suggestions waiting for a decision."""
+        import pandas as pd
+
         cols = ["id", "name", "path", "stage", "parent_id", "definition", "in_vivo", "colour", "merged_into_id",
                 "codings", "sources", "pending"]
         with self._read() as conn:
@@ -319,6 +339,8 @@ class ViewsMixin(ProjectBase):
 
     def memos(self) -> pd.DataFrame:
         """Memos: id, title, type, author, written on, body, and what each is linked to."""
+        import pandas as pd
+
         cols = ["id", "title", "type", "author", "written_on", "body", "codes", "sources", "codings", "memos"]
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(
@@ -338,6 +360,8 @@ class ViewsMixin(ProjectBase):
 
     def participants(self) -> pd.DataFrame:
         """Participants with their group and one column per attribute."""
+        import pandas as pd
+
         with self._read() as conn:
             people = conn.execute(select(t.participant.c.id, t.participant.c.pseudonym, t.participant.c.group_name)
                                   .order_by(t.participant.c.pseudonym)).all()
