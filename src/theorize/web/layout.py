@@ -78,19 +78,29 @@ def lay_out(tr: Transcript, hidden_coders: set[str] = frozenset()) -> tuple[list
         rows = [Row(n, s, e, tr.text[s:e]) for n, s, e in turn.units]
         rows_in_order.extend(rows)
         turns.append(Turn(turn.number, turn.speaker, turn.role, clock(turn.started_at), rows))
-    by_start = sorted(codings, key=lambda c: (c["start"], c["id"]))
-    active: list[dict] = []
-    k = 0
+    items = sorted((c["start"], c["end"], c["id"]) for c in codings)
+    active: list[tuple[int, int, int]] = []
+    k, n = 0, len(items)
     place: dict[int, list] = {}
     for row in rows_in_order:
-        while k < len(by_start) and by_start[k]["start"] < max(row.end, row.start + 1):
-            active.append(by_start[k])
+        start, limit = row.start, max(row.end, row.start + 1)
+        while k < n and items[k][0] < limit:
+            active.append(items[k])
             k += 1
-        active = [c for c in active if c["end"] > row.start or (c["end"] == c["start"] == row.start)]
-        for c in active:
-            row.stripes.append((c["id"], lanes[c["id"]]))
-            p = place.setdefault(c["id"], [row, row])
-            p[1] = row
+        if not active:
+            continue
+        keep = []
+        for item in active:
+            s, e, cid = item
+            if e > start or e == s == start:
+                keep.append(item)
+                row.stripes.append((cid, lanes[cid]))
+                p = place.get(cid)
+                if p is None:
+                    place[cid] = [row, row]
+                else:
+                    p[1] = row
+        active = keep
     out = []
     for c in codings:
         first, last = place.get(c["id"], (None, None))
