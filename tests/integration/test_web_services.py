@@ -78,3 +78,12 @@ def test_a_viewer_may_not_write(tmp_path):
         assert response.json()["error"] == "vera (viewer) may not do this."
         assert client.get("/codes").status_code == 200
     study.close()
+
+
+def test_a_source_without_turns_reads_as_one_turn_of_sentences(project):
+    from theorize.domain.sources import ParsedSource
+
+    project.import_parsed(ParsedSource(name="field note.txt", text="We met at noon. She was late.\nNo one spoke."))
+    tr = project.transcript("field note.txt")
+    assert len(tr.turns) == 1 and tr.turns[0].speaker is None
+    assert [tr.text[s:e] for _, s, e in tr.turns[0].units] == ["We met at noon.", "She was late.", "No one spoke."]
