@@ -113,8 +113,8 @@ class Detector:
         """Words and phrases to look for everywhere: the deny list, and person names found once."""
         names: dict[str, tuple[str, float, str]] = {}
         for text, found in zip(texts, raw):
-            for start, end, kind, _, _ in found:
-                if kind == "person":
+            for start, end, kind, _, name in found:
+                if kind == "person" and name != "two names" and text[start:end].lower() not in allowed:
                     for word in _name_words(text[start:end]):
                         if word.lower() not in allowed and len(word) > 1:
                             names.setdefault(word, ("person", 0.75, "same name"))
@@ -140,7 +140,7 @@ def _whole_words(text: str, names: dict[str, tuple[str, float, str]]) -> list[tu
     return out
 
 
-_PRIORITY = {"deny list": 3, "spacy": 0, "same name": 0}
+_PRIORITY = {"deny list": 3, "spacy": 0, "same name": 0, "two names": -1}
 
 
 def _resolve(text: str, found: list[tuple[int, int, str, float, str]], allowed: set[str]) -> list[Finding]:

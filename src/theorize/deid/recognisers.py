@@ -59,7 +59,8 @@ DEFAULT_ALLOW = ("Drug Court", "drug court", "Higher Power", "Your Honor", "Your
                  "Medicaid", "Medicare", "DUI", "DWI", "PO", "HVAC", "GED", "Suboxone", "Narcan", "Vivitrol",
                  "Interviewer", "Participant", "Facilitator", "Thanks", "Okay", "Yeah", "Um", "Uh",
                  "State", "the State", "Christmas", "Thanksgiving", "New Year", "New Year's", "Easter",
-                 "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mom", "Dad")
+                 "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mom", "Dad",
+                 "Methodist", "Baptist", "Catholic", "Little League", "Your Honor's", "Phase One", "Phase Two")
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,9 +76,21 @@ def pattern_recognisers() -> list:
     return out
 
 
+#: A name after the word for who the person is to the speaker: "my son Caleb", "my buddy Big Mike".
+_RELATION = re.compile(
+    r"(?i:\b(?:my|his|her|our|their)\s+(?:(?:little|big|older|younger|baby|ex|late|best|step)[\s-]?)?"
+    r"(?:son|daughter|kid|sister|brother|cousin|buddy|friend|sponsor|mom|mother|dad|father|wife|husband|"
+    r"girlfriend|boyfriend|fianc[ée]e?|partner|uncle|aunt|grandma|grandmother|grandpa|grandfather|nephew|niece|"
+    r"boss|roommate|counselor|counsellor|lawyer|PO|caseworker|case worker|neighbor|neighbour)),?\s+"
+    r"(?P<name>" + _NAME + r"(?:\s+" + _NAME + r")?)")
+#: Two capitalised words inside a sentence ("and then I got Anita Ruiz"): a name, less surely.
+_TWO_NAMES = re.compile(r"(?<=[a-z,;] )(?P<name>" + _NAME + r" " + _NAME + r")(?=[\s.,;:!?'\u2019]|$)")
+
+
 def run_patterns(text: str) -> list[tuple[int, int, str, float, str]]:
     """Every pattern's matches in ``text``: (start, end, type, score, recogniser)."""
-    out = []
+    out = [(m.start("name"), m.end("name"), "person", 0.85, "relation") for m in _RELATION.finditer(text)]
+    out += [(m.start("name"), m.end("name"), "person", 0.6, "two names") for m in _TWO_NAMES.finditer(text)]
     for recogniser in pattern_recognisers():
         kind = recogniser.supported_entities[0]
         for result in recogniser.analyze(text, [kind], None):
