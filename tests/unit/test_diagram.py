@@ -187,7 +187,7 @@ def _dot_structure(dot: str) -> None:
         line = line.strip()
         assert re.fullmatch(
             r'(graph|node|edge) \[.*\];|subgraph cluster_\w+ \{|\}|\{ rank=same;|label="".*;'
-            r'|\w+ \[label="".*\];|\w+ -> \w+ \[label=""(, style=dashed)?\];',
+            r'|\w+ \[label="".*\];|\w+ -> \w+ \[label=""(, style=dashed, dir=none)?\];',
             line,
         ), line
 
@@ -225,7 +225,7 @@ def test_dot_groups_each_stage_at_one_rank():
 _MERMAID_LINE = re.compile(
     r'subgraph \w+\["[^"]*"\]|direction TB|end'
     r'|c_\w+(\["[^"]*"\]|\("[^"]*"\)|\[\["[^"]*"\]\])'
-    r'|c_\w+ (-->|-\.->)(\|"[^"|]*"\|)? c_\w+'
+    r'|c_\w+ (-->|-\.-)(\|"[^"|]*"\|)? c_\w+'
     r"|classDef \w+ fill:#[0-9A-F]{6},stroke:#[0-9A-F]{6},color:#[0-9A-F]{6}"
     r"|class c_\w+(,c_\w+)* \w+"
 )
@@ -243,7 +243,7 @@ def test_mermaid_has_every_node_and_edge_and_is_well_formed(make):
     assert sum(line.startswith("subgraph ") for line in body) == sum(line == "end" for line in body)
     nodes = [re.match(r"(c_\w+)[\[(]", line).group(1) for line in body if re.match(r"c_\w+[\[(]", line)]
     assert len(nodes) == len(set(nodes)) == len(model.categories)
-    edges = [line for line in body if "->" in line]
+    edges = [line for line in body if "->" in line or "-.-" in line]
     assert len(edges) == len(model.relations)
     for r, line in zip(model.relations, edges, strict=False):
         assert (r.label.strip() != "") == ("|" in line)
@@ -257,4 +257,4 @@ def test_mermaid_escapes_what_it_would_misread():
     assert "End {braces} and a newline" in text
     demo = to_mermaid(demo_model())
     assert 'subgraph stage_1["Stage 1: Complying to get through"]' in demo
-    assert 'c_for_me -.->|"contrasts with"| c_guarded' in demo
+    assert 'c_for_me -.-|"contrasts with"| c_guarded' in demo  # a contrast has no direction

@@ -101,7 +101,8 @@ def test_names_wrap_inside_their_boxes(demo):
     for b in demo.boxes:
         if b.role == C.CORE:
             continue
-        assert " ".join(b.lines) == demo_model().category(b.category_id).name
+        label = ("Context: " if b.role == C.CONTEXT else "") + demo_model().category(b.category_id).name
+        assert " ".join(b.lines) == label  # a context box is labelled, as the core band is
         assert max(font.width(s) for s in b.lines) <= b.w * 72 - 6
         assert len(b.lines) * 7.0 * 1.15 <= b.h * 72
 

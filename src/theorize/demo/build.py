@@ -184,6 +184,8 @@ class _DemoBuilder:
                                       stage=stage_names.get(cat.get("stage")) if cat["role"] == "stage" else None)
         by_id = {c["id"]: c["name"] for c in self.codebook["categories"]}
         for rel in self.codebook.get("relations", []):
+            if rel["type"] not in self.study.relation_types():  # "leads back to": the loop memo 27 asks for
+                self.study.add_relation_type(rel["type"])
             self.study.relate(by_id[rel["source"]], by_id[rel["target"]], rel["type"])
 
     def _property_values(self) -> None:

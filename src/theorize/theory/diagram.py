@@ -104,7 +104,7 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
         (x1, y1), (x0, y0) = pts[-1], pts[-2]
         seg = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 or 1.0
         ux, uy = (x1 - x0) / seg, (y1 - y0) / seg
-        base = (x1 - ux * head_len, y1 - uy * head_len)
+        base = (x1 - ux * head_len, y1 - uy * head_len) if e.directed else (x1, y1)
         line = [*pts[:-1], base]
         ax.add_patch(
             PathPatch(
@@ -119,20 +119,10 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
                 gid=f"relation-{i}",
             )
         )
-        ax.add_patch(
-            Polygon(
-                [
-                    (x1, y1),
-                    (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
-                    (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2),
-                ],
-                closed=True,
-                facecolor=EDGE_COLOR,
-                edgecolor=EDGE_COLOR,
-                linewidth=0.3,
-                zorder=2,
-            )
-        )
+        if e.directed:
+            tip = [(x1, y1), (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
+                   (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2)]
+            ax.add_patch(Polygon(tip, closed=True, facecolor=EDGE_COLOR, edgecolor=EDGE_COLOR, linewidth=0.3, zorder=2))
         if e.label_lines:
             ax.text(
                 e.label_x,

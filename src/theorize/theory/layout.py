@@ -103,6 +103,7 @@ class EdgeRoute:
     label_w: float
     label_h: float
     dashed: bool = False  # "contrasts with ..." relations
+    directed: bool = True  # False: drawn without an arrowhead ("contrasts with" has no direction)
     label_backdrop: bool = False  # the label crosses a line, so it is drawn on a white ground
 
 
@@ -126,6 +127,17 @@ class Layout:
             if b.category_id == category_id:
                 return b
         raise KeyError(category_id)
+
+
+def undirected(label: str) -> bool:
+    """Whether a relation has no direction: a contrast runs both ways, so it is drawn dashed and
+    without an arrowhead.
+
+    Examples:
+        >>> undirected("contrasts with"), undirected("leads to")
+        (True, False)
+    """
+    return label.strip().lower().startswith("contrast")
 
 
 # --------------------------------------------------------------------------------------------
@@ -363,7 +375,8 @@ class _Placement(_Ordering, _Routing, _Labelling):
                     (H - cy) / 72.0,
                     w / 72.0,
                     h / 72.0,
-                    dashed=e.label.strip().lower().startswith("contrast"),
+                    dashed=undirected(e.label),
+                    directed=not undirected(e.label),
                     label_backdrop=ground,
                 )
             )

@@ -355,6 +355,8 @@ class _Ordering(_PlacementState):
         ids = [v for col in self.columns for v in col.members] + self.context
         for cid in ids:
             self.lines[cid] = self.name_font.wrap_balanced(self.model.category(cid).name, inner)
+            if self.model.category(cid).role == CategoryRole.CONTEXT:  # labelled, as the core band is
+                self.lines[cid] = ("Context:", *self.lines[cid])
         common = min(max([2] + [len(self.lines[cid]) for cid in ids]), 4)
         line = LINE_SPACING * self.name_font.size
         self.box_hs = {cid: max(common, len(self.lines[cid])) * line + 2 * self.sp.pad_y for cid in ids}
@@ -376,8 +378,10 @@ class _Ordering(_PlacementState):
         if self.core is not None:
             span = self.stage_span or (0, len(self.columns) - 1)
             if self.columns:
-                x0 = self.columns[span[0]].x - 3
-                x1 = self.columns[span[1]].x + self.col_w + 3
+                # inside the figure's margin, or the band's left edge and tip are cut off where the
+                # stage columns reach the margin (three stages and no conditions)
+                x0 = max(self.columns[span[0]].x - 3, sp.margin + 1)
+                x1 = min(self.columns[span[1]].x + self.col_w + 3, self.W - sp.margin - 1)
             else:
                 x0, x1 = sp.margin, self.W - sp.margin
             tip = 9.0

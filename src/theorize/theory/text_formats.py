@@ -92,7 +92,7 @@ def to_dot(model: TheoryModel) -> str:
     """Graphviz DOT, left to right, one cluster per stage with its categories at the same rank.
 
     Render with ``dot -Tsvg model.dot -o model.svg``. Relations labelled "contrasts with ..." are
-    dashed, as in the drawn diagram.
+    dashed and have no arrowhead, as in the drawn diagram.
     """
     ids = _node_ids(model)
     groups, others = _groups(model)
@@ -138,7 +138,7 @@ def to_dot(model: TheoryModel) -> str:
     for r in model.relations:
         attrs = f"label={_dot_string(r.label)}"
         if r.label.strip().lower().startswith("contrast"):
-            attrs += ", style=dashed"
+            attrs += ", style=dashed, dir=none"
         out.append(f"  {ids[r.source_id]} -> {ids[r.target_id]} [{attrs}];")
     out.append("}")
     return "\n".join(out) + "\n"
@@ -172,7 +172,7 @@ def to_mermaid(model: TheoryModel) -> str:
         out.append("    end")
     out.extend(f"    {node(cid)}" for cid in others)
     for r in model.relations:
-        arrow = "-.->" if r.label.strip().lower().startswith("contrast") else "-->"
+        arrow = "-.-" if r.label.strip().lower().startswith("contrast") else "-->"
         if r.label.strip():
             out.append(f"    {ids[r.source_id]} {arrow}|{_mermaid_string(r.label)}| {ids[r.target_id]}")
         else:
