@@ -8,9 +8,11 @@ Backends are named in :mod:`theorize.assist.registry`; each kind has a null impl
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 
 #: Called with (done, total) while a long computation runs.
 Progress = Callable[[int, int], None]
@@ -20,9 +22,14 @@ Progress = Callable[[int, int], None]
 class Embedder(Protocol):
     """Turns passages into unit-length vectors; the same text always gives the same vector."""
 
-    #: Names the model and its weights; stored beside every vector it made.
-    model_id: str
-    dimension: int
+    @property
+    def model_id(self) -> str:
+        """Names the model and its weights; stored beside every vector it made."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        ...
 
     def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
         """A float32 array of shape (len(texts), dimension), each row of length 1."""
@@ -46,7 +53,10 @@ class VectorIndex(Protocol):
 class LanguageModel(Protocol):
     """A local language model: a prompt in, text out, nothing leaving the machine."""
 
-    model_id: str
+    @property
+    def model_id(self) -> str:
+        """Names the model file and its weights."""
+        ...
 
     def complete(self, prompt: str, *, max_tokens: int = 256) -> str:
         """The model's answer to ``prompt`` (deterministic: greedy decoding, fixed seed)."""

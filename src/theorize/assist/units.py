@@ -6,8 +6,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    from theorize._lazy import numpy as np
+
 
 UNIT_KINDS = ("sentence", "turn")
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from theorize.cli.common import console, friendly, open_study, print_frame
 from theorize.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from theorize._lazy import pandas as pd
 
 STAGES = click.Choice(["initial", "focused", "category", "theoretical"])
 

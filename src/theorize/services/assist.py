@@ -10,9 +10,8 @@ model is a row in the chain.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import func, select
 
 from theorize.assist import registry
@@ -23,6 +22,13 @@ from theorize.services.assist_corpus import Progress
 from theorize.services.assist_proposals import ProposalsMixin
 from theorize.services.coding import coding_row
 from theorize.store import schema as t
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from theorize._lazy import numpy as np
+    from theorize._lazy import pandas as pd
 
 
 def machine_coder_name(model_id: str) -> str:
@@ -75,7 +81,8 @@ class AssistMixin(ProposalsMixin):
             raise InvalidInput("Say which passage to compare: a span of a source, a coding number, or words.")
         if k < 1:
             raise InvalidInput(f"Ask for at least one similar passage, not {k}.")
-        query_source, query_span = None, None
+        query_source: int | None = None
+        query_span: tuple[int, int] = (0, 0)
         if text is None:
             query_source, query_span, text = self._passage(source, span, coding)
         emb = registry.embedder(embedder) if isinstance(embedder, str) else embedder
@@ -88,7 +95,8 @@ class AssistMixin(ProposalsMixin):
         keep = np.ones(len(frame), dtype=bool)
         if query_source is not None:
             same = (frame.source_id == query_source).to_numpy()
-            keep &= ~(same & overlaps(frame.start.to_numpy(), frame.end.to_numpy(), *query_span))
+            a, b = query_span
+            keep &= ~(same & overlaps(frame.start.to_numpy(), frame.end.to_numpy(), a, b))
             if other_participants:
                 mine = set(frame.loc[same, "participant"].iloc[:1])
                 keep &= ~frame.participant.isin(mine - {""}).to_numpy() & ~same

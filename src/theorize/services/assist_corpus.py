@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import and_, insert, select
 
 from theorize.assist import registry
@@ -31,6 +30,13 @@ from theorize.services.base import ProjectBase
 from theorize.services.coding import counts
 from theorize.store import schema as t
 from theorize.store.engine import write_transaction
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from theorize._lazy import numpy as np
+    from theorize._lazy import pandas as pd
 
 Progress = Callable[[int, int], None]
 

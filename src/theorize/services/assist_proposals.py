@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from theorize.assist import registry
 from theorize.assist.protocols import Embedder, LanguageModel
@@ -19,6 +17,13 @@ from theorize.services.assist_corpus import CorpusMixin
 from theorize.services.base import Action, new_guid, now
 from theorize.services.coding import counts
 from theorize.store import schema as t
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    from theorize._lazy import numpy as np
+    from theorize._lazy import pandas as pd
 
 
 @dataclass
@@ -53,6 +58,16 @@ def _model(model: str | LanguageModel | None) -> LanguageModel:
 
 class ProposalsMixin(CorpusMixin):
     """Proposals: focused codes, in-vivo phrases, gerund labels, memo drafts."""
+
+    if TYPE_CHECKING:  # what this mixin needs from the codebook and the views, made visible
+        def codes(self, *, include_merged: bool = False) -> pd.DataFrame: ...
+        def codings(self, source: int | str | None = None, *, code: int | str | None = None,
+                    coder: str | None = None, include_rejected: bool = False,
+                    with_text: bool = True) -> pd.DataFrame: ...
+        def merge_codes(self, codes: list[int | str], into: int | str, *, create: bool = True) -> int: ...
+        def _insert_code(self, act: Action, name: str, *, definition: str = "", stage: str | Stage = Stage.INITIAL,
+                         parent_id: int | None = None, in_vivo: bool = False, colour: str | None = None,
+                         guid: str | None = None) -> int: ...
 
     # -- focused-code proposals ------------------------------------------------------------------
     def propose_focused_codes(self, *, distance: float = 0.6, min_size: int = 2, unplaced_only: bool = True,

@@ -8,9 +8,8 @@ named action, someone else's too, under the same condition.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Connection, exc, select
 
 from theorize.errors import Conflict, InvalidInput, NotFound
@@ -18,6 +17,11 @@ from theorize.services.base import ProjectBase, code_name_clash
 from theorize.store import schema as t
 from theorize.store.audit import append_event
 from theorize.store.changes import reverse
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    from theorize._lazy import pandas as pd
 
 NOT_UNDOABLE = {"create project", "undo"}
 

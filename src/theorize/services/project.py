@@ -33,7 +33,7 @@ from theorize.services.workbench import WorkbenchWritesMixin
 from theorize.store import schema as t
 from theorize.store.audit import append_event
 from theorize.store.engine import PROJECT_SUFFIX, busy, is_lock_timeout, is_url, make_engine, write_transaction
-from theorize.store.migrate import upgrade
+from theorize.store.revision import is_current
 
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
@@ -113,6 +113,8 @@ def create_project(location: str | Path, *, title: str = "Untitled study", resea
         if inspect(engine).has_table("study"):
             engine.dispose()
             raise Conflict(f"{location} already holds a theorize project; open it instead.")
+        from theorize.store.migrate import upgrade
+
         upgrade(engine)
     user = user or default_user()
     with write_transaction(engine) as conn:
@@ -136,5 +138,8 @@ def open_project(location: str | Path, *, user: str | None = None) -> Project:
         if not inspect(engine).has_table("study"):
             engine.dispose()
             raise InvalidInput(f"{location} is not a theorize project.")
-        upgrade(engine, None if is_url(location) else Path(location))
+        if not is_current(engine):  # Alembic is loaded only for a project to migrate
+            from theorize.store.migrate import upgrade
+
+            upgrade(engine, None if is_url(location) else Path(location))
     return Project(engine, location, user or default_user())

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 
-from theorize.analysis.theoretical_saturation import (
-    CircularityCheck,
-    SingletonCheck,
-    circularity_check,
-    properties_over_snapshots,
-    property_discovery,
-    saturation_points,
-    singleton_check,
-)
 from theorize.errors import InvalidInput, NotFound
 from theorize.services.base import ProjectBase
 from theorize.services.coding import counts
 from theorize.store import schema as t
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from theorize.analysis.theoretical_saturation import (
+        CircularityCheck,
+        SingletonCheck,
+    )
+else:
+    from theorize._lazy import pandas as pd
 
 VALUE_COLUMNS = ["coding_id", "source_id", "interview", "participant", "group", "category_id", "category",
                  "property_id", "kind", "property", "value", "start", "end"]
@@ -195,6 +196,12 @@ class TheoryInsightsMixin(ProjectBase):
             where = f" of {category!r}" if category is not None else ""
             raise InvalidInput(f"No coding carries a property or dimension value{where} yet; set them with "
                                "`theorize properties set CODING PROPERTY [VALUE]`.")
+        from theorize.analysis.theoretical_saturation import (
+            properties_over_snapshots,
+            property_discovery,
+            saturation_points,
+        )
+
         names = [n for _, n in order]
         discovery = property_discovery(values, names)
         points = saturation_points(discovery)
@@ -216,6 +223,12 @@ class TheoryInsightsMixin(ProjectBase):
             incidence: interviews (rows, by name, in order) x code ids, as :meth:`incidence` gives.
             stage: the stage of code analysed. unseen: the estimate of codes not yet seen.
         """
+        from theorize.analysis.theoretical_saturation import (
+            SingletonCheck,
+            circularity_check,
+            singleton_check,
+        )
+
         with self._read() as conn:
             created = dict(conn.execute(select(t.code.c.id, t.code.c.created_at)).all())
             first = {}
