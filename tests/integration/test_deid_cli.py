@@ -65,3 +65,25 @@ def test_bad_input_is_one_sentence_and_exit_2(run, tmp_path, monkeypatch):
     result = run("deid", "review", "--add", "C01.txt", "5-2", "person")
     assert result.exit_code == 2
     assert "is not a span of the text" in result.output
+
+
+def test_reports_and_exports_say_whether_the_sources_are_de_identified(run, tmp_path, monkeypatch):
+    _project(run, tmp_path)
+    assert run("code", "C01.txt", "a night in jail", "--quote", "gave me a night", "--create").exit_code == 0
+    refused = run("report", "--out", "r.md", "--require-deid")
+    assert refused.exit_code == 2
+    assert refused.output.strip() == ("Error: 1 source not yet de-identified (C01.txt); run `theorize deid scan`, "
+                                      "review and apply first, or leave out --require-deid.")
+    assert run("export", "--require-deid", "codes.csv", "--table", "codes").exit_code == 2
+    warned = run("export", "codes.csv", "--table", "codes")
+    assert warned.exit_code == 0 and "Warning: 1 source not yet de-identified (C01.txt)." in warned.output
+    assert run("report", "--out", "r.md").exit_code == 0
+    assert "1 source not yet de-identified (C01.txt)" in (tmp_path / "r.md").read_text()
+    run("deid", "scan")
+    run("deid", "review", "--accept-all")
+    monkeypatch.setenv("THEORIZE_VAULT_PASSPHRASE", "a long vault passphrase")
+    assert run("deid", "apply").exit_code == 0
+    assert run("report", "--out", "r2.md", "--require-deid").exit_code == 0
+    written = (tmp_path / "r2.md").read_text()
+    assert "every source de-identified" in written and "Whitfield" not in written
+    assert run("export", "--require-deid", "--format", "qdpx", "study.qdpx").exit_code == 0

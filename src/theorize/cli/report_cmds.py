@@ -25,9 +25,10 @@ CONTEXT_CHARS = 240
 @click.option("--agreement-stage", default="focused", show_default=True,
               help="Coding stage compared for intercoder agreement ('' for every stage).")
 @click.option("--coder", "coders", multiple=True, help="A coder to compare for agreement (repeatable; default: all).")
+@click.option("--require-deid", is_flag=True, help="Refuse while any source is not yet de-identified.")
 @click.pass_context
 @friendly
-def report(ctx, fmt, out, saturation_group, saturation_stage, agreement_stage, coders) -> None:
+def report(ctx, fmt, out, saturation_group, saturation_stage, agreement_stage, coders, require_deid) -> None:
     """Write the results report: methods, codebook, model, saturation, agreement, memos."""
     from theorize.report import ReportOptions, default_report_path, report_format, write_report
 
@@ -35,6 +36,8 @@ def report(ctx, fmt, out, saturation_group, saturation_stage, agreement_stage, c
     options = ReportOptions(saturation_group=saturation_group or None, saturation_stage=saturation_stage or None,
                             agreement_stage=agreement_stage or None, agreement_coders=list(coders) or None)
     with open_study(ctx) as study:
+        if require_deid:
+            study.require_deid()
         target = out or default_report_path(study, fmt)
         with err_console.status(Text(f"Writing {target.name}")) as status:
             result = write_report(study, target, fmt=fmt, options=options,

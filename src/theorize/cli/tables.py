@@ -17,9 +17,10 @@ from theorize.exchange.tables import TABLES
               help="Default: from FILE's suffix.")
 @click.option("--table", "tables", multiple=True, type=click.Choice(TABLES),
               help="Only these tables (csv/xlsx; repeatable). Default: all.")
+@click.option("--require-deid", is_flag=True, help="Refuse while any source is not yet de-identified.")
 @click.pass_context
 @friendly
-def export(ctx, args, fmt, tables) -> None:
+def export(ctx, args, fmt, tables, require_deid) -> None:
     """Export tables as CSV/XLSX, or the project as REFI-QDA .qdpx / codebook .qdc.
 
     \b
@@ -40,6 +41,12 @@ def export(ctx, args, fmt, tables) -> None:
         raise InvalidInput("Give the format and one file: theorize export [csv|xlsx|qdpx|qdc] FILE.")
     fmt = fmt or target.suffix.lower().lstrip(".") or "csv"
     with open_study(ctx) as study:
+        if require_deid:
+            study.require_deid()
+        elif fmt != "qdc" and study.deid_pending_sources():
+            from theorize.cli.common import err_console
+
+            err_console.print(f"Warning: {study.deid_notice()}.", markup=False)
         if fmt in ("qdpx", "qdc"):
             from theorize.cli.common import err_console
 

@@ -85,6 +85,7 @@ def assemble(study, options: ReportOptions | None = None,
         coders=methods.coders_table(coders, codings, memos),
         steps=methods.steps_table(audit, codings, memos, snapshots, sources))
     content_methods["steps"].rows.append(methods.anchor_row(study.audit_anchor()))
+    content_methods["overview"].append(study.deid_notice())  # whether the words were de-identified
 
     say("codebook")
     tree = CodeTree(codes, all_codes)

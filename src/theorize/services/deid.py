@@ -206,6 +206,22 @@ class DeidMixin(ProjectBase):
                                                  .order_by(t.source.c.id))
                     if (r.id, r.current_version) not in done]
 
+    def deid_notice(self) -> str:
+        """One line for a report or an export: which sources are not yet de-identified, or that all are."""
+        pending = self.deid_pending_sources()
+        if not pending:
+            return "every source de-identified (anonymisation log: theorize deid log)"
+        shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+        return f"{len(pending)} source{'s' if len(pending) != 1 else ''} not yet de-identified ({shown})"
+
+    def require_deid(self) -> None:
+        """Refuse (for ``--require-deid``) while any source is not yet de-identified."""
+        pending = self.deid_pending_sources()
+        if pending:
+            notice = self.deid_notice()
+            raise InvalidInput(f"{notice[0].upper()}{notice[1:]}; run `theorize deid scan`, review and apply "
+                               "first, or leave out --require-deid.")
+
     def deid_log(self):
         """The anonymisation log: what type was replaced where, by what, by whom, when; never the real words."""
         import pandas as pd
