@@ -152,3 +152,22 @@ def test_a_large_project_searches_the_approximate_index_with_the_same_filters(st
     study._assist_cache().clear()
     approximate = study.similar(text="I was afraid the judge would jail me", k=4, coded=False)
     assert approximate.equals(exact)
+
+
+def test_an_undone_import_takes_its_passage_vectors_with_it(project):
+    from sqlalchemy import func, select
+
+    from theorize.store import schema as t
+
+    assist_study.build(project, coded=False)
+    project.embed_units()
+
+    def stored() -> int:
+        with project.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t.unit_embedding)).scalar_one()
+
+    before = stored()
+    p3 = len([u for u in project.corpus(["P3_interview"], in_turn=False).frame.itertuples()])
+    project.undo()  # the import of P3_interview
+    assert list(project.sources().name) == ["P1_interview", "P2_interview"]
+    assert stored() == before - p3 - len(assist_study.THIRD)  # its sentences and its turns
