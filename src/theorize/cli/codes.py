@@ -87,16 +87,16 @@ def codes(ctx, stage, as_table) -> None:
     if as_table:
         print_frame([{k: r[k] for k in TABLE_FIELDS} for r in tree.rows()])
         return
-    for node in tree.walk():
-        console.print(_node_line(node))
+    lines = [_node_line(node) for node in tree.walk()]  # printed as one text: rich is slow per call
     if tree.unplaced:
         if tree.roots:
-            console.print()
-        console.print(Text(f"Initial codes not yet under a focused code ({len(tree.unplaced)}):", style="bold"))
+            lines.append(Text())
+        lines.append(Text(f"Initial codes not yet under a focused code ({len(tree.unplaced)}):", style="bold"))
         for top in tree.unplaced:
             for node in top.walk():
                 node.depth += 1
-                console.print(_node_line(node))
+                lines.append(_node_line(node))
+    console.print(Text("\n").join(lines))
 
 
 @codes.command("add")
