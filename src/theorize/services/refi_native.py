@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -32,7 +34,7 @@ from sqlalchemy import (
 )
 
 from theorize.store import schema as t
-from theorize.store.rows import to_json
+from theorize.store.rows import iso, to_json
 
 NATIVE_FILE = "theorize.json"
 FORMAT = "theorize-project"
@@ -86,14 +88,15 @@ MEMO_TARGETS = {"code": "code", "source": "source", "coding": "coding", "memo": 
 SKIP = object()  # a row that is here already in another form: not imported
 
 
+@lru_cache(maxsize=None)
 def _fks(table) -> dict[str, str]:
     """The table's foreign-key columns and the tables they refer to."""
     return {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
 
 
-def _ref(value: Any) -> str:
-    """A reference as a dictionary key (references are scalars or lists)."""
-    return json.dumps(value, sort_keys=True)
+def _ref(value: Any) -> Any:
+    """A reference as a dictionary key (references are GUIDs, names, or lists of those and numbers)."""
+    return tuple(_ref(v) for v in value) if isinstance(value, list) else value
 
 
 def sealed(content: dict, qde: bytes) -> str:
@@ -116,20 +119,27 @@ def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tu
         fks = _fks(table)
         rows = []
         order = [table.c.id] if "id" in table.c else list(table.primary_key.columns)
-        for raw in conn.execute(select(table).order_by(*order)).mappings():
-            row = to_json({k: v for k, v in raw.items() if k != "id"})
+        names = [c.name for c in table.c]
+        instants = [i for i, c in enumerate(table.c) if isinstance(c.type, DateTime)]
+        for plain in conn.execute(select(table).order_by(*order)):  # plain rows: thousands of codings
+            values = list(plain)
+            for i in instants:
+                if values[i] is not None:
+                    values[i] = iso(values[i])
+            row = dict(zip(names, values, strict=True))
+            raw_id = row.pop("id", None)
             for col, target in fks.items():
-                if row[col] is not None:
-                    row[col] = refs.get(target, {}).get(row[col]) if target != spec.table else raw[col]
+                if row[col] is not None and target != spec.table:
+                    row[col] = refs.get(target, {}).get(row[col])
             if spec.table == "memo_link":
-                row["target_id"] = refs.get(MEMO_TARGETS.get(row["target_type"], ""), {}).get(raw["target_id"])
+                row["target_id"] = refs.get(MEMO_TARGETS.get(row["target_type"], ""), {}).get(row["target_id"])
                 if row["target_id"] is None:  # a kind of link this theorize.json cannot name
                     unnamed[f"memo_link to {row['target_type']}"] += 1
                     continue
             if spec.table == "source_version" and current_texts.get(row["source_id"]) == row["text"]:
                 row["text"] = None  # the REFI source file holds it
-            if "id" in table.c and spec.key:
-                refs.setdefault(spec.table, {})[raw["id"]] = row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
+            if raw_id is not None and spec.key:
+                refs.setdefault(spec.table, {})[raw_id] = row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
             rows.append(row)
         if spec.table == "code":  # its own references, by GUID
             for row in rows:
@@ -168,26 +178,28 @@ def readable(text: str | None, qde_sha256: str) -> tuple[dict | None, str | None
     return (None, why) if why else (content, None)
 
 
-def _kind_ok(column, value: Any) -> bool:
-    """Whether ``value`` is what a JSON image of ``column`` holds (see ``store.rows.to_json``)."""
+_INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")  # as store.rows.iso writes it
+
+
+def _checker(column) -> Callable[[Any], bool]:
+    """Whether a value is what a JSON image of ``column`` holds (see ``store.rows.to_json``)."""
     kind = column.type
     if isinstance(kind, DateTime):
-        if not isinstance(value, str):
-            return False
-        try:
-            datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
-        except ValueError:
-            return False
-        return True
+        return lambda v: isinstance(v, str) and _INSTANT.match(v) is not None
     if isinstance(kind, Boolean):
-        return isinstance(value, bool)
+        return lambda v: isinstance(v, bool)
     if isinstance(kind, Integer):
-        return isinstance(value, int) and not isinstance(value, bool)
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
     if isinstance(kind, Float):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if isinstance(kind, String):  # Text too
-        return isinstance(value, str) and (kind.length is None or len(value) <= kind.length)
-    return False
+        limit = kind.length
+        return lambda v: isinstance(v, str) and (limit is None or len(v) <= limit)
+    return lambda v: False
+
+
+def _is_reference(v: Any) -> bool:
+    return isinstance(v, (str, list))
 
 
 def _kind_word(column) -> str:
@@ -209,22 +221,25 @@ def _malformed(content: dict) -> str | None:
         fks = _fks(table)
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             return f"{NATIVE_FILE} holds no list of rows for {spec.table}"
+        checks = []  # (column, needed, check), built once per table
+        for column in table.c:
+            if column.name == "id":
+                continue
+            ref = column.name in fks or (spec.table == "memo_link" and column.name == "target_id")
+            needed = (not column.nullable and column.default is None
+                      and not (spec.table == "source_version" and column.name == "text"))
+            checks.append((column, needed, ref, _is_reference if ref else _checker(column)))
         for n, row in enumerate(rows, start=1):
-            for column in table.c:
-                name = column.name
-                if name == "id":
-                    continue
-                value = row.get(name)
+            for column, needed, ref, check in checks:
+                value = row.get(column.name)
                 if value is None:
-                    missing = not column.nullable and not (spec.table == "source_version" and name == "text")
-                    if missing and column.default is None:
-                        return f"{NATIVE_FILE}: row {n} of {spec.table} has no {name}"
-                    continue
-                if name in fks or (spec.table == "memo_link" and name == "target_id"):
-                    if not isinstance(value, (str, list)):
-                        return f"{NATIVE_FILE}: row {n} of {spec.table} refers to {name} by {value!r}"
-                elif not _kind_ok(column, value):
-                    return f"{NATIVE_FILE}: row {n} of {spec.table} has {name} = {str(value)[:40]!r}, not {_kind_word(column)}"
+                    if needed:
+                        return f"{NATIVE_FILE}: row {n} of {spec.table} has no {column.name}"
+                elif not check(value):
+                    if ref:
+                        return f"{NATIVE_FILE}: row {n} of {spec.table} refers to {column.name} by {value!r}"
+                    return (f"{NATIVE_FILE}: row {n} of {spec.table} has {column.name} = {str(value)[:40]!r}, "
+                            f"not {_kind_word(column)}")
             if spec.table == "memo_link" and row.get("target_type") not in MEMO_TARGETS:
                 return f"{NATIVE_FILE}: row {n} of memo_link links to a {row.get('target_type')!r}"
     return None
