@@ -129,3 +129,12 @@ def test_offsets_round_trip_through_the_browsers_units(text, start):
         if index and text[index - 1] == "\r" and index < len(text) and text[index] == "\n":
             continue  # inside a CRLF: the browser cannot point there
         assert from_dom(text, start, len(text), to_dom(text, start, index)) == index
+
+
+def test_a_stale_page_is_refused_for_code_point_spans_too(client, web_study):
+    sid = source_id(web_study)
+    web_study.edit_text(sid, web_study.text(sid).replace("first week", "first weeks"))
+    response = client.post(f"/api/sources/{sid}/codings", json={"start": 0, "end": 5, "code_id": 1, "version": 1})
+    assert response.status_code == 409
+    ok = client.post(f"/api/sources/{sid}/codings", json={"start": 0, "end": 5, "code_id": 1, "version": 2})
+    assert ok.status_code == 201 and ok.json()["colour"].startswith("#")

@@ -110,8 +110,9 @@ class WorkbenchMixin(ProjectBase):
         codings = [{**dict(zip(_CODING_KEYS, r)), "memos": memos.get(r[0], [])} for r in rows]
         return Transcript(src["id"], src["name"], src["current_version"], people, text, unit, turns, codings)
 
-    def coding(self, coding_id: int) -> dict:
-        """One coding: source, span, words, code, coder, status and linked memos."""
+    def coding(self, coding_id: int, *, with_quote: bool = True) -> dict:
+        """One coding: source, span, words (unless ``with_quote=False``), code, coder, status and
+        linked memos."""
         with self._read() as conn:
             row = conn.execute(
                 select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.start,
@@ -122,9 +123,9 @@ class WorkbenchMixin(ProjectBase):
                 .join(t.coder, t.coder.c.id == t.coding.c.coder_id).where(t.coding.c.id == coding_id)).mappings().first()
             if row is None:
                 raise NotFound(f"There is no coding {coding_id}.", hint="list_codings")
-            _, text = self._source_text(conn, row["source_id"])
+            quote = self._source_text(conn, row["source_id"])[1][row["start"]:row["end"]] if with_quote else None
             memos = _memo_links(conn, "coding", [coding_id]).get(coding_id, [])
-        return {**dict(row), "quote": text[row["start"]:row["end"]], "memos": memos}
+        return {**dict(row), "quote": quote, "memos": memos}
 
     def code_choices(self) -> list[dict]:
         """Every live code as id, name, path, stage and colour, for choosing one (a lighter :meth:`codes`)."""
@@ -291,6 +292,12 @@ def _covered(spans: list[tuple[int, int]]) -> int:
 
 class WorkbenchWritesMixin(WorkbenchMixin):
     """The one write the workbench needs that the library did not have as one action."""
+
+    def current_version(self, source: int | str) -> tuple[int, int]:
+        """(source id, current version number) of a source, without reading its text."""
+        with self._read() as conn:
+            src = self._source_row(conn, source)
+        return src["id"], src["current_version"]
 
     def current_text(self, source: int | str) -> tuple[int, int, str]:
         """(source id, current version number, text) of a source."""

@@ -49,15 +49,20 @@ def codings_json(request: Request, source_id: int, unit: str = "sentence", hide:
     return {"codings": codings}
 
 
+STALE = "The transcript was changed since this page was opened; reload it and select the words again."
+
+
 def span_of(study, source_id: int, data: dict) -> tuple[int, int]:
     """The code point span a request names: ``start``/``end`` directly, or the browser's selection
     as row bounds and UTF-16 offsets in the first and last rows (converted here, at the edge)."""
-    sid, version, text = study.current_text(source_id)
     given = field(data, "version", required=False, kind=int)
-    if given is not None and given != version:
-        raise Conflict("The transcript was changed since this page was opened; reload it and select the words again.")
-    if "start" in data and "end" in data:
+    if "start" in data and "end" in data:  # code points already: the library checks them
+        if given is not None and given != study.current_version(source_id)[1]:
+            raise Conflict(STALE)
         return field(data, "start", kind=int), field(data, "end", kind=int)
+    sid, version, text = study.current_text(source_id)
+    if given is not None and given != version:
+        raise Conflict(STALE)
     n = len(text)
     a_start, a_end = field(data, "first_start", kind=int), field(data, "first_end", kind=int)
     b_start, b_end = field(data, "last_start", kind=int), field(data, "last_end", kind=int)
@@ -75,7 +80,7 @@ def span_of(study, source_id: int, data: dict) -> tuple[int, int]:
 
 def _stored(study, coding_id: int) -> dict:
     """The new coding as the page draws it at once: span, code, coder, stripe colour."""
-    c = study.coding(coding_id)
+    c = study.coding(coding_id, with_quote=False)
     return {k: c[k] for k in ("id", "start", "end", "code_id", "code", "stage", "coder", "status")} | {
         "colour": colour_of(c["code_id"], c["colour"])}
 
