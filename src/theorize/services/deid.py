@@ -110,7 +110,7 @@ class DeidMixin(ProjectBase):
                 if status:
                     q = q.where(t.deid_finding.c.status == status)
                 for f in conn.execute(q).mappings():
-                    out.append({"id": f["id"], "source": src["name"], "start": f["start"], "end": f["end"],
+                    out.append({"id": f["id"], "source": src["name"], "source_id": src["id"], "start": f["start"], "end": f["end"],
                                 "type": f["type"], "text": text[f["start"]:f["end"]], "score": round(f["score"], 2),
                                 "recogniser": f["recogniser"], "status": f["status"]})
         return out
