@@ -95,6 +95,8 @@ def copy_codebook(demo, study) -> dict[int, int]:
         study.place_category(new[int(c.id)], c.role.value, stage=stage)
         if c.properties or c.dimensions:
             study.describe_category(new[int(c.id)], properties=c.properties, dimensions=c.dimensions)
+    for name in set(demo.relation_types()) - set(study.relation_types()):
+        study.add_relation_type(name)
     for r in model.relations:
         study.relate(new[int(r.source_id)], new[int(r.target_id)], r.label)
     every = demo.codes(include_merged=True).set_index("id")
