@@ -157,8 +157,11 @@ def measure(statement: str, project: Path, *, src: Path | None = None) -> tuple[
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    out = subprocess.run([sys.executable, "-c", _MEASURE, str(project), statement], env=env, check=True,
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(project), statement], env=env,
                          capture_output=True, text=True, cwd="/")
+    if out.returncode:
+        tail = (out.stderr.strip().splitlines() or ["(no message)"])[-1]
+        raise SystemExit(f"{statement} on {project.name} failed (exit {out.returncode}): {tail}")
     wall, cpu, peak = map(float, out.stdout.split()[-3:])
     return wall, cpu, peak
 
