@@ -157,7 +157,7 @@ def measure(statement: str, project: Path, *, src: Path | None = None) -> tuple[
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    out = subprocess.run([sys.executable, "-c", _MEASURE, str(project), statement], env=env,
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(project), statement], env=env, check=False,
                          capture_output=True, text=True, cwd="/")
     if out.returncode:
         tail = (out.stderr.strip().splitlines() or ["(no message)"])[-1]
