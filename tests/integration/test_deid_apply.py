@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 from sqlalchemy import text as sql
 
+from tests.helpers import transcript
 from theorize.deid.vault import read_vault
 from theorize.errors import Conflict, InvalidInput
-from tests.helpers import transcript
 
 REAL = ["Whitfield", "Ashford", "DC-2025-1108", "Luis", "Ortega", "Castellano", "555-201-3344"]
 
@@ -19,8 +19,8 @@ REAL = ["Whitfield", "Ashford", "DC-2025-1108", "Luis", "Ortega", "Castellano", 
 def _study(project):
     project.import_parsed(transcript("C03", [
         ("Interviewer", "Is this going to the court?"),
-        ("Participant", "Does Judge Whitfield get this? I live on Orchard Street in Ashford with my mom. "
-                        "My lawyer, Ms. Castellano, said drug court was the way. Case number's DC-2025-1108."),
+        ("Participant", ("Does Judge Whitfield get this? I live on Orchard Street in Ashford with my mom. "
+                         "My lawyer, Ms. Castellano, said drug court was the way. Case number's DC-2025-1108.")),
         ("Participant", "Luis Ortega is my counselor. Luis is okay. Call me at 555-201-3344."),
     ]))
     project.import_parsed(transcript("C04", [

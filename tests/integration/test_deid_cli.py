@@ -37,7 +37,7 @@ def test_scan_review_apply_and_log(run, tmp_path):
     assert "[Judge A]" in text and "Whitfield" not in text and "555-201-3344" in text
     assert run("deid", "status").output.strip() == "Every source is de-identified."
     assert run("deid", "log", "--out", "log.csv").exit_code == 0
-    rows = list(csv.DictReader(open(tmp_path / "log.csv", encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "log.csv").read_text(encoding="utf-8").splitlines()))
     assert {r["type"] for r in rows} == {"person", "identifier"}
     assert not any("Whitfield" in v for r in rows for v in r.values())
     assert run("audit", "verify", "--deep").exit_code == 0

@@ -8,10 +8,10 @@ import re
 import pytest
 
 pytest.importorskip("fastapi")
-from tests.integration.test_web_app import PAYLOAD, client, source_id, web_study  # noqa: F401,E402
+from tests.integration.test_web_app import client, web_study  # noqa: F401  (fixtures)
 
 
-def test_review_page_lists_findings_in_context_and_decides_them(client, web_study):
+def test_review_page_lists_findings_in_context_and_decides_them(client, web_study):  # noqa: F811
     web_study.deid_add_term("deny", "Maria", "person")
     web_study.deid_scan(use_model=False)
     html = client.get("/deid", headers={"Accept": "text/html"}).text
@@ -32,7 +32,7 @@ def test_review_page_lists_findings_in_context_and_decides_them(client, web_stud
     assert statuses[maria[0]] == ("accepted", "place")
 
 
-def test_a_decision_without_the_token_or_with_a_bad_id_is_refused_in_one_sentence(client, web_study):
+def test_a_decision_without_the_token_or_with_a_bad_id_is_refused_in_one_sentence(client, web_study):  # noqa: F811
     response = client.post("/api/deid/decide", json={"finding": ["x"], "decision": "accept"})
     assert response.status_code == 422
     assert response.json()["error"] == "The field 'finding' has an unusable value 'x'."

@@ -4,7 +4,7 @@ identified words (replacing them by their digest) keeps the chain; version-1 eve
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import text, update
 
@@ -12,7 +12,7 @@ from theorize.deid.scrub import Identified, withhold_event
 from theorize.store.audit import event_hash
 from theorize.store.schema import audit_event
 
-AT = datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
 
 def test_withholding_a_value_keeps_a_version_2_hash_and_breaks_a_version_1_hash():

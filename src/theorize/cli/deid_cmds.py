@@ -12,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from theorize.cli.common import console, err_console, friendly, listing_options, open_study, print_frame
+from theorize.cli.common import (
+    console,
+    err_console,
+    friendly,
+    listing_options,
+    open_study,
+    print_frame,
+)
 from theorize.deid.recognisers import TYPES
 from theorize.errors import InvalidInput
 

@@ -85,8 +85,8 @@ def parse_date(text: str) -> tuple[int | None, int | None, int | None]:
         return int(numeric.group(1)), int(numeric.group(2)), int(numeric.group(3))
     numeric = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b", text)
     if numeric:
-        year = int(numeric.group(3))
-        return (year + 2000 if year < 100 else year), int(numeric.group(1)), int(numeric.group(2))
+        short = int(numeric.group(3))
+        return (short + 2000 if short < 100 else short), int(numeric.group(1)), int(numeric.group(2))
     lowered = text.lower()
     month = next((i + 1 for i, m in enumerate(_MONTHS) if re.search(r"\b" + m, lowered)), None)
     year = re.search(r"\b(1[89]\d\d|20\d\d)\b", text)
@@ -196,4 +196,4 @@ class Key:
         return key
 
 
-__all__ = ["Key", "Entity", "STYLES", "DATE_STYLES", "date_label", "letters", "role_of", "kind_of", "TITLES"]
+__all__ = ["DATE_STYLES", "STYLES", "TITLES", "Entity", "Key", "date_label", "kind_of", "letters", "role_of"]

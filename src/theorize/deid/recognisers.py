@@ -38,8 +38,8 @@ PATTERNS: list[tuple[str, str, str, float]] = [
     ("phone_uk", "phone", r"(?<![\w-])(?:\+44\s?|0)\d{4}\s?\d{6}(?![\w-])", 0.85),
     ("docket", "identifier", r"\b[A-Z]{1,5}-\d{2,4}-\d{2,7}\b|\b\d{2,4}-[A-Z]{1,5}-\d{2,7}\b|\b\d{2,4}[A-Z]{2,4}\d{4,8}\b", 0.9),
     ("numbered", "identifier",
-     r"(?i:\b(?:case|docket|file|record|licen[cs]e|inmate|booking|member|patient|client|ID)\s+"
-     r"(?:number|no\.?|num\.?|#)(?:'s|\s+is|:)?\s+)([A-Z0-9][A-Z0-9-]{3,})", 0.85),
+     (r"(?i:\b(?:case|docket|file|record|licen[cs]e|inmate|booking|member|patient|client|ID)\s+"
+      r"(?:number|no\.?|num\.?|#)(?:'s|\s+is|:)?\s+)([A-Z0-9][A-Z0-9-]{3,})"), 0.85),
     ("title_name", "person", r"\b" + _TITLE + r"\s+" + _NAME + r"(?:\s+" + _NAME + r")?", 0.9),
     ("the_title_name", "person", r"(?i:\bthe\s+(?:judge|officer|detective|counselor|counsellor|doctor|lawyer)),\s+" + _NAME, 0.85),
     ("address", "address", r"\b\d{1,5}\s+(?:" + _NAME + r"\s+){1,3}" + _PLACE_WORDS + r"(?!\w)", 0.9),
@@ -49,8 +49,8 @@ PATTERNS: list[tuple[str, str, str, float]] = [
     ("date_numeric", "date", r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|\b\d{4}-\d{2}-\d{2}\b", 0.9),
     ("date_words", "date", r"\b" + _MONTH + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
      + _MONTH + r"(?:,?\s+\d{4})?\b|\b" + _MONTH + r",?\s+\d{4}\b", 0.85),
-    ("age", "age", r"(?i:\b(?:9\d|1[01]\d)[\s-]*years?[\s-]*old\b|\bninety[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b|"
-     r"\bninety\b(?=[\s-]*years)|\b(?:a|one)\s+hundred(?:\s+and\s+\w+)?\b(?=[\s-]*years))", 0.9),
+    ("age", "age", (r"(?i:\b(?:9\d|1[01]\d)[\s-]*years?[\s-]*old\b|\bninety[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b|"
+                    r"\bninety\b(?=[\s-]*years)|\b(?:a|one)\s+hundred(?:\s+and\s+\w+)?\b(?=[\s-]*years))"), 0.9),
 ]
 
 #: Words that look like names and are not (the project adds its own; see ``deid lists``).

@@ -403,6 +403,7 @@ class DeidMixin(ProjectBase):
         raw = self.engine.raw_connection()
         try:
             driver = raw.driver_connection
+            assert driver is not None
             if driver.in_transaction:
                 driver.commit()
             driver.execute("VACUUM")
