@@ -20,7 +20,8 @@ def demo(directory: Path) -> None:
 
     began = time.perf_counter()
     with err_console.status("Building the demo study") as status:
-        result = build_demo(directory, progress=lambda msg: status.update(f"Building the demo study: {msg}"))
+        result = build_demo(directory, progress=lambda msg: status.update(f"Building the demo study: {msg}"),
+                            deidentify=True)
     seconds = time.perf_counter() - began
     console.print(Text.assemble((f"Demo study built in {seconds:.1f} s", "bold"), f": {result.project}"))
     console.print(f"  {result.sources} sources, {result.codes} codes, {result.codings:,} codings, "

@@ -225,9 +225,34 @@ def _write_outputs(study: theorize.Project, directory: Path, result: DemoResult,
         result.outputs[f"report ({fmt.upper()})"] = written.path
 
 
+#: The demo vault's passphrase (the demo is fictional; a real study's passphrase is never written down).
+DEMO_PASSPHRASE = "fictional demo vault"
+#: The researchers' own names: not participants' identifiers, so on the demo's allow list.
+RESEARCHERS = ("Dr. Lena Marsh", "Lena Marsh", "Dr. Marsh", "Marsh", "Lena", "Sam Okoye", "Okoye", "Sam")
+
+
+def _deidentify(study: theorize.Project, directory: Path, result: DemoResult, progress: Callable[[str], None]) -> None:
+    """Scan every transcript, accept what was found (the demo's confirmed key), apply it with the
+    demo passphrase; the anonymisation log is written beside the report."""
+    from theorize.exchange.tables import write_table
+
+    progress("de-identification")
+    for name in RESEARCHERS:
+        study.deid_add_term("allow", name)
+    study.deid_scan()
+    study.deid_decide_all("accept")
+    applied = study.deid_apply(DEMO_PASSPHRASE)
+    result.outputs["vault (passphrase: " + DEMO_PASSPHRASE + ")"] = applied.vault
+    result.outputs["anonymisation log"] = write_table(study.deid_log(), directory / "anonymisation-log.csv")
+
+
 def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None = None,
-               user: str = "Dr. Lena Marsh", outputs: bool = True) -> DemoResult:
+               user: str = "Dr. Lena Marsh", outputs: bool = True, deidentify: bool = False) -> DemoResult:
     """Build the demo study in a new folder, then its model figure and report (``outputs``).
+
+    With ``deidentify`` (as `theorize demo` does) the transcripts are scanned, the findings accepted
+    and applied before the report, so it shows only pseudonyms; the vault opens with
+    :data:`DEMO_PASSPHRASE`.
 
     Examples:
         >>> from theorize.demo import build_demo
@@ -247,6 +272,8 @@ def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None 
     progress = progress or (lambda _msg: None)
     try:
         result = _DemoBuilder(study, folder, progress).run()
+        if deidentify:
+            _deidentify(study, directory, result, progress)
         if outputs:
             _write_outputs(study, directory, result, progress)
         return result
