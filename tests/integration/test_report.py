@@ -126,7 +126,7 @@ def test_markdown_report_with_figures_beside_it(study, reports):
         assert name in md_text(text), name
     assert "| **all codes** |" in text
     figures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert figures == ["results-model.png", "results-saturation.png"]
+    assert figures == ["results-model.png", "results-saturation.png", "results-theoretical-saturation.png"]
     for name in figures:
         target = result.path.parent / name
         assert target in result.files and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -156,7 +156,7 @@ def test_docx_has_headings_tables_a_picture_and_traceable_quotes(study, reports)
     assert any(p.style.name == "Title" and p.text == study.study["title"] for p in document.paragraphs)
     for name in category_names(study):
         assert any(h.endswith(name) or h.startswith(name) or name in h for h in headings), name
-    assert len(document.inline_shapes) == 2  # the model and the discovery curve
+    assert len(document.inline_shapes) == 3  # the model, the discovery curve, theoretical saturation
     with zipfile.ZipFile(reports["docx"].path) as z:
         assert any(n.startswith("word/media/") and n.endswith(".png") for n in z.namelist())
     assert len(document.tables) >= 6 and all(t.style.name == "Table Grid" for t in document.tables)

@@ -112,6 +112,10 @@ def write_report(study, path: str | Path | None = None, *, fmt: str | None = Non
         raise InvalidInput("Give report options either as `options=` or as keywords, not both.")
     content = assemble(study, options, progress)
     say = progress or (lambda _msg: None)
+    say("methods section, theoretical saturation, sampling")
+    from theorize.report.theory_sections import extend
+
+    extend(content, study, options)
     say(f"writing {target.name}")
     if fmt == "html":
         from theorize.report.html import write

@@ -217,6 +217,12 @@ class ReportContent:
     saturation: Analysis
     agreement: Analysis
     memos: list[MemoEntry]
+    # the grounded-theory sections (theorize.report.theory_sections.extend)
+    method_paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (lead-in, paragraph)
+    positionality: list[tuple[str, str, str]] = field(default_factory=list)  # reflexive memos: title, byline, text
+    more_analyses: list[Analysis] = field(default_factory=list)  # disagreements, theoretical saturation
+    sampling: list[Analysis] = field(default_factory=list)  # theoretical sampling, group comparisons
+    model_reference: str = ""  # "Figure 1", once numbered
 
     def codebook_intro(self) -> str:
         n_cats = len(self.categories)

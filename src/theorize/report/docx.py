@@ -14,6 +14,7 @@ from docx.shared import Inches, Pt, RGBColor
 
 from theorize.report import memotext
 from theorize.report.content import Analysis, CategoryEntry, CodeEntry, Figure, Quote, ReportContent, Table
+from theorize.report.docx_toc import contents
 from theorize.report.docx_xml import (
     bookmark, cell_margins, no_theme_font, page_number_footer, repeat_header, rules, table_font, widths,
 )
@@ -189,6 +190,20 @@ class _Writer:
         self.table(c.coders)
         self.heading("1.4  Analysis steps", 2)
         self.table(c.steps)
+        if c.method_paragraphs:
+            self.heading("1.5  How the analysis was done", 2)
+            for lead, text in c.method_paragraphs:
+                p = self.para()
+                _run(p, f"{lead}. ", bold=True)
+                _run(p, text)
+        if c.positionality:
+            self.heading("1.6  Reflexivity and positionality", 2)
+            self.para("What the researchers wrote about their own position, in their reflexive memos.")
+            for title, byline, text in c.positionality:
+                p = self.para()
+                _run(p, f"{title} ", bold=True)
+                _run(p, f"({byline}) ", size=9, color=MUTED)
+                _run(p, text)
 
     def codebook(self) -> None:
         c = self.c
@@ -225,6 +240,9 @@ class _Writer:
         c = self.c
         self.heading("3  The theoretical model", 1)
         if c.model_figure:
+            if c.model_reference:
+                self.para(f"{c.model_reference} shows the model: its conditions, the stages of the process, the "
+                          "consequences, the context and the core category, with the relations between them.")
             self.figure(c.model_figure)
         else:
             self.note(c.model_omitted)
@@ -317,12 +335,19 @@ class _Writer:
         props.comments = f"Generated {c.generated}"
         page_number_footer(self.doc.sections[0], c.title if len(c.title) <= 60 else c.title[:59] + "\u2026")
         self.front()
+        contents(self.doc)
         self.methods()
         self.codebook()
         self.model()
         self.heading("4  Saturation and agreement", 1)
         self.analysis(c.saturation, "4.1")
         self.analysis(c.agreement, "4.2")
+        for i, a in enumerate(c.more_analyses, 3):
+            self.analysis(a, f"4.{i}")
+        if c.sampling:
+            self.heading("5  Theoretical sampling and comparison of groups", 1)
+            for i, a in enumerate(c.sampling, 1):
+                self.analysis(a, f"5.{i}")
         self.memos()
         return self.doc
 

@@ -125,6 +125,8 @@ class _Writer:
             self.w(f'<li><a href="#category-{cat.id}"><span class="num">2.{i}</span>{e(cat.name)}</a></li>')
         self.w("</ul></li>", '<li><a href="#model"><span class="num">3</span>The theoretical model</a></li>',
                '<li><a href="#analyses"><span class="num">4</span>Saturation and agreement</a></li>',
+               *([('<li><a href="#sampling"><span class="num">5</span>Theoretical sampling and comparison of groups'
+                   '</a></li>')] if self.c.sampling else []),
                '<li><a href="#memos"><span class="num">A</span>Appendix: memos</a></li></ul></nav>')
 
     def methods(self) -> None:
@@ -144,6 +146,15 @@ class _Writer:
         self.table(c.coders)
         self.w('<h3><span class="num">1.4</span>Analysis steps</h3>')
         self.table(c.steps)
+        if c.method_paragraphs:
+            self.w('<h3 id="methods-section"><span class="num">1.5</span>How the analysis was done</h3>')
+            for lead, text in c.method_paragraphs:
+                self.w(f"<p><b>{e(lead)}.</b> {e(text)}</p>")
+        if c.positionality:
+            self.w('<h3 id="reflexivity"><span class="num">1.6</span>Reflexivity and positionality</h3>',
+                   "<p>What the researchers wrote about their own position, in their reflexive memos.</p>")
+            for title, byline, text in c.positionality:
+                self.w(f'<p><b>{e(title)}</b> <span class="byline">({e(byline)})</span> {e(text)}</p>')
         self.w("</section>")
 
     def codebook(self) -> None:
@@ -189,6 +200,9 @@ class _Writer:
         c = self.c
         self.w('<section id="model"><h2><span class="num">3</span>The theoretical model</h2>')
         if c.model_figure:
+            if c.model_reference:
+                self.w(f"<p>{e(c.model_reference)} shows the model: its conditions, the stages of the process, the "
+                       "consequences, the context and the core category, with the relations between them.</p>")
             self.figure(c.model_figure)
         else:
             self.w(f'<p class="omitted">{e(c.model_omitted)}</p>')
@@ -261,7 +275,14 @@ class _Writer:
         self.w('<section id="analyses"><h2><span class="num">4</span>Saturation and agreement</h2>')
         self.analysis(c.saturation, "4.1", "saturation")
         self.analysis(c.agreement, "4.2", "agreement")
+        for i, a in enumerate(c.more_analyses, 3):
+            self.analysis(a, f"4.{i}", f"analysis-4-{i}")
         self.w("</section>")
+        if c.sampling:
+            self.w('<section id="sampling"><h2><span class="num">5</span>Theoretical sampling and comparison of groups</h2>')
+            for i, a in enumerate(c.sampling, 1):
+                self.analysis(a, f"5.{i}", f"analysis-5-{i}")
+            self.w("</section>")
         self.memos()
         self.w("</main></body></html>\n")
         return "\n".join(self.out)

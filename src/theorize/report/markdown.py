@@ -86,6 +86,8 @@ class _Writer:
             self.w(f"  - [2.{i} {md(cat.name)}](#{slug(f'2.{i} {cat.name}')})")
         self.w("- [3 The theoretical model](#3-the-theoretical-model)",
                "- [4 Saturation and agreement](#4-saturation-and-agreement)",
+               *([("- [5 Theoretical sampling and comparison of groups]"
+                   "(#5-theoretical-sampling-and-comparison-of-groups)")] if c.sampling else []),
                "- [A Appendix: memos](#a-appendix-memos)", "")
 
     def methods(self) -> None:
@@ -102,6 +104,15 @@ class _Writer:
                                  ("1.4", "Analysis steps", c.steps)):
             self.w(f"### {number} {title}", "")
             self.table(t)
+        if c.method_paragraphs:
+            self.w("### 1.5 How the analysis was done", "")
+            for lead, text in c.method_paragraphs:
+                self.w(f"**{md(lead)}.** {md(text)}", "")
+        if c.positionality:
+            self.w("### 1.6 Reflexivity and positionality", "",
+                   "What the researchers wrote about their own position, in their reflexive memos.", "")
+            for title, byline, text in c.positionality:
+                self.w(f"**{md(title)}** ({md(byline)}) {md(text)}", "")
 
     def codebook(self) -> None:
         c = self.c
@@ -138,6 +149,9 @@ class _Writer:
         c = self.c
         self.w("## 3 The theoretical model", "")
         if c.model_figure:
+            if c.model_reference:
+                self.w(f"{c.model_reference} shows the model: its conditions, the stages of the process, the "
+                       "consequences, the context and the core category, with the relations between them.", "")
             self.figure(c.model_figure)
         else:
             self.w(f"*{md(c.model_omitted)}*", "")
@@ -196,6 +210,12 @@ class _Writer:
         self.w("## 4 Saturation and agreement", "")
         self.analysis(self.c.saturation, "4.1")
         self.analysis(self.c.agreement, "4.2")
+        for i, a in enumerate(self.c.more_analyses, 3):
+            self.analysis(a, f"4.{i}")
+        if self.c.sampling:
+            self.w("## 5 Theoretical sampling and comparison of groups", "")
+            for i, a in enumerate(self.c.sampling, 1):
+                self.analysis(a, f"5.{i}")
         self.memos()
         return "\n".join(self.out).rstrip() + "\n"
 
