@@ -433,3 +433,56 @@ coding_property = Table(
 )
 
 AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
+
+# -- a coding team on one server (migration 0007) -------------------------------------------------------
+# A person who may sign in to the workbench, and their role. Audited: adding people, changing roles
+# and removing people are actions in the trail. The password hash lives apart (account_secret).
+account = Table(
+    "account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(10), nullable=False),  # owner, coder, viewer
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+)
+
+# The Argon2id hash and the sign-in bookkeeping: kept out of the audit chain (no hash in any image).
+account_secret = Table(
+    "account_secret",
+    metadata,
+    Column("account_id", Integer, ForeignKey("account.id", ondelete="CASCADE"), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("epoch", Integer, nullable=False, default=0),  # bumped when the password changes: old sessions end
+    Column("failed", Integer, nullable=False, default=0),  # failed sign-ins in a row
+    Column("wait_until", DateTime(timezone=True), nullable=True),
+    info={"audited": False},
+)
+
+# The key that signs session and CSRF cookies, shared by every worker of a server (not audited).
+server_key = Table(
+    "server_key",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("purpose", String(20), nullable=False, unique=True),
+    Column("value", String(128), nullable=False),
+    info={"audited": False},
+)
+
+# A blind coding round: these sources, these coders, this codebook (frozen or open).
+coding_round = Table(
+    "coding_round",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("sources", Text, nullable=False),  # JSON list of source ids
+    Column("coders", Text, nullable=False),  # JSON list of names
+    Column("codebook", String(10), nullable=False),  # frozen, open
+    Column("opened_by", String(200), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("results", Text, nullable=True),  # JSON: agreement per code when closed
+)
+
+AUDITED = {t.name: t for t in metadata.sorted_tables if t.name != "audit_event"}
