@@ -178,3 +178,22 @@ def test_describe_reads_method_notes_from_a_file(run, study_file, tmp_path):
     (tmp_path / "notes.bin").write_bytes(b"\xff\xfe\x00\x81")
     _refused(run("describe", "--method-notes", "notes.bin"),
              "notes.bin is not a text file; save the method notes as plain text or Markdown.")
+
+
+def test_property_values_on_sqlite_and_postgresql(project):
+    """The library on both databases: values set, counted, audited, undone; pending suggestions do not count."""
+    project.add_code(CATEGORY, stage="category")
+    project.add_code("fearing the judge", stage="focused", parent=CATEGORY)
+    project.describe_category(CATEGORY, dimensions=["perceived surveillance: total .. bounded"])
+    for pid in ("C01", "C02"):
+        project.import_parsed(transcript(pid, [("Interviewer", "Tell me."), ("Participant", ANSWERS[pid])]),
+                              participant=pid, group="client")
+        project.code(pid, "fearing the judge", quote="judge scared me")
+    ids = project.codings()["id"].tolist()
+    project.set_property_value(ids[0], "perceived surveillance", "total")
+    project.set_property_value(ids[1], "perceived surveillance", "bounded")
+    result = project.theoretical_saturation()
+    assert result.discovery["new_elements"].tolist() == [1, 1]
+    assert project.audit()["action"].tolist()[-1] == "set property value"
+    project.undo()
+    assert project.property_values()["value"].tolist() == ["total"]
