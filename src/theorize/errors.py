@@ -33,6 +33,7 @@ HINTS: dict[str, str] = {
     "install_deid": "Install theorize[deid] to use de-identification.",
     "install_llm": "Install theorize[llm] and name a GGUF model file.",
     "install_postgres": "Install theorize[postgres] to use a PostgreSQL server.",
+    "list_users": "`theorize users list` shows the team.",
 }
 
 

@@ -28,6 +28,7 @@ from theorize.services.refi_export import RefiExportMixin
 from theorize.services.refi_import import RefiImportMixin
 from theorize.services.participants import ParticipantsMixin
 from theorize.services.sources import SourcesMixin
+from theorize.services.team import TeamMixin
 from theorize.services.views import ViewsMixin
 from theorize.services.workbench import WorkbenchWritesMixin
 from theorize.store import schema as t
@@ -38,7 +39,7 @@ from theorize.store.revision import is_current
 
 class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
               TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin,
-              AssistMixin, TheoryInsightsMixin, SamplingMixin, DeidMixin):
+              AssistMixin, TheoryInsightsMixin, SamplingMixin, DeidMixin, TeamMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view
