@@ -397,7 +397,7 @@ class SamplingMixin(ProjectBase):
                               source=codings["source_id"].map(sources))
         picked = quotes_by_group(pool, groups, per_group=quotes)
         return GroupComparison(self.code_labels().get(cat_id, str(cat_id)), groups, table, coverage,
-                               picked[["group", "participant", "source", "coding_id", "quote"]].reset_index(drop=True))
+                               picked[["group", "participant", "source_id", "source", "coding_id", "quote"]].reset_index(drop=True))
 
 
 def _point_sentence(name: str, row) -> str:

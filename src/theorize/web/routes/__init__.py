@@ -1,8 +1,8 @@
 """One router per resource; :data:`ROUTERS` is what the app mounts."""
 
 from theorize.web.routes import (
-    analyses, codebook, compare, deid, history, memos, model, out, study, transcript,
+    analyses, codebook, compare, compare_groups, deid, history, memos, model, out, study, transcript,
 )
 
-ROUTERS = [study.router, transcript.router, codebook.router, compare.router, memos.router, model.router,
-           analyses.router, history.router, out.router, deid.router]
+ROUTERS = [study.router, transcript.router, codebook.router, compare.router, compare_groups.router, memos.router,
+           model.router, analyses.router, history.router, out.router, deid.router]
