@@ -52,6 +52,9 @@ EXPORTS = {
     "teams.docx": lambda: a_docx(["Interview C03-20261204_100413-Meeting Recording", "December 4, 2026, 10:04AM",
                                   "45m 12s", "Lena Marsh   0:13", "How did it start?", "C03   0:20",
                                   "With the judge.", "Lena Marsh   1:02", "And then?"]),
+    "teams_stream.docx": lambda: a_docx(["0:0:13.0 --> 0:0:15.230", "Lena Marsh", "How did it start?",
+                                         "0:0:20.0 --> 0:0:24.100", "C03", "With the judge.",
+                                         "0:1:2.0 --> 0:1:4.0", "Lena Marsh", "And then?"]),
     "rev.txt": lambda: b"Lena Marsh (00:13):\nHow did it start?\n\nC03 (00:20):\nWith the judge.\n\n"
                        b"Lena Marsh (01:02):\nAnd then?\n",
     "rev.docx": lambda: a_docx(["Lena Marsh (00:13):", "How did it start?", "C03 (00:20):", "With the judge.",

@@ -68,6 +68,10 @@ LABEL_RE = re.compile(
     |
         \[(?P<tts>{_TS})\]{_H}+(?P<tlabel>{_NAME}){_H}*\n  # Trint: "[00:00:13] Lena Marsh" + words below
         (?:{_H}*\n)?(?={_H}*\S)
+    |
+        (?P<sts>\d{{1,2}}:\d{{1,2}}:\d{{1,2}}(?:\.\d{{1,3}})?){_H}*-->{_H}*[\d:.]+{_H}*\n  # Teams (Stream):
+        (?:{_H}*\n)?(?P<slabel>{_NAME}){_H}*\n          # "0:0:0.0 --> 0:0:5.3", the name, the words
+        (?:{_H}*\n)?(?={_H}*\S)
     )
     """,
     re.MULTILINE | re.VERBOSE,
@@ -352,15 +356,15 @@ def _find_labels(text: str, roles: SpeakerRoles, hints: Sequence[LabelHint]) -> 
     for m in LABEL_RE.finditer(text):
         if m.start() in hinted:
             continue
-        label = m["label"] or m["olabel"] or m["blabel"] or m["tlabel"]
+        label = m["label"] or m["olabel"] or m["blabel"] or m["tlabel"] or m["slabel"]
         speaker = same.setdefault(label, label)
         kind = assessed.get(speaker)
         if kind is None:
             kind = assessed[speaker] = roles.assess(speaker)
         if kind is LabelKind.REJECTED:
             continue
-        ts1, ts2, ts3, ots, bts, tts = m.group("ts1", "ts2", "ts3", "ots", "bts", "tts")
-        stamp = ts1 or ts2 or ts3 or ots or bts or tts
+        ts1, ts2, ts3, ots, bts, tts, sts = m.group("ts1", "ts2", "ts3", "ots", "bts", "tts", "sts")
+        stamp = ts1 or ts2 or ts3 or ots or bts or tts or sts
         if stamp is not None and (stamp.count(":") == 2 or ts2 or ts3 or bts):
             kind = LabelKind.KNOWN  # a transcriber's timestamped label, not "10:30 Court:"
         labels.append(m.start(), m.end(), speaker, seconds(stamp), kind)
