@@ -117,6 +117,14 @@ def row_spans(tr: Transcript) -> dict[int, tuple[int, int]]:
     return {n: (s, e) for turn in tr.turns for n, s, e in turn.units}
 
 
+_PENDING = ("", " pending")
+
+
+def _pending(c: dict) -> bool:
+    """A machine suggestion nobody has decided on yet: drawn hatched, as the machine's."""
+    return c.get("origin") == "machine" and c.get("status") == "pending"
+
+
 def rows_html(turns: list[Turn], by_id: dict[int, dict]) -> str:
     """The transcript's turns and rows as HTML, every text escaped. Written out here rather than in
     the template: a long interview has a thousand rows, and this is five times faster."""
@@ -130,7 +138,7 @@ def rows_html(turns: list[Turn], by_id: dict[int, dict]) -> str:
                    f'<span class="speaker">{escape(turn.speaker or "")}</span>{time} '
                    f'<span class="turn-no">turn {turn.number}</span></div>')
         for row in turn.rows:
-            stripes = "".join(f'<b class="s l{lane} c{by_id[cid]["code_id"]}" data-c="{cid}" data-coder="{coder_attr[cid]}"></b>'
+            stripes = "".join(f'<b class="s l{lane} c{by_id[cid]["code_id"]}{_PENDING[_pending(by_id[cid])]}" data-c="{cid}" data-coder="{coder_attr[cid]}"></b>'
                               for cid, lane in row.stripes)
             out.append(f'<div class="row" id="u{row.number}" tabindex="-1" data-n="{row.number}" data-s="{row.start}" '
                        f'data-e="{row.end}"><span class="n" aria-hidden="true">{row.number}</span>'

@@ -13,7 +13,7 @@ from theorize.web.layout import clock, colour_of
 HERE = Path(__file__).parent
 NAV = (("study", "/", "Study"), ("codebook", "/codes", "Codebook"), ("compare", "/compare", "Compare"),
        ("memos", "/memos", "Memos"), ("model", "/model", "Model"), ("analyses", "/analyses", "Analyses"),
-       ("history", "/history", "History"), ("out", "/out", "Out"))
+       ("history", "/history", "History"), ("out", "/out", "Out"), ("assist", "/suggestions", "Machine help"))
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 

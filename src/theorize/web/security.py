@@ -59,9 +59,13 @@ class Guard:
                 return await _plain(send, 403, "This change was refused: it came from another site.",
                                     json_body="application/json" in headers.get("accept", ""))
             given = headers.get(CSRF_HEADER) or None
-            if given is None and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            kind = headers.get("content-type", "")
+            if given is None and kind.startswith("application/x-www-form-urlencoded"):
                 body, receive = await _buffer(receive)
                 given = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [None])[0]
+            elif given is None and kind.startswith("multipart/form-data"):  # a plain upload form
+                body, receive = await _buffer(receive)
+                given = multipart_field(body, kind, CSRF_FIELD)
             if fresh or not given or not secrets.compare_digest(given, token):
                 return await _plain(send, 403, "This change was refused: the page was out of date or came from "
                                                "elsewhere (no valid CSRF token). Reload the page and try again.",
@@ -111,6 +115,22 @@ async def _buffer(receive):
         return await receive()
 
     return body, replay
+
+
+def multipart_field(body: bytes, content_type: str, name: str) -> str | None:
+    """One plain (not file) field of a multipart/form-data body, or None."""
+    boundary = next((p.split("=", 1)[1].strip().strip('"') for p in content_type.split(";")[1:]
+                     if p.strip().lower().startswith("boundary=")), None)
+    if not boundary:
+        return None
+    wanted = f'name="{name}"'.encode()
+    for part in body.split(b"--" + boundary.encode()):
+        head, sep, value = part.partition(b"\r\n\r\n")
+        if not sep or b"filename=" in head:
+            continue
+        if any(line.lower().startswith(b"content-disposition") and wanted in line for line in head.split(b"\r\n")):
+            return value.removesuffix(b"\r\n").decode("utf-8", "replace")
+    return None
 
 
 async def _plain(send, status: int, sentence: str, *, json_body: bool = False) -> None:

@@ -6,3 +6,8 @@ from theorize.web.routes import (
 
 ROUTERS = [study.router, transcript.router, codebook.router, compare.router, compare_groups.router, memos.router,
            model.router, analyses.router, history.router, out.router, deid.router]
+
+# machine help; text edits and their review
+from theorize.web.routes import assist, review
+
+ROUTERS += [assist.router, review.router]

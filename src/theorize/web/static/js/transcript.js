@@ -94,7 +94,7 @@ function endpoint(node, offset, atEnd) {
   return { row, offset: atEnd ? textNode(row).length : 0 };
 }
 
-function selectedSpan() {
+export function selectedSpan() {
   const sel = getSelection();
   if (!sel.rangeCount || sel.isCollapsed) return null;
   const range = sel.getRangeAt(0);
@@ -123,7 +123,7 @@ function drawMargins() {
       const row = rowByNumber(n);
       if (!row) continue;
       const stripe = document.createElement("b");
-      stripe.className = `s l${c.lane}`;
+      stripe.className = `s l${c.lane}${c.origin === "machine" && c.status === "pending" ? " pending" : ""}`;
       stripe.dataset.c = c.id;
       stripe.dataset.coder = c.coder;
       stripe.style.background = c.colour;
