@@ -62,7 +62,7 @@ class InvertedFileIndex:
         seed: k-means seed, so an index is rebuilt the same.
     """
 
-    def __init__(self, lists: int | None = None, probes: int = 64, train_size: int = 100_000, seed: int = 0) -> None:
+    def __init__(self, lists: int | None = None, probes: int = 64, train_size: int = 160_000, seed: int = 0) -> None:
         self.lists = lists
         self.probes = probes
         self.train_size = train_size
