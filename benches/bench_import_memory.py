@@ -24,11 +24,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_WORDS = (
-    "the judge said I had to go so I went to Bridgeway and my counselor listened "
-    "which I did not expect at first because everyone in that court wanted something "
-    "from me and she just asked how my week was going and whether I slept"
-).split()
+_WORDS = ["the", "judge", "said", "I", "had", "to", "go", "so", "I", "went", "to", "Bridgeway", "and", "my", "counselor", "listened", "which", "I", "did", "not", "expect", "at", "first", "because", "everyone", "in", "that", "court", "wanted", "something", "from", "me", "and", "she", "just", "asked", "how", "my", "week", "was", "going", "and", "whether", "I", "slept"]
 
 _MEASURE = textwrap.dedent(
     """
@@ -111,7 +107,7 @@ def measure(src: Path, step: str, path: Path, tmp: Path) -> tuple[int, int, floa
     project.unlink(missing_ok=True)
     env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", _MEASURE, step, str(path), str(project)],
-                         capture_output=True, text=True, env=env, cwd=tmp)
+                         capture_output=True, text=True, env=env, cwd=tmp, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{step} with {src} failed:\n{out.stderr[-2000:]}")
     before, peak, seconds, outcome = out.stdout.strip().split("\t")

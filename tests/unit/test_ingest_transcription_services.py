@@ -36,19 +36,19 @@ EXPORTS = {
     "otter.docx": lambda: a_docx(OTTER),
     "otter.txt": otter_txt,
     "zoom.vtt": lambda: (
-        "WEBVTT\n\n1\n00:00:13.000 --> 00:00:15.000\nLena Marsh: How did it start?\n\n"
-        "2\n00:00:20.000 --> 00:00:24.000\nC03: With the judge.\n\n"
-        "3\n00:01:02.000 --> 00:01:04.000\nLena Marsh: And then?\n").encode(),
+        b"WEBVTT\n\n1\n00:00:13.000 --> 00:00:15.000\nLena Marsh: How did it start?\n\n"
+        b"2\n00:00:20.000 --> 00:00:24.000\nC03: With the judge.\n\n"
+        b"3\n00:01:02.000 --> 00:01:04.000\nLena Marsh: And then?\n"),
     "zoom_transcript.txt": lambda: (
-        "00:00:13\tLena Marsh:\tHow did it start?\n00:00:20\tC03:\tWith the judge.\n"
-        "00:01:02\tLena Marsh:\tAnd then?\n").encode(),
+        b"00:00:13\tLena Marsh:\tHow did it start?\n00:00:20\tC03:\tWith the judge.\n"
+        b"00:01:02\tLena Marsh:\tAnd then?\n"),
     "zoom_saved.txt": lambda: (
-        "[Lena Marsh] 00:00:13\nHow did it start?\n\n[C03] 00:00:20\nWith the judge.\n\n"
-        "[Lena Marsh] 00:01:02\nAnd then?\n").encode(),
+        b"[Lena Marsh] 00:00:13\nHow did it start?\n\n[C03] 00:00:20\nWith the judge.\n\n"
+        b"[Lena Marsh] 00:01:02\nAnd then?\n"),
     "teams.vtt": lambda: (
-        "WEBVTT\n\n3f8a9c1e-1\n00:00:13.000 --> 00:00:15.000\n<v Lena Marsh>How did it start?</v>\n\n"
-        "3f8a9c1e-2\n00:00:20.000 --> 00:00:24.000\n<v C03>With the judge.</v>\n\n"
-        "3f8a9c1e-3\n00:01:02.000 --> 00:01:04.000\n<v Lena Marsh>And then?</v>\n").encode(),
+        b"WEBVTT\n\n3f8a9c1e-1\n00:00:13.000 --> 00:00:15.000\n<v Lena Marsh>How did it start?</v>\n\n"
+        b"3f8a9c1e-2\n00:00:20.000 --> 00:00:24.000\n<v C03>With the judge.</v>\n\n"
+        b"3f8a9c1e-3\n00:01:02.000 --> 00:01:04.000\n<v Lena Marsh>And then?</v>\n"),
     "teams.docx": lambda: a_docx(["Interview C03-20261204_100413-Meeting Recording", "December 4, 2026, 10:04AM",
                                   "45m 12s", "Lena Marsh   0:13", "How did it start?", "C03   0:20",
                                   "With the judge.", "Lena Marsh   1:02", "And then?"]),

@@ -126,13 +126,13 @@ def _read(raw: str, pos: int, request: ReadRequest, file_format: str, notes: tup
     if pos < len(raw):
         _check_gap(raw, pos, len(raw), request.filename, vtt, at_cut_end=cut)
     _accept_inline_labels(cues, request)
-    notes = list(notes)
+    said = list(notes)
     if cut and cues and cues[-1][_TEXT] and cues[-1][_TEXT][-1] not in _ENDS:
-        notes.append(
+        said.append(
             f"{request.filename} ends in the middle of a cue ({where(raw, len(raw))}); "
             "the file looks cut short, so words may be missing at its end"
         )
-    return _lay_out(_join(cues), request, file_format, notes)
+    return _lay_out(_join(cues), request, file_format, said)
 
 
 def _simple_turns(raw: str, pos: int) -> list[list] | None:

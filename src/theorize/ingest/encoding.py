@@ -140,10 +140,11 @@ def _guess(data: bytes, filename: str) -> tuple[str, str, tuple[str, ...]]:
     if mostly is not None:
         return mostly
     text, used = _legacy(data, filename)
-    return text, used, (
+    note = (
         f"{filename} is not UTF-8 (byte {first_bad + 1:,} on line {_line_of(data, first_bad)} is not), so its encoding was "
-        f"guessed as {_NAMES.get(used, used)}; if letters look wrong, save it as UTF-8 and import it again",
+        f"guessed as {_NAMES.get(used, used)}; if letters look wrong, save it as UTF-8 and import it again"
     )
+    return text, used, (note,)
 
 
 _NAMES = {"cp1252": "Windows-1252"}
@@ -177,10 +178,11 @@ def _mostly_utf8(data: bytes, filename: str) -> tuple[str, str, tuple[str, ...]]
     shown = ", ".join(f"line {_line_of(data, b)} (byte {b + 1:,})" for b in bad[:3])
     more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
     what = "a byte that is" if len(bad) == 1 else f"{len(bad)} bytes that are"
-    return text, "utf-8", (
+    note = (
         f"{filename} is UTF-8 text with {what} not UTF-8, at {shown}{more}; "
-        "each was read as \ufffd (a replacement character) and the rest of the text as it is",
+        "each was read as \ufffd (a replacement character) and the rest of the text as it is"
     )
+    return text, "utf-8", (note,)
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from theorize.domain.sources import ParsedSource
 from theorize.errors import InvalidInput, TheorizeError
@@ -36,7 +36,7 @@ _PR_SET_PDEATHSIG = 1
 _WATCH_SECONDS = 0.5
 
 Compact = tuple[dict[str, Any], list[tuple], None]
-Read = Union[ParsedSource, Compact, str]
+Read = ParsedSource | Compact | str
 
 
 def read_one(path: Path, options: dict[str, Any]) -> ParsedSource | str:

@@ -256,7 +256,7 @@ class _Labels:
     """The labels found in a text, as parallel columns: a long transcript has hundreds of
     thousands, and a tuple each would cost four times the memory."""
 
-    __slots__ = ("line_start", "speech_from", "speaker", "started_at", "kind")
+    __slots__ = ("kind", "line_start", "speaker", "speech_from", "started_at")
 
     def __init__(self) -> None:
         self.line_start = array("q")

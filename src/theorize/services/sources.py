@@ -15,7 +15,6 @@ from theorize.errors import Conflict, InvalidInput
 from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
-
 _SAME_TEXT_OR_NAME = (select(t.source.c.name, t.source.c.imported_sha256)
                       .where((t.source.c.imported_sha256 == bindparam("digest")) | (t.source.c.name == bindparam("name")))
                       .order_by((t.source.c.imported_sha256 == bindparam("digest")).desc()).limit(1))
