@@ -158,6 +158,8 @@ def _resolve(text: str, found: list[tuple[int, int, str, float, str]], allowed: 
             continue
         if kind == "person" and not _name_words(words) and name != "deny list":
             continue
+        if name == "spacy" and words == words.lower():  # names are written with capitals ("court" is not one)
+            continue
         spans.append((start, end, kind, score, name))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), -_PRIORITY.get(s[4], 2)))
     out: list[Finding] = []

@@ -141,10 +141,10 @@ class Key:
     def find(self, kind: str, text: str) -> Entity | None:
         """The entity ``text`` belongs to, if the key has it (a surname alone joins its full name)."""
         norm = _norm(text)
-        same_type = [e for e in self.entities if e.type == kind]
-        for entity in same_type:
+        for entity in self.entities:  # the same words are one entity, whatever type a finding gave them
             if norm in entity.forms:
                 return entity
+        same_type = [e for e in self.entities if e.type == kind]
         if kind != "person":
             return None
         words = {w.lower() for w in _name_words(text)}

@@ -60,7 +60,10 @@ DEFAULT_ALLOW = ("Drug Court", "drug court", "Higher Power", "Your Honor", "Your
                  "Interviewer", "Participant", "Facilitator", "Thanks", "Okay", "Yeah", "Um", "Uh",
                  "State", "the State", "Christmas", "Thanksgiving", "New Year", "New Year's", "Easter",
                  "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mom", "Dad",
-                 "Methodist", "Baptist", "Catholic", "Little League", "Your Honor's", "Phase One", "Phase Two")
+                 "Methodist", "Baptist", "Catholic", "Little League", "Your Honor's", "Phase One", "Phase Two",
+                 "Fentanyl", "Xanax", "Methadone", "Adderall", "Percocet", "Oxy", "OxyContin", "Meth", "Molly",
+                 "UA", "UAs", "EtG", "CPS", "DMV", "CDL", "CO", "BIA", "IOP", "MAT", "DOC", "DA", "ER", "ICU",
+                 "Latino", "Latina", "Abuela", "Abuelo", "Nah", "Kinda")
 
 
 @functools.lru_cache(maxsize=1)
