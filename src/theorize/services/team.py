@@ -213,6 +213,28 @@ class TeamMixin:
     def in_open_round(self, viewer: str) -> bool:
         return bool(self.blind_sources(viewer))
 
+    def overview_for(self, viewer: str, *, recent: int = 12) -> dict:
+        """:meth:`overview` as ``viewer`` may see it: in an open round, the round's sources count
+        their codings only, and the newest actions are theirs only."""
+        view = self.overview(recent=recent)
+        blind = self.blind_sources(viewer)
+        if not blind:
+            return view
+        from theorize.services.workbench import _covered
+
+        view["recent"] = [e for e in view["recent"] if e["actor"] == viewer]
+        with self._read() as conn:
+            rows = conn.execute(select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end)
+                                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                                .where(t.coder.c.name == viewer, t.coding.c.status == "accepted",
+                                       t.coding.c.source_id.in_(blind))).all()
+        for s in view["sources"]:
+            if s["id"] in blind:
+                spans = [(r.start, r.end) for r in rows if r.source_id == s["id"]]
+                s["codings"] = len(spans)
+                s["coded_share"] = _covered(spans) / s["characters"] if s["characters"] else 0.0
+        return view
+
     def transcript_for(self, source: int | str, viewer: str, unit: str = "sentence"):
         """:meth:`transcript` as ``viewer`` may see it: in an open round, their own codings only."""
         tr = self.transcript(source, unit)

@@ -30,8 +30,9 @@ class Person:
 
 
 def current_person(request: Request) -> Person:
-    """The person behind this request: on a local workbench, the project's user."""
-    return request.app.state.person
+    """The person behind this request: on a team server, who signed in (found by
+    :class:`theorize.web.auth.Accounts`); on a local workbench, the project's user."""
+    return request.scope.get("state", {}).get("person") or request.app.state.person
 
 
 def require(person: Person, permission: str) -> None:

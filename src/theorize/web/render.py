@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 
 from theorize.web.layout import clock, colour_of
+from theorize.web.people import current_person
 
 HERE = Path(__file__).parent
 NAV = (("study", "/", "Study"), ("codebook", "/codes", "Codebook"), ("compare", "/compare", "Compare"),
@@ -39,6 +40,6 @@ def make_templates() -> Jinja2Templates:
 def page(request: Request, name: str, context: dict, *, status_code: int = 200):
     """A whole page: the template with the person, the CSRF token and the navigation."""
     app = request.app
-    ctx = {"person": app.state.person, "csrf": request.scope.get("state", {}).get("csrf", ""),
+    ctx = {"person": current_person(request), "csrf": request.scope.get("state", {}).get("csrf", ""),
            "title_of_study": app.state.study_title, **context}
     return app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -11,14 +11,15 @@ from fastapi.responses import JSONResponse
 
 from theorize.errors import InvalidInput, TheorizeError
 from theorize.web.errors import WEB_HINTS
+from theorize.web.people import current_person
 from theorize.web.render import page
 from theorize.web.requests import act, done, payload
 
 router = APIRouter()
 
 
-def _overview(study) -> dict:
-    view = study.overview()
+def _overview(study, viewer: str) -> dict:
+    view = study.overview_for(viewer)
     people = study.participants()
     view["participants"] = people.fillna("").to_dict(orient="records")
     view["attributes"] = [c for c in people.columns if c not in ("participant", "group")]
@@ -27,12 +28,12 @@ def _overview(study) -> dict:
 
 @router.get("/")
 def study_page(request: Request):
-    return page(request, "study/index.html", {"view": _overview(request.app.state.study), "section": "study"})
+    return page(request, "study/index.html", {"view": _overview(request.app.state.study, current_person(request).name), "section": "study"})
 
 
 @router.get("/api/study")
 def study_json(request: Request):
-    view = _overview(request.app.state.study)
+    view = _overview(request.app.state.study, current_person(request).name)
     for event in view["recent"]:
         event["at"] = event["at"].isoformat()
     return view
@@ -56,7 +57,7 @@ async def describe_study(request: Request):
 @router.get("/api/session")
 def session_json(request: Request):
     """Who the browser acts as, and the token its writes must carry."""
-    person = request.app.state.person
+    person = current_person(request)
     return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"]}
 
 

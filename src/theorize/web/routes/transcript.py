@@ -8,14 +8,16 @@ from fastapi.responses import JSONResponse
 from theorize.errors import Conflict, InvalidInput
 from theorize.web.layout import colour_of, lay_out, rows_html
 from theorize.web.offsets import from_dom, trim
+from theorize.web.people import current_person
 from theorize.web.render import page
 from theorize.web.requests import act, done, field, payload
 
 router = APIRouter()
 
 
-def _transcript(study, source_id: int, unit: str, hidden: set[str]):
-    tr = study.transcript(source_id, unit)
+def _transcript(request: Request, source_id: int, unit: str, hidden: set[str]):
+    study = request.app.state.study
+    tr = study.transcript_for(source_id, current_person(request).name, unit)
     turns, codings = lay_out(tr, hidden)
     coders = sorted({c["coder"] for c in tr.codings})
     return tr, turns, codings, coders
@@ -25,7 +27,7 @@ def _transcript(study, source_id: int, unit: str, hidden: set[str]):
 def transcript_page(request: Request, source_id: int, unit: str = "sentence", hide: list[str] | None = Query(None)):
     study = request.app.state.study
     hidden = set(hide or [])
-    tr, turns, codings, coders = _transcript(study, source_id, unit, hidden)
+    tr, turns, codings, coders = _transcript(request, source_id, unit, hidden)
     return page(request, "transcript/page.html", {
         "tr": tr, "rows_html": rows_html(turns, {c["id"]: c for c in codings}), "codings": codings, "coders": coders,
         "hidden": hidden, "codes": study.code_choices(), "section": "study",
@@ -34,7 +36,7 @@ def transcript_page(request: Request, source_id: int, unit: str = "sentence", hi
 
 @router.get("/api/sources/{source_id}")
 def transcript_json(request: Request, source_id: int, unit: str = "sentence", hide: list[str] | None = Query(None)):
-    tr, turns, codings, coders = _transcript(request.app.state.study, source_id, unit, set(hide or []))
+    tr, turns, codings, coders = _transcript(request, source_id, unit, set(hide or []))
     return {"source_id": tr.source_id, "name": tr.name, "version": tr.version, "participants": tr.participants,
             "unit": tr.unit, "coders": coders, "codings": codings,
             "turns": [{"number": x.number, "speaker": x.speaker, "role": x.role, "time": x.time,
@@ -45,7 +47,7 @@ def transcript_json(request: Request, source_id: int, unit: str = "sentence", hi
 @router.get("/api/sources/{source_id}/codings")
 def codings_json(request: Request, source_id: int, unit: str = "sentence", hide: list[str] | None = Query(None)):
     """The codings laid out for the margin (lane, colour, rows), for redrawing after a change."""
-    _, _, codings, _ = _transcript(request.app.state.study, source_id, unit, set(hide or []))
+    _, _, codings, _ = _transcript(request, source_id, unit, set(hide or []))
     return {"codings": codings}
 
 
@@ -122,7 +124,7 @@ async def code_in_vivo(request: Request, source_id: int):
 
 @router.get("/api/codings/{coding_id}")
 def coding_json(request: Request, coding_id: int):
-    return request.app.state.study.coding(coding_id)
+    return request.app.state.study.coding_for(coding_id, current_person(request).name)
 
 
 @router.delete("/api/codings/{coding_id}")
