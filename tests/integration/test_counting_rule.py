@@ -191,3 +191,39 @@ def test_the_agreement_table_is_shaped_and_written_by_the_library(study, tmp_pat
     assert list(written.columns) == list(frame.columns) and len(written) == len(frame)
     with pytest.raises(InvalidInput, match=r"^agreement\.txt: tables are written as \.csv or \.xlsx\.$"):
         report.write(tmp_path / "agreement.txt")
+
+
+def _every_count(study, ids) -> dict:
+    """What each view and analysis counts: the code tree, a snapshot, the report, the workbench and
+    the matrices."""
+    import dataclasses
+
+    from theorize.report.assemble import assemble
+
+    tree = study.code_tree()
+    name = f"counted {len(study.snapshots())}"
+    study.snapshot(name)
+    report = assemble(study)
+    overview = study.overview()
+    return {
+        "tree": tree.rows(),
+        "snapshot": {c["id"]: c["codings"] for c in study.snapshot_content(name)["codes"]},
+        "report": {f.name: getattr(report, f.name) for f in dataclasses.fields(report)
+                   if f.name not in ("steps", "generated")},  # the audit trail grows by the action itself
+        "workbench": ([{k: v for k, v in s.items() if k in ("name", "codings", "coded_share")} for s in overview["sources"]],
+                      [p["id"] for p in study.passages(ids["client talk"])]),
+        "matrix": study.code_matrix().to_dict(),
+        "attribute matrix": study.attribute_matrix("phase").table.to_dict(),
+        "codes": study.codes()["codings"].tolist(),
+    }
+
+
+def test_a_pending_suggestion_changes_no_count_anywhere(study):
+    ids = _ids(study)
+    _code_both(study, ids)
+    before = _every_count(study, ids)
+    study.code("C03", ids["client trust"], quote="I do not trust anyone", origin="machine",
+               model_id="minilm-int8", confidence=0.7, coder="lena")
+    after = _every_count(study, ids)
+    for view in before:
+        assert after[view] == before[view], view

@@ -14,6 +14,7 @@ from theorize.domain.code_tree import CodeTree, build_code_tree
 from theorize.domain.codebook import SnapshotDiff, Stage, diff_snapshots
 from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import Action, ProjectBase, code_name_clash, new_guid, now
+from theorize.services.coding import counts
 from theorize.store import schema as t
 
 if TYPE_CHECKING:
@@ -238,11 +239,11 @@ class CodebookMixin(ProjectBase):
         relations = [dict(r) for r in conn.execute(select(
             t.relation.c.source_code_id, t.relation.c.target_code_id, t.relation_type.c.name.label("type")
         ).join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id)).mappings()]
-        counts = {}
-        for r in conn.execute(select(t.coding.c.code_id).where(t.coding.c.status != "rejected")):
-            counts[r.code_id] = counts.get(r.code_id, 0) + 1
+        counted = {r.code_id: r.n for r in conn.execute(  # the one rule: pending suggestions do not count
+            select(t.coding.c.code_id, func.count().label("n")).where(counts(t.coding.c.status))
+            .group_by(t.coding.c.code_id))}
         for c in codes:
-            c["codings"] = counts.get(c["id"], 0)
+            c["codings"] = counted.get(c["id"], 0)
         stages = [dict(r) for r in conn.execute(select(t.model_stage.c.id, t.model_stage.c.position,
                                                        t.model_stage.c.name).order_by(t.model_stage.c.position)).mappings()]
         roles = [dict(r) for r in conn.execute(select(t.category_role)).mappings()]
@@ -323,15 +324,13 @@ class CodebookMixin(ProjectBase):
             >>> for node in study.code_tree().walk():  # doctest: +SKIP
             ...     print("  " * node.depth + node.name, node.codings)
         """
-        from theorize.services.coding import counts  # the one rule for which codings count
-
         if stage is not None:
             stage = _stage(stage).value
         with self._read() as conn:
             codes = conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.stage, t.code.c.parent_id,
                                         t.code.c.definition, t.code.c.in_vivo)
                                  .where(t.code.c.merged_into_id.is_(None))).mappings().all()
-            counts = {(r.code_id, r.source_id): r.n for r in conn.execute(
+            counted = {(r.code_id, r.source_id): r.n for r in conn.execute(
                 select(t.coding.c.code_id, t.coding.c.source_id, func.count().label("n"))
                 .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id, t.coding.c.source_id))}
-        return build_code_tree(codes, counts, stage=stage)
+        return build_code_tree(codes, counted, stage=stage)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import not_, select
 
 from theorize.errors import InvalidInput
 from theorize.services.base import ProjectBase
+from theorize.services.coding import counts
 from theorize.store import schema as t
 
 ATTRIBUTE_TO_REFI = {"text": "Text", "yes/no": "Boolean", "number": "Float", "date": "Date", "category": "Text"}
@@ -57,7 +58,7 @@ class RefiExportMixin(ProjectBase):
                       (t.source.c.current_version == t.source_version.c.version)))}
             sources, source_guid = [], {}
             codings_by_source: dict[int, list] = {}
-            for r in conn.execute(select(t.coding).where(t.coding.c.status == "accepted")
+            for r in conn.execute(select(t.coding).where(counts(t.coding.c.status))
                                   .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)).mappings():
                 codings_by_source.setdefault(r["source_id"], []).append(r)
             kept = [dict(r) for r in conn.execute(select(t.exchange_kept)).mappings()]
@@ -182,7 +183,8 @@ class RefiExportMixin(ProjectBase):
                 report.skip(table, what, "REFI-QDA has no place for it, so other tools do not see it; "
                             "theorize.json in the file carries it for theorize")
         with self._read() as conn:
-            left = conn.execute(select(t.coding.c.status).where(t.coding.c.status != "accepted")).all()
+            # the codings that do not count stay out of the REFI-QDA part; theorize.json carries them all
+            left = conn.execute(select(t.coding.c.status).where(not_(counts(t.coding.c.status)))).all()
         if left:
             report.skip("Coding", f"{len(left)} machine suggestions", "pending or rejected suggestions are not in the "
                         "REFI-QDA part, so other tools do not see them; theorize.json carries them for theorize")

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 
+from theorize.domain.codebook import CodingStatus
 from theorize.errors import InvalidInput, NotFound
 from theorize.services.base import ProjectBase
+from theorize.services.coding import counts
 from theorize.store import schema as t
 
 UNITS = ("sentence", "line", "turn")
@@ -90,7 +92,8 @@ class WorkbenchMixin(ProjectBase):
                        t.code.c.colour, t.code.c.stage, t.coder.c.name, t.coding.c.status,
                        t.coding.c.review, t.coding.c.origin)
                 .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
-                .where(t.coding.c.source_id == src["id"], t.coding.c.status != "rejected")
+                # the transcript shows pending suggestions too, marked by their status, to be decided
+                .where(t.coding.c.source_id == src["id"], t.coding.c.status != CodingStatus.REJECTED.value)
                 .order_by(t.coding.c.start, t.coding.c.id)).all()
             memos = _memo_links(conn, "coding", [r[0] for r in rows])
         turns = [TranscriptTurn(s.position, s.speaker, s.role, s.started_at, s.start, s.end) for s in segs] \
@@ -173,7 +176,7 @@ class WorkbenchMixin(ProjectBase):
                         t.coder.c.name.label("coder"))
                  .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
                  .join(t.source, t.source.c.id == t.coding.c.source_id)
-                 .where(t.coding.c.code_id.in_(ids), t.coding.c.status == "accepted")
+                 .where(t.coding.c.code_id.in_(ids), counts(t.coding.c.status))
                  .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id))
             if coder:
                 q = q.where(t.coder.c.name == coder)
@@ -236,11 +239,11 @@ class WorkbenchMixin(ProjectBase):
                                              t.source_version.c.version == t.source.c.current_version))
                 .order_by(t.source.c.id)).mappings().all()
             spans: dict[int, list[tuple[int, int]]] = {}
-            counts: dict[int, int] = {}
+            per_source: dict[int, int] = {}
             for r in conn.execute(select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end)
-                                  .where(t.coding.c.status == "accepted")):
+                                  .where(counts(t.coding.c.status))):
                 spans.setdefault(r.source_id, []).append((r.start, r.end))
-                counts[r.source_id] = counts.get(r.source_id, 0) + 1
+                per_source[r.source_id] = per_source.get(r.source_id, 0) + 1
             people = self._people_of_sources(conn, [s["id"] for s in sources])
             events = conn.execute(select(t.audit_event.c.id, t.audit_event.c.at, t.audit_event.c.actor,
                                          t.audit_event.c.action, t.audit_event.c.summary)
@@ -249,7 +252,7 @@ class WorkbenchMixin(ProjectBase):
         for s in sources:
             covered = _covered(spans.get(s["id"], []))
             person = people.get(s["id"], {})
-            rows.append({**dict(s), "codings": counts.get(s["id"], 0),
+            rows.append({**dict(s), "codings": per_source.get(s["id"], 0),
                          "coded_share": covered / s["characters"] if s["characters"] else 0.0,
                          "participant": person.get("pseudonym"), "group": person.get("group"),
                          "attributes": person.get("attributes", {})})
