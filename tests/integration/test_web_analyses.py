@@ -77,3 +77,23 @@ def test_downloads_come_from_the_library(client, web_study):
     assert html.status_code == 200 and b"serving time" in html.content and b"<script>alert" not in html.content
     assert client.get("/out/exe").status_code == 404
     assert "REFI-QDA" in client.get("/out", headers={"Accept": "text/html"}).text
+
+
+def test_the_agreement_page_words_its_headings_and_ends_with_all_codes(client, web_study):
+    fear = int(web_study.codes().iloc[1].id)
+    web_study.code(source_id(web_study), fear, quote="I was doing my time", coder="lena")
+    page = client.get("/analyses?part=agreement&resamples=50", headers={"Accept": "text/html"}).text
+    head = page[page.index("<thead>"):page.index("</thead>")]
+    assert "<th scope=\"col\">Percent agreement</th>" in head and "Krippendorff&#39;s alpha" in head
+    assert "Coded by lena" in head and "_" not in head
+    rows = page[page.index("<tbody>"):page.index("</tbody>")].split("<tr>")
+    assert "<td>all codes</td>" in rows[-1]
+
+
+def test_the_matrix_names_its_codes_beside_their_ids(client, web_study):
+    table = client.get("/api/analyses/matrix").json()["table"]
+    assert table["columns"][:2] == ["code_id", "code"]
+    names = web_study.codes().set_index("id")["name"]
+    assert all(row[1] == names[row[0]] for row in table["rows"])
+    page = client.get("/analyses?part=matrix", headers={"Accept": "text/html"}).text
+    assert "<th scope=\"col\">Code</th>" in page and "code_id" not in page

@@ -19,6 +19,27 @@ from theorize.web.requests import act, done, field, payload
 router = APIRouter()
 PARTS = ("agreement", "saturation", "matrix", "cooccurrence")
 
+#: Headings for the library's snake_case columns on the page (the JSON keeps the columns as they are).
+HEADINGS = {"code_id": "Id", "code": "Code", "units": "Units", "units_coded": "Units coded",
+            "percent_agreement": "Percent agreement", "alpha": "Krippendorff's alpha",
+            "alpha_ci_low": "Alpha 95% CI low", "alpha_ci_high": "Alpha 95% CI high",
+            "alpha_resamples": "Resamples", "kappa": "Cohen's kappa", "binary_u_alpha": "Binary u-alpha",
+            "u_alpha": "U-alpha", "interview_id": "Interview", "interview": "Interview", "new_codes": "New codes",
+            "cumulative_codes": "Cumulative codes", "participant": "Participant"}
+
+
+def heading(column: str) -> str:
+    """A column's heading in the researcher's words: ``coded_by_sam`` -> "Coded by sam"."""
+    if column.startswith("coded_by_"):
+        return f"Coded by {column[len('coded_by_'):]}"
+    return HEADINGS.get(column, column)
+
+
+def _with_headings(result: dict) -> dict:
+    """The page's copy of a result: every table's columns worded as headings."""
+    return {k: {**v, "columns": [heading(c) for c in v["columns"]]} if isinstance(v, dict) and "columns" in v else v
+            for k, v in result.items()}
+
 
 def _table(frame: pd.DataFrame, index: bool = False) -> dict:
     """A DataFrame as header and rows of plain values (numbers rounded for reading)."""
@@ -46,8 +67,7 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
         if part == "agreement":
             report = study.agreement(stage=stage or None, resamples=resamples)
             dis = report.disagreements
-            frame = report.to_frame() if hasattr(report, "to_frame") else report.table
-            return {"coders": report.coders, "table": _table(frame), "notes": report.notes,
+            return {"coders": report.coders, "table": _table(report.to_frame()), "notes": report.notes,
                     "disagreements": [{"source": r["source"], "start": int(r["start"]), "end": int(r["end"]),
                                        "speaker": r["speaker"], "passage": r["passage"],
                                        "codes": {c: r[c] for c in report.coders}}
@@ -57,7 +77,10 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
             report = study.saturation(stage=stage or None, n_orders=resamples)
             return {"statement": report.statement, "curve": _table(report.curve)}
         if part == "matrix":
-            return {"table": _table(study.code_matrix(stage=stage or None), index=True)}
+            matrix = study.code_matrix(stage=stage or None)  # rows keyed by code id; the name is for reading
+            names = study.codes(include_merged=True).set_index("id")["name"]
+            matrix.insert(0, "code", [names.get(i, "") for i in matrix.index])
+            return {"table": _table(matrix, index=True)}
         frame = study.cooccurrence(stage=stage or None)
         pairs = [(a, b, int(frame.loc[a, b])) for i, a in enumerate(frame.index) for b in frame.columns[i + 1:]
                  if b in frame.index and frame.loc[a, b] > 0]
@@ -69,7 +92,7 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
 
 @router.get("/analyses")
 def analyses_page(request: Request, part: str = "agreement", stage: str = "", resamples: int = 200):
-    result = compute(request.app.state.study, part, stage, max(50, min(resamples, 2000)))
+    result = _with_headings(compute(request.app.state.study, part, stage, max(50, min(resamples, 2000))))
     return page(request, "analyses/index.html", {"part": part, "parts": PARTS, "stage": stage, "result": result,
                                                  "section": "analyses"})
 
@@ -92,8 +115,8 @@ def saturation_svg(request: Request, stage: str = ""):
 
 def _spans(study, source: str, start: int, end: int) -> dict:
     """Each coder's codings that touch the passage, with their exact words."""
-    codings = study.codings(source)
-    near = codings[(codings.start < max(end, start + 1)) & (codings.end > start) & (codings.status == "accepted")]
+    codings = study.codings(source, counted_only=True)  # the one rule for which codings count
+    near = codings[(codings.start < max(end, start + 1)) & (codings.end > start)]
     out: dict[str, list] = {}
     for r in near.itertuples():
         out.setdefault(r.coder, []).append({"id": int(r.id), "code_id": int(r.code_id), "code": r.code,
