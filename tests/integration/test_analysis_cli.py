@@ -135,7 +135,7 @@ def test_saturation_prints_the_curve_and_the_statement_and_writes_them(run, stud
 def test_saturation_refusals(run, study_file):
     _refused(run("saturation", "--group", "counselor"), "There are no interviews to analyse in group 'counselor'.")
     _refused(run("saturation", "--base", "8"),
-             "a base of 8 interviews leaves nothing to assess in 6 interviews; use a smaller base or add interviews")
+             "A base of 8 interviews leaves nothing to assess in 6 interviews; use a smaller base or add interviews.")
     _refused(run("saturation", "--coder", "nobody"), "There is no coder called 'nobody' in this project.")
 
 

@@ -127,7 +127,7 @@ def test_discovery_curve_by_stage(constructed):
 
 
 def test_discovery_curve_stage_mapping_must_match_codes(constructed):
-    with pytest.raises(InvalidInput, match="none of the codes has a stage"):
+    with pytest.raises(InvalidInput, match=r"^None of the codes has a stage; key the stage mapping by the incidence table's column labels\.$"):
         discovery_curve(constructed, {"not a code": "initial"})
 
 
@@ -194,9 +194,10 @@ def test_bootstrap_never_reached():
 
 
 def test_bootstrap_rejects_bad_arguments(constructed):
-    with pytest.raises(InvalidInput, match="n_orders"):
+    orders = r"^The number of orders \(n_orders\) must be a whole number, 1 or more, not 0; give one such as 200\.$"
+    with pytest.raises(InvalidInput, match=orders):
         bootstrap_saturation(constructed, 0)
-    with pytest.raises(InvalidInput, match="level"):
+    with pytest.raises(InvalidInput, match=r"^The level must lie between 0 and 1, not 1\.5; give 0\.95 for 95%\.$"):
         bootstrap_saturation(constructed, 10, level=1.5)
 
 
@@ -244,13 +245,16 @@ def test_statement_singular_and_none_remaining():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"base_size": 12}, "a base of 12 interviews leaves nothing to assess in 12 interviews"),
-        ({"base_size": 11}, "at least 13 are needed"),
+        ({"base_size": 12}, r"^A base of 12 interviews leaves nothing to assess in 12 interviews; use a smaller base "
+                            r"or add interviews\.$"),
+        ({"base_size": 11}, r"^A base of 11 and runs of 2 need at least 13 interviews and there are 12; use a smaller "
+                            r"base or shorter runs, or add interviews\.$"),
         ({"threshold": 5}, "0.05 for 5%"),
         ({"threshold": "5%"}, "0.05 for 5%"),
-        ({"run_length": 0}, "run_length must be a whole number"),
-        ({"base_size": 2.5}, "base_size must be a whole number"),
-        ({"run_mode": "overlap"}, "run_mode"),
+        ({"run_length": 0}, r"^The run length \(run_length\) must be a whole number of interviews, 1 or more, not 0; "
+                            r"give one such as 4\.$"),
+        ({"base_size": 2.5}, r"^The base \(base_size\) must be a whole number"),
+        ({"run_mode": "overlap"}, r"^The run mode \(run_mode\) is 'jump' or 'slide', not 'overlap'; choose one of them\.$"),
         ({"report": "after"}, "report"),
     ],
 )
@@ -267,7 +271,7 @@ def test_bad_parameters(constructed, kwargs, message):
         ({}, "no interviews"),
         (np.zeros((6, 0)), "no codes"),
         ([set()] * 6, "no codes"),
-        ([[1, 1]], "leaves nothing to assess in 1 interview"),
+        ([[1, 1]], r"leaves nothing to assess in 1 interview; use a smaller base or add interviews\.$"),
         ([[0, 0]] * 4 + [[1, 0]] * 3, "first 4 interviews have no codes"),
     ],
 )

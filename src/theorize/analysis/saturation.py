@@ -148,7 +148,7 @@ class SaturationBootstrap:
         count as later than every interview).
         """
         if not 0 <= q <= 1:
-            raise InvalidInput(f"a quantile lies between 0 and 1, got {q}")
+            raise InvalidInput(f"A quantile lies between 0 and 1, not {q}; give a share such as 0.5 or 0.9.")
         hit = self.distribution[self.distribution["cumulative_share"] >= q - _EPS]
         return int(hit["interview"].iloc[0]) if len(hit) else None
 
@@ -158,28 +158,31 @@ class SaturationBootstrap:
 
 
 def _check_parameters(params: SaturationParameters, n_interviews: int) -> None:
-    for name in ("base_size", "run_length"):
+    for name, said in (("base_size", "base"), ("run_length", "run length")):
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise InvalidInput(f"{name} must be a whole number of interviews, at least 1; got {value!r}")
+            raise InvalidInput(f"The {said} ({name}) must be a whole number of interviews, 1 or more, not {value!r}; "
+                               "give one such as 4.")
     if isinstance(params.threshold, bool) or not isinstance(params.threshold, Real) or not 0 <= params.threshold < 1:
         raise InvalidInput(
-            f"the new-information threshold is a proportion between 0 and 1 (0.05 for 5%); got {params.threshold}"
+            f"The new-information threshold is a proportion between 0 and 1, not {params.threshold!r}; "
+            "give 0.05 for 5%."
         )
     if params.run_mode not in ("jump", "slide"):
-        raise InvalidInput(f"run_mode must be 'jump' or 'slide'; got {params.run_mode!r}")
+        raise InvalidInput(f"The run mode (run_mode) is 'jump' or 'slide', not {params.run_mode!r}; choose one of them.")
     if params.report not in ("before_run", "end_of_run"):
-        raise InvalidInput(f"report must be 'before_run' or 'end_of_run'; got {params.report!r}")
+        raise InvalidInput(f"Where saturation is reported (report) is 'before_run' or 'end_of_run', not "
+                           f"{params.report!r}; choose one of them.")
     if params.base_size >= n_interviews:
         raise InvalidInput(
-            f"a base of {params.base_size} interviews leaves nothing to assess in {n_interviews} "
-            f"interview{'s' if n_interviews != 1 else ''}; use a smaller base or add interviews"
+            f"A base of {params.base_size} interviews leaves nothing to assess in {n_interviews} "
+            f"interview{'s' if n_interviews != 1 else ''}; use a smaller base or add interviews."
         )
     needed = params.base_size + params.run_length
     if needed > n_interviews:
         raise InvalidInput(
-            f"{n_interviews} interviews are too few for a base of {params.base_size} and runs of "
-            f"{params.run_length}: at least {needed} are needed"
+            f"A base of {params.base_size} and runs of {params.run_length} need at least {needed} interviews "
+            f"and there are {n_interviews}; use a smaller base or shorter runs, or add interviews."
         )
 
 
@@ -231,7 +234,7 @@ def discovery_curve(incidence: Incidence, stages: Mapping[Hashable, Hashable] | 
     order = list(dict.fromkeys(stages[c] for c in columns if c in stages))
     if not order:
         raise InvalidInput(
-            "none of the codes has a stage; the stage mapping's keys must be the incidence table's column labels"
+            "None of the codes has a stage; key the stage mapping by the incidence table's column labels."
         )
     parts = []
     for stage in order:
@@ -307,8 +310,8 @@ def guest_saturation(incidence: Incidence, base_size: int = 4, run_length: int =
     base = int(cumulative[base_size - 1])
     if base == 0:
         raise InvalidInput(
-            f"the first {base_size} interviews have no codes, so the new-information ratio (new codes / "
-            "codes in the base) cannot be computed"
+            f"The first {base_size} interviews have no codes, so the new-information ratio (new codes / "
+            "codes in the base) cannot be computed; use a larger base or code those interviews."
         )
     runs: list[SaturationRun] = []
     for start in _run_starts(params, n):
@@ -376,9 +379,10 @@ def bootstrap_saturation(incidence: Incidence, n_orders: int = 1000, *, base_siz
     n = present.shape[0]
     _check_parameters(params, n)
     if isinstance(n_orders, bool) or not isinstance(n_orders, (int, np.integer)) or n_orders < 1:
-        raise InvalidInput(f"n_orders must be a whole number, at least 1; got {n_orders!r}")
+        raise InvalidInput(f"The number of orders (n_orders) must be a whole number, 1 or more, not {n_orders!r}; "
+                           "give one such as 200.")
     if not 0 < level < 1:
-        raise InvalidInput(f"level must lie between 0 and 1 (0.95 for 95%), got {level}")
+        raise InvalidInput(f"The level must lie between 0 and 1, not {level}; give 0.95 for 95%.")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     orders = rng.permuted(np.tile(np.arange(n), (int(n_orders), 1)), axis=1)
     cumulative = _cumulative_codes(present, orders)
