@@ -4,7 +4,9 @@ that widens, the participant and attributes, filters, and a second code in a sec
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
 
+from theorize.web.compare_html import FIRST, about, passages_html, streamed
 from theorize.web.render import page
 
 router = APIRouter()
@@ -28,15 +30,19 @@ def compare_page(request: Request, code: int | None = None, code2: int | None = 
         if ref is not None:
             passages = study.passages(ref, context=context, **filters)  # an unknown code: one sentence
             for p in passages:
-                p["about"] = " · ".join(x for x in (p["participant"], p["group"], *(
-                    f"{k}: {v}" for k, v in p["attributes"].items() if v)) if x)
-            columns.append({"id": ref, "name": paths.get(ref) or ref, "passages": passages})
+                p["about"] = about(p)
+            columns.append({"id": ref, "name": paths.get(ref) or ref, "passages": passages,
+                            "first_html": passages_html(passages[:FIRST], embed=bool(embed))})
     people = study.participants()
-    return page(request, "compare/index.html", {
+    whole = page(request, "compare/index.html", {
         "columns": columns, "codes": codes, "code": code, "code2": code2, "context": context, "f": filters,
         "groups": sorted(g for g in people["group"].dropna().unique() if g),
         "attributes": [c for c in people.columns if c not in ("participant", "group")],
         "coders": list(study.coders().name), "embed": bool(embed), "section": "compare"})
+    if not columns:
+        return whole
+    # the first screenful goes out at once; the rest of each column is written and sent after it
+    return StreamingResponse(streamed(whole.body.decode(), columns, embed=bool(embed)), media_type="text/html")
 
 
 @router.get("/api/compare")

@@ -80,9 +80,18 @@ if (page === "transcript") {
 }
 
 if (page === "compare") {
+  // the panel's styles load with its first use: the compare view paints without waiting for them
+  const style = () => {
+    if (document.querySelector('link[href="/static/assist.css"]')) return;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = "/static/assist.css";
+    document.head.append(link);
+  };
   document.addEventListener("click", async (e) => {
     const button = e.target.closest("[data-more-like]");
     if (!button) return;
+    style();
     const column = button.closest(".compare-col");
     const list = column.querySelector(".more-like");
     const status = column.querySelector(".more-like-status");
