@@ -166,7 +166,7 @@ def test_no_labels_overlap_in_the_demo_model_at_journal_width(demo):
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
     assert {c.name for c in study.model().categories} <= {" ".join(t.split()) for t, _ in boxes} | {
-        " ".join(t.split()).removeprefix("Core category: ") for t, _ in boxes}
+        " ".join(t.split()).removeprefix("Core category: ").removeprefix("Context: ") for t, _ in boxes}
     for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
         overlap = min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
         assert not overlap, f"{ta!r} overlaps {tb!r}"
