@@ -152,7 +152,8 @@ def properties_over_snapshots(snapshots: Sequence[tuple[str, dict]]) -> pd.DataF
         >>> properties_over_snapshots([("s1", one), ("s2", two)])["new"].tolist()
         [1, 1]
     """
-    rows, seen = [], {}
+    rows: list[dict] = []
+    seen: dict[int, set[tuple[str, str]]] = {}
     for name, content in snapshots:
         props = (content.get("model") or {}).get("properties") or []
         by_cat: dict[int, list[dict]] = {}

@@ -231,7 +231,7 @@ class TheoryInsightsMixin(ProjectBase):
 
         with self._read() as conn:
             created = dict(conn.execute(select(t.code.c.id, t.code.c.created_at)).all())
-            first = {}
+            first: dict[str, object] = {}
             for r in conn.execute(select(t.source.c.name, t.coding.c.created_at)
                                   .join(t.source, t.source.c.id == t.coding.c.source_id)
                                   .where(counts(t.coding.c.status))):
