@@ -34,6 +34,7 @@ HINTS: dict[str, str] = {
     "install_llm": "Install theorize[llm] and name a GGUF model file.",
     "install_postgres": "Install theorize[postgres] to use a PostgreSQL server.",
     "list_users": "`theorize users list` shows the team.",
+    "install_team": "Install theorize[team] to serve a team.",
 }
 
 

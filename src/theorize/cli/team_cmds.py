@@ -132,3 +132,35 @@ def rounds_list(ctx: click.Context) -> None:
 def register(cli: click.Group) -> None:
     cli.add_command(users)
     cli.add_command(rounds)
+
+
+def serve_team(location: str, user: str, *, host: str, port: int, workers: int, allow_hosts: tuple[str, ...]) -> None:
+    """`theorize serve --host/--workers`: a team server (stateless workers; the project holds everything)."""
+    import os
+
+    import uvicorn
+
+    import theorize
+    from theorize.errors import InvalidInput
+    from theorize.store.engine import is_url
+    from theorize.web.app import LOOPBACK
+    from theorize.web.auth import SERVE_ENV
+
+    if workers > 1 and not is_url(location):
+        raise InvalidInput("Several workers need a PostgreSQL project; serve a .theorize file with one worker.")
+    beyond = host not in LOOPBACK
+    with theorize.open_project(location, user=user) as study:
+        if beyond and not study.has_accounts():
+            raise InvalidInput("Add people with `theorize users add NAME` before serving beyond this machine: "
+                               "without accounts, anyone who reaches the server acts as you.")
+        secret = study.server_key()
+    hosts = set(LOOPBACK) | set(allow_hosts) | ({host} if host not in ("0.0.0.0", "::") else set())
+    os.environ.update(zip(SERVE_ENV, (location, user, ",".join(sorted(hosts)), secret)))
+    if beyond:
+        console.print("Serving beyond this machine over plain HTTP: put a reverse proxy with TLS in front "
+                      "(README: for a team), and name it with --allow-host.", markup=False)
+    shown = location.split("@")[-1] if is_url(location) else location
+    console.print(f"The workbench for {shown} is at http://{host}:{port}/ with {workers} worker(s) (Ctrl-C stops it).",
+                  markup=False)
+    uvicorn.run("theorize.web.auth:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1")

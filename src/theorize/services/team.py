@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import exc, func, insert, select, update
 
-from theorize.errors import Busy, Conflict, Forbidden, InvalidInput, NotFound
+from theorize.errors import BackendUnavailable, Busy, Conflict, Forbidden, InvalidInput, NotFound
 from theorize.services.base import now
 from theorize.store import schema as t
 
@@ -26,7 +26,11 @@ LONGEST_WAIT = 300
 
 
 def _hasher():
-    from argon2 import PasswordHasher
+    try:
+        from argon2 import PasswordHasher
+    except ModuleNotFoundError:
+        raise BackendUnavailable("Accounts need the argon2-cffi package to keep passwords.",
+                                 hint="install_team") from None
 
     return PasswordHasher()  # Argon2id with the library's current parameters
 
@@ -279,6 +283,7 @@ class TeamMixin:
                                  wait_until=None))
 
     def _verified(self, name: str, password: str) -> dict:
+        hasher = _hasher()
         from argon2.exceptions import InvalidHashError, VerificationError
 
         refused = "That name and password do not match a person on this team."
@@ -290,7 +295,7 @@ class TeamMixin:
                 .join(t.account_secret, t.account_secret.c.account_id == t.account.c.id)
                 .where(t.account.c.name == (name or "").strip())).mappings().first()
         if row is None or row["disabled_at"] is not None:
-            _hasher().hash(password or "x")  # the same time as a wrong password: names do not leak
+            hasher.hash(password or "x")  # the same time as a wrong password: names do not leak
             raise Forbidden(refused)
         stamp = now()
         until = row["wait_until"]
@@ -300,7 +305,7 @@ class TeamMixin:
             raise Busy(f"Too many failed sign-ins for {row['name']}; wait {int((until - stamp).total_seconds()) + 1} s "
                        "and try again.")
         try:
-            _hasher().verify(row["password_hash"], password or "")
+            hasher.verify(row["password_hash"], password or "")
             ok = True
         except (VerificationError, InvalidHashError):
             ok = False

@@ -213,3 +213,17 @@ async def _answer(send, status: int, sentence: str, *, json_body: bool = False, 
         headers.append((b"location", location.encode("latin-1")))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+#: What ``theorize serve --workers N`` hands each worker process (they keep no state of their own).
+SERVE_ENV = ("THEORIZE_SERVE_PROJECT", "THEORIZE_SERVE_USER", "THEORIZE_SERVE_HOSTS", "THEORIZE_SERVE_SECRET")
+
+
+def app_from_environment():
+    """The workbench app of one worker of ``theorize serve --workers N`` (a uvicorn factory)."""
+    import os
+
+    from theorize.web.app import WorkbenchSettings, create_app
+
+    project, user, hosts, secret = (os.environ[name] for name in SERVE_ENV)
+    return create_app(WorkbenchSettings(project=project, user=user, hosts=set(hosts.split(",")), secret=secret))
