@@ -37,6 +37,21 @@ class CodingStatus(str, Enum):
     REJECTED = "rejected"
 
 
+def counts(status: Any) -> Any:
+    """The one rule for which codings count, in every view and analysis: accepted ones, whether a
+    person made them or a person accepted a machine's suggestion. Pending suggestions and rejected
+    codings do not count (views still list pending ones, with their status).
+
+    Works on one status (gives a bool), a pandas Series of statuses (a boolean Series), or the SQL
+    column ``coding.status`` (a condition). Services use it as ``theorize.services.coding.counts``.
+
+    Examples:
+        >>> counts("accepted"), counts("pending"), counts("rejected")
+        (True, False, False)
+    """
+    return status == CodingStatus.ACCEPTED.value
+
+
 BUILTIN_RELATION_TYPES = (
     "is a condition for",
     "leads to",

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from theorize.errors import InvalidInput
-from theorize.services.base import ProjectBase, new_guid, now
+from theorize.services.base import new_guid, now
 from theorize.services.coding import coding_row
+from theorize.services.views import ViewsMixin
 from theorize.store import schema as t
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, la
     return frame[columns]
 
 
-class AgreementMixin(ProjectBase):
+class AgreementMixin(ViewsMixin):
     """Agreement services."""
 
     def _agreement_codings(self, coders, sources, codes, stage) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:

@@ -11,10 +11,9 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from theorize.domain.code_tree import CodeTree, build_code_tree
-from theorize.domain.codebook import SnapshotDiff, Stage, diff_snapshots
+from theorize.domain.codebook import SnapshotDiff, Stage, counts, diff_snapshots
 from theorize.errors import Conflict, InvalidInput, NotFound
 from theorize.services.base import Action, ProjectBase, code_name_clash, new_guid, now
-from theorize.services.coding import counts
 from theorize.store import schema as t
 
 if TYPE_CHECKING:

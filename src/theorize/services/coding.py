@@ -5,24 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from theorize.domain.codebook import CodingStatus, Stage
+from theorize.domain.codebook import counts as counts  # the one rule for which codings count, offered here
 from theorize.errors import InvalidInput, NotFound
-from theorize.services.base import Action, ProjectBase, new_guid, now
+from theorize.services.base import Action, new_guid, now
+from theorize.services.codebook import CodebookMixin
 from theorize.store import schema as t
-
-
-def counts(status):
-    """The one rule for which codings count, in every view and analysis: accepted ones, whether a
-    person made them or a person accepted a machine's suggestion. Pending suggestions and rejected
-    codings do not count (views still list pending ones, with their status).
-
-    Works on one status, a pandas Series of statuses, or the SQL column ``coding.status``.
-
-    Examples:
-        >>> counts("accepted"), counts("pending"), counts("rejected")
-        (True, False, False)
-    """
-    return status == CodingStatus.ACCEPTED.value
-
 
 #: Which codings a code counts in a table: its own only, or its own and those of every code
 #: beneath it (the tree, saturation and matrices count the second way; agreement and
@@ -97,7 +84,7 @@ class _SourceText:
         return str(self)[key]
 
 
-class CodingMixin(ProjectBase):
+class CodingMixin(CodebookMixin):
     """Services for codings."""
 
     def _version_id(self, conn, src) -> int:
@@ -205,7 +192,7 @@ class CodingMixin(ProjectBase):
         except NotFound:
             if not create or not isinstance(code, str):
                 raise
-        new_id = self._insert_code(act, code, stage=stage)  # type: ignore[attr-defined]
+        new_id = self._insert_code(act, code, stage=stage)
         return act.conn.execute(select(t.code).where(t.code.c.id == new_id)).mappings().one()
 
     def uncode(self, coding_id: int) -> None:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from theorize.errors import InvalidInput
-from theorize.services.base import ProjectBase
 from theorize.services.coding import OWN, OWN_AND_BENEATH
+from theorize.services.views import ViewsMixin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,7 +85,7 @@ def rolled_up(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-class InsightsMixin(ProjectBase):
+class InsightsMixin(ViewsMixin):
     """Saturation, co-occurrence and matrices."""
 
     def interview_order(self, *, group: str | None = None, sources=None) -> list[tuple[int, str]]:

@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 from theorize.domain.theory import CategoryRole, TheoryModel
 from theorize.errors import Conflict, InvalidInput, NotFound
-from theorize.services.base import ProjectBase, new_guid
+from theorize.services.base import new_guid
+from theorize.services.codebook import CodebookMixin
+from theorize.services.views import ViewsMixin
 from theorize.store import schema as t
 
 
@@ -19,7 +21,7 @@ def _role(role: str) -> str:
         ) from None
 
 
-class ModelMixin(ProjectBase):
+class ModelMixin(ViewsMixin, CodebookMixin):
     """Build the model: which categories are conditions, stages, consequences, the core."""
 
     def add_stage(self, name: str, *, position: int | None = None) -> int:

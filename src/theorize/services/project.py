@@ -37,8 +37,8 @@ from theorize.store.engine import PROJECT_SUFFIX, busy, is_lock_timeout, is_url,
 from theorize.store.revision import is_current
 
 
-class Project(SourcesMixin, ParticipantsMixin, CodebookMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin,
+class Project(SourcesMixin, ParticipantsMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
+              TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin, CodebookMixin,
               AssistMixin, TheoryInsightsMixin, SamplingMixin, DeidMixin, TeamMixin):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 

@@ -21,8 +21,20 @@ class RefiExportMixin(ProjectBase):
     def to_refi(self):
         """The project as a canonical REFI-QDA model (``theorize.exchange.refi.RefiProject``)."""
         from theorize.exchange.refi import (
-            Case, Code, Coding, Graph, Link, Note, RefiProject, Selection, Set, Source, User, Variable,
-            VariableValue, guid_for,
+            Case,
+            Code,
+            Coding,
+            Graph,
+            Link,
+            Note,
+            RefiProject,
+            Selection,
+            Set,
+            Source,
+            User,
+            Variable,
+            VariableValue,
+            guid_for,
         )
         from theorize.exchange.refi.write_elements import refi_boolean
 

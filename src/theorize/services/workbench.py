@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, select
 from theorize.domain.codebook import CodingStatus
 from theorize.errors import InvalidInput, NotFound
 from theorize.services.base import ProjectBase
-from theorize.services.coding import counts
+from theorize.services.coding import CodingMixin, counts
 from theorize.store import schema as t
 
 UNITS = ("sentence", "line", "turn")
@@ -293,7 +293,7 @@ def _covered(spans: list[tuple[int, int]]) -> int:
     return total
 
 
-class WorkbenchWritesMixin(WorkbenchMixin):
+class WorkbenchWritesMixin(WorkbenchMixin, CodingMixin):
     """The one write the workbench needs that the library did not have as one action."""
 
     def current_version(self, source: int | str) -> tuple[int, int]:
