@@ -7,9 +7,15 @@ import pytest
 
 import theorize
 from tests.browser.conftest import Served, axe_violations, open_context
+from tests.helpers import transcript
 from tests.integration.assist_study import build
 
 pytestmark = pytest.mark.browser
+
+REVOLVING = transcript("P4_interview", [
+    ("Interviewer", "What is it like?"),
+    ("Participant", 'We call it "the revolving door". The revolving door never stops turning. I went back through '
+                    "the revolving door again last spring.")])
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +30,7 @@ def assist_served(tmp_path_factory):
     study = theorize.create_project(tmp_path_factory.mktemp("assist-browser") / "a.theorize", title="Assist",
                                     user="lena")
     build(study)
+    study.import_parsed(REVOLVING, participant="P4", group="client")
     study.add_code("waiting it out", stage="initial")
     study.add_code("counting days", stage="initial")
     study.code("P1_interview", "counting days", quote="counted the days until it was over")
@@ -106,3 +113,36 @@ def test_proposals_page(page, assist_served):
     page.wait_for_selector("body[data-ready='1']")
     assert page.locator("h1").inner_text() == "Focused-code proposals"
     assert axe_violations(page) == []
+
+
+def test_decide_a_suggestion_in_the_transcript_and_code_a_phrase_in_vivo(page, assist_served):
+    study = assist_served.study
+    pending = study.suggestions()
+    if pending.empty:
+        with study.acting_as("lena"):
+            study.suggest(stage="focused", method="knn")
+        pending = study.suggestions()
+    if pending.empty:
+        pytest.skip("the machine made no suggestion to decide on in this small study")
+    sid = _source(study, pending.iloc[0].source)
+    page.goto(f"{page.base}/sources/{sid}")
+    page.wait_for_selector("body[data-ready='1']")
+    stripe = page.locator(".margin .s.pending").first
+    coding = int(stripe.get_attribute("data-c"))
+    stripe.click()
+    page.locator("#detail .decide button", has_text="reject").click()
+    page.wait_for_function("() => document.getElementById('toast').textContent === 'Suggestion rejected.'")
+    assert study.coding(coding)["status"] == "rejected"
+    assert axe_violations(page) == []
+    sid = _source(study, "P4_interview")
+    page.goto(f"{page.base}/sources/{sid}")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#in-vivo-find")
+    page.wait_for_selector("#in-vivo-list li")
+    assert page.locator("#in-vivo-list li q").first.inner_text() == "revolving door"
+    assert "quoted, said 3 times" in page.locator("#in-vivo-list li").first.inner_text()
+    assert axe_violations(page) == []  # before the toast, which fades in and out
+    page.locator("#in-vivo-list li button").first.click()
+    page.wait_for_function("() => document.getElementById('toast').textContent.startsWith('Coded in vivo')")
+    page.wait_for_function("() => document.querySelectorAll('.margin .s').length > 0")
+    assert "\u201crevolving door\u201d" in set(study.codes().name)

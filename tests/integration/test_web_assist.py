@@ -153,3 +153,11 @@ def test_the_pages_say_so_when_the_model_is_missing(assist_study, monkeypatch):
         response = client.get("/api/sources/1/similar", params={"start": 0, "end": 5})
         assert response.status_code == 503
         assert response.json()["error"].startswith("Machine help needs onnxruntime, which is not installed.")
+
+
+def test_in_vivo_candidates_of_the_transcript_in_view(client, assist_study):
+    sid = int(assist_study.sources().set_index("name").loc["P3_interview", "id"])
+    found = client.get(f"/api/sources/{sid}/in-vivo-candidates").json()["candidates"]
+    text = assist_study.text(sid)
+    assert all(text[c["start"]:c["end"]] == c["phrase"] or c["phrase"] in text for c in found)
+    assert all({"phrase", "count", "score", "reasons"} <= set(c) for c in found)

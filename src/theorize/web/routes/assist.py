@@ -84,6 +84,16 @@ def more_like_these(request: Request, code_id: int):
     return {"code": code_id, "passages": fresh[:k]}
 
 
+@router.get("/api/sources/{source_id}/in-vivo-candidates")
+def in_vivo_candidates(request: Request, source_id: int, limit: int = 20):
+    """Phrases of this transcript's participant that stand out: quoted, repeated, or theirs far
+    more than the rest of the corpus's (candidates for in-vivo codes)."""
+    found = request.app.state.study.in_vivo_candidates(source_id, limit=max(1, min(limit, 100)))
+    return {"source_id": source_id, "candidates": [
+        {"phrase": r.phrase, "start": int(r.start), "end": int(r.end), "count": int(r.count),
+         "score": float(r.score), "reasons": r.reasons} for r in found.itertuples(index=False)]}
+
+
 # -- suggestions ----------------------------------------------------------------------------------
 def _suggestion_rows(study, source: str | None, status: str | None) -> list[dict]:
     frame = study.suggestions(status=status or None, source=source or None)

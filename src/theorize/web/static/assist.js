@@ -55,7 +55,7 @@ async function find(url, list, status) {
 }
 
 if (page === "transcript") {
-  const { selectedSpan } = await import("./js/transcript.js");
+  const { selectedSpan, refresh } = await import("./js/transcript.js");
   const box = document.getElementById("similar-box");
   const form = document.getElementById("similar-form");
   const list = document.getElementById("similar-list");
@@ -72,6 +72,64 @@ if (page === "transcript") {
     await find(`/api/sources/${sourceId}/similar?${q}`, list, status);
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); similar(); });
+  const version = document.getElementById("rows").dataset.version;
+  const phrases = document.getElementById("in-vivo-list");
+  const said = document.getElementById("in-vivo-status");
+  // a pending suggestion's detail offers the decision: accept or reject, here in the transcript
+  document.getElementById("rows").addEventListener("click", async (e) => {
+    const stripe = e.target.closest(".s.pending");
+    if (!stripe) return;
+    const detail = document.getElementById("detail");
+    const id = Number(stripe.dataset.c);
+    const actions = document.createElement("p");
+    actions.className = "decide";
+    actions.append("The machine's suggestion: ");
+    for (const decision of ["accept", "reject"]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = decision;
+      b.addEventListener("click", async () => {
+        try {
+          await api("POST", "/api/suggestions/decide", { coding: [id], decision });
+          await refresh();
+          detail.hidden = true;
+          toast(decision === "accept" ? "Suggestion accepted." : "Suggestion rejected.");
+        } catch (error) { toast(error.message, true); }
+      });
+      actions.append(b, " ");
+    }
+    detail.querySelector(".decide")?.remove();
+    detail.append(actions);
+  });
+  document.getElementById("in-vivo-find").addEventListener("click", async () => {
+    said.textContent = "Looking for phrases that stand out…";
+    try {
+      const { candidates } = await api("GET", `/api/sources/${sourceId}/in-vivo-candidates`);
+      phrases.replaceChildren(...candidates.map((c) => {
+        const li = document.createElement("li");
+        li.className = "similar";
+        const words = document.createElement("q");
+        words.textContent = c.phrase;
+        const why = document.createElement("div");
+        why.className = "quiet";
+        why.textContent = `${c.count}× · ${c.reasons}`;
+        const code = document.createElement("button");
+        code.type = "button";
+        code.textContent = "code in vivo";
+        code.addEventListener("click", async () => {
+          try {
+            await api("POST", `/api/sources/${sourceId}/in-vivo`, { start: c.start, end: c.end, version });
+            await refresh();
+            toast(`Coded in vivo: “${c.phrase}”`);
+          } catch (error) { toast(error.message, true); }
+        });
+        li.append(words, " ", code, why);
+        return li;
+      }));
+      said.textContent = candidates.length ? `${candidates.length} phrases, most distinctive first.`
+                                           : "No phrase stands out in this transcript.";
+    } catch (error) { said.textContent = error.message; }
+  });
   document.addEventListener("keydown", (e) => {
     const t = e.target;
     if (t.closest && t.closest("input, textarea, select, dialog, [contenteditable]")) return;

@@ -153,7 +153,7 @@ function drawOne(c) {
   }
 }
 
-async function refresh() {
+export async function refresh() {
   const hide = [...hiddenCoders].map((c) => `&hide=${encodeURIComponent(c)}`).join("");
   const data = await api("GET", `/api/sources/${sourceId}/codings?unit=${unit}${hide}`);
   codings = data.codings;
