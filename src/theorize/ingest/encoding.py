@@ -28,6 +28,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Control characters that do not occur in text (tab, LF, VT, FF, CR are allowed).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROLS = tuple(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]))  # searched one by one: faster
 _SAMPLE = 65536
 _MESSY = 0.2  # charset-normalizer "mess" above which a Windows-1252 reading is doubted
 
@@ -89,7 +90,7 @@ def decode_text(data: bytes, filename: str, encoding: str | None = None) -> Deco
         text, used, notes = _guess(data, filename)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if _CONTROL_RE.search(text) is not None:
+    if any(c in text for c in _CONTROLS) and _CONTROL_RE.search(text) is not None:
         controls = len(_CONTROL_RE.findall(text))
         if "\x00" in text or controls > max(8, len(text) // 100):
             raise binary_error(filename)
