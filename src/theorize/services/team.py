@@ -253,6 +253,19 @@ class TeamMixin:
             raise NotFound(f"There is no coding {coding_id}.", hint="list_codings")
         return c
 
+    # -- live updates -------------------------------------------------------------------------------
+    def events_after(self, after: int | None, *, limit: int = 200) -> tuple[int, list[dict]]:
+        """The audit events newer than event ``after`` (id, actor, action, summary), and the newest
+        id; with ``after`` None, none and the newest id (where a live feed starts)."""
+        with self._read() as conn:
+            if after is None:
+                return conn.execute(select(func.coalesce(func.max(t.audit_event.c.id), 0))).scalar_one(), []
+            rows = conn.execute(select(t.audit_event.c.id, t.audit_event.c.actor, t.audit_event.c.action,
+                                       t.audit_event.c.summary).where(t.audit_event.c.id > after)
+                                .order_by(t.audit_event.c.id).limit(limit)).mappings().all()
+        events = [dict(r) for r in rows]
+        return (events[-1]["id"] if events else after), events
+
     # -- inside ------------------------------------------------------------------------------------
     def _require_owner(self, conn) -> None:
         """On a project with accounts, team actions are an owner's (the CLI on the server acts as

@@ -52,6 +52,7 @@ def create_app(settings: WorkbenchSettings | dict | str | Path, *, study=None) -
     from theorize.services.project import default_user
     from theorize.web.auth import Accounts
     from theorize.web.routes import ROUTERS
+    from theorize.web import live
     from theorize.web.routes import team as team_routes
 
     if not isinstance(settings, WorkbenchSettings):
@@ -68,14 +69,14 @@ def create_app(settings: WorkbenchSettings | dict | str | Path, *, study=None) -
     app.state.settings = settings
     app.add_exception_handler(TheorizeError, theorize_error)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for router in ROUTERS + [team_routes.router]:
+    for router in ROUTERS + [team_routes.router, live.router]:
         app.include_router(router)
     if own:
         app.router.add_event_handler("shutdown", study.close)
     # A team server's workers share the key kept in the project; a local workbench makes one per start.
     secret = study.server_key() if study.has_accounts() else settings.secret
     # every route, in the order the app tries them (FastAPI keeps included routers as branches)
-    app.state.routes = [r for router in ROUTERS + [team_routes.router] for r in router.routes]
+    app.state.routes = [r for router in ROUTERS + [team_routes.router, live.router] for r in router.routes]
     app.add_middleware(Accounts, study=study, routes=app.state.routes)  # inside the CSRF guard
     app.add_middleware(Guard, secret=secret, hosts=settings.hosts)
     return app

@@ -58,7 +58,8 @@ async def describe_study(request: Request):
 def session_json(request: Request):
     """Who the browser acts as, and the token its writes must carry."""
     person = current_person(request)
-    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"]}
+    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"],
+            "team": bool(request.scope["state"].get("team"))}
 
 
 @router.post("/api/sources")
@@ -100,4 +101,7 @@ async def upload(request: Request):
             except TheorizeError as exc:
                 results.append({"file": name, "imported": False, "error": exc.sentence(WEB_HINTS)})
     # Each file's outcome is in the body: a refused file is an answer, not a failed request.
-    return JSONResponse({"results": results}, status_code=201 if any(r["imported"] for r in results) else 200)
+    status = 201 if any(r["imported"] for r in results) else 200
+    if "application/json" not in request.headers.get("accept", ""):  # the plain form, without script
+        return page(request, "study/uploaded.html", {"results": results, "section": "study"}, status_code=status)
+    return JSONResponse({"results": results}, status_code=status)

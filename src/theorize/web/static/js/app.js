@@ -20,4 +20,5 @@ const modules = { transcript: "./transcript.js", study: "./study.js", codebook: 
                   memo: "./memo.js", compare: "./compare.js", analyses: "./analyses.js" };
 const page = document.body.dataset.page;
 if (modules[page]) await import(modules[page]);
+import("./live.js"); // a team server's live updates (nothing on a local workbench)
 document.body.dataset.ready = "1"; // the page's scripts are wired (tests wait for this)

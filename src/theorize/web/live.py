@@ -1,0 +1,102 @@
+"""Live updates: what others do appears in every open page within a second, without a reload.
+
+``GET /events`` is a server-sent event stream. Each worker process runs one poller that reads the
+audit events newer than the last it saw, four times a second, and hands them to the streams it
+serves; the project holds the events, so workers keep nothing of their own and every worker sees
+what any other wrote (on SQLite and PostgreSQL alike). A coder in an open blind round receives
+only their own actions (the others' summaries would name codings they must not see).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from theorize.web.people import current_person
+
+router = APIRouter()
+
+POLL_SECONDS = 0.25
+HEARTBEAT_SECONDS = 15.0
+#: What a page redraws after: codings, the codebook, memos (other actions only show who did what).
+KINDS = {"code": "codings", "uncode": "codings", "code in vivo": "codings", "undo": "all", "add code": "codebook",
+         "rename code": "codebook", "merge codes": "codebook", "move code": "codebook", "define code": "codebook",
+         "split code": "codebook", "promote code": "codebook", "colour code": "codebook", "move codes": "codebook",
+         "code many": "codings", "review coding": "codings", "accept suggestion": "codings",
+         "accept suggestions": "codings", "edit text": "all", "write memo": "memos", "edit memo": "memos",
+         "link memo": "memos"}
+
+
+class Feed:
+    """One poller per worker: reads new audit events and fans them out to the open streams."""
+
+    def __init__(self, study) -> None:
+        self.study = study
+        self.queues: set[asyncio.Queue] = set()
+        self.task: asyncio.Task | None = None
+        self.last: int | None = None
+
+    def join(self) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue(maxsize=500)
+        self.queues.add(queue)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.poll())
+        return queue
+
+    def leave(self, queue: asyncio.Queue) -> None:
+        self.queues.discard(queue)
+
+    async def poll(self) -> None:
+        while self.queues:
+            try:
+                self.last, events = await run_in_threadpool(self.study.events_after, self.last)
+            except Exception:  # the database away for a moment: try again at the next tick
+                events = []
+            for event in events:
+                event["kind"] = KINDS.get(event["action"], "other")
+                for queue in list(self.queues):
+                    if not queue.full():
+                        queue.put_nowait(event)
+            await asyncio.sleep(POLL_SECONDS)
+        self.last = None
+
+
+def feed_of(request: Request) -> Feed:
+    state = request.app.state
+    if getattr(state, "feed", None) is None:
+        state.feed = Feed(state.study)
+    return state.feed
+
+
+@router.get("/events")
+async def events(request: Request):
+    """Server-sent events: one ``data:`` line of JSON per action by anyone (id, actor, action,
+    summary, kind)."""
+    person = current_person(request)
+    study = request.app.state.study
+    feed = feed_of(request)
+    queue = feed.join()
+
+    async def stream():
+        try:
+            yield "retry: 1000\n\n"
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                except asyncio.TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield ": still here\n\n"
+                    continue
+                if event["actor"] != person.name and await run_in_threadpool(study.in_open_round, person.name):
+                    continue
+                yield f"id: {event['id']}\ndata: {json.dumps(event)}\n\n"
+        finally:
+            feed.leave(queue)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
