@@ -337,14 +337,5 @@ def _lay_out(turns: list[list], request: ReadRequest, file_format: str, notes: l
             start = layout.add(words)
         else:
             start = layout.add(f"{speaker}: {words}") + len(speaker) + 2
-        spans.append(
-            Turn(
-                start,
-                start + len(words),
-                speaker=speaker,
-                role=roles[speaker],
-                started_at=seconds(start_at),
-                ended_at=seconds(end_at),
-            )
-        )
+        spans.append(Turn(start, start + len(words), speaker, roles[speaker], seconds(start_at), seconds(end_at)))
     return build_source(layout.text(), request, file_format, turns=spans, notes=notes)
