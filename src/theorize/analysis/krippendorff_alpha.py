@@ -116,7 +116,7 @@ def coincidence_matrix(
     """
     data = _prepare(reliability_data, "nominal", categories)
     v = len(data.labels)
-    o = np.zeros(v * v)
+    o: np.ndarray = np.zeros(v * v)  # pairs, flat; then v x v
     weight = 1.0 / (data.per_unit - 1)
     for a, b, both in _coder_pairs(data.codes):
         o += np.bincount(a[both] * v + b[both], weights=weight[both], minlength=v * v)

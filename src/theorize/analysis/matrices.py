@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ __all__ = [
     "share_of_participants",
 ]
 
-ParticipantOf = Mapping[Hashable, Hashable] | pd.Series | None
+ParticipantOf: TypeAlias = Mapping[Any, Hashable] | pd.Series | None
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ Long code names are wrapped onto two lines and cut with an ellipsis.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -129,7 +129,7 @@ def plot_discovery_curve(curve: pd.DataFrame, path: str | Path, *,
                     label=label)
         if "stage" not in curve.columns:
             ax.bar(curve["interview"], curve["new_codes"], color="#fdae6b", alpha=0.8, width=0.6, label="new codes")
-        if saturation is not None and saturation.reached:
+        if saturation is not None and saturation.reached and saturation.interview is not None:
             ax.axvline(saturation.interview, color="#d62728", linestyle=":", linewidth=1.5,
                        label=f"saturation (interview {saturation.interview})")
         ax.set_xlabel("Interview (in order)")

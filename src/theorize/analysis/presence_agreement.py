@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -128,7 +129,7 @@ def presence_agreement(coder: Sequence[int] | np.ndarray, unit: Sequence[int] | 
     disagreement.data = 2 * disagreement.data * (m - disagreement.data) / (m - 1)
     per_coder = [sparse.csr_matrix((ones[cells[0] == i], (row[cells[0] == i], cells[2][cells[0] == i])), shape=shape)
                  for i in range(m)]
-    totals = {"n1": _column_sums(given), "d": _column_sums(disagreement),
+    totals: dict[str, Any] = {"n1": _column_sums(given), "d": _column_sums(disagreement),
               "units_coded": _column_sums(given > 0), "by": [_column_sums(p) for p in per_coder],
               "both": _column_sums(per_coder[0].multiply(per_coder[1])) if m == 2 else None}
     table = _figures(totals, n_units, m)
@@ -142,7 +143,7 @@ def presence_agreement(coder: Sequence[int] | np.ndarray, unit: Sequence[int] | 
         _intervals(table, samples[:, :k], confidence)
         _intervals(overall, samples[:, k:], confidence)
     frame = pd.DataFrame(table, index=pd.Index(list(codes), name="code"))
-    left_out = {codes[i]: ("nobody gave it" if table["units_coded"][i] == 0 else
+    left_out = {codes[int(i)]: ("nobody gave it" if table["units_coded"][i] == 0 else
                            "every coder gave it to every unit") for i in np.flatnonzero(np.isnan(table["alpha"]))}
     frame = frame[~np.isnan(table["alpha"])]
     whole = pd.Series({c: np.asarray(overall[c]).item() for c in overall}, dtype=object)

@@ -25,7 +25,7 @@ from scipy.stats import norm
 from theorize.errors import InvalidInput
 
 Incidence = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]],
-                  Mapping[Hashable, Iterable[Hashable]], Sequence[Union[set, frozenset]]]
+                  Mapping[Hashable, Iterable[Hashable]], Sequence[set | frozenset]]
 """Interviews x codes: a DataFrame or 2-D array of 0/1 or counts, or the codes of each interview
 (a mapping interview id -> codes, or a sequence of sets)."""
 

@@ -43,15 +43,15 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from theorize.errors import InvalidInput
 
-Spans = Mapping[Hashable, Iterable[tuple]] | pd.DataFrame
-Continuum = int | Mapping[Hashable, int]
+Spans: TypeAlias = Mapping[Hashable, Iterable[tuple]] | pd.DataFrame
+Continuum: TypeAlias = int | Mapping[Any, int]  # Any: a Mapping's key type is invariant
 
 
 @dataclass(frozen=True)
@@ -333,10 +333,13 @@ def _sorted_codes(codes: set) -> list:
         return sorted(codes, key=lambda c: (type(c).__name__, str(c)))
 
 
-def _partition(coded: _Coded, code: int | None, *, collapse: bool = False):
+def _partition(coded: _Coded, code: int | None, *,
+               collapse: bool = False) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     """Each coder's units, sorted: all codes (must not overlap), one code (overlaps merged), or
     every code as one value (``collapse``: overlaps merged, as in binary u-alpha over all codes)."""
-    starts, ends, codes = [], [], []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
     for coder, s, e, c in zip(coded.coders, coded.starts, coded.ends, coded.codes):
         if code is not None:
             keep = c == code
