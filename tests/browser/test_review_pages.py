@@ -49,7 +49,7 @@ def test_the_plain_upload_form_works_without_script(chromium, served, tmp_path):
         page.set_input_files("#upload input[type=file]", str(path))
         page.click("#upload button[type=submit]")
         page.wait_for_load_state()
-        assert "plain.txt" in page.content()
+        assert "plain.txt: imported" in page.locator(".upload-results").inner_text()
         assert "plain.txt" in set(served.study.sources().name)
     finally:
         context.close()

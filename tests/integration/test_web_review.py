@@ -82,6 +82,9 @@ def test_a_plain_upload_form_carries_its_token_as_a_field(client, web_study):  #
     wrong = client.post("/api/sources", data={"csrf": "forged", "what": "transcript"}, files=files,
                         headers={"X-CSRF-Token": ""})
     assert wrong.status_code == 403
+    page = client.post("/api/sources", data={"csrf": token, "what": "transcript"}, headers={"X-CSRF-Token": "",
+                       "Accept": "text/html"}, files={"file": ("third.txt", b"Maria: Once more.\n", "text/plain")})
+    assert page.status_code == 201 and "third.txt: imported" in page.text  # a page for the plain form
     missing = client.post("/api/sources", data={"what": "transcript"}, files=files, headers={"X-CSRF-Token": ""})
     assert missing.status_code == 403
 

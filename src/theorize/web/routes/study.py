@@ -58,8 +58,7 @@ async def describe_study(request: Request):
 def session_json(request: Request):
     """Who the browser acts as, and the token its writes must carry."""
     person = current_person(request)
-    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"],
-            "team": bool(request.scope["state"].get("team"))}
+    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"]}
 
 
 @router.post("/api/sources")
