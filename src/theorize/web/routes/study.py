@@ -58,7 +58,8 @@ async def describe_study(request: Request):
 def session_json(request: Request):
     """Who the browser acts as, and the token its writes must carry."""
     person = current_person(request)
-    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"]}
+    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"],
+            "team": bool(request.scope["state"].get("team"))}
 
 
 @router.post("/api/sources")
