@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -24,8 +24,8 @@ from scipy.stats import norm
 
 from theorize.errors import InvalidInput
 
-Incidence = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]],
-                  Mapping[Hashable, Iterable[Hashable]], Sequence[set | frozenset]]
+Incidence: TypeAlias = (pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
+                         | Mapping[Hashable, Iterable[Hashable]] | Sequence[set | frozenset])
 """Interviews x codes: a DataFrame or 2-D array of 0/1 or counts, or the codes of each interview
 (a mapping interview id -> codes, or a sequence of sets)."""
 
