@@ -147,8 +147,8 @@ def build_code_tree(codes: Iterable[Mapping[str, Any]], counts: Mapping[tuple[in
 
     roots = [n for n in tops if n.stage != "initial"]
     unplaced = [n for n in tops if n.stage == "initial"]
-    for n in roots:
-        place(n, 0, True)
-    for n in unplaced:
-        place(n, 0, False)
+    for root in roots:
+        place(root, 0, True)
+    for root in unplaced:
+        place(root, 0, False)
     return CodeTree(roots=roots, unplaced=unplaced)

@@ -326,9 +326,9 @@ class CodebookMixin(ProjectBase):
         if stage is not None:
             stage = _stage(stage).value
         with self._read() as conn:
-            codes = conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.stage, t.code.c.parent_id,
-                                        t.code.c.definition, t.code.c.in_vivo)
-                                 .where(t.code.c.merged_into_id.is_(None))).mappings().all()
+            codes = [dict(r) for r in conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.stage,
+                                                          t.code.c.parent_id, t.code.c.definition, t.code.c.in_vivo)
+                                                   .where(t.code.c.merged_into_id.is_(None))).mappings()]
             counted = {(r.code_id, r.source_id): r.n for r in conn.execute(
                 select(t.coding.c.code_id, t.coding.c.source_id, func.count().label("n"))
                 .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id, t.coding.c.source_id))}

@@ -219,7 +219,7 @@ class CodingMixin(CodebookMixin):
             row = act.conn.execute(select(t.coding).where(t.coding.c.id == coding_id)).mappings().first()
             if row is None:
                 raise NotFound(f"There is no coding {coding_id}.")
-            values = {"review": None}
+            values: dict[str, int | None] = {"review": None}
             if start is not None or end is not None:
                 src = self._source_row(act.conn, row["source_id"])
                 _, text = self._source_text(act.conn, src["id"])

@@ -12,7 +12,7 @@ beneath it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from theorize.errors import InvalidInput
 from theorize.services.coding import OWN, OWN_AND_BENEATH
@@ -71,7 +71,9 @@ def rolled_up(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     stage = dict(zip(codes["id"].astype(int), codes["stage"]))
     lines: dict[int, list[int]] = {}
     for code in pd.unique(codings["code_id"]):
-        line, node, seen = [], int(code), set()
+        line: list[int] = []
+        node: int | None = int(code)
+        seen: set[int] = set()
         while node is not None and node not in seen:
             seen.add(node)
             line.append(node)
@@ -143,6 +145,8 @@ class InsightsMixin(ViewsMixin):
             jackknife2,
         )
         from theorize.analysis.saturation import (
+            Report,
+            RunMode,
             bootstrap_saturation,
             discovery_curve,
             guest_saturation,
@@ -150,10 +154,11 @@ class InsightsMixin(ViewsMixin):
         )
 
         inc = self.incidence(group=group, stage=stage, coder=coder)
-        params = {"base_size": base_size, "run_length": run_length, "threshold": threshold, "run_mode": run_mode,
-                  "report": report}
-        guest = guest_saturation(inc, **params)
-        boot = bootstrap_saturation(inc, n_orders, seed=seed, **params)
+        # run_mode and report come as words from any front end; the analysis refuses others in a sentence
+        mode, at = cast(RunMode, run_mode), cast(Report, report)
+        guest = guest_saturation(inc, base_size, run_length, threshold, mode, at)
+        boot = bootstrap_saturation(inc, n_orders, base_size=base_size, run_length=run_length, threshold=threshold,
+                                    run_mode=mode, report=at, seed=seed)
         estimate = chao2(inc)
         curve = discovery_curve(inc)
         if stage is None:
@@ -171,12 +176,13 @@ class InsightsMixin(ViewsMixin):
         ``window`` characters), or codes within ``window`` turns of each other
         (``mode="segment"``); counts or Jaccard. Each code counts its own codings only
         (``frame.attrs["counts"] == "own"``)."""
-        from theorize.analysis.cooccurrence import cooccurrence
+        from theorize.analysis.cooccurrence import Measure, Mode, cooccurrence
 
         codings = self._filtered_codings(stage, coder, roll_up=False)
         if mode == "segment":
             codings = self._with_turn_index(codings)
-        frame = cooccurrence(codings, mode=mode, window=window, measure=measure)
+        # mode and measure come as words from any front end; the analysis refuses others in a sentence
+        frame = cooccurrence(codings, mode=cast(Mode, mode), window=window, measure=cast(Measure, measure))
         frame.attrs["counts"] = OWN
         return frame
 

@@ -100,11 +100,11 @@ class ViewsMixin(ProjectBase):
                 .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
                                              t.source_version.c.version == t.source.c.current_version))
                 .order_by(t.source.c.id)).mappings().all()
-            people = {}
+            people: dict[int, list[str]] = {}
             for r in conn.execute(select(t.source_participant.c.source_id, t.participant.c.pseudonym)
                                   .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)):
                 people.setdefault(r.source_id, []).append(r.pseudonym)
-            turns = dict(conn.execute(select(t.segment.c.source_version_id, func.count())
+            turns: dict[int, int] = dict(conn.execute(select(t.segment.c.source_version_id, func.count())
                                       .group_by(t.segment.c.source_version_id)).all())
         out = [{"id": r["id"], "name": r["name"], "kind": r["kind"], "file_format": r["file_format"],
                 "version": r["version"], "participants": ", ".join(sorted(people.get(r["id"], []))),
@@ -184,7 +184,9 @@ class ViewsMixin(ProjectBase):
         repeated = set(codes.loc[codes["name"].duplicated(keep=False), "id"].astype(int))
 
         def path(code: int) -> str:
-            parts, node, seen = [], code, set()
+            parts: list[str] = []
+            node: int | None = code
+            seen: set[int] = set()
             while node is not None and node in names and node not in seen:
                 seen.add(node)
                 parts.append(names[node])
@@ -276,7 +278,7 @@ class ViewsMixin(ProjectBase):
             tally = {r.code_id: (r.n, r.s) for r in conn.execute(
                 select(t.coding.c.code_id, func.count().label("n"), func.count(t.coding.c.source_id.distinct()).label("s"))
                 .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id))}
-            pending = dict(conn.execute(select(t.coding.c.code_id, func.count())
+            pending: dict[int, int] = dict(conn.execute(select(t.coding.c.code_id, func.count())
                                         .where(t.coding.c.status == CodingStatus.PENDING.value)
                                         .group_by(t.coding.c.code_id)).all())
         by_id = {r["id"]: r for r in rows}
@@ -347,12 +349,13 @@ class ViewsMixin(ProjectBase):
                 select(t.memo.c.id, t.memo.c.title, t.memo.c.type, t.coder.c.name.label("author"),
                        t.memo.c.written_on, t.memo.c.body)
                 .join(t.coder, t.coder.c.id == t.memo.c.author_id).order_by(t.memo.c.written_on, t.memo.c.id)).mappings()]
-            links = {}
+            links: dict[int, dict[str, list]] = {}
             code_names = dict(conn.execute(select(t.code.c.id, t.code.c.name)).all())
             source_names = dict(conn.execute(select(t.source.c.id, t.source.c.name)).all())
-            for r in conn.execute(select(t.memo_link)).mappings():
-                name = {"code": code_names, "source": source_names}.get(r["target_type"], {}).get(r["target_id"], r["target_id"])
-                links.setdefault(r["memo_id"], {}).setdefault(r["target_type"], []).append(name)
+            for link in conn.execute(select(t.memo_link)).mappings():
+                names = {"code": code_names, "source": source_names}.get(link["target_type"], {})
+                name = names.get(link["target_id"], link["target_id"])
+                links.setdefault(link["memo_id"], {}).setdefault(link["target_type"], []).append(name)
         for r in rows:
             for kind, col in (("code", "codes"), ("source", "sources"), ("coding", "codings"), ("memo", "memos")):
                 r[col] = links.get(r["id"], {}).get(kind, [])

@@ -217,7 +217,7 @@ class WorkbenchMixin(ProjectBase):
                              .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
                              .where(t.source_participant.c.source_id.in_(list(source_ids)))
                              .order_by(t.participant.c.pseudonym)).all()
-        attrs = {}
+        attrs: dict[int, dict[str, str]] = {}
         for r in conn.execute(select(t.attribute_value.c.participant_id, t.attribute.c.name, t.attribute_value.c.value)
                               .join(t.attribute, t.attribute.c.id == t.attribute_value.c.attribute_id)):
             attrs.setdefault(r.participant_id, {})[r.name] = r.value
