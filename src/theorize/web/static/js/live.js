@@ -2,7 +2,8 @@
 // The transcript redraws its margin stripes; other pages say who did what.
 import { api, toast } from "./api.js";
 
-const session = await api("GET", "/api/session").catch(() => null);
+const signIn = document.body.dataset.page === "login"; // nobody to ask about yet
+const session = signIn ? null : await api("GET", "/api/session").catch(() => null);
 if (session && session.team) {
   const page = document.body.dataset.page;
   const transcript = page === "transcript" ? await import("./transcript.js") : null;
