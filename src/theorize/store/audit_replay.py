@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,7 +63,7 @@ def compared_tables() -> list[Table]:
             if t.name not in _NOT_TABLES and t.info.get("audited", True)]
 
 
-def _key(table: Table, image: dict[str, Any]) -> Key:
+def _key(table: Table, image: Mapping[Any, Any]) -> Key:
     if "id" in table.c and "id" in image:
         return image["id"]
     return tuple(image.get(c.name) for c in table.primary_key)

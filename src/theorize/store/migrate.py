@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -25,7 +25,9 @@ def _config() -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this version of theorize knows."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None, "theorize ships its migrations, so there is always a head"
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -46,7 +48,7 @@ def upgrade(engine: Engine, sqlite_path: Path | None = None) -> str | None:
         return None
     backup = None
     if current is not None and sqlite_path is not None and sqlite_path.exists():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backup = sqlite_path.with_name(f"{sqlite_path.name}.bak-{current}-{stamp}")
         # SQLite's online backup copies a consistent image, the write-ahead log included; the copy
         # is made owner-only before SQLite opens it, like the project itself.

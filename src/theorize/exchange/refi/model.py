@@ -258,7 +258,8 @@ class RefiProject:
 
     def all_selections(self) -> Iterator[tuple[Source | Note, Selection]]:
         """Every selection with the source (or note) whose text it spans."""
-        for owner in [*self.sources, *self.notes]:
+        owners: list[Source | Note] = [*self.sources, *self.notes]
+        for owner in owners:
             for s in owner.selections:
                 yield owner, s
 
@@ -277,7 +278,7 @@ class RefiProject:
         yield from ((self, a) for a in attrs)
         for owner in [*self.sources, *self.notes]:
             yield from ((owner, a) for a in attrs)
-        for owner, sel in self.all_selections():
+        for _owner, sel in self.all_selections():
             yield from ((sel, a) for a in attrs)
         for _, _, coding in self.all_codings():
             yield coding, "creating_user"

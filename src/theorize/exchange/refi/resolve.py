@@ -172,7 +172,7 @@ def count(project: RefiProject, report: ExchangeReport) -> None:
     on_folders = sum(1 for c in codings if c.code_guid not in codable)
     if on_folders:
         report.decide(f"{on_folders} codings apply codes marked not codable (folders); they were kept")
-    values = sum(len(x.variable_values) for x in [*project.sources, *project.cases])
+    values = sum(len(x.variable_values) for x in project.sources) + sum(len(x.variable_values) for x in project.cases)
     for element, n in [
         ("User", len(project.users)), ("Code", len(codes)), ("Variable", len(project.variables)),
         ("Case", len(project.cases)), ("Source", len(project.sources)),

@@ -8,9 +8,10 @@ forbids. Whatever it leaves out goes into the report with the reason.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from functools import lru_cache
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from lxml import etree
 
@@ -68,7 +69,7 @@ def format_date(value: datetime) -> str:
         '2026-02-03T12:00:00Z'
     """
     if value.tzinfo is None or value.utcoffset() is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
@@ -88,7 +89,7 @@ class ElementWriter:
 
     def __init__(self, project: RefiProject, report: ExchangeReport, ns: str = NS_PROJECT) -> None:
         self.p, self.r, self.ns = project, report, ns
-        self.files: dict[str, str] = {}  # archive path -> text
+        self.files: dict[str, str | Callable[[bytes], str]] = {}  # archive path -> text (or text from the XML)
         self.kinds: dict[str, str] = {}
         self.notes_on: dict[str, list[str]] = {}
         self.about: dict[str, list[str]] = {}  # note -> targets described in its Description
@@ -180,7 +181,7 @@ class ElementWriter:
         ]
         for kind, items in groups:
             for obj in items:
-                g = self.g(obj.guid)
+                g: str | None = self.g(obj.guid)
                 label = f"{kind} '{getattr(obj, 'name', '') or obj.guid}'"
                 if g is None:
                     raise InvalidInput(f"Cannot write {self.r.file}: {label} has {obj.guid!r} as its GUID, which is "
@@ -194,20 +195,20 @@ class ElementWriter:
         for note in p.notes:
             ng = normalise_guid(note.guid) or ""
             for target in note.targets:
-                g = normalise_guid(target)
-                kind = self.kinds.get(g or "")
+                g = normalise_guid(target) or ""  # "" is no element's GUID: its kind is None
+                target_kind = self.kinds.get(g)
                 if self.ns == NS_CODEBOOK:  # notes are not written; memos on codes are reported by code()
-                    if kind == "Code":
-                        self.notes_on.setdefault(g, []).append(ng)  # type: ignore[arg-type]
-                elif kind is None:
+                    if target_kind == "Code":
+                        self.notes_on.setdefault(g, []).append(ng)
+                elif target_kind is None:
                     self.r.skip("NoteRef", f"what note '{note.name or ng}' is about", f"{target!r} is not in the project")
-                elif kind in _NOTE_PLACES:
-                    self.notes_on.setdefault(g, []).append(ng)  # type: ignore[arg-type]
+                elif target_kind in _NOTE_PLACES:
+                    self.notes_on.setdefault(g, []).append(ng)
                 else:
-                    self.about.setdefault(ng, []).append(g)  # type: ignore[arg-type]
-                    about_source += kind == "Source"
-                    if kind != "Source":
-                        self.r.decide(f"note '{note.name or ng}' is about a {kind.lower()}, where REFI has no NoteRef; "
+                    self.about.setdefault(ng, []).append(g)
+                    about_source += target_kind == "Source"
+                    if target_kind != "Source":
+                        self.r.decide(f"note '{note.name or ng}' is about a {target_kind.lower()}, where REFI has no NoteRef; "
                                       "this was written into the note's Description")
         if about_source:
             self.r.decide(f"{about_source} links from memos to sources are written in the memo's Description "
