@@ -248,6 +248,8 @@ def assign(ctx, source, participants_) -> None:
 
 def _say_imported(item) -> None:
     console.print(f"Imported {item.name}: {item.turns} turns, {item.words:,} words", markup=False)
+    for note in getattr(item, "notes", ()) or ():
+        err_console.print(f"Note: {note}", markup=False)
     if not item.interviewer_found:
         err_console.print(
             f"Note: no speaker in {item.name} was recognised as the interviewer ({', '.join(item.speakers[:4])}); "
