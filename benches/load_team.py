@@ -77,15 +77,22 @@ def _rss_kb(root: int) -> int:
 
 
 async def coder(base: str, name: str, password: str, source_id: int, code_id: int, text_length: int,
-                every: float, until: float, out: dict) -> None:
+                every: float, until: float, out: dict, signing_in: asyncio.Semaphore) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        page = await client.get("/login")
-        token = re.search(r'name="csrf" content="([^"]+)"', page.text).group(1)
-        response = await client.post("/login", data={"name": name, "password": password, "csrf": token})
+        async with signing_in:  # Argon2id costs ~0.1 s of CPU a sign-in: a few at a time (not measured)
+            try:
+                page = await client.get("/login", timeout=60)
+                token = re.search(r'name="csrf" content="([^"]+)"', page.text).group(1)
+                response = await client.post("/login", data={"name": name, "password": password, "csrf": token},
+                                             timeout=60)
+                token = re.search(r'name="csrf" content="([^"]+)"', (await client.get("/account")).text).group(1)
+            except httpx.HTTPError as error:
+                out["sign_in_errors"].append(type(error).__name__)
+                return
         if response.status_code != 303:
-            out["errors"].append(f"sign-in {response.status_code}")
+            out["sign_in_errors"].append(str(response.status_code))
             return
-        token = re.search(r'name="csrf" content="([^"]+)"', (await client.get("/account")).text).group(1)
+        out["signed_in"] += 1
         await asyncio.sleep(random.random() * every)  # spread the coders over the interval
         while time.monotonic() < until:
             start = random.randrange(0, text_length - 60)
@@ -157,14 +164,16 @@ def main() -> None:
             time.sleep(0.1)
         else:
             sys.exit("The server did not start within 30 s.")
-        out: dict = {"latency": [], "errors": [], "sent": 0, "acknowledged": {}}
+        out: dict = {"latency": [], "errors": [], "sent": 0, "acknowledged": {}, "signed_in": 0,
+                     "sign_in_errors": []}
         memory: list = []
 
         async def run() -> None:
             until = time.monotonic() + seconds
+            signing_in = asyncio.Semaphore(4)
             await asyncio.gather(sample_memory(server.pid, until, memory),
-                                 *(coder(base, name, pw, source_id, code_id, text_length, args.every, until, out)
-                                   for name, pw in passwords.items()))
+                                 *(coder(base, name, pw, source_id, code_id, text_length, args.every, until, out,
+                                         signing_in) for name, pw in passwords.items()))
 
         began = time.monotonic()
         asyncio.run(run())
@@ -176,7 +185,8 @@ def main() -> None:
         p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))
         print(f"{coders} coders, one coding each every {args.every:g} s, {seconds} s, {args.workers} workers "
               f"(PostgreSQL, loopback); ran {took:.0f} s")
-        print(f"codings sent {out['sent']}, acknowledged {sum(out['acknowledged'].values())}, "
+        print(f"signed in {out['signed_in']} of {coders} (sign-in failures {len(out['sign_in_errors'])}); "
+              f"codings sent {out['sent']}, acknowledged {sum(out['acknowledged'].values())}, "
               f"stored {sum(stored.values())}, lost {lost}, errors {len(out['errors'])}"
               + (f" (first: {out['errors'][0]})" if out["errors"] else ""))
         if lat:
