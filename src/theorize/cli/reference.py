@@ -15,6 +15,8 @@ def _walk(command: click.Command, path: list[str], ctx: click.Context):
     if isinstance(command, click.Group):
         for name in sorted(command.list_commands(ctx)):
             sub = command.get_command(ctx, name)
+            if sub is None:
+                continue
             yield from _walk(sub, [*path, name], sub.make_context(name, [], parent=ctx, resilient_parsing=True))
 
 

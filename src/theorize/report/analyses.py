@@ -62,7 +62,7 @@ def agreement(study, *, coders=None, stage: str | None = "focused", unit: str = 
             for _, r in frame.iterrows()]
     caption = (f"Agreement of {listing(result.coders)} by {unit}" + (f", {stage} codes" if stage else "")
                + f", on {plural(len(result.sources), 'source')}")
-    if constant_units:
+    if constant_units and units is not None:
         caption += f" ({int(units.iloc[0]):,} {unit}s)"
     last = len(rows) - 1
     table = Table(header, rows, caption=caption, numeric=set(range(1, len(columns))), emphasis={last})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -79,13 +79,10 @@ def assemble(study, options: ReportOptions | None = None,
     groups = {str(r.participant): ("" if is_missing(r.group) else str(r.group)) for r in participants.itertuples()}
 
     say("methods")
-    content_methods = dict(
-        overview=methods.overview(info, sources, participants, codes, codings, memos),
-        participants=methods.participant_tables(participants), sources=methods.sources_table(sources),
-        coders=methods.coders_table(coders, codings, memos),
-        steps=methods.steps_table(audit, codings, memos, snapshots, sources))
-    content_methods["steps"].rows.append(methods.anchor_row(study.audit_anchor()))
-    content_methods["overview"].append(study.deid_notice())  # whether the words were de-identified
+    overview = methods.overview(info, sources, participants, codes, codings, memos)
+    overview.append(study.deid_notice())  # whether the words were de-identified
+    steps = methods.steps_table(audit, codings, memos, snapshots, sources)
+    steps.rows.append(methods.anchor_row(study.audit_anchor()))
 
     say("codebook")
     tree = CodeTree(codes, all_codes)
@@ -112,10 +109,12 @@ def assemble(study, options: ReportOptions | None = None,
     agreement = analyses.agreement(study, coders=options.agreement_coders, stage=options.agreement_stage,
                                    unit=options.agreement_unit)
     where = study.path.name if study.path is not None else "a PostgreSQL project"
-    generated = f"{day(datetime.now(timezone.utc))} from {where} (theorize {__version__})"
+    generated = f"{day(datetime.now(UTC))} from {where} (theorize {__version__})"
     return ReportContent(
         title=str(info.get("title") or "Untitled study"), research_question=str(info.get("research_question") or ""),
         method_notes=str(info.get("method_notes") or ""), generated=generated, categories=categories,
         uncategorised=uncategorised, model_figure=figure, model_omitted=omitted, model_sections=sections,
         saturation=saturation, agreement=agreement,
-        memos=sorted(entries.values(), key=lambda m: (m.date_sort, m.id)), **content_methods)
+        memos=sorted(entries.values(), key=lambda m: (m.date_sort, m.id)), overview=overview,
+        participants=methods.participant_tables(participants), sources=methods.sources_table(sources),
+        coders=methods.coders_table(coders, codings, memos), steps=steps)

@@ -73,14 +73,14 @@ class CodeTree:
         return [code_id, *later] if later or self.rows[code_id].stage != "initial" else [code_id, *below]
 
     def category_of(self, code_id: int, categories: set[int]) -> int | None:
-        node = code_id
-        seen = set()
+        node: int | None = code_id
+        seen: set[int] = set()
         while node is not None and node not in seen:
             if node in categories:
                 return node
             seen.add(node)
             parent = self.rows[node].parent_id if node in self.rows else None
-            node = None if is_missing(parent) else int(parent)
+            node = None if parent is None or is_missing(parent) else int(parent)
         return None
 
 
@@ -184,6 +184,7 @@ class CodebookBuilder:
                                role=model_place(model, str(cid)) if cat else "",
                                properties=list(cat.properties) if cat else [],
                                dimensions=list(cat.dimensions) if cat else [])
+            assert isinstance(entry, CategoryEntry)  # made with cls=CategoryEntry
             entry.codes = [self.entry(c, lineage, quotes=True) for c in nested]
             out.append(entry)
         return out

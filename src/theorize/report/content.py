@@ -103,7 +103,7 @@ class CodeEntry:
         return items
 
 
-def shape_facts(properties: list[str], dimensions: list[str], relations: list[str] = ()) -> list[tuple[str, str]]:
+def shape_facts(properties: list[str], dimensions: list[str], relations: list[str] | None = None) -> list[tuple[str, str]]:
     """(label, text) lines for a category's properties, dimensions and relations, where it has them."""
     items = [("Properties", "; ".join(properties))] if properties else []
     items += [("Dimensions", "; ".join(dimensions))] if dimensions else []

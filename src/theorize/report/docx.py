@@ -16,7 +16,14 @@ from theorize.report import memotext
 from theorize.report.content import Analysis, CategoryEntry, CodeEntry, Figure, Quote, ReportContent, Table
 from theorize.report.docx_toc import contents
 from theorize.report.docx_xml import (
-    bookmark, cell_margins, no_theme_font, page_number_footer, repeat_header, rules, table_font, widths,
+    bookmark,
+    cell_margins,
+    no_theme_font,
+    page_number_footer,
+    repeat_header,
+    rules,
+    table_font,
+    widths,
 )
 from theorize.store.files import open_private
 

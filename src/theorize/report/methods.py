@@ -17,7 +17,7 @@ _MODEL_ACTIONS = {"place category": "category placed", "add stage": "stage", "re
 
 def participant_tables(participants: pd.DataFrame) -> list[Table]:
     """One table per group; a column only where someone in that group has a value."""
-    tables = []
+    tables: list[Table] = []
     if participants.empty:
         return tables
     groups = participants["group"].map(lambda g: MISSING if is_missing(g) else str(g))

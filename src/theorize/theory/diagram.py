@@ -149,14 +149,14 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
         style = ROLE_STYLE[b.role]
         gid = "category-" + re.sub(r"[^A-Za-z0-9_.-]", "_", b.category_id)
         if b.role == CategoryRole.CORE:
-            tip = min(9 * pt, b.h / 2)
+            notch = min(9 * pt, b.h / 2)
             ax.add_patch(
                 Polygon(
                     [
                         (b.x, b.y),
-                        (b.x + b.w - tip, b.y),
+                        (b.x + b.w - notch, b.y),
                         (b.x + b.w, b.y + b.h / 2),
-                        (b.x + b.w - tip, b.y + b.h),
+                        (b.x + b.w - notch, b.y + b.h),
                         (b.x, b.y + b.h),
                     ],
                     closed=True,
@@ -168,7 +168,7 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
                     gid=gid,
                 )
             )
-            cx = b.x + (b.w - tip) / 2
+            cx = b.x + (b.w - notch) / 2
         else:
             ax.add_patch(
                 FancyBboxPatch(
@@ -242,7 +242,7 @@ def render_svg(
     """Write the diagram to ``path`` as SVG."""
     from theorize.store.files import write_private
 
-    write_private(path, to_svg(model, width_in=width_in, **layout_options))
+    write_private(os.fspath(path), to_svg(model, width_in=width_in, **layout_options))
 
 
 def render_png(
@@ -256,7 +256,7 @@ def render_png(
     """Write the diagram to ``path`` as PNG at ``dpi`` (300 for print)."""
     from theorize.store.files import write_private
 
-    write_private(path, to_png(model, dpi=dpi, width_in=width_in, **layout_options))
+    write_private(os.fspath(path), to_png(model, dpi=dpi, width_in=width_in, **layout_options))
 
 
 #: The drawing each file suffix asks for.
@@ -295,5 +295,5 @@ def draw_model(model: TheoryModel, path: str | os.PathLike[str], *, width_in: fl
     else:
         from theorize.theory import text_formats
 
-        write_private(path, text_formats.to_dot(model) if fmt == "dot" else text_formats.to_mermaid(model))
+        write_private(os.fspath(path), text_formats.to_dot(model) if fmt == "dot" else text_formats.to_mermaid(model))
     return fmt
