@@ -84,7 +84,7 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
         document = docx.Document(io.BytesIO(data))
         reader = _BodyReader(document, request.roles)
         reader.read(document.element.body)
-    except (*DAMAGED_ZIP_ERRORS, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
+    except DAMAGED_ZIP_ERRORS + (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise _damaged(request.filename) from None
     text = reader.layout.text()
     notes = [

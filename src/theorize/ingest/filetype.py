@@ -138,7 +138,7 @@ def _sniff_zip(data: bytes) -> FileType:
                 with zf.open("mimetype") as f:  # a few bytes, however large it claims to be
                     mimetype = f.read(100).decode("ascii", "replace").strip()
                 return _ODF_KINDS.get(mimetype, archive)
-    except (*DAMAGED_ZIP_ERRORS, OSError, RuntimeError, ValueError):
+    except DAMAGED_ZIP_ERRORS + (OSError, RuntimeError, ValueError):
         return archive
     return archive
 
@@ -157,7 +157,7 @@ def refuse_zip_bomb(data: bytes, filename: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             risk = unpack_risk(zf.infolist())
-    except (*DAMAGED_ZIP_ERRORS, OSError, RuntimeError, ValueError):
+    except DAMAGED_ZIP_ERRORS + (OSError, RuntimeError, ValueError):
         return  # the reader says the file is damaged
     if risk is not None:
         raise InvalidInput(

@@ -52,7 +52,7 @@ def read_odt(data: bytes, request: ReadRequest) -> ParsedSource:
             raise _damaged(request.filename)
         layout = TextLayout()
         _read(document.text, layout)
-    except (*DAMAGED_ZIP_ERRORS, KeyError, ValueError, SAXException):
+    except DAMAGED_ZIP_ERRORS + (KeyError, ValueError, SAXException):
         raise _damaged(request.filename) from None
     return build_source(layout.text(), request, "odt")
 
@@ -68,7 +68,7 @@ def _encrypted(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             manifest = zf.read("META-INF/manifest.xml")
-    except (*DAMAGED_ZIP_ERRORS, KeyError, OSError):
+    except DAMAGED_ZIP_ERRORS + (KeyError, OSError):
         return False
     return b"encryption-data" in manifest
 

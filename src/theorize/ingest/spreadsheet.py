@@ -107,7 +107,7 @@ def _xlsx(data: bytes, filename: str, sheet: str | int) -> pd.DataFrame:
             if isinstance(sheet, str) and sheet not in names:
                 raise _no_sheet(filename, sheet, names)
             return pd.read_excel(book, sheet_name=sheet, dtype=object)
-    except (*DAMAGED_ZIP_ERRORS, KeyError, ValueError, OSError):
+    except DAMAGED_ZIP_ERRORS + (KeyError, ValueError, OSError):
         raise _damaged(filename) from None
 
 

@@ -112,7 +112,7 @@ _LINE_RE = re.compile(r"\S[^\n]*")
 
 SpeakerLabels = Union[str, "re.Pattern[str]", Iterable[Union[str, "re.Pattern[str]"]]]
 SpeakerOverride = Union[
-    "SpeakerRoles", str, "re.Pattern[str]", Mapping[Union[str, Role], SpeakerLabels], None
+    "SpeakerRoles", str, "re.Pattern[str]", Mapping[str | Role, SpeakerLabels], None
 ]
 """What ``speaker_override`` accepts; see ``SpeakerRoles.coerce``."""
 

@@ -4,6 +4,7 @@ in-vivo codes, snapshots, their diff, and lineage."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -121,7 +122,7 @@ class CodebookMixin(ProjectBase):
         act.changes.update(t.code, row["id"], {"parent_id": parent_id})
         return row["name"]
 
-    def merge_codes(self, codes: list[int | str], into: int | str, *, create: bool = True) -> int:
+    def merge_codes(self, codes: Sequence[int | str], into: int | str, *, create: bool = True) -> int:
         """Merge codes into one: their codings, sub-codes and relations move; lineage is kept.
 
         When ``into`` names no code yet (and ``create``), it is made in the same action: at the

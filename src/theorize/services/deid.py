@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import String, Text, select, update
 
@@ -43,6 +44,8 @@ class Applied:
 
 
 class DeidMixin(ProjectBase):
+    # from SourcesMixin: a new text version with codings and turns carried over
+    _save_version: Callable[..., Any]
     """Find what identifies a person, review it, replace it consistently, keep the key apart."""
 
     # -- where the vault is --------------------------------------------------------------------

@@ -212,8 +212,7 @@ class SourcesMixin(ProjectBase):
         """
         from theorize.ingest import read_survey
 
-        per = {"respondent": "respondent", "question": "question"}.get(per)
-        if per is None:
+        if per not in ("respondent", "question"):
             raise InvalidInput("A survey is imported per respondent or per question.")
         parsed_sources = read_survey(Path(path), per=per, id_column=id_column)
         done = []
