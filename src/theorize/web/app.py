@@ -67,7 +67,8 @@ def create_app(settings: WorkbenchSettings | dict | str | Path, *, study=None) -
     app.state.study_title = study.study["title"]
     app.state.templates = make_templates()
     app.state.settings = settings
-    app.add_exception_handler(TheorizeError, theorize_error)
+    # Starlette types every handler as taking Exception; this one is registered for TheorizeError only
+    app.add_exception_handler(TheorizeError, theorize_error)  # type: ignore[arg-type]
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for router in ROUTERS + [team_routes.router, live.router]:
         app.include_router(router)

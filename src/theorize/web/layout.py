@@ -67,7 +67,7 @@ def assign_lanes(codings: list[dict]) -> dict[int, int]:
     return lanes
 
 
-def lay_out(tr: Transcript, hidden_coders: set[str] = frozenset()) -> tuple[list[Turn], list[dict]]:
+def lay_out(tr: Transcript, hidden_coders: set[str] | frozenset[str] = frozenset()) -> tuple[list[Turn], list[dict]]:
     """Turns of rows with their stripes, and the codings enriched for the page's script: lane,
     colour, and first/last row with the UTF-16 offsets of the coding's ends in them."""
     codings = [c for c in tr.codings if c["coder"] not in hidden_coders]
@@ -104,11 +104,11 @@ def lay_out(tr: Transcript, hidden_coders: set[str] = frozenset()) -> tuple[list
     out = []
     for c in codings:
         first, last = place.get(c["id"], (None, None))
-        item = {**c, "lane": lanes[c["id"]], "colour": colour_of(c["code_id"], c["colour"])}
-        if first is not None:
-            item.update(row_first=first.number, off_first=to_dom(tr.text, first.start, max(c["start"], first.start)),
-                        row_last=last.number, off_last=to_dom(tr.text, last.start, min(c["end"], last.end)))
-        out.append(item)
+        shown = {**c, "lane": lanes[c["id"]], "colour": colour_of(c["code_id"], c["colour"])}
+        if first is not None and last is not None:
+            shown.update(row_first=first.number, off_first=to_dom(tr.text, first.start, max(c["start"], first.start)),
+                         row_last=last.number, off_last=to_dom(tr.text, last.start, min(c["end"], last.end)))
+        out.append(shown)
     return turns, out
 
 

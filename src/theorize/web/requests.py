@@ -28,16 +28,16 @@ async def payload(request: Request) -> dict:
         return data
     if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
-        data: dict = {}
+        fields: dict = {}
         for key, value in form.multi_items():
             if key == "csrf":
                 continue
-            if key in data:
-                data[key] = data[key] if isinstance(data[key], list) else [data[key]]
-                data[key].append(value)
+            if key in fields:
+                fields[key] = fields[key] if isinstance(fields[key], list) else [fields[key]]
+                fields[key].append(value)
             else:
-                data[key] = value
-        return data
+                fields[key] = value
+        return fields
     return {}
 
 

@@ -47,7 +47,7 @@ def _table(frame: pd.DataFrame, index: bool = False) -> dict:
         frame = frame.reset_index()
     rows = []
     for values in frame.itertuples(index=False):
-        row = []
+        row: list[object] = []
         for v in values:
             if isinstance(v, float):
                 row.append("" if math.isnan(v) else round(v, 3))

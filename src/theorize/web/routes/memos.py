@@ -36,10 +36,11 @@ def memos_json(request: Request, type: str | None = None):
 
 @router.get("/memos/new")
 def new_memo_page(request: Request, code: int | None = None, source: int | None = None, coding: int | None = None):
-    memo = {"id": None, "title": "", "type": "code", "body": "", "links": []}
+    links: list[dict] = []
+    memo = {"id": None, "title": "", "type": "code", "body": "", "links": links}
     for kind, ref in (("code", code), ("source", source), ("coding", coding)):
         if ref is not None:
-            memo["links"].append({"kind": kind, "id": ref, "name": f"{kind} {ref}"})
+            links.append({"kind": kind, "id": ref, "name": f"{kind} {ref}"})
     return page(request, "memos/edit.html", {"memo": memo, "types": TYPES, "section": "memos"})
 
 
