@@ -234,3 +234,10 @@ def test_without_accounts_the_workbench_is_as_before(project):
     client = client_for(project)
     assert client.get("/").status_code == 200
     assert client.get("/api/session").json()["role"] == "owner"
+
+
+def test_a_head_request_needs_what_its_get_needs(team):
+    study, passwords = team
+    client = signed_in(study, "zorba", passwords["zorba"])
+    assert client.head("/team").status_code in (403, 405)  # never a page for someone who may not see it
+    assert client.head("/deid").status_code in (403, 405)

@@ -163,7 +163,8 @@ class Accounts:
         state["person"] = person
         template = self.template(scope)
         if template is not None:
-            need = ROUTE_PERMISSIONS.get((method, template)) or ("read" if method in SAFE else "owner")
+            asked = "GET" if method == "HEAD" else method  # a HEAD needs what its GET needs
+            need = ROUTE_PERMISSIONS.get((asked, template)) or ("read" if method in SAFE else "owner")
             if not may(person, need):
                 return await _answer(send, 403, f"{person.name} ({person.role}) may not do this.",
                                      json_body=path.startswith("/api/") or _wants_json(scope))
