@@ -107,10 +107,10 @@ def incidence_from_code_sets(code_sets: Mapping[Hashable, Iterable[Hashable]] | 
         sets = [list(v) for v in code_sets]
         ids = list(range(1, len(sets) + 1))
     if not sets:
-        raise InvalidInput("there are no interviews: no code sets were given")
+        raise InvalidInput("There are no interviews: no code sets were given; give one set of codes per interview.")
     codes = list(dict.fromkeys(c for s in sets for c in s))
     if not codes:
-        raise InvalidInput("there are no codes: every interview's code set is empty")
+        raise InvalidInput("There are no codes: every interview's code set is empty; code the interviews first.")
     col = {c: j for j, c in enumerate(codes)}
     table = np.zeros((len(sets), len(codes)), dtype=np.int8)
     for i, s in enumerate(sets):
@@ -130,11 +130,12 @@ def as_incidence_frame(incidence: Incidence) -> pd.DataFrame:
     try:
         values = np.asarray(incidence, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("the incidence table must hold numbers (0/1 or counts of codings) in every cell") from exc
+        raise InvalidInput("The incidence table must hold numbers (0/1 or counts of codings) in every cell; put 1 where a "
+                           "code occurs and 0 where it does not.") from exc
     if values.size == 0 and values.ndim <= 2 and values.shape[0] == 0:
-        raise InvalidInput("there are no interviews: the incidence table has no rows")
+        raise InvalidInput("There are no interviews: the incidence table has no rows; give one row per interview.")
     if values.ndim != 2:
-        raise InvalidInput("the incidence table must be two-dimensional: interviews (rows) x codes (columns)")
+        raise InvalidInput("The incidence table must be two-dimensional; give interviews as rows and codes as columns.")
     return pd.DataFrame(values, index=pd.RangeIndex(1, values.shape[0] + 1, name="interview_id"))
 
 
@@ -148,18 +149,19 @@ def presence_matrix(incidence: Incidence) -> np.ndarray:
     try:
         values = as_incidence_frame(incidence).to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("the incidence table must hold numbers (0/1 or counts of codings) in every cell") from exc
+        raise InvalidInput("The incidence table must hold numbers (0/1 or counts of codings) in every cell; put 1 where a "
+                           "code occurs and 0 where it does not.") from exc
     if values.shape[0] == 0:
-        raise InvalidInput("there are no interviews: the incidence table has no rows")
+        raise InvalidInput("There are no interviews: the incidence table has no rows; give one row per interview.")
     if values.shape[1] == 0:
-        raise InvalidInput("there are no codes: the incidence table has no columns")
+        raise InvalidInput("There are no codes: the incidence table has no columns; give one column per code.")
     if np.isnan(values).any():
-        raise InvalidInput("the incidence table has empty cells; use 0 where a code does not occur")
+        raise InvalidInput("The incidence table has empty cells; use 0 where a code does not occur.")
     if (values < 0).any():
-        raise InvalidInput("the incidence table has negative numbers; use 0/1 or counts of codings")
+        raise InvalidInput("The incidence table has negative numbers; use 0/1 or counts of codings.")
     present = values > 0
     if not present.any():
-        raise InvalidInput("no code occurs in any interview: every cell of the incidence table is 0")
+        raise InvalidInput("Every cell of the incidence table is 0, so no code occurs in any interview; code the interviews first.")
     return present
 
 
@@ -169,7 +171,7 @@ def _incidence_frequencies(incidence: Incidence) -> tuple[np.ndarray, int]:
     m = present.shape[0]
     if m < 2:
         raise InvalidInput(
-            "richness estimators need at least two interviews; with one interview every code is unique to it"
+            "Richness estimators need at least two interviews (with one, every code is unique to it); add interviews."
         )
     freq = present.sum(axis=0)
     return freq[freq > 0], m
@@ -177,7 +179,7 @@ def _incidence_frequencies(incidence: Incidence) -> tuple[np.ndarray, int]:
 
 def _z(level: float) -> float:
     if not 0 < level < 1:
-        raise InvalidInput(f"the confidence level must lie between 0 and 1 (0.95 for 95%), got {level}")
+        raise InvalidInput(f"The confidence level must lie between 0 and 1, not {level}; give 0.95 for 95%.")
     return float(norm.ppf(0.5 + level / 2))
 
 
@@ -234,12 +236,12 @@ def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: boo
     """
     x = np.asarray(counts, dtype=float)
     if x.ndim != 1 or x.size == 0:
-        raise InvalidInput("Chao1 needs one count of codings per code; got no counts")
+        raise InvalidInput("Chao1 needs one count of codings per code and got no counts; give the counts.")
     if np.isnan(x).any() or (x < 0).any() or (x != np.round(x)).any():
-        raise InvalidInput("Chao1 needs whole, non-negative counts of codings per code")
+        raise InvalidInput("Chao1 needs whole, non-negative counts of codings per code; give counts such as 0, 1 or 2.")
     observed = int((x > 0).sum())
     if observed == 0:
-        raise InvalidInput("Chao1 needs at least one code that was applied; every count is 0")
+        raise InvalidInput("Chao1 needs at least one code that was applied and every count is 0; code some passages first.")
     f1, f2 = int((x == 1).sum()), int((x == 2).sum())
     z = _z(level)
     use_bc = bias_corrected or f2 == 0
@@ -371,7 +373,8 @@ def jackknife1(incidence: Incidence, *, level: float = 0.95,
     elif se_formula == "jackknife":
         var = (sum_sq - q1 * q1 / m) * (m - 1) / m
     else:
-        raise InvalidInput(f"se_formula must be 'vegan' or 'jackknife', got {se_formula!r}")
+        raise InvalidInput(f"The standard error formula (se_formula) is 'vegan' or 'jackknife', not {se_formula!r}; "
+                           "choose one of them.")
     se = math.sqrt(max(var, 0.0))
     z = _z(level)
     return RichnessEstimate("first-order jackknife", "", float(estimate), observed, se,
