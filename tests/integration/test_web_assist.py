@@ -161,3 +161,19 @@ def test_in_vivo_candidates_of_the_transcript_in_view(client, assist_study):
     text = assist_study.text(sid)
     assert all(text[c["start"]:c["end"]] == c["phrase"] or c["phrase"] in text for c in found)
     assert all({"phrase", "count", "score", "reasons"} <= set(c) for c in found)
+
+
+def test_an_open_blind_round_hides_others_codes_on_similar_passages(assist_study):
+    if not hasattr(assist_study, "open_round"):
+        pytest.skip("blind rounds are not in this build")
+    assist_study.open_round("round 1", sources=["P1_interview", "P2_interview"], coders=["vera", "sam"])
+    try:
+        with _client(assist_study, "coder") as vera:
+            sid = int(assist_study.sources().set_index("name").loc["P3_interview", "id"])
+            text = assist_study.text(sid)
+            a = text.index("I was terrified the judge")
+            found = vera.get(f"/api/sources/{sid}/similar", params={"start": a, "end": a + 20, "k": 5}).json()
+            assert found["passages"] and all(p["codes"] == "" for p in found["passages"]
+                                             if p["source"] in ("P1_interview", "P2_interview"))
+    finally:
+        assist_study.close_round("round 1")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 
 from theorize.errors import BackendUnavailable, InvalidInput
 from theorize.web.errors import WEB_HINTS
+from theorize.web.people import current_person
 from theorize.web.render import page
 from theorize.web.requests import act, done, field, payload
 from theorize.web.routes.transcript import span_of
@@ -43,6 +44,20 @@ def _passages(frame, source_ids: dict[str, int]) -> list[dict]:
     return out
 
 
+def blind_to(request: Request) -> set[int]:
+    """The sources on which the person is in an open blind round (others' codings hidden there)."""
+    study = request.app.state.study
+    return study.blind_sources(current_person(request).name) if hasattr(study, "blind_sources") else set()
+
+
+def _hide_codes(request: Request, passages: list[dict]) -> list[dict]:
+    blind = blind_to(request)
+    for p in passages:
+        if p["source_id"] in blind:
+            p["codes"] = ""  # whose codes they are would show through an open blind round
+    return passages
+
+
 def _source_ids(study) -> dict[str, int]:
     sources = study.sources()
     return dict(zip(sources.name, (int(i) for i in sources.id)))
@@ -62,7 +77,8 @@ def similar_to_selection(request: Request, source_id: int):
     query = dict(request.query_params)
     start, end = span_of(study, source_id, query)
     found = study.similar(source_id, span=(start, end), k=_k(query.get("k")), **_filters(query))
-    return {"source_id": source_id, "start": start, "end": end, "passages": _passages(found, _source_ids(study))}
+    return {"source_id": source_id, "start": start, "end": end,
+            "passages": _hide_codes(request, _passages(found, _source_ids(study)))}
 
 
 @router.get("/api/codes/{code_id}/similar")
@@ -81,7 +97,7 @@ def more_like_these(request: Request, code_id: int):
     mine = {(p["source_id"], p["start"], p["end"]) for p in passages}
     fresh = [r for r in ranked if (r["source_id"], r["start"], r["end"]) not in mine
              and not names & {c.strip() for c in r["codes"].split(",")}]
-    return {"code": code_id, "passages": fresh[:k]}
+    return {"code": code_id, "passages": _hide_codes(request, fresh[:k])}
 
 
 @router.get("/api/sources/{source_id}/in-vivo-candidates")

@@ -10,17 +10,24 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from theorize.errors import Conflict, InvalidInput
+from theorize.web.people import current_person
 from theorize.web.render import page
 from theorize.web.requests import act, done, field, payload
+from theorize.web.routes.assist import blind_to
 
 router = APIRouter()
 _CONTEXT = 60
 
 
-def _flagged(study, source: int | str | None = None) -> list[dict]:
-    """Codings flagged after a text edit, each with its words in context."""
+def _flagged(request: Request, source: int | str | None = None) -> list[dict]:
+    """Codings flagged after a text edit, each with its words in context (in an open blind round,
+    the person's own only)."""
+    study = request.app.state.study
     frame = study.codings(source, with_text=False)
     frame = frame[frame.review.notna() & (frame.review != "")]
+    blind, me = blind_to(request), current_person(request).name
+    if blind:
+        frame = frame[~frame.source_id.isin(blind) | (frame.coder == me)]
     texts: dict[int, str] = {}
     out = []
     for r in frame.to_dict("records"):
@@ -46,13 +53,13 @@ def line_ends_like(old: str, new: str) -> str:
 @router.get("/review")
 def review_page(request: Request, source: str | None = None):
     study = request.app.state.study
-    return page(request, "review/index.html", {"flagged": _flagged(study, source or None), "source": source or "",
+    return page(request, "review/index.html", {"flagged": _flagged(request, source or None), "source": source or "",
                                                "sources": list(study.sources().name), "section": "study"})
 
 
 @router.get("/api/review")
 def review_json(request: Request, source: str | None = None):
-    return {"flagged": _flagged(request.app.state.study, source or None)}
+    return {"flagged": _flagged(request, source or None)}
 
 
 @router.post("/api/codings/{coding_id}/review")
@@ -79,7 +86,7 @@ def edit_page(request: Request, source_id: int):
     sources = study.sources()
     name = next((n for i, n in zip(sources.id, sources.name) if int(i) == sid), str(sid))
     return page(request, "review/edit.html", {"source_id": sid, "name": name, "version": version, "text": text,
-                                              "flagged": _flagged(study, sid), "section": "study"})
+                                              "flagged": _flagged(request, sid), "section": "study"})
 
 
 @router.post("/api/sources/{source_id}/text")
