@@ -82,7 +82,7 @@ def _memo_body(body: str | None, file_: Path | None, title: str) -> str:
         return body
     if file_ is not None:
         return sys.stdin.read() if str(file_) == "-" else _read_body(file_)
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     if not stdin.isatty():
         return stdin.read()
     written = click.edit(f"\n\n<!-- The memo {title!r}: write above this line; an empty memo is not saved. -->\n",
