@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from theorize.cli.common import console, friendly, open_study, print_frame
+from theorize.cli.common import console, err_console, friendly, listing_options, open_study, output_mode, print_frame
 from theorize.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -30,6 +30,19 @@ COUNTS = {"own": "A code counts only its own codings here, not those of the code
           "own and beneath": "A code counts its own codings and those of every code beneath it."}
 
 
+def _say(text: str) -> None:
+    """A line for the reader: on stdout as text; on stderr when stdout carries a --json/--csv listing."""
+    (console if output_mode() == "text" else err_console).print(text, markup=False)
+
+
+def _listed(frame: pd.DataFrame) -> bool:
+    """With --json or --csv: print the one listing (snake_case columns) and say so; else False."""
+    if output_mode() == "text":
+        return False
+    print_frame(frame)
+    return True
+
+
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.round(3)
     return out.rename(columns=lambda c: f"coded by {c[len('coded_by_'):]}" if str(c).startswith("coded_by_")
@@ -43,7 +56,7 @@ def _save(frame: pd.DataFrame, path: Path | None, index: bool = False) -> None:
 
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(f"{path.name}: tables are written as .csv or .xlsx.")
-    console.print(f"Wrote {write_table(frame, path, index=index)}", markup=False)
+    _say(f"Wrote {write_table(frame, path, index=index)}")
 
 
 def _by_label(frame: pd.DataFrame, labels: dict[int, str], axis: str = "index") -> pd.DataFrame:
@@ -59,9 +72,10 @@ def _by_label(frame: pd.DataFrame, labels: dict[int, str], axis: str = "index") 
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option("--stage", type=STAGES, default=None, help="Only codes of this stage.")
 @click.option("--unit", type=click.Choice(["turn", "sentence", "character"]), default="turn", show_default=True)
-@click.option("--disagreements", "show_dis", is_flag=True, help="List the passages the coders disagree on.")
+@click.option("--disagreements", "show_dis", is_flag=True, help="List the passages the coders disagree on (with --json or --csv: only those).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the table (.csv/.xlsx).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw agreement per code (.png/.svg).")
+@listing_options
 @click.pass_context
 @friendly
 def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> None:
@@ -71,6 +85,21 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
     with open_study(ctx) as study:
         report = study.agreement(coders=list(coders) or None, sources=list(sources) or None,
                                  codes=list(codes) or None, stage=stage, unit=unit)
+    if _listed(report.disagreements if show_dis else report.to_frame()):
+        for note in report.notes:
+            _say(f"Note: {note}")
+    else:
+        _agreement_text(report, show_dis)
+    if out is not None:
+        _say(f"Wrote {report.write(out)}")
+    if plot:
+        from theorize.analysis.plots import plot_agreement
+
+        value = "alpha" if "alpha" in report.table else "binary_u_alpha"
+        _say(f"Wrote {plot_agreement(report.per_code(value), plot, value_label=LABELS[value])}")
+
+
+def _agreement_text(report, show_dis: bool) -> None:
     console.print(f"Agreement of {' and '.join(report.coders)} by {report.unit} on {len(report.sources)} sources",
                   markup=False)
     print_frame(_labelled(report.to_frame()))
@@ -80,13 +109,6 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
     if show_dis:
         console.print(f"{len(report.disagreements)} disagreements")
         print_frame(report.disagreements, max_width=70)
-    if out is not None:
-        console.print(f"Wrote {report.write(out)}", markup=False)
-    if plot:
-        from theorize.analysis.plots import plot_agreement
-
-        value = "alpha" if "alpha" in report.table else "binary_u_alpha"
-        console.print(f"Wrote {plot_agreement(report.per_code(value), plot, value_label=LABELS[value])}", markup=False)
 
 
 @click.command()
@@ -101,6 +123,7 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
 @click.option("--orders", type=int, default=1000, show_default=True, help="Random interview orders to bootstrap.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the curve (.csv/.xlsx).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw the discovery curve (.png/.svg).")
+@listing_options
 @click.pass_context
 @friendly
 def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_mode, report_at, orders, out, plot) -> None:
@@ -109,17 +132,21 @@ def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_m
         result = study.saturation(group=group, stage=stage, coder=coder, base_size=base_size, run_length=run_length,
                                   threshold=threshold, run_mode=run_mode, report=report_at, n_orders=orders)
         warnings = study.saturation_warnings(result, stage=stage)
-    print_frame(_labelled(result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]]))
-    console.print(result.statement, markup=False)
-    for warning in warnings:
-        console.print(f"Warning: {warning}", markup=False)
-    console.print(COUNTS[result.counts], markup=False)
+    curve = result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]]
+    if _listed(curve):
+        for warning in warnings:
+            _say(f"Warning: {warning}")
+    else:
+        print_frame(_labelled(curve))
+        console.print(result.statement, markup=False)
+        for warning in warnings:
+            console.print(f"Warning: {warning}", markup=False)
+        console.print(COUNTS[result.counts], markup=False)
     _save(result.curve, out)
     if plot:
         from theorize.analysis.plots import plot_discovery_curve
 
-        console.print(f"Wrote {plot_discovery_curve(result.curve, plot, bootstrap=result.bootstrap, saturation=result.guest)}",
-                      markup=False)
+        _say(f"Wrote {plot_discovery_curve(result.curve, plot, bootstrap=result.bootstrap, saturation=result.guest)}")
 
 
 @click.command()
@@ -128,6 +155,7 @@ def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_m
 @click.option("--stage", type=STAGES, default=None)
 @click.option("--coder", default=None)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the table (.csv/.xlsx).")
+@listing_options
 @click.pass_context
 @friendly
 def matrix(ctx, kind, attribute, stage, coder, out) -> None:
@@ -138,23 +166,26 @@ def matrix(ctx, kind, attribute, stage, coder, out) -> None:
         labels = study.code_labels()
         if kind == "participant":
             frame = _by_label(study.code_matrix(stage=stage, coder=coder), labels)
-            print_frame(frame.reset_index())
+            if not _listed(frame.reset_index()):
+                print_frame(frame.reset_index())
             _save(frame, out, index=True)
         elif kind == "attribute":
             result = study.attribute_matrix(attribute, stage=stage, coder=coder)
             table = _by_label(result.table, labels)
             table.columns = [f"{a} {m}" for a, m in table.columns]
-            print_frame(_labelled(table.reset_index()))
-            print_frame(_labelled(_by_label(result.tests, labels).reset_index()))
+            if not _listed(table.reset_index()):
+                print_frame(_labelled(table.reset_index()))
+                print_frame(_labelled(_by_label(result.tests, labels).reset_index()))
             if result.tests["small_sample"].any():
-                console.print("Warning: some expected counts are below 5; those p-values are unreliable.")
+                _say("Warning: some expected counts are below 5; those p-values are unreliable.")
             _save(table, out, index=True)
         else:
             frame = study.framework(coder=coder)
             frame = _by_label(frame, labels, axis="columns").rename_axis("category", axis=1)
-            print_frame(frame.reset_index(), max_width=80)
+            if not _listed(frame.reset_index()):
+                print_frame(frame.reset_index(), max_width=80)
             _save(frame, out, index=True)
-    if kind != "framework":
+    if kind != "framework" and output_mode() == "text":
         console.print(COUNTS["own and beneath"], markup=False)
 
 
@@ -166,6 +197,7 @@ def matrix(ctx, kind, attribute, stage, coder, out) -> None:
 @click.option("--coder", default=None)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw a heat map (.png/.svg).")
+@listing_options
 @click.pass_context
 @friendly
 def cooccurrence(ctx, mode, window, jaccard, stage, coder, out, plot) -> None:
@@ -174,14 +206,28 @@ def cooccurrence(ctx, mode, window, jaccard, stage, coder, out, plot) -> None:
         frame = study.cooccurrence(mode=mode, window=window, measure="jaccard" if jaccard else "count",
                                    stage=stage, coder=coder)
         labels = study.code_labels()
+    if not _listed(_pairs(frame, labels, "jaccard" if jaccard else "count")):
+        print_frame(_by_label(_by_label(frame, labels), labels, axis="columns").round(3).reset_index(), max_width=30)
+        console.print(COUNTS["own"], markup=False)
     frame = _by_label(_by_label(frame, labels), labels, axis="columns")
-    print_frame(frame.round(3).reset_index(), max_width=30)
-    console.print(COUNTS["own"], markup=False)
     _save(frame, out, index=True)
     if plot:
         from theorize.analysis.plots import plot_cooccurrence_heatmap
 
         console.print(f"Wrote {plot_cooccurrence_heatmap(frame, plot)}", markup=False)
+
+
+def _pairs(frame: pd.DataFrame, labels: dict[int, str], measure: str) -> list[dict]:
+    """The code x code table as one row per pair of different codes that occur together."""
+    ids = [int(k) for k in frame.index]
+    rows = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            value = frame.loc[a, b]
+            if value:
+                rows.append({"code_a_id": a, "code_a": labels.get(a, str(a)), "code_b_id": b,
+                             "code_b": labels.get(b, str(b)), measure: round(float(value), 3)})
+    return rows
 
 
 @click.command()
