@@ -52,3 +52,10 @@ def test_an_unknown_category_is_refused_in_one_sentence(client):
     response = c.get("/api/compare/groups", params={"category": 999}, headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert "There is no code with id 999 in this project." in response.text
+
+
+def test_the_json_asks_for_the_category_in_one_sentence(client):
+    c, _ = client
+    response = c.get("/api/compare/groups", headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"] == "Name the category to compare: /api/compare/groups?category=ID."

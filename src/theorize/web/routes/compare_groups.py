@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from theorize.errors import InvalidInput
 from theorize.web.render import page
 
 router = APIRouter()
@@ -28,7 +29,9 @@ def compare_groups_page(request: Request, category: int | None = None, by: str =
 
 
 @router.get("/api/compare/groups")
-def compare_groups_json(request: Request, category: int, by: str = "group", quotes: int = 3):
+def compare_groups_json(request: Request, category: int | None = None, by: str = "group", quotes: int = 3):
+    if category is None:
+        raise InvalidInput("Name the category to compare: /api/compare/groups?category=ID.")
     result = request.app.state.study.compare_groups(category, by=by, quotes=quotes)
     return {"category": result.category, "groups": result.groups,
             "coverage": result.coverage.to_dict("records"), "properties": result.properties.to_dict("records"),
