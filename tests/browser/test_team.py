@@ -52,7 +52,7 @@ def test_a_coding_by_one_appears_in_the_others_page_within_a_second(chromium, te
     try:
         lena.goto(f"{server.url}/sources/{sid}")
         lena.wait_for_selector("body[data-ready='1']")
-        time.sleep(0.6)  # the event stream is open and has read where the trail ends
+        lena.wait_for_selector("body[data-live='1']")  # the event stream is open
         text = study.text(sid)
         start = text.index("first week")
         code = int(study.codes().set_index("name").loc["fear of jail", "id"])

@@ -99,3 +99,44 @@ def test_a_coder_in_a_blind_round_hears_only_their_own_actions(server):
                     headers={"x-csrf-token": ana_token}).status_code == 201
     listener.join(5)
     assert found and found[0][1]["actor"] == "ana"
+
+
+def _events_from(client: httpx.Client, url: str, headers: dict | None = None, want: int = 1) -> list[dict]:
+    found: list[dict] = []
+    with client.stream("GET", url, headers=headers or {}, timeout=10) as response:
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                found.append(json.loads(line[6:]))
+                if len(found) == want:
+                    break
+    return found
+
+
+def test_what_happened_between_drawing_a_page_and_opening_its_stream_still_arrives(server):
+    study, base, passwords = server
+    lena, _ = sign_in(base, "lena", passwords["lena"])
+    zorba, token = sign_in(base, "zorba", passwords["zorba"])
+    sid = int(study.sources().iloc[0].id)
+    drawn = lena.get(f"/sources/{sid}").text
+    trail = int(re.search(r'data-trail="(\d+)"', drawn).group(1))
+    code = int(study.codes().iloc[0].id)
+    made = zorba.post(f"/api/sources/{sid}/codings", json={"code_id": code, "start": 0, "end": 5},
+                      headers={"x-csrf-token": token})
+    assert made.status_code == 201
+    (event,) = _events_from(lena, f"/events?after={trail}")
+    assert event["actor"] == "zorba" and event["action"] == "code" and event["id"] == trail + 1
+
+
+def test_a_reconnecting_browser_hears_from_the_last_id_it_heard_and_nothing_twice(server):
+    study, base, passwords = server
+    lena, _ = sign_in(base, "lena", passwords["lena"])
+    zorba, token = sign_in(base, "zorba", passwords["zorba"])
+    sid = int(study.sources().iloc[0].id)
+    code = int(study.codes().iloc[0].id)
+    first = study.events_after(None)[0]
+    for start in (0, 10, 20):
+        assert zorba.post(f"/api/sources/{sid}/codings", json={"code_id": code, "start": start, "end": start + 4},
+                          headers={"x-csrf-token": token}).status_code == 201
+    # the page said "after first"; the browser had heard one more before it lost the connection
+    events = _events_from(lena, f"/events?after={first}", headers={"Last-Event-ID": str(first + 1)}, want=2)
+    assert [e["id"] for e in events] == [first + 2, first + 3]

@@ -172,7 +172,11 @@ def test_one_project_acts_for_several_people_in_asyncio_tasks(project):
     async def all_at_once() -> None:
         await asyncio.gather(*(work(p) for p in PEOPLE))
 
-    asyncio.run(all_at_once())
+    # A thread of its own: a browser test earlier in this worker may leave Playwright's loop running here.
+    runner = threading.Thread(target=asyncio.run, args=(all_at_once(),))
+    runner.start()
+    runner.join(180)
+    assert not runner.is_alive()
     _each_person_undid_their_own(project)
 
 

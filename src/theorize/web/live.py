@@ -5,6 +5,10 @@ audit events newer than the last it saw, four times a second, and hands them to 
 serves; the project holds the events, so workers keep nothing of their own and every worker sees
 what any other wrote (on SQLite and PostgreSQL alike). A coder in an open blind round receives
 only their own actions (the others' summaries would name codings they must not see).
+
+Nothing is lost between a page and its stream: a page carries where the trail ended when it was
+drawn (``/events?after=N``), and a reconnecting browser sends the last id it heard
+(``Last-Event-ID``); the stream first replays what came after that, then follows the feed.
 """
 
 from __future__ import annotations
@@ -72,6 +76,14 @@ def feed_of(request: Request) -> Feed:
     return state.feed
 
 
+def _cursor(request: Request) -> int | None:
+    """Where this stream starts: the last id a reconnecting browser heard, else the page's ``after``."""
+    for value in (request.headers.get("last-event-id"), request.query_params.get("after")):
+        if value and value.strip().isdigit():
+            return int(value)
+    return None
+
+
 @router.get("/events")
 async def events(request: Request):
     """Server-sent events: one ``data:`` line of JSON per action by anyone (id, actor, action,
@@ -80,10 +92,29 @@ async def events(request: Request):
     study = request.app.state.study
     feed = feed_of(request)
     queue = feed.join()
+    heard = _cursor(request)
+
+    async def missed() -> list[dict]:
+        """What came after the cursor and before the feed took over (read in pages of 200)."""
+        events: list[dict] = []
+        last = heard
+        while last is not None:
+            newest, page = await run_in_threadpool(study.events_after, last)
+            events += page
+            if len(page) < 200 or len(events) >= 1000:  # a page left open for days starts afresh
+                break
+            last = newest
+        return events
 
     async def stream():
+        sent = heard or 0
         try:
             yield "retry: 1000\n\n"
+            for event in await missed():
+                event["kind"] = KINDS.get(event["action"], "other")
+                sent = event["id"]
+                if await _hears(event):
+                    yield f"id: {event['id']}\ndata: {json.dumps(event)}\n\n"
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
@@ -92,11 +123,17 @@ async def events(request: Request):
                         return
                     yield ": still here\n\n"
                     continue
-                if event["actor"] != person.name and await run_in_threadpool(study.in_open_round, person.name):
+                if event["id"] <= sent:
+                    continue
+                sent = event["id"]
+                if not await _hears(event):
                     continue
                 yield f"id: {event['id']}\ndata: {json.dumps(event)}\n\n"
         finally:
             feed.leave(queue)
+
+    async def _hears(event: dict) -> bool:
+        return event["actor"] == person.name or not await run_in_threadpool(study.in_open_round, person.name)
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})

@@ -40,6 +40,9 @@ def make_templates() -> Jinja2Templates:
 def page(request: Request, name: str, context: dict, *, status_code: int = 200):
     """A whole page: the template with the person, the CSRF token and the navigation."""
     app = request.app
-    ctx = {"person": current_person(request), "csrf": request.scope.get("state", {}).get("csrf", ""),
+    state = request.scope.get("state", {})
+    ctx = {"person": current_person(request), "csrf": state.get("csrf", ""),
            "title_of_study": app.state.study_title, **context}
+    if state.get("team"):  # where the trail ended as this page was drawn: its live stream starts there
+        ctx["trail"] = app.state.study.events_after(None)[0]
     return app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -8,7 +8,10 @@ if (session && session.team) {
   const page = document.body.dataset.page;
   const transcript = page === "transcript" ? await import("./transcript.js") : null;
   let pending = null;
-  const source = new EventSource("/events");
+  // From where the trail ended when this page was drawn: nothing done in between is missed.
+  const trail = document.body.dataset.trail;
+  const source = new EventSource(trail ? `/events?after=${encodeURIComponent(trail)}` : "/events");
+  source.addEventListener("open", () => { document.body.dataset.live = "1"; });
   source.addEventListener("message", (message) => {
     const event = JSON.parse(message.data);
     document.body.dataset.lastEvent = String(event.id); // tests wait for this
