@@ -65,8 +65,9 @@ def _pooled_alpha(data: np.ndarray) -> float:
     return 1 - (n - 1) * d / (2 * ones * (n - ones))
 
 
-def interval_coverage(replications: int = 400, *, turns: int = 300, codes: int = 20, resamples: int = 500,
-                      seed: int = 1) -> dict[str, float]:
+def interval_coverage(
+    replications: int = 400, *, turns: int = 300, codes: int = 20, resamples: int = 500, seed: int = 1
+) -> dict[str, float]:
     """How often the 95% interval of alpha over all codes holds the true alpha, per method."""
     from theorize.analysis import krippendorff_alpha_ci
     from theorize.analysis.presence_agreement import presence_agreement
@@ -80,14 +81,20 @@ def interval_coverage(replications: int = 400, *, turns: int = 300, codes: int =
         pooled = data.reshape(2, codes * turns)
         cells = krippendorff_alpha_ci(pooled, n_resamples=resamples, rng=rng)
         c, k, u = np.nonzero(data)
-        units = presence_agreement(c, u, k, n_units=turns, coders=["a", "b"], codes=list(range(codes)),
-                                   n_resamples=resamples, rng=rng).overall
-        for name, low, high in (("cells", cells.ci_low, cells.ci_high),
-                                ("turns", units["alpha_ci_low"], units["alpha_ci_high"])):
+        units = presence_agreement(
+            c, u, k, n_units=turns, coders=["a", "b"], codes=list(range(codes)), n_resamples=resamples, rng=rng
+        ).overall
+        for name, low, high in (
+            ("cells", cells.ci_low, cells.ci_high),
+            ("turns", units["alpha_ci_low"], units["alpha_ci_high"]),
+        ):
             hits[name] += low <= truth <= high
             widths[name].append(high - low)
-    return {"true_alpha": truth, **{f"coverage_{k}": v / replications for k, v in hits.items()},
-            **{f"width_{k}": float(np.mean(v)) for k, v in widths.items()}}
+    return {
+        "true_alpha": truth,
+        **{f"coverage_{k}": v / replications for k, v in hits.items()},
+        **{f"width_{k}": float(np.mean(v)) for k, v in widths.items()},
+    }
 
 
 def project_figures(project: str, baseline: str | None) -> None:
@@ -113,8 +120,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.coverage:
         figures = interval_coverage(args.replications)
-        print(f"true alpha over all codes {figures['true_alpha']:.4f}; {args.replications} replications of "
-              "300 turns x 20 codes, 2 coders, 95% intervals from 500 resamples")
+        print(
+            f"true alpha over all codes {figures['true_alpha']:.4f}; {args.replications} replications of "
+            "300 turns x 20 codes, 2 coders, 95% intervals from 500 resamples"
+        )
         for name, what in (("cells", "resampling (code, turn) cells one by one"), ("turns", "resampling turns")):
             print(f"  {what:42s} coverage {figures[f'coverage_{name}']:.3f}, mean width {figures[f'width_{name}']:.4f}")
         return
@@ -123,14 +132,11 @@ def main() -> None:
         return
 
     data = make_data(args.units, args.coders, args.seed)
-    print(f"data: {args.units:,} units x {args.coders} coders, nominal, 5 values, 10% missing, "
-          f"seed {args.seed}")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"numpy {np.__version__}")
+    print(f"data: {args.units:,} units x {args.coders} coders, nominal, 5 values, 10% missing, seed {args.seed}")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, numpy {np.__version__}")
 
     ours_t, ours = median_time(lambda: krippendorff_alpha(data, "nominal"), args.repeats)
-    print(f"theorize krippendorff_alpha: {ours_t:8.3f} s  (median of {args.repeats})  "
-          f"alpha = {ours:.10f}")
+    print(f"theorize krippendorff_alpha: {ours_t:8.3f} s  (median of {args.repeats})  alpha = {ours:.10f}")
     try:
         import krippendorff
     except ImportError:
@@ -140,8 +146,7 @@ def main() -> None:
         lambda: krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), args.repeats
     )
     version = importlib.metadata.version("krippendorff")
-    print(f"krippendorff {version} alpha: {theirs_t:8.3f} s  "
-          f"(median of {args.repeats})  alpha = {theirs:.10f}")
+    print(f"krippendorff {version} alpha: {theirs_t:8.3f} s  (median of {args.repeats})  alpha = {theirs:.10f}")
     print(f"ratio (krippendorff / theorize): {theirs_t / ours_t:.2f}x")
     agree = abs(ours - theirs) <= 1e-9
     print(f"values agree to 1e-9: {agree}  (difference {abs(ours - theirs):.2e})")

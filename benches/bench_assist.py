@@ -65,26 +65,33 @@ def machine_against_a(path: Path) -> None:
     everyone = list(study.sources().name)
     fits, began = [], time.perf_counter()
     for held in clients:
-        run = study.suggest([held], stage="focused", learn_from=A,
-                            learn_sources=[s for s in everyone if s != held], only_uncoded=False)
+        run = study.suggest(
+            [held], stage="focused", learn_from=A, learn_sources=[s for s in everyone if s != held], only_uncoded=False
+        )
         fits.append(run)
     seconds = time.perf_counter() - began
     machine = machine_coder_name(embedder().model_id)
     made = study.suggestions()
     study.decide_suggestions(accept=True, min_confidence=0.0)
     ab = study.agreement(coders=[A, B], sources=clients, stage="focused", unit="sentence", resamples=0).to_frame()
-    am = study.agreement(coders=[A, machine], sources=clients, stage="focused", unit="sentence",
-                         resamples=0).to_frame()
-    table = ab[["code", "alpha"]].rename(columns={"alpha": "B_vs_A"}).merge(
-        am[["code", "alpha"]].rename(columns={"alpha": "machine_vs_A"}), on="code", how="outer")
+    am = study.agreement(coders=[A, machine], sources=clients, stage="focused", unit="sentence", resamples=0).to_frame()
+    table = (
+        ab[["code", "alpha"]]
+        .rename(columns={"alpha": "B_vs_A"})
+        .merge(am[["code", "alpha"]].rename(columns={"alpha": "machine_vs_A"}), on="code", how="outer")
+    )
     methods = {}
     for r in fits:
         methods[r.method] = methods.get(r.method, 0) + 1
-    print(f"suggestions, leave one client interview out ({len(clients)} runs, {seconds:.0f} s): "
-          f"{len(made)} suggested; learners chosen {methods}")
-    print(f"  cross-validated on the training interviews: precision {statistics.mean(r.precision for r in fits):.2f}, "
-          f"recall {statistics.mean(r.recall for r in fits):.2f}, threshold "
-          f"{statistics.mean(r.threshold for r in fits):.2f} (means over runs)")
+    print(
+        f"suggestions, leave one client interview out ({len(clients)} runs, {seconds:.0f} s): "
+        f"{len(made)} suggested; learners chosen {methods}"
+    )
+    print(
+        f"  cross-validated on the training interviews: precision {statistics.mean(r.precision for r in fits):.2f}, "
+        f"recall {statistics.mean(r.recall for r in fits):.2f}, threshold "
+        f"{statistics.mean(r.threshold for r in fits):.2f} (means over runs)"
+    )
     precision, recall = _precision_recall(study, clients, machine)
     print(f"  on the held-out interviews, by sentence and code: precision {precision:.2f}, recall {recall:.2f}")
     print("Krippendorff's alpha (nominal, presence by sentence, focused codes, the 8 client interviews):")
@@ -139,8 +146,10 @@ def neighbours_share_codes(path: Path) -> None:
             share = [bool(codes[j] & codes[i]) for j in top]
             hits.append(any(share))
             shares.append(np.mean(share))
-        print(f"top-5 neighbours from other interviews {label} ({coded.sum()} coded sentences): "
-              f"one shares a code {np.mean(hits):.2f}; share of the five {np.mean(shares):.2f}")
+        print(
+            f"top-5 neighbours from other interviews {label} ({coded.sum()} coded sentences): "
+            f"one shares a code {np.mean(hits):.2f}; share of the five {np.mean(shares):.2f}"
+        )
     study.close()
 
 
@@ -149,7 +158,7 @@ def scaled(base: np.ndarray, n: int, rng: np.random.Generator, noise: float = 0.
     for first in range(0, n, 100_000):
         m = min(100_000, n - first)
         v = base[rng.integers(0, len(base), m)] + rng.normal(0, noise / np.sqrt(base.shape[1]), (m, base.shape[1]))
-        out[first:first + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+        out[first : first + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
     return out
 
 
@@ -174,17 +183,21 @@ def search_at_scale(path: Path, units: int, big: int, n_queries: int, noise: flo
     queries = scaled(base, n_queries, rng, noise)
     vectors = scaled(base, units, rng, noise)
     exact = ExactIndex().fit(vectors)
-    print(f"exact search, {units:,} units: query p95 {p95_ms(exact, queries)} (k=10, {n_queries} queries, "
-          f"load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"exact search, {units:,} units: query p95 {p95_ms(exact, queries)} (k=10, {n_queries} queries, "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
     del vectors, exact
     vectors = scaled(base, big, rng, noise)
     began = time.perf_counter()
     approx = InvertedFileIndex().fit(vectors)
     built = time.perf_counter() - began
     exact = ExactIndex().fit(vectors)
-    print(f"approximate search, {big:,} units: index built in {built:.0f} s ({approx.lists_} lists, "
-          f"{approx.probes} probed): query p95 {p95_ms(approx, queries)}; "
-          f"exact in the same run p95 {p95_ms(exact, queries[:20])}")
+    print(
+        f"approximate search, {big:,} units: index built in {built:.0f} s ({approx.lists_} lists, "
+        f"{approx.probes} probed): query p95 {p95_ms(approx, queries)}; "
+        f"exact in the same run p95 {p95_ms(exact, queries[:20])}"
+    )
     _, truth = exact.search(queries, 10)
     _, found = approx.search(queries, 10)
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])
@@ -207,14 +220,18 @@ def main() -> None:
         study = theorize.open_project(path, user=A)
         began = time.perf_counter()
         run = study.embed_units()
-        print(f"embedded the demo: {run.units:,} sentences and turns, {run.computed:,} through the model "
-              f"in {time.perf_counter() - began:.0f} s ({run.model_id})")
+        print(
+            f"embedded the demo: {run.units:,} sentences and turns, {run.computed:,} through the model "
+            f"in {time.perf_counter() - began:.0f} s ({run.model_id})"
+        )
         study.close()
         if not args.scale_only:
             speed, per_cpu, n = embedding_speed(theorize.open_project(path))
-            print(f"embedding speed: {speed:.0f} sentences/s ({n} demo sentences, onnxruntime on {os.cpu_count()} "
-                  f"cores, load average {os.getloadavg()[0]:.1f}); {per_cpu:.0f} per CPU second, so "
-                  f"{per_cpu * os.cpu_count():.0f}/s on {os.cpu_count()} cores not shared")
+            print(
+                f"embedding speed: {speed:.0f} sentences/s ({n} demo sentences, onnxruntime on {os.cpu_count()} "
+                f"cores, load average {os.getloadavg()[0]:.1f}); {per_cpu:.0f} per CPU second, so "
+                f"{per_cpu * os.cpu_count():.0f}/s on {os.cpu_count()} cores not shared"
+            )
             neighbours_share_codes(path)
             machine_against_a(path)
         if not args.skip_scale:

@@ -43,11 +43,15 @@ def main() -> None:
         study = theorize.open_project(path)
         anchor = study.audit_anchor()
         deep = study.verify_audit(deep=True)
-        print(f"project: {path.name}, {deep.events:,} events, {deep.rows_checked:,} rows compared, "
-              f"{len(deep.differences)} differences")
-        for label, fn in (("chain", lambda: study.verify_audit()),
-                          ("chain + anchor", lambda: study.verify_audit(anchor=anchor)),
-                          ("chain + deep", lambda: study.verify_audit(deep=True))):
+        print(
+            f"project: {path.name}, {deep.events:,} events, {deep.rows_checked:,} rows compared, "
+            f"{len(deep.differences)} differences"
+        )
+        for label, fn in (
+            ("chain", lambda: study.verify_audit()),
+            ("chain + anchor", lambda: study.verify_audit(anchor=anchor)),
+            ("chain + deep", lambda: study.verify_audit(deep=True)),
+        ):
             print(f"{label:>15}: {median_seconds(fn, args.repeats):.3f} s (median of {args.repeats})")
         study.close()
 

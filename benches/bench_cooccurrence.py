@@ -29,13 +29,15 @@ def codings(seed: int = 0) -> pd.DataFrame:
     """500 codings per 50,000-character source, 20-500 characters long; about 30 segments each."""
     rng = np.random.default_rng(seed)
     start = rng.integers(0, SOURCE_LENGTH, N_CODINGS)
-    return pd.DataFrame({
-        "source_id": [f"interview_{s:03d}" for s in rng.integers(0, N_SOURCES, N_CODINGS)],
-        "code_id": [f"code_{c:03d}" for c in rng.integers(0, N_CODES, N_CODINGS)],
-        "start": start,
-        "end": start + rng.integers(20, 500, N_CODINGS),
-        "segment_index": start // 1_500,
-    })
+    return pd.DataFrame(
+        {
+            "source_id": [f"interview_{s:03d}" for s in rng.integers(0, N_SOURCES, N_CODINGS)],
+            "code_id": [f"code_{c:03d}" for c in rng.integers(0, N_CODES, N_CODINGS)],
+            "start": start,
+            "end": start + rng.integers(20, 500, N_CODINGS),
+            "segment_index": start // 1_500,
+        }
+    )
 
 
 def timed(label: str, call) -> object:

@@ -42,7 +42,7 @@ def read_gold(path: Path = GOLD) -> list[tuple[str, list[tuple[int, int, str]]]]
             continue
         text, spans, pos = [], [], 0
         for match in _MARK.finditer(line):
-            text.append(line[pos:match.start()])
+            text.append(line[pos : match.start()])
             start = sum(map(len, text))
             text.append(match.group(2))
             spans.append((start, start + len(match.group(2)), match.group(1)))
@@ -68,10 +68,13 @@ def score(gold, found) -> dict[str, dict[str, float]]:
     table = {}
     for kind, c in counts.items():
         if c["gold"] or c["found"]:
-            table[kind] = {"gold": c["gold"], "found": c["found"],
-                           "recall": c["hit"] / c["gold"] if c["gold"] else float("nan"),
-                           "strict_recall": c["exact"] / c["gold"] if c["gold"] else float("nan"),
-                           "precision": c["right"] / c["found"] if c["found"] else float("nan")}
+            table[kind] = {
+                "gold": c["gold"],
+                "found": c["found"],
+                "recall": c["hit"] / c["gold"] if c["gold"] else float("nan"),
+                "strict_recall": c["exact"] / c["gold"] if c["gold"] else float("nan"),
+                "precision": c["right"] / c["found"] if c["found"] else float("nan"),
+            }
     return table
 
 
@@ -81,12 +84,22 @@ def quality(path: Path) -> list:
     print(f"\n{path.name}: {len(gold)} passages, {sum(len(s) for _, s in gold)} identifying spans")
     print(f"{'type':<14}{'gold':>6}{'found':>7}{'recall':>9}{'strict':>9}{'precision':>11}")
     for kind, row in score(gold, found).items():
-        print(f"{kind:<14}{row['gold']:>6}{row['found']:>7}{row['recall']:>9.2f}{row['strict_recall']:>9.2f}"
-              f"{row['precision']:>11.2f}")
-    missed = [text[s:e] for (text, spans), fs in zip(gold, found) for s, e, _ in spans
-              if not any(f.start < e and s < f.end for f in fs)]
-    wrong = [f.text for (_, spans), fs in zip(gold, found) for f in fs
-             if not any(f.start < e and s < f.end for s, e, _ in spans)]
+        print(
+            f"{kind:<14}{row['gold']:>6}{row['found']:>7}{row['recall']:>9.2f}{row['strict_recall']:>9.2f}"
+            f"{row['precision']:>11.2f}"
+        )
+    missed = [
+        text[s:e]
+        for (text, spans), fs in zip(gold, found)
+        for s, e, _ in spans
+        if not any(f.start < e and s < f.end for f in fs)
+    ]
+    wrong = [
+        f.text
+        for (_, spans), fs in zip(gold, found)
+        for f in fs
+        if not any(f.start < e and s < f.end for s, e, _ in spans)
+    ]
     print("missed:", ", ".join(missed) or "none")
     print("found but not identifying:", ", ".join(wrong) or "none")
     return found
@@ -107,8 +120,10 @@ def speed(repeat: int) -> None:
         detector.scan(texts)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-    print(f"Speed: {len(texts)} demo transcripts, {words:,} words, best of {repeat}: "
-          f"{words / min(walls):,.0f} words/s wall, {words / min(cpus):,.0f} words/s per CPU second")
+    print(
+        f"Speed: {len(texts)} demo transcripts, {words:,} words, best of {repeat}: "
+        f"{words / min(walls):,.0f} words/s wall, {words / min(cpus):,.0f} words/s per CPU second"
+    )
     parts = {}
     nlp = load_nlp()
     cpu = time.process_time()

@@ -20,8 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import theorize  # noqa: E402
 from make_corpus import make_corpus  # noqa: E402
+
+import theorize  # noqa: E402
 
 _TURN = re.compile(r"^(Interviewer|Participant \d+): ", re.M)
 
@@ -39,8 +40,10 @@ def baseline(files: list[Path], db: Path) -> int:
         with conn:
             sid = conn.execute("insert into source (name, text) values (?, ?)", (path.name, text)).lastrowid
             marks = list(_TURN.finditer(text))
-            rows = [(sid, i, m.end(), marks[i + 1].start() if i + 1 < len(marks) else len(text), m.group(1))
-                    for i, m in enumerate(marks)]
+            rows = [
+                (sid, i, m.end(), marks[i + 1].start() if i + 1 < len(marks) else len(text), m.group(1))
+                for i, m in enumerate(marks)
+            ]
             conn.executemany("insert into turn values (?, ?, ?, ?, ?)", rows)
     conn.close()
     return words
@@ -74,8 +77,10 @@ def run(fmt: str, n: int, words: int, runs: int) -> None:
             bmed = statistics.median(base)
             # Each run measures both back to back, so the ratio of a pair shares the machine's state.
             ratios = sorted(o / b for o, b in zip(ours, base, strict=True))
-            line += (f"; raw sqlite3 baseline {bmed:,.0f} words/s; ratio of medians {med / bmed:.2f}, "
-                     f"median of paired ratios {statistics.median(ratios):.2f} (range {ratios[0]:.2f}-{ratios[-1]:.2f})")
+            line += (
+                f"; raw sqlite3 baseline {bmed:,.0f} words/s; ratio of medians {med / bmed:.2f}, "
+                f"median of paired ratios {statistics.median(ratios):.2f} (range {ratios[0]:.2f}-{ratios[-1]:.2f})"
+            )
         print(line, flush=True)
 
 

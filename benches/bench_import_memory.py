@@ -24,7 +24,53 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_WORDS = ["the", "judge", "said", "I", "had", "to", "go", "so", "I", "went", "to", "Bridgeway", "and", "my", "counselor", "listened", "which", "I", "did", "not", "expect", "at", "first", "because", "everyone", "in", "that", "court", "wanted", "something", "from", "me", "and", "she", "just", "asked", "how", "my", "week", "was", "going", "and", "whether", "I", "slept"]
+_WORDS = [
+    "the",
+    "judge",
+    "said",
+    "I",
+    "had",
+    "to",
+    "go",
+    "so",
+    "I",
+    "went",
+    "to",
+    "Bridgeway",
+    "and",
+    "my",
+    "counselor",
+    "listened",
+    "which",
+    "I",
+    "did",
+    "not",
+    "expect",
+    "at",
+    "first",
+    "because",
+    "everyone",
+    "in",
+    "that",
+    "court",
+    "wanted",
+    "something",
+    "from",
+    "me",
+    "and",
+    "she",
+    "just",
+    "asked",
+    "how",
+    "my",
+    "week",
+    "was",
+    "going",
+    "and",
+    "whether",
+    "I",
+    "slept",
+]
 
 _MEASURE = textwrap.dedent(
     """
@@ -61,8 +107,11 @@ def write_transcript(path: Path, mb: float, accents: bool) -> None:
         f.write("FICTIONAL DEMO TRANSCRIPT - memory bench\n\n")
         size, k = 0, 0
         while size < target:
-            line = ("Interviewer: " if k % 2 == 0 else "C03: ") + " ".join(
-                rng.choice(words) for _ in range(rng.randint(8, 80))) + ".\n"
+            line = (
+                ("Interviewer: " if k % 2 == 0 else "C03: ")
+                + " ".join(rng.choice(words) for _ in range(rng.randint(8, 80)))
+                + ".\n"
+            )
             f.write(line)
             size += len(line.encode("utf-8"))
             k += 1
@@ -95,8 +144,9 @@ def docx_bomb(path: Path) -> None:
 
 def unpack(revision: str, into: Path) -> Path:
     """The ``src`` folder of a git revision, unpacked under ``into``."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "src"], check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src"], check=True, capture_output=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / "src"
@@ -106,8 +156,14 @@ def measure(src: Path, step: str, path: Path, tmp: Path) -> tuple[int, int, floa
     project = tmp / f"bench-{step}-{abs(hash(src))}.theorize"
     project.unlink(missing_ok=True)
     env = {"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", _MEASURE, step, str(path), str(project)],
-                         capture_output=True, text=True, env=env, cwd=tmp, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, step, str(path), str(project)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp,
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"{step} with {src} failed:\n{out.stderr[-2000:]}")
     before, peak, seconds, outcome = out.stdout.strip().split("\t")
@@ -118,7 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50, help="size of the transcript in MB")
     parser.add_argument("--baseline", default="f1a0ffa", help="git revision to compare with ('' for none)")
-    parser.add_argument("--accents", action="store_true", help="put a few accented words and curly apostrophes in the text")
+    parser.add_argument(
+        "--accents", action="store_true", help="put a few accented words and curly apostrophes in the text"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

@@ -63,7 +63,7 @@ def _write_vtt(path: Path, turns: list[tuple[str, str]]) -> None:
 def _write_html(path: Path, turns: list[tuple[str, str]]) -> None:
     body = "\n".join(f"<p><b>{who}:</b> {words}</p>" for who, words in turns)
     path.write_text(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>bench</title>"
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>bench</title>'
         "<style>p { margin: 0 }</style></head>\n<body>\n<h1>FICTIONAL DEMO TRANSCRIPT - bench</h1>\n"
         f"{body}\n</body></html>\n",
         encoding="utf-8",

@@ -59,10 +59,17 @@ def main() -> None:
             if args.cli is not None:
                 env["THEORIZE_LOCK_WAIT"] = str(args.cli)
             start = time.monotonic()
-            done = subprocess.run([sys.executable, "-m", "theorize.cli.main", "-p", location, "codes", "add", "waiting"],
-                                  env=env, capture_output=True, text=True, check=False)
-            print(f"CLI:     exit {done.returncode} after {time.monotonic() - start:6.2f} s "
-                  f"(start-up included): {done.stderr.strip()}")
+            done = subprocess.run(
+                [sys.executable, "-m", "theorize.cli.main", "-p", location, "codes", "add", "waiting"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            print(
+                f"CLI:     exit {done.returncode} after {time.monotonic() - start:6.2f} s "
+                f"(start-up included): {done.stderr.strip()}"
+            )
             print(f"         stderr lines: {len(done.stderr.strip().splitlines())}")
         finally:
             release.set()

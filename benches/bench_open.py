@@ -19,8 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import theorize  # noqa: E402
 from make_corpus import make_corpus  # noqa: E402
+
+import theorize  # noqa: E402
 
 FOCUSED = "focused"
 
@@ -41,8 +42,15 @@ def build(n: int, max_codings: int, folder: Path) -> Path:
     coders = {"A": "Dr. Lena Marsh", "B": "Sam Okoye"}
     batch, done = [], 0
     for row in rows[:max_codings]:
-        batch.append({"source": row["source"], "code": row["code"], "quote": row["quote"],
-                      "occurrence": int(row["occurrence"]), "coder": coders.get(row["coder"], row["coder"])})
+        batch.append(
+            {
+                "source": row["source"],
+                "code": row["code"],
+                "quote": row["quote"],
+                "occurrence": int(row["occurrence"]),
+                "coder": coders.get(row["coder"], row["coder"]),
+            }
+        )
         if len(batch) == 5000:
             done += len(study.code_many(batch))
             batch = []
@@ -74,8 +82,10 @@ def main() -> int:
             times.append(time.perf_counter() - t0)
             study.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"open + list one source's codings ({len(listing)} rows): median {statistics.median(times) * 1000:.0f} ms "
-              f"over {args.runs} opens; peak memory {peak:.0f} MB")
+        print(
+            f"open + list one source's codings ({len(listing)} rows): median {statistics.median(times) * 1000:.0f} ms "
+            f"over {args.runs} opens; peak memory {peak:.0f} MB"
+        )
     return 0
 
 

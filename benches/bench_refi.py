@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from theorize.exchange.refi import (
@@ -32,8 +32,32 @@ from theorize.exchange.refi import (
     write_qdpx,
 )
 
-WORDS = ("trust", "the", "and", "we", "talked", "about", "school", "café", "naïve", "family", "work", "felt",
-         "because", "never", "always", "maybe", "😀", "שלום", "résumé", "support", "again", "I", "you", "it")
+WORDS = (
+    "trust",
+    "the",
+    "and",
+    "we",
+    "talked",
+    "about",
+    "school",
+    "café",
+    "naïve",
+    "family",
+    "work",
+    "felt",
+    "because",
+    "never",
+    "always",
+    "maybe",
+    "😀",
+    "שלום",
+    "résumé",
+    "support",
+    "again",
+    "I",
+    "you",
+    "it",
+)
 
 
 def text_of(rng: random.Random, chars: int) -> str:
@@ -51,11 +75,17 @@ def build(n_sources: int, chars: int, n_codings: int, seed: int = 1) -> RefiProj
     """A project in memory: users, a two-level code tree of 60 codes, sources, codings, memos."""
     rng = random.Random(seed)
     users = [User(guid_for("coder", i), f"coder {i}") for i in range(3)]
-    codes = [Code(guid_for("category", p), f"category {p}", is_codable=False,
-                  children=[Code(guid_for("code", p * 100 + c), f"code {p}.{c}", stage="initial") for c in range(11)])
-             for p in range(5)]
+    codes = [
+        Code(
+            guid_for("category", p),
+            f"category {p}",
+            is_codable=False,
+            children=[Code(guid_for("code", p * 100 + c), f"code {p}.{c}", stage="initial") for c in range(11)],
+        )
+        for p in range(5)
+    ]
     leaves = [c.guid for top in codes for c in top.children]
-    when = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    when = datetime(2025, 1, 1, tzinfo=UTC)
     sources = []
     per_source = n_codings // n_sources
     k = 0
@@ -65,13 +95,37 @@ def build(n_sources: int, chars: int, n_codings: int, seed: int = 1) -> RefiProj
         for _ in range(per_source):
             start = rng.randrange(0, len(text) - 700)
             end = start + rng.randint(50, 600)
-            selections.append(Selection(guid_for("segment", k), start, end, creating_user=users[k % 3].guid, created=when,
-                                        codings=[Coding(guid_for("coding", k), rng.choice(leaves), users[k % 3].guid, when)]))
+            selections.append(
+                Selection(
+                    guid_for("segment", k),
+                    start,
+                    end,
+                    creating_user=users[k % 3].guid,
+                    created=when,
+                    codings=[Coding(guid_for("coding", k), rng.choice(leaves), users[k % 3].guid, when)],
+                )
+            )
             k += 1
-        sources.append(Source(guid_for("source", s), f"interview {s:03}.txt", text, creating_user=users[0].guid,
-                              created=when, selections=selections))
-    notes = [Note(guid_for("memo", i), f"memo {i}", "A thought about the code.\n" * 20, targets=[leaves[i % len(leaves)]],
-                  memo_type="code") for i in range(200)]
+        sources.append(
+            Source(
+                guid_for("source", s),
+                f"interview {s:03}.txt",
+                text,
+                creating_user=users[0].guid,
+                created=when,
+                selections=selections,
+            )
+        )
+    notes = [
+        Note(
+            guid_for("memo", i),
+            f"memo {i}",
+            "A thought about the code.\n" * 20,
+            targets=[leaves[i % len(leaves)]],
+            memo_type="code",
+        )
+        for i in range(200)
+    ]
     return RefiProject(name="bench", users=users, codes=codes, sources=sources, notes=notes)
 
 
@@ -100,8 +154,10 @@ def main(argv: list[str] | None = None) -> None:
             imports.append(time.perf_counter() - t)
         same = canonical(again) == canonical(project)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-    print(f"model: {args.sources} sources x {args.chars:,} characters, {report.carried['Coding']:,} codings "
-          f"(built in {built:.2f} s); file {size / 2**20:.1f} MiB")
+    print(
+        f"model: {args.sources} sources x {args.chars:,} characters, {report.carried['Coding']:,} codings "
+        f"(built in {built:.2f} s); file {size / 2**20:.1f} MiB"
+    )
     print(f"export: median {statistics.median(exports):.2f} s  (runs: {', '.join(f'{x:.2f}' for x in exports)})")
     print(f"import: median {statistics.median(imports):.2f} s  (runs: {', '.join(f'{x:.2f}' for x in imports)})")
     print(f"round trip identical: {same}")

@@ -18,8 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import theorize  # noqa: E402
 from bench_open import build  # noqa: E402
+
+import theorize  # noqa: E402
 
 
 def main() -> int:
@@ -45,8 +46,10 @@ def main() -> int:
             target.close()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         size = (tmp / "big0.qdpx").stat().st_size / 1e6
-        print(f"export {statistics.median(exports):.2f} s, re-import {statistics.median(imports):.2f} s "
-              f"(median of {args.runs}); {report.carried['Coding']:,} codings; file {size:.1f} MB; peak memory {peak:.0f} MB")
+        print(
+            f"export {statistics.median(exports):.2f} s, re-import {statistics.median(imports):.2f} s "
+            f"(median of {args.runs}); {report.carried['Coding']:,} codings; file {size:.1f} MB; peak memory {peak:.0f} MB"
+        )
     return 0
 
 

@@ -41,13 +41,27 @@ def demo_parts(demo) -> list[dict]:
     formats = dict(zip(demo.sources()["name"], demo.sources()["file_format"]))
     parts = []
     for name in demo.sources()["name"]:
-        turns = [Turn(int(r.start), int(r.end), r.speaker, role=Role(r.role),
-                      started_at=None if pd.isna(r.started_at) else float(r.started_at),
-                      ended_at=None if pd.isna(r.ended_at) else float(r.ended_at))
-                 for r in segments[segments.source == name].itertuples()]
+        turns = [
+            Turn(
+                int(r.start),
+                int(r.end),
+                r.speaker,
+                role=Role(r.role),
+                started_at=None if pd.isna(r.started_at) else float(r.started_at),
+                ended_at=None if pd.isna(r.ended_at) else float(r.ended_at),
+            )
+            for r in segments[segments.source == name].itertuples()
+        ]
         own = codings[codings.source == name]
-        parts.append({"name": name, "text": demo.text(name), "turns": turns, "format": formats[name],
-                      "codings": list(zip(own.code_id, own.coder, own.start, own.end))})
+        parts.append(
+            {
+                "name": name,
+                "text": demo.text(name),
+                "turns": turns,
+                "format": formats[name],
+                "codings": list(zip(own.code_id, own.coder, own.start, own.end)),
+            }
+        )
     return parts
 
 
@@ -68,8 +82,9 @@ def interview(i: int, parts: list[dict], k: int) -> tuple[ParsedSource, list[tup
         text += part["text"] + "\n\n"
         clock += last + 5.0
     fmt = chosen[0]["format"]
-    return ParsedSource(name=f"P{i:03d}_interview.{'vtt' if fmt == 'vtt' else 'txt'}", text=text, turns=turns,
-                        file_format=fmt), codings
+    return ParsedSource(
+        name=f"P{i:03d}_interview.{'vtt' if fmt == 'vtt' else 'txt'}", text=text, turns=turns, file_format=fmt
+    ), codings
 
 
 def copy_codebook(demo, study) -> dict[int, int]:
@@ -84,8 +99,9 @@ def copy_codebook(demo, study) -> dict[int, int]:
             if parent is not None and parent not in new:
                 later.append(r)
                 continue
-            new[int(r.id)] = study.add_code(r.name, stage=r.stage, definition=r.definition or "", in_vivo=bool(r.in_vivo),
-                                            parent=new.get(parent))
+            new[int(r.id)] = study.add_code(
+                r.name, stage=r.stage, definition=r.definition or "", in_vivo=bool(r.in_vivo), parent=new.get(parent)
+            )
         pending = later
     model = demo.model()
     for s in sorted(model.stages, key=lambda s: s.order):
@@ -116,8 +132,14 @@ def copy_codebook(demo, study) -> dict[int, int]:
         if where(int(cid)) is not None:
             by_name.setdefault(name, where(int(cid)))
     for m in demo.memos().itertuples():
-        study.write_memo(m.title, m.body, type=m.type, author=m.author, written_on=m.written_on,
-                         codes=[by_name[n] for n in m.codes if by_name.get(n)])
+        study.write_memo(
+            m.title,
+            m.body,
+            type=m.type,
+            author=m.author,
+            written_on=m.written_on,
+            codes=[by_name[n] for n in m.codes if by_name.get(n)],
+        )
     return new
 
 
@@ -126,8 +148,12 @@ def build(folder: Path, n: int, target: int) -> Path:
     demo = theorize.open_project(build_demo(folder / "demo").project)
     parts = demo_parts(demo)
     per = sum(len(p["codings"]) for p in parts) / len(parts)
-    study = theorize.create_project(folder / "bench.theorize", title="Bench: 200 interviews", user="Dr. Lena Marsh",
-                                    research_question="How fast is the report?")
+    study = theorize.create_project(
+        folder / "bench.theorize",
+        title="Bench: 200 interviews",
+        user="Dr. Lena Marsh",
+        research_question="How fast is the report?",
+    )
     for coder in demo.coders().itertuples():
         study.add_coder(coder.name, role=coder.role)
     new = copy_codebook(demo, study)
@@ -136,21 +162,33 @@ def build(folder: Path, n: int, target: int) -> Path:
         w = csv.writer(fh)
         w.writerow(["participant", "group", "program_phase", "interview_date"])
         for i in range(1, n + 1):
-            w.writerow([f"P{i:03d}", "client" if i % 5 else "counselor",
-                        ["early", "middle", "near graduation"][i % 3], str(date(2026, 1, 5) + timedelta(days=i))])
+            w.writerow(
+                [
+                    f"P{i:03d}",
+                    "client" if i % 5 else "counselor",
+                    ["early", "middle", "near graduation"][i % 3],
+                    str(date(2026, 1, 5) + timedelta(days=i)),
+                ]
+            )
     study.import_attributes(sheet)
     total = 0
     for i in range(1, n + 1):
         k = 3 if (target - total) / max(1, n - i + 1) > 2 * per else 2
         parsed, codings = interview(i, parts, k)
         study.import_parsed(parsed, participant=f"P{i:03d}")
-        items = [{"source": parsed.name, "code": new[c], "coder": coder, "start": s, "end": e}
-                 for c, coder, s, e in codings if c in new][: max(0, target - total)]
+        items = [
+            {"source": parsed.name, "code": new[c], "coder": coder, "start": s, "end": e}
+            for c, coder, s, e in codings
+            if c in new
+        ][: max(0, target - total)]
         if items:
             total += len(study.code_many(items))
     demo.close()
-    print(f"built {n} interviews, {total:,} codings in {time.perf_counter() - began:.0f} s "
-          f"({study.sources()['words'].sum():,} words)", flush=True)
+    print(
+        f"built {n} interviews, {total:,} codings in {time.perf_counter() - began:.0f} s "
+        f"({study.sources()['words'].sum():,} words)",
+        flush=True,
+    )
     study.close()
     return folder / "bench.theorize"
 
@@ -162,13 +200,22 @@ def compare(project: Path, folder: Path, args) -> None:
 
     for fmt in args.formats.split(","):
         for label, src in (("baseline", args.baseline), ("now", None)):
-            runs = [measure(f"from theorize.report import write_report; write_report(study, {str(folder / f'r.{fmt}')!r})",
-                            project, src=src) for _ in range(args.runs)]
+            runs = [
+                measure(
+                    f"from theorize.report import write_report; write_report(study, {str(folder / f'r.{fmt}')!r})",
+                    project,
+                    src=src,
+                )
+                for _ in range(args.runs)
+            ]
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
             peak = max(r[2] for r in runs)
-            print(f"{fmt:5s} {label:8s}: median {wall:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak:,.0f} MB "
-                  f"({args.runs} runs)", flush=True)
+            print(
+                f"{fmt:5s} {label:8s}: median {wall:6.2f} s wall, {cpu:6.2f} s CPU, peak {peak:,.0f} MB "
+                f"({args.runs} runs)",
+                flush=True,
+            )
 
 
 def main() -> int:
@@ -195,9 +242,12 @@ def main() -> int:
             for run in range(args.runs):
                 result = write_report(study, folder / f"report-{run}.{fmt}")
                 times.append(result.seconds)
-            print(f"{fmt:5s} report: median {statistics.median(times):6.2f} s (runs: "
-                  f"{', '.join(f'{t:.2f}' for t in times)}); {result.quotes} quotes, "
-                  f"{result.path.stat().st_size / 1e6:.1f} MB", flush=True)
+            print(
+                f"{fmt:5s} report: median {statistics.median(times):6.2f} s (runs: "
+                f"{', '.join(f'{t:.2f}' for t in times)}); {result.quotes} quotes, "
+                f"{result.path.stat().st_size / 1e6:.1f} MB",
+                flush=True,
+            )
         study.close()
     return 0
 

@@ -31,8 +31,9 @@ def incidence(seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     prevalence = rng.beta(0.3, 4.0, size=N_CODES)
     table = (rng.random((N_INTERVIEWS, N_CODES)) < prevalence).astype(np.int8)
-    return pd.DataFrame(table, index=[f"I{i:02d}" for i in range(1, N_INTERVIEWS + 1)],
-                        columns=[f"code{j:04d}" for j in range(N_CODES)])
+    return pd.DataFrame(
+        table, index=[f"I{i:02d}" for i in range(1, N_INTERVIEWS + 1)], columns=[f"code{j:04d}" for j in range(N_CODES)]
+    )
 
 
 def timed(label: str, call) -> None:
@@ -57,11 +58,15 @@ def main() -> None:
         compare("study.saturation()", args.project, args.baseline)
         return
     data = incidence()
-    print(f"{N_INTERVIEWS} interviews x {N_CODES} codes ({int((data.to_numpy() > 0).any(axis=0).sum())} observed), "
-          f"{REPEATS} runs each")
+    print(
+        f"{N_INTERVIEWS} interviews x {N_CODES} codes ({int((data.to_numpy() > 0).any(axis=0).sum())} observed), "
+        f"{REPEATS} runs each"
+    )
     timed(f"bootstrap_saturation, {N_ORDERS:,} orders, jump", lambda: bootstrap_saturation(data, N_ORDERS, seed=1))
-    timed(f"bootstrap_saturation, {N_ORDERS:,} orders, slide",
-          lambda: bootstrap_saturation(data, N_ORDERS, run_mode="slide", seed=1))
+    timed(
+        f"bootstrap_saturation, {N_ORDERS:,} orders, slide",
+        lambda: bootstrap_saturation(data, N_ORDERS, run_mode="slide", seed=1),
+    )
     timed("guest_saturation (one order)", lambda: guest_saturation(data))
     timed("chao2", lambda: chao2(data))
     timed("accumulation_curve (exact, with SD)", lambda: accumulation_curve(data))

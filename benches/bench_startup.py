@@ -48,15 +48,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = args.project
         if project is None:
-            subprocess.run([*theorize, "demo", str(Path(tmp) / "demo")], check=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, env=env)
+            subprocess.run(
+                [*theorize, "demo", str(Path(tmp) / "demo")],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
             project = Path(tmp) / "demo" / "demo-study.theorize"
         p = ["-p", str(project)]
         commands = {
             "theorize --help": [*theorize, "--help"],
             "theorize codes": [*theorize, *p, "codes"],
             "theorize sources": [*theorize, *p, "sources"],
-            "theorize show C03_interview.txt --turns 1-6": [*theorize, *p, "show", "C03_interview.txt", "--turns", "1-6"],
+            "theorize show C03_interview.txt --turns 1-6": [
+                *theorize,
+                *p,
+                "show",
+                "C03_interview.txt",
+                "--turns",
+                "1-6",
+            ],
             "theorize memo": [*theorize, *p, "memo"],
             "theorize codes --json": [*theorize, *p, "codes", "--json"],
         }

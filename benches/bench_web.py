@@ -26,8 +26,10 @@ import httpx
 import theorize
 from theorize.domain.sources import ParsedSource, Role, Turn
 
-WORDS = ("the judge said I was doing my time and we talked about trust and the program felt like a cage "
-         "but my counselor listened when I told her about my son").split()
+WORDS = (
+    "the judge said I was doing my time and we talked about trust and the program felt like a cage "
+    "but my counselor listened when I told her about my son"
+).split()
 TAGUETTE = Path(os.environ.get("TAGUETTE", "/tmp/taguette-venv/bin/taguette"))
 CHROMIUM = "/usr/bin/chromium"
 
@@ -55,16 +57,31 @@ def build(folder: Path):
     text, turns = interview()
     study = theorize.create_project(folder / "bench.theorize", title="Web bench", user="bench")
     study.import_parsed(ParsedSource(name="long.txt", text=text, turns=turns), participant="P1")
-    study.import_parsed(ParsedSource(name="other.txt", text=text.replace("judge", "magistrate"), turns=turns),
-                        participant="P2")
+    study.import_parsed(
+        ParsedSource(name="other.txt", text=text.replace("judge", "magistrate"), turns=turns), participant="P2"
+    )
     for k in range(30):
         study.add_code(f"code {k}")
     study.add_code("compared")
     rnd = random.Random(3)
-    items = [{"source": "long.txt", "code": f"code {k % 30}", "start": (s := rnd.randrange(0, len(text) - 400)),
-              "end": s + rnd.randint(10, 400)} for k in range(300)]
-    items += [{"source": "other.txt", "code": "compared", "start": (s := rnd.randrange(0, len(text) - 200)),
-               "end": s + rnd.randint(20, 200)} for _ in range(500)]
+    items = [
+        {
+            "source": "long.txt",
+            "code": f"code {k % 30}",
+            "start": (s := rnd.randrange(0, len(text) - 400)),
+            "end": s + rnd.randint(10, 400),
+        }
+        for k in range(300)
+    ]
+    items += [
+        {
+            "source": "other.txt",
+            "code": "compared",
+            "start": (s := rnd.randrange(0, len(text) - 200)),
+            "end": s + rnd.randint(20, 200),
+        }
+        for _ in range(500)
+    ]
     study.code_many(items)
     return study, text
 
@@ -111,8 +128,12 @@ class Loopback:
     def post_json(self, path: str, obj, headers: dict | None = None):
         import json as _json
 
-        return self.request("POST", path, body=_json.dumps(obj).encode(),
-                            headers={"Content-Type": "application/json", **(headers or {})})
+        return self.request(
+            "POST",
+            path,
+            body=_json.dumps(obj).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
 
     def close(self) -> None:
         if self.conn is not None:
@@ -188,9 +209,21 @@ def bench_taguette(text: str, folder: Path) -> list[float] | str:
         return f"Taguette is not installed at {TAGUETTE}; skipped (see this file's docstring)."
     port = free_port()
     log = open(folder / "taguette.log", "w+")
-    proc = subprocess.Popen([str(TAGUETTE), "--no-browser", "-p", str(port), "-b", "127.0.0.1", "--database",
-                             str(folder / "taguette.sqlite3")], stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, "HOME": str(folder)})
+    proc = subprocess.Popen(
+        [
+            str(TAGUETTE),
+            "--no-browser",
+            "-p",
+            str(port),
+            "-b",
+            "127.0.0.1",
+            "--database",
+            str(folder / "taguette.sqlite3"),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "HOME": str(folder)},
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health")
         deadline = time.time() + 20
@@ -207,14 +240,18 @@ def bench_taguette(text: str, folder: Path) -> list[float] | str:
         r = client.post("/project/new", data={"name": "bench", "description": "", "_xsrf": xsrf})
         project = int(re.search(r"/project/(\d+)", str(r.url)).group(1))
         headers = {"X-XSRFToken": xsrf}
-        r = client.post(f"/api/project/{project}/document/new", headers=headers,
-                        data={"name": "long", "description": "", "_xsrf": xsrf},
-                        files={"file": ("long.html", as_html(text).encode("utf-8"), "text/html")})
+        r = client.post(
+            f"/api/project/{project}/document/new",
+            headers=headers,
+            data={"name": "long", "description": "", "_xsrf": xsrf},
+            files={"file": ("long.html", as_html(text).encode("utf-8"), "text/html")},
+        )
         if r.status_code != 200 or "created" not in r.json():
             return f"Taguette did not take the document ({r.status_code}: {r.text[:200]}); skipped."
         document = r.json()["created"]
-        tag = client.post(f"/api/project/{project}/tag/new", headers=headers,
-                          json={"path": "code 1", "description": ""}).json()["id"]
+        tag = client.post(
+            f"/api/project/{project}/tag/new", headers=headers, json={"path": "code 1", "description": ""}
+        ).json()["id"]
         timed_client = Loopback(f"http://127.0.0.1:{port}")  # the same client as for theorize
         timed_client.cookies.update(dict(client.cookies.items()))
         timed_client.headers.update(headers)
@@ -223,8 +260,10 @@ def bench_taguette(text: str, folder: Path) -> list[float] | str:
 
         def post():
             s = rnd.randrange(0, size - 2000)  # its offsets count the text without line ends
-            r = timed_client.post_json(f"/api/project/{project}/document/{document}/highlight/new",
-                                       {"start_offset": s, "end_offset": s + 40, "tags": [tag]})
+            r = timed_client.post_json(
+                f"/api/project/{project}/document/{document}/highlight/new",
+                {"start_offset": s, "end_offset": s + 40, "tags": [tag]},
+            )
             assert r.status_code == 200, r.content
 
         figures = timed(post, 100)
@@ -301,9 +340,22 @@ def main() -> None:
         codings = len(study.codings(source="long.txt"))
         study.close()
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "theorize.cli.main", "--user", "bench", "serve",
-                                   str(folder / "bench.theorize"), "--port", str(port), "--no-browser"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "theorize.cli.main",
+                "--user",
+                "bench",
+                "serve",
+                str(folder / "bench.theorize"),
+                "--port",
+                str(port),
+                "--no-browser",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             wait_for(url + "/api/session")

@@ -76,15 +76,26 @@ def _rss_kb(root: int) -> int:
     return total
 
 
-async def coder(base: str, name: str, password: str, source_id: int, code_id: int, text_length: int,
-                every: float, until: float, out: dict, signing_in: asyncio.Semaphore) -> None:
+async def coder(
+    base: str,
+    name: str,
+    password: str,
+    source_id: int,
+    code_id: int,
+    text_length: int,
+    every: float,
+    until: float,
+    out: dict,
+    signing_in: asyncio.Semaphore,
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
         async with signing_in:  # Argon2id costs ~0.1 s of CPU a sign-in: a few at a time (not measured)
             try:
                 page = await client.get("/login", timeout=60)
                 token = re.search(r'name="csrf" content="([^"]+)"', page.text).group(1)
-                response = await client.post("/login", data={"name": name, "password": password, "csrf": token},
-                                             timeout=60)
+                response = await client.post(
+                    "/login", data={"name": name, "password": password, "csrf": token}, timeout=60
+                )
                 token = re.search(r'name="csrf" content="([^"]+)"', (await client.get("/account")).text).group(1)
             except httpx.HTTPError as error:
                 out["sign_in_errors"].append(type(error).__name__)
@@ -99,9 +110,11 @@ async def coder(base: str, name: str, password: str, source_id: int, code_id: in
             end = start + random.randrange(5, 60)
             began = time.perf_counter()
             try:
-                response = await client.post(f"/api/sources/{source_id}/codings",
-                                             json={"code_id": code_id, "start": start, "end": end},
-                                             headers={"x-csrf-token": token, "accept": "application/json"})
+                response = await client.post(
+                    f"/api/sources/{source_id}/codings",
+                    json={"code_id": code_id, "start": start, "end": end},
+                    headers={"x-csrf-token": token, "accept": "application/json"},
+                )
                 out["latency"].append(time.perf_counter() - began)
                 out["sent"] += 1
                 if response.status_code == 201:
@@ -151,9 +164,23 @@ def main() -> None:
         port = sock.getsockname()[1]
         sock.close()
         env = {**os.environ, "THEORIZE_USER": "owner"}
-        server = subprocess.Popen([sys.executable, "-m", "theorize.cli.main", "serve", url, "--port", str(port),
-                                   "--workers", str(args.workers), "--no-browser"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "theorize.cli.main",
+                "serve",
+                url,
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--no-browser",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:
@@ -164,16 +191,19 @@ def main() -> None:
             time.sleep(0.1)
         else:
             sys.exit("The server did not start within 30 s.")
-        out: dict = {"latency": [], "errors": [], "sent": 0, "acknowledged": {}, "signed_in": 0,
-                     "sign_in_errors": []}
+        out: dict = {"latency": [], "errors": [], "sent": 0, "acknowledged": {}, "signed_in": 0, "sign_in_errors": []}
         memory: list = []
 
         async def run() -> None:
             until = time.monotonic() + seconds
             signing_in = asyncio.Semaphore(4)
-            await asyncio.gather(sample_memory(server.pid, until, memory),
-                                 *(coder(base, name, pw, source_id, code_id, text_length, args.every, until, out,
-                                         signing_in) for name, pw in passwords.items()))
+            await asyncio.gather(
+                sample_memory(server.pid, until, memory),
+                *(
+                    coder(base, name, pw, source_id, code_id, text_length, args.every, until, out, signing_in)
+                    for name, pw in passwords.items()
+                ),
+            )
 
         began = time.monotonic()
         asyncio.run(run())
@@ -183,15 +213,21 @@ def main() -> None:
         report = study.verify_audit()
         lat = sorted(out["latency"])
         p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: float("nan"))
-        print(f"{coders} coders, one coding each every {args.every:g} s, {seconds} s, {args.workers} workers "
-              f"(PostgreSQL, loopback); ran {took:.0f} s")
-        print(f"signed in {out['signed_in']} of {coders} (sign-in failures {len(out['sign_in_errors'])}); "
-              f"codings sent {out['sent']}, acknowledged {sum(out['acknowledged'].values())}, "
-              f"stored {sum(stored.values())}, lost {lost}, errors {len(out['errors'])}"
-              + (f" (first: {out['errors'][0]})" if out["errors"] else ""))
+        print(
+            f"{coders} coders, one coding each every {args.every:g} s, {seconds} s, {args.workers} workers "
+            f"(PostgreSQL, loopback); ran {took:.0f} s"
+        )
+        print(
+            f"signed in {out['signed_in']} of {coders} (sign-in failures {len(out['sign_in_errors'])}); "
+            f"codings sent {out['sent']}, acknowledged {sum(out['acknowledged'].values())}, "
+            f"stored {sum(stored.values())}, lost {lost}, errors {len(out['errors'])}"
+            + (f" (first: {out['errors'][0]})" if out["errors"] else "")
+        )
         if lat:
-            print(f"round trip ms: p50 {p(0.5):.1f}  p95 {p(0.95):.1f}  p99 {p(0.99):.1f}  max {lat[-1] * 1000:.1f}"
-                  f"  mean {statistics.mean(lat) * 1000:.1f}")
+            print(
+                f"round trip ms: p50 {p(0.5):.1f}  p95 {p(0.95):.1f}  p99 {p(0.99):.1f}  max {lat[-1] * 1000:.1f}"
+                f"  mean {statistics.mean(lat) * 1000:.1f}"
+            )
         print(f"audit chain after: {'intact' if report.ok else 'BROKEN'}")
         print("server memory (s: MB, all processes): " + ", ".join(f"{t}: {mb}" for t, mb in memory))
         study.close()

@@ -38,11 +38,15 @@ def demo_turns() -> tuple[list[str], list[tuple[str, list[tuple[str, str, str, s
     for path in sorted((folder / "sources").iterdir()):
         parsed = read_source(path)
         for turn in parsed.turns:
-            words = parsed.text[turn.start:turn.end]
+            words = parsed.text[turn.start : turn.end]
             if turn.role.value == "interviewer":
                 questions.append(words)
             else:
-                inside = [(r.coder, r.code, r.quote, r.focused_code) for r in codings_by_source.get(path.name, []) if r.quote in words]
+                inside = [
+                    (r.coder, r.code, r.quote, r.focused_code)
+                    for r in codings_by_source.get(path.name, [])
+                    if r.quote in words
+                ]
                 answers.append((words, inside))
     return questions, answers
 
@@ -75,8 +79,9 @@ def write_transcript(path: Path, turns: list[tuple[str, str]]) -> None:
         path.write_text("\n\n".join(f"{speaker}: {words}" for speaker, words in turns) + "\n", encoding="utf-8")
 
 
-def make_corpus(n: int, out: Path, *, words: int = 10_000, formats: tuple[str, ...] = ("txt", "vtt"),
-                seed: int = 7) -> list[Path]:
+def make_corpus(
+    n: int, out: Path, *, words: int = 10_000, formats: tuple[str, ...] = ("txt", "vtt"), seed: int = 7
+) -> list[Path]:
     """Write ``n`` transcripts of about ``words`` words each into ``out``; returns their paths."""
     rng = random.Random(seed)
     questions, answers = demo_turns()
@@ -127,11 +132,17 @@ def build_project(folder: Path, project: Path, *, batch: int = 50):
     by_source: dict[str, list[dict]] = {}
     for row in rows:
         by_source.setdefault(row["source"], []).append(
-            {"source": row["source"], "code": code_id(row["code"], row.get("parent") or ""), "coder": row["coder"],
-             "quote": row["quote"], "occurrence": int(row["occurrence"])})
+            {
+                "source": row["source"],
+                "code": code_id(row["code"], row.get("parent") or ""),
+                "coder": row["coder"],
+                "quote": row["quote"],
+                "occurrence": int(row["occurrence"]),
+            }
+        )
     names = sorted(by_source)
     for i in range(0, len(names), batch):
-        study.code_many([item for name in names[i:i + batch] for item in by_source[name]])
+        study.code_many([item for name in names[i : i + batch] for item in by_source[name]])
     return study
 
 
@@ -157,8 +168,14 @@ def measure(statement: str, project: Path, *, src: Path | None = None) -> tuple[
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    out = subprocess.run([sys.executable, "-c", _MEASURE, str(project), statement], env=env, check=False,
-                         capture_output=True, text=True, cwd="/")
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(project), statement],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     if out.returncode:
         tail = (out.stderr.strip().splitlines() or ["(no message)"])[-1]
         raise SystemExit(f"{statement} on {project.name} failed (exit {out.returncode}): {tail}")
@@ -177,8 +194,10 @@ def compare(statement: str, project: Path, baseline: Path | None = None, *, runs
         results = [measure(statement, project, src=src) for _ in range(runs)]
         wall, cpu = (statistics.median(r[i] for r in results) for i in (0, 1))
         peak = max(r[2] for r in results)
-        print(f"{label:8s} {statement} on {project.name}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, peak {peak:,.0f} MB",
-              flush=True)
+        print(
+            f"{label:8s} {statement} on {project.name}: {wall:7.1f} s wall, {cpu:7.1f} s CPU, peak {peak:,.0f} MB",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {len(paths)} transcripts and codings.csv to {args.out}", flush=True)
     if args.project is not None:
         study = build_project(args.out, args.project)
-        print(f"built {args.project}: {len(study.sources())} sources, {len(study.codings(with_text=False)):,} codings, "
-              f"{len(study.codes())} codes", flush=True)
+        print(
+            f"built {args.project}: {len(study.sources())} sources, {len(study.codings(with_text=False)):,} codings, "
+            f"{len(study.codes())} codes",
+            flush=True,
+        )
         study.close()
     return 0
 

@@ -55,9 +55,12 @@ def location(request, tmp_path):
 @pytest.fixture
 def project(location):
     """An empty study project, opened as researcher 'lena'."""
-    study = theorize.create_project(location, title="From compliance to alliance",
-                                    research_question="How do clients experience the working alliance?",
-                                    user="lena")
+    study = theorize.create_project(
+        location,
+        title="From compliance to alliance",
+        research_question="How do clients experience the working alliance?",
+        user="lena",
+    )
     yield study
     study.close()
 

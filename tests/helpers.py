@@ -12,15 +12,30 @@ def transcript(name: str, turns: list[tuple[str, str]]) -> ParsedSource:
         label = f"{speaker}: "
         start = pos + len(label)
         parts.append(label + words)
-        spans.append(Turn(start, start + len(words), speaker,
-                          Role.INTERVIEWER if speaker.lower().startswith("interviewer") else Role.PARTICIPANT))
+        spans.append(
+            Turn(
+                start,
+                start + len(words),
+                speaker,
+                Role.INTERVIEWER if speaker.lower().startswith("interviewer") else Role.PARTICIPANT,
+            )
+        )
         pos += len(label) + len(words) + 2
     return ParsedSource(name=name, text="\n\n".join(parts), turns=spans)
 
 
-C03 = transcript("C03_interview", [
-    ("Interviewer", "Tell me about your first weeks in the program."),
-    ("Participant", "Honestly? I was just doing my time. I said what they wanted to hear so the judge wouldn't send me back."),
-    ("Interviewer", "What was that like with your counselor?"),
-    ("Participant", "Luis, he writes stuff down, you know, and I figured it all goes to Judge Whitfield. So I kept it short."),
-])
+C03 = transcript(
+    "C03_interview",
+    [
+        ("Interviewer", "Tell me about your first weeks in the program."),
+        (
+            "Participant",
+            "Honestly? I was just doing my time. I said what they wanted to hear so the judge wouldn't send me back.",
+        ),
+        ("Interviewer", "What was that like with your counselor?"),
+        (
+            "Participant",
+            "Luis, he writes stuff down, you know, and I figured it all goes to Judge Whitfield. So I kept it short.",
+        ),
+    ],
+)

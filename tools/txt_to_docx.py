@@ -9,6 +9,7 @@ Input format (UTF-8):
 In the output each turn is one paragraph: the speaker label is a bold run, followed by
 a normal run holding a leading space and the words of the turn.
 """
+
 from __future__ import annotations
 
 import argparse

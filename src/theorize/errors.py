@@ -94,5 +94,4 @@ class Forbidden(TheorizeError):
     """The person acting may not do this (their role, or a blind coding round, does not allow it)."""
 
 
-__all__ = ["TheorizeError", "NotFound", "Conflict", "InvalidInput", "BackendUnavailable", "Busy",
-           "Forbidden", "HINTS"]
+__all__ = ["TheorizeError", "NotFound", "Conflict", "InvalidInput", "BackendUnavailable", "Busy", "Forbidden", "HINTS"]

@@ -19,13 +19,27 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("project", "THEORIZE_PROJECT", None,
-            "The project: a .theorize file or a postgresql:// URL. Default: the one .theorize file in this folder."),
-    Setting("user", "THEORIZE_USER", None, "Who is working; recorded as coder and in the audit trail. Default: your login name."),
+    Setting(
+        "project",
+        "THEORIZE_PROJECT",
+        None,
+        "The project: a .theorize file or a postgresql:// URL. Default: the one .theorize file in this folder.",
+    ),
+    Setting(
+        "user",
+        "THEORIZE_USER",
+        None,
+        "Who is working; recorded as coder and in the audit trail. Default: your login name.",
+    ),
     Setting("max_size_mb", "THEORIZE_MAX_SIZE_MB", 100, "The largest file, in MB, that import reads.", int),
-    Setting("lock_wait", "THEORIZE_LOCK_WAIT", 120.0,
-            "Seconds a command waits while another action (an import, a colleague's change) holds the project, "
-            "before it gives up and says so.", float),
+    Setting(
+        "lock_wait",
+        "THEORIZE_LOCK_WAIT",
+        120.0,
+        "Seconds a command waits while another action (an import, a colleague's change) holds the project, "
+        "before it gives up and says so.",
+        float,
+    ),
 )
 
 

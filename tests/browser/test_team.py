@@ -16,8 +16,10 @@ pytest.importorskip("argon2")
 @pytest.fixture
 def team_served(tmp_path):
     study = fixture_study(tmp_path)
-    passwords = {name: study.add_user(name, role=role)[1]
-                 for name, role in (("lena", "owner"), ("sam", "coder"), ("ana", "coder"))}
+    passwords = {
+        name: study.add_user(name, role=role)[1]
+        for name, role in (("lena", "owner"), ("sam", "coder"), ("ana", "coder"))
+    }
     server = Served(study)
     yield server, passwords
     server.stop()
@@ -36,11 +38,14 @@ def signed_in_page(chromium, server, name, password):
 
 def code_from_page(page, source_id: int, code_id: int, start: int, end: int) -> dict:
     """The other person codes through their own page's session and CSRF token."""
-    return page.evaluate("""async ([sid, body]) => {
+    return page.evaluate(
+        """async ([sid, body]) => {
         const token = document.querySelector('meta[name="csrf"]').content;
         const r = await fetch(`/api/sources/${sid}/codings`, {method: "POST", body: JSON.stringify(body),
             headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": token}});
-        return await r.json(); }""", [source_id, {"code_id": code_id, "start": start, "end": end}])
+        return await r.json(); }""",
+        [source_id, {"code_id": code_id, "start": start, "end": end}],
+    )
 
 
 def test_a_coding_by_one_appears_in_the_others_page_within_a_second(chromium, team_served):

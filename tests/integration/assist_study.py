@@ -60,8 +60,11 @@ THIRD = [
 
 def build(study, *, coded: bool = True) -> None:
     """Import the three interviews (participants P1-P3, group client) and code the first two."""
-    for name, turns, who in (("P1_interview", FIRST, "P1"), ("P2_interview", SECOND, "P2"),
-                             ("P3_interview", THIRD, "P3")):
+    for name, turns, who in (
+        ("P1_interview", FIRST, "P1"),
+        ("P2_interview", SECOND, "P2"),
+        ("P3_interview", THIRD, "P3"),
+    ):
         study.import_parsed(transcript(name, turns), participant=who, group="client")
     if not coded:
         return

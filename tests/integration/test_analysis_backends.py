@@ -18,9 +18,14 @@ ANSWERS = [
 
 @pytest.fixture
 def coded(project):
-    codes = {"doing my time": "doing my time", "judge scared me": "fearing the judge",
-             "has to report": "being honest about the rules", "Doing it for me": "doing it for me",
-             "went to bat": "counselor advocating", "don't trust": "staying guarded"}
+    codes = {
+        "doing my time": "doing my time",
+        "judge scared me": "fearing the judge",
+        "has to report": "being honest about the rules",
+        "Doing it for me": "doing it for me",
+        "went to bat": "counselor advocating",
+        "don't trust": "staying guarded",
+    }
     for name in set(codes.values()):
         project.add_code(name, stage="focused")
     for i, answer in enumerate(ANSWERS, start=1):

@@ -19,8 +19,14 @@ ANSWERS = [
     "He went to bat for me at staffing. Doing it for me now.",
     "I still don't trust any of them. Doing my time, that's all.",
 ]
-QUOTES = {"doing my time": "doing my time", "judge scared me": "fearing the judge", "Doing it for me": "doing it for me",
-          "I trust Luis": "client talk/trust", "trusted him": "counselor talk/trust", "Doing my time": "doing my time"}
+QUOTES = {
+    "doing my time": "doing my time",
+    "judge scared me": "fearing the judge",
+    "Doing it for me": "doing it for me",
+    "I trust Luis": "client talk/trust",
+    "trusted him": "counselor talk/trust",
+    "Doing my time": "doing my time",
+}
 
 
 @pytest.fixture
@@ -35,8 +41,11 @@ def study_file(tmp_path):
     study.add_code("trust", stage="initial", parent="client talk")
     study.add_code("trust", stage="initial", parent="counselor talk")
     for i, answer in enumerate(ANSWERS, start=1):
-        study.import_parsed(transcript(f"C0{i}", [("Interviewer", "Tell me about your counselor."),
-                                                  ("Participant", answer)]), participant=f"C0{i}", group="client")
+        study.import_parsed(
+            transcript(f"C0{i}", [("Interviewer", "Tell me about your counselor."), ("Participant", answer)]),
+            participant=f"C0{i}",
+            group="client",
+        )
         study.set_attributes(f"C0{i}", {"interview_date": f"2026-0{i}-01", "phase": "early" if i < 4 else "late"})
         for words, code in QUOTES.items():
             if words in answer:
@@ -108,21 +117,29 @@ def test_agreement_by_character(run, study_file):
 
 
 def test_agreement_refusals(run, study_file, tmp_path):
-    _refused(run("agreement", "--coder", "lena"),
-             "Agreement needs at least two coders; only 'lena' coded the chosen material.")
+    _refused(
+        run("agreement", "--coder", "lena"),
+        "Agreement needs at least two coders; only 'lena' coded the chosen material.",
+    )
     _refused(run("agreement", "--out", "agreement.txt"), "agreement.txt: tables are written as .csv or .xlsx.")
     assert not (tmp_path / "agreement.txt").exists()
     _refused(run("agreement", "--source", "C09"), "There is no source C09 in this project.")
-    _refused(run("agreement", "--code", "courage"),
-             "There is no code called 'courage'; `theorize codes` shows the codebook.")
-    _refused(run("agreement", "--stage", "theoretical"), "Agreement needs at least two coders; nobody coded the chosen material.")
+    _refused(
+        run("agreement", "--code", "courage"), "There is no code called 'courage'; `theorize codes` shows the codebook."
+    )
+    _refused(
+        run("agreement", "--stage", "theoretical"),
+        "Agreement needs at least two coders; nobody coded the chosen material.",
+    )
 
 
 # --- saturation ----------------------------------------------------------------------------------------
 
 
 def test_saturation_prints_the_curve_and_the_statement_and_writes_them(run, study_file, tmp_path):
-    result = run("saturation", "--base", "2", "--run", "2", "--orders", "50", "--out", "curve.csv", "--plot", "curve.png")
+    result = run(
+        "saturation", "--base", "2", "--run", "2", "--orders", "50", "--out", "curve.csv", "--plot", "curve.png"
+    )
     assert result.exit_code == 0, result.output
     assert "cumulative codes" in result.stdout
     assert "With a base of 2 interviews, runs of 2 interviews" in result.stdout
@@ -134,8 +151,10 @@ def test_saturation_prints_the_curve_and_the_statement_and_writes_them(run, stud
 
 def test_saturation_refusals(run, study_file):
     _refused(run("saturation", "--group", "counselor"), "There are no interviews to analyse in group 'counselor'.")
-    _refused(run("saturation", "--base", "8"),
-             "A base of 8 interviews leaves nothing to assess in 6 interviews; use a smaller base or add interviews.")
+    _refused(
+        run("saturation", "--base", "8"),
+        "A base of 8 interviews leaves nothing to assess in 6 interviews; use a smaller base or add interviews.",
+    )
     _refused(run("saturation", "--coder", "nobody"), "There is no coder called 'nobody' in this project.")
 
 
@@ -164,10 +183,11 @@ def test_matrix_by_attribute_and_framework(run, study_file, tmp_path):
 
 def test_matrix_refusals(run, study_file):
     _refused(run("matrix", "attribute"), "Name the attribute: theorize matrix attribute --attribute program_phase.")
-    _refused(run("matrix", "attribute", "--attribute", "site"),
-             "There is no attribute 'site'; `theorize participants` lists them.")
-    _refused(run("matrix", "participant", "--stage", "theoretical"),
-             "No codings match; check the stage and coder.")
+    _refused(
+        run("matrix", "attribute", "--attribute", "site"),
+        "There is no attribute 'site'; `theorize participants` lists them.",
+    )
+    _refused(run("matrix", "participant", "--stage", "theoretical"), "No codings match; check the stage and coder.")
     _refused(run("matrix", "participant", "--out", "m.json"), "m.json: tables are written as .csv or .xlsx.")
 
 
@@ -193,7 +213,9 @@ def test_cooccurrence_refusals(run, study_file):
 
 def test_adjudicate_records_the_decision_in_one_action(run, study_file):
     before = _events(study_file)
-    result = run("adjudicate", "C04", "--span", "57-110", "--code", "fearing the judge", "--note", "The judge is named.")
+    result = run(
+        "adjudicate", "C04", "--span", "57-110", "--code", "fearing the judge", "--note", "The judge is named."
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "Decision recorded in memo 1"
     assert _events(study_file) == before + 1
@@ -204,16 +226,26 @@ def test_adjudicate_records_the_decision_in_one_action(run, study_file):
 
 def test_adjudicate_refusals_leave_the_project_unchanged(run, study_file):
     before = _events(study_file)
-    _refused(run("adjudicate", "C04", "--span", "57-110", "--note", "  "),
-             "An adjudication needs a note saying why the decision was made.")
-    _refused(run("adjudicate", "C04", "--span", "0-9999", "--note", "x"),
-             "The span 0-9999 does not fit C04 (110 characters).")
-    _refused(run("adjudicate", "C04", "--span", "x", "--note", "x"),
-             "'x' is not a span; write it as START-END in characters, e.g. 120-245.")
-    _refused(run("adjudicate", "C09", "--span", "1-2", "--note", "x"),
-             "There is no source 'C09' in this project; `theorize sources` lists them.")
-    _refused(run("adjudicate", "C04", "--span", "57-110", "--code", "courage", "--note", "x"),
-             "There is no code called 'courage'; `theorize codes` shows the codebook.")
+    _refused(
+        run("adjudicate", "C04", "--span", "57-110", "--note", "  "),
+        "An adjudication needs a note saying why the decision was made.",
+    )
+    _refused(
+        run("adjudicate", "C04", "--span", "0-9999", "--note", "x"),
+        "The span 0-9999 does not fit C04 (110 characters).",
+    )
+    _refused(
+        run("adjudicate", "C04", "--span", "x", "--note", "x"),
+        "'x' is not a span; write it as START-END in characters, e.g. 120-245.",
+    )
+    _refused(
+        run("adjudicate", "C09", "--span", "1-2", "--note", "x"),
+        "There is no source 'C09' in this project; `theorize sources` lists them.",
+    )
+    _refused(
+        run("adjudicate", "C04", "--span", "57-110", "--code", "courage", "--note", "x"),
+        "There is no code called 'courage'; `theorize codes` shows the codebook.",
+    )
     assert _events(study_file) == before
 
 
@@ -221,20 +253,33 @@ def test_adjudicate_refusals_leave_the_project_unchanged(run, study_file):
 
 
 def test_model_is_built_shown_and_drawn(run, study_file, tmp_path):
-    assert run("model").stdout.strip() == \
-        "The model is empty: place categories with `theorize model place CATEGORY ROLE`."
+    assert (
+        run("model").stdout.strip() == "The model is empty: place categories with `theorize model place CATEGORY ROLE`."
+    )
     assert run("model", "stage", "Compliance").stdout.strip() == "Added stage 'Compliance'"
     assert run("model", "stage", "Testing").exit_code == 0
-    assert run("model", "place", "Living in the court's shadow", "condition").stdout.strip() == \
-        "Placed \"Living in the court's shadow\" as condition"
+    assert (
+        run("model", "place", "Living in the court's shadow", "condition").stdout.strip()
+        == 'Placed "Living in the court\'s shadow" as condition'
+    )
     assert run("model", "place", "doing my time", "stage", "--stage", "Compliance").exit_code == 0
     assert run("model", "place", "doing it for me", "core").exit_code == 0
-    described = run("model", "describe", "Living in the court's shadow", "--property", "who holds power",
-                    "--dimension", "fear: paralysing .. manageable")
+    described = run(
+        "model",
+        "describe",
+        "Living in the court's shadow",
+        "--property",
+        "who holds power",
+        "--dimension",
+        "fear: paralysing .. manageable",
+    )
     assert described.stdout.strip() == "Saved"
     shown = run("model").stdout.splitlines()
-    assert shown[:3] == ["Core category: doing it for me", "Conditions: Living in the court's shadow",
-                         "Stage 1, Compliance: doing my time"]
+    assert shown[:3] == [
+        "Core category: doing it for me",
+        "Conditions: Living in the court's shadow",
+        "Stage 1, Compliance: doing my time",
+    ]
     for name in ("m.svg", "m.png", "m.dot", "m.mmd"):
         result = run("model", "draw", name)
         assert result.exit_code == 0 and result.stdout.strip() == f"Wrote {name}"
@@ -250,11 +295,18 @@ def test_model_refusals(run, study_file):
     _refused(run("model", "draw", "m.svg"), "The model is empty; place categories first (theorize model place).")
     before = _events(study_file)
     _refused(run("model", "describe", "doing my time"), "Give at least one --property or --dimension.")
-    _refused(run("model", "place", "courage", "core"),
-             "There is no code called 'courage'; `theorize codes` shows the codebook.")
-    _refused(run("model", "place", "doing my time", "stage", "--stage", "Nowhere"),
-             "There is no stage 'Nowhere'; add it with `theorize model stage NAME`.")
-    _refused(run("model", "--snapshot", "spring"), "There is no snapshot called 'spring'; `theorize snapshot --list` shows them.")
+    _refused(
+        run("model", "place", "courage", "core"),
+        "There is no code called 'courage'; `theorize codes` shows the codebook.",
+    )
+    _refused(
+        run("model", "place", "doing my time", "stage", "--stage", "Nowhere"),
+        "There is no stage 'Nowhere'; add it with `theorize model stage NAME`.",
+    )
+    _refused(
+        run("model", "--snapshot", "spring"),
+        "There is no snapshot called 'spring'; `theorize snapshot --list` shows them.",
+    )
     assert _events(study_file) == before
     assert run("model", "place", "doing it for me", "core").exit_code == 0
     _refused(run("model", "draw", "m.txt"), "m.txt: the model is drawn as .svg, .png, .dot or .mmd.")

@@ -110,5 +110,7 @@ def test_a_code_that_looks_like_a_formula_is_neutralised_in_csv(run, study_file)
     table = _csv(run("cooccurrence", "--mode", "segment", "--csv"))
     cells = {cell for row in table[1:] for cell in row}
     assert "'=SUM(A1)" in cells and "=SUM(A1)" not in cells
-    assert any(row["code_b"] == "=SUM(A1)" or row["code_a"] == "=SUM(A1)"
-               for row in _json(run("cooccurrence", "--mode", "segment", "--json")))
+    assert any(
+        row["code_b"] == "=SUM(A1)" or row["code_a"] == "=SUM(A1)"
+        for row in _json(run("cooccurrence", "--mode", "segment", "--json"))
+    )

@@ -33,8 +33,10 @@ def exchanges(study) -> list[dict]:
 
 def test_a_memo_draft_keeps_only_verbatim_quotations_and_the_audit_has_prompt_and_answer(project):
     assist_study.build(project)
-    answer = ('Clients fear the court: "I was scared the judge would send me to jail" and '
-              '"the judge hated me". They also say "every time I went to court".')
+    answer = (
+        'Clients fear the court: "I was scared the judge would send me to jail" and '
+        '"the judge hated me". They also say "every time I went to court".'
+    )
     model = Scripted(answer)
     draft = project.draft_memo("fearing the judge", model=model)
     assert draft.quotes_kept == ["I was scared the judge would send me to jail", "Every time I went to court"]
@@ -47,12 +49,14 @@ def test_a_memo_draft_keeps_only_verbatim_quotations_and_the_audit_has_prompt_an
     assert json.loads(row["kept"])["quotes_dropped"] == ["the judge hated me"]
     event = project.audit().iloc[-1]
     assert event.action == "machine memo draft"
-    assert event.summary == ("asked scripted-model for a memo draft on 'fearing the judge': "
-                             "2 quotations kept, 1 not verbatim and removed")
+    assert event.summary == (
+        "asked scripted-model for a memo draft on 'fearing the judge': 2 quotations kept, 1 not verbatim and removed"
+    )
     assert project.memos().empty  # a draft, not a memo
     facts = project.machine_help_facts()
     assert facts["language_model_exchanges"] == [
-        {"task": "memo draft", "model_id": "scripted-model", "count": 1, "quotes_dropped": 1}]
+        {"task": "memo draft", "model_id": "scripted-model", "count": 1, "quotes_dropped": 1}
+    ]
 
 
 def test_gerund_labels_keep_only_gerunds(project):

@@ -94,12 +94,16 @@ def test_nothing_to_learn_from_is_one_sentence(project):
 
 def test_focused_code_proposals_group_initial_codes_by_name_and_passages(project):
     assist_study.build(project, coded=False)
-    groups = {"fearing the judge": ["worrying about jail", "fearing jail"],
-              "doing my time": ["counting the days", "counting down the weeks"]}
-    quotes = {"worrying about jail": "I was terrified the judge would put me in jail.",
-              "fearing jail": assist_study.CODES["fearing the judge"][0],
-              "counting the days": "ticked off the days on a calendar",
-              "counting down the weeks": assist_study.CODES["doing my time"][3]}
+    groups = {
+        "fearing the judge": ["worrying about jail", "fearing jail"],
+        "doing my time": ["counting the days", "counting down the weeks"],
+    }
+    quotes = {
+        "worrying about jail": "I was terrified the judge would put me in jail.",
+        "fearing jail": assist_study.CODES["fearing the judge"][0],
+        "counting the days": "ticked off the days on a calendar",
+        "counting down the weeks": assist_study.CODES["doing my time"][3],
+    }
     for name, quote in quotes.items():
         project.add_code(name, stage="initial")
         source = next(s for s in ("P1_interview", "P2_interview", "P3_interview") if quote in project.text(s))
@@ -118,20 +122,34 @@ def test_in_vivo_candidates_are_the_participants_own_repeated_or_quoted_words(pr
     from tests.helpers import transcript
 
     assist_study.build(project, coded=False)
-    project.import_parsed(transcript("P4_interview", [
-        ("Interviewer", "How would you put it?"),
-        ("Participant", ('They call it "the paper trail". Everything goes on the paper trail, and the paper trail '
-                         "follows you. I was walking on eggshells.")),
-        ("Interviewer", "Why?"),
-        ("Participant", "Walking on eggshells, every single week."),
-    ]), participant="P4", group="client")
+    project.import_parsed(
+        transcript(
+            "P4_interview",
+            [
+                ("Interviewer", "How would you put it?"),
+                (
+                    "Participant",
+                    (
+                        'They call it "the paper trail". Everything goes on the paper trail, and the paper trail '
+                        "follows you. I was walking on eggshells."
+                    ),
+                ),
+                ("Interviewer", "Why?"),
+                ("Participant", "Walking on eggshells, every single week."),
+            ],
+        ),
+        participant="P4",
+        group="client",
+    )
     found = project.in_vivo_candidates("P4_interview")
-    assert list(found.phrase[:2]) == ["paper trail", "walking on eggshells"] or \
-        {"paper trail", "walking on eggshells"} <= {p.lower() for p in found.phrase[:3]}
+    assert list(found.phrase[:2]) == ["paper trail", "walking on eggshells"] or {
+        "paper trail",
+        "walking on eggshells",
+    } <= {p.lower() for p in found.phrase[:3]}
     row = found[found.phrase.str.lower() == "paper trail"].iloc[0]
     assert "quoted" in row.reasons and row["count"] == 3
     text = project.text("P4_interview")
-    assert text[row.start:row.end].lower() == "paper trail"
+    assert text[row.start : row.end].lower() == "paper trail"
 
 
 def test_machine_help_facts_for_the_methods_section(study):

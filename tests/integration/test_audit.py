@@ -20,7 +20,14 @@ def test_every_action_is_one_event_with_before_and_after(project):
     _busy(project)
     project.rename_code("fear", "fearing the judge")
     trail = project.audit()
-    assert trail["action"].tolist() == ["create project", "import source", "add code", "code", "write memo", "rename code"]
+    assert trail["action"].tolist() == [
+        "create project",
+        "import source",
+        "add code",
+        "code",
+        "write memo",
+        "rename code",
+    ]
     assert set(trail["actor"]) == {"lena"}
     with project.engine.connect() as conn:
         changes = conn.execute(text("select changes from audit_event where action = 'rename code'")).scalar_one()

@@ -12,10 +12,13 @@ from tests.helpers import C03, transcript
 from theorize.store.audit import event_hash
 from theorize.store.schema import audit_event
 
-K01 = transcript("K01_interview", [
-    ("Interviewer", "How do you start with a new client?"),
-    ("Counselor", "I tell them straight what goes to the judge and what stays here."),
-])
+K01 = transcript(
+    "K01_interview",
+    [
+        ("Interviewer", "How do you start with a new client?"),
+        ("Counselor", "I tell them straight what goes to the judge and what stays here."),
+    ],
+)
 
 
 def _busy(study):
@@ -44,19 +47,26 @@ def _rewrite_from(study, first: int, summary: str) -> None:
     the study row's head, so the chain alone holds."""
     with study.engine.begin() as conn:
         conn.execute(text("update audit_event set summary = :s where id = :i"), {"s": summary, "i": first})
-        rows = conn.execute(select(audit_event).where(audit_event.c.id >= first).order_by(audit_event.c.id)
-                            ).mappings().all()
+        rows = (
+            conn.execute(select(audit_event).where(audit_event.c.id >= first).order_by(audit_event.c.id))
+            .mappings()
+            .all()
+        )
         prev = conn.execute(text("select hash from audit_event where id = :i"), {"i": first - 1}).scalar_one()
         for row in rows:
-            digest = event_hash(prev, row["id"], row["at"], row["actor"], row["action"], row["summary"],
-                                row["changes"], row["undoes"])
-            conn.execute(text("update audit_event set prev_hash = :p, hash = :h where id = :i"),
-                         {"p": prev, "h": digest, "i": row["id"]})
+            digest = event_hash(
+                prev, row["id"], row["at"], row["actor"], row["action"], row["summary"], row["changes"], row["undoes"]
+            )
+            conn.execute(
+                text("update audit_event set prev_hash = :p, hash = :h where id = :i"),
+                {"p": prev, "h": digest, "i": row["id"]},
+            )
             prev = digest
         conn.execute(text("update study set audit_head = :h"), {"h": prev})
 
 
 # -- (a) anchors -----------------------------------------------------------------------------------
+
 
 def test_a_trail_cut_back_with_its_study_row_passes_the_chain_but_not_the_anchor(project):
     _busy(project)
@@ -70,8 +80,9 @@ def test_a_trail_cut_back_with_its_study_row_passes_the_chain_but_not_the_anchor
         conn.execute(text("update study set audit_head = :h, audit_count = 4"), {"h": h4})
     assert head.ok and project.verify_audit().ok  # the chain alone cannot tell
     report = project.verify_audit(anchor=anchor)
-    assert report.problems == [("the anchor names event 5, but the trail ends at event 4: "
-                               "it was cut back since the anchor was taken")]
+    assert report.problems == [
+        ("the anchor names event 5, but the trail ends at event 4: it was cut back since the anchor was taken")
+    ]
 
 
 def test_a_trail_rewritten_with_every_later_hash_recomputed_is_caught_by_the_anchor(project):
@@ -82,8 +93,11 @@ def test_a_trail_rewritten_with_every_later_hash_recomputed_is_caught_by_the_anc
     assert project.verify_audit().ok  # the chain alone cannot tell
     new = project.audit_anchor().hash[:12]
     assert project.verify_audit(anchor=anchor).problems == [
-        (f"event 5's hash is {new}, not the anchor's {old}: the trail up to event 5 was rewritten since the "
-        "anchor was taken")]
+        (
+            f"event 5's hash is {new}, not the anchor's {old}: the trail up to event 5 was rewritten since the "
+            "anchor was taken"
+        )
+    ]
 
 
 def test_an_anchor_still_holds_after_later_actions(project):
@@ -97,17 +111,21 @@ def test_an_anchor_still_holds_after_later_actions(project):
 def test_a_malformed_anchor_is_one_sentence(project):
     with pytest.raises(theorize.InvalidInput) as error:
         project.verify_audit(anchor="5:abc")
-    assert str(error.value) == ("'5:abc' is not an audit anchor; an anchor is an event number, a colon and 64 hex "
-                                "digits (e.g. 42:3f5a...), as `theorize audit anchor` prints it.")
+    assert str(error.value) == (
+        "'5:abc' is not an audit anchor; an anchor is an event number, a colon and 64 hex "
+        "digits (e.g. 42:3f5a...), as `theorize audit anchor` prints it."
+    )
 
 
 # -- (c) where an event went missing --------------------------------------------------------------
+
 
 def test_a_middle_event_deleted_is_reported_as_removed_from_the_middle(project):
     _busy(project)
     _sql(project, "delete from audit_event where id = 3")
     assert project.verify_audit().problems == [
-        "event 3 is missing: it was removed from the middle of the trail (between events 2 and 4)"]
+        "event 3 is missing: it was removed from the middle of the trail (between events 2 and 4)"
+    ]
 
 
 def test_several_middle_events_and_the_end(project):
@@ -116,8 +134,11 @@ def test_several_middle_events_and_the_end(project):
     _sql(project, "delete from audit_event where id in (2, 3, 6)")
     assert project.verify_audit().problems == [
         "events 2 to 3 are missing: they were removed from the middle of the trail (between events 1 and 4)",
-        (f"the trail should hold 6 events ending in {_head(project)}, but its last is event 5: "
-        "event 6 was removed from its end")]
+        (
+            f"the trail should hold 6 events ending in {_head(project)}, but its last is event 5: "
+            "event 6 was removed from its end"
+        ),
+    ]
 
 
 def test_the_last_event_deleted_is_reported_as_removed_from_the_end(project):
@@ -125,10 +146,12 @@ def test_the_last_event_deleted_is_reported_as_removed_from_the_end(project):
     _sql(project, "delete from audit_event where id = 5")
     head = _head(project)
     assert project.verify_audit().problems == [
-        f"the trail should hold 5 events ending in {head}, but its last is event 4: event 5 was removed from its end"]
+        f"the trail should hold 5 events ending in {head}, but its last is event 4: event 5 was removed from its end"
+    ]
 
 
 # -- (b) the deep check ----------------------------------------------------------------------------
+
 
 def test_a_coding_edited_in_the_database_is_named(project):
     _busy(project)
@@ -139,16 +162,21 @@ def test_a_coding_edited_in_the_database_is_named(project):
     report = project.verify_audit(deep=True)
     assert report.problems == []  # the chain holds: only the deep check sees it
     assert [str(d) for d in report.differences] == [
-        f"coding {coding}, end: the table has {end + 5}, the audit trail {end}: it was changed outside theorize"]
-    assert (report.differences[0].table, report.differences[0].row, report.differences[0].column) == \
-        ("coding", str(coding), "end")
+        f"coding {coding}, end: the table has {end + 5}, the audit trail {end}: it was changed outside theorize"
+    ]
+    assert (report.differences[0].table, report.differences[0].row, report.differences[0].column) == (
+        "coding",
+        str(coding),
+        "end",
+    )
 
 
 def test_a_code_renamed_in_the_database_is_named(project):
     _busy(project)
     _sql(project, "update code set name = 'courage' where name = 'fear'")
     assert [str(d) for d in project.verify_audit(deep=True).differences] == [
-        "code 1, name: the table has 'courage', the audit trail 'fear': it was changed outside theorize"]
+        "code 1, name: the table has 'courage', the audit trail 'fear': it was changed outside theorize"
+    ]
 
 
 def test_a_transcript_edited_in_the_database_is_named(project):
@@ -158,21 +186,33 @@ def test_a_transcript_edited_in_the_database_is_named(project):
     _sql(project, "update source_version set text = replace(text, 'short', 'brief') where id = 1")
     _sql(project, "update source_version set text = replace(text, 'judge', 'JUDGE') where id = 2")
     assert [str(d) for d in project.verify_audit(deep=True).differences] == [  # recorded as SHA-256 and length
-        (f"source_version 1, text: the table's text ({len(long.text):,} characters) is not the one the audit trail "
-        f"recorded ({len(long.text):,} characters): it was changed outside theorize"),
-        (f"source_version 2, text: the table's text ({len(C03.text)} characters) is not the one the audit trail "
-        f"recorded ({len(C03.text)} characters): it was changed outside theorize")]
+        (
+            f"source_version 1, text: the table's text ({len(long.text):,} characters) is not the one the audit trail "
+            f"recorded ({len(long.text):,} characters): it was changed outside theorize"
+        ),
+        (
+            f"source_version 2, text: the table's text ({len(C03.text)} characters) is not the one the audit trail "
+            f"recorded ({len(C03.text)} characters): it was changed outside theorize"
+        ),
+    ]
 
 
 def test_rows_added_or_deleted_in_the_database_are_named(project):
     _busy(project)
-    _sql(project, "delete from coding", "delete from segment where position = 1",
-         "insert into memo_link (memo_id, target_type, target_id) values (1, 'source', 1)")
+    _sql(
+        project,
+        "delete from coding",
+        "delete from segment where position = 1",
+        "insert into memo_link (memo_id, target_type, target_id) values (1, 'source', 1)",
+    )
     assert sorted(str(d) for d in project.verify_audit(deep=True).differences) == [
         "coding 1 is in the audit trail but not in the table: it was deleted outside theorize",
         "memo_link 1 is in the table but in no audit event: it was added outside theorize",
-        ("segment rows of source_version_id 1: the audit trail has 4, the table 3: "
-        "rows were added or deleted outside theorize")]
+        (
+            "segment rows of source_version_id 1: the audit trail has 4, the table 3: "
+            "rows were added or deleted outside theorize"
+        ),
+    ]
 
 
 def test_a_long_history_with_undo_bulk_work_and_text_edits_replays_exactly(project, tmp_path):
@@ -187,8 +227,12 @@ def test_a_long_history_with_undo_bulk_work_and_text_edits_replays_exactly(proje
     project.add_code("guarding", stage="focused")
     first = project.code("C03_interview", "fear", quote="judge wouldn't send me back")
     project.code("C03_interview", "doing my time", quote="doing my time")
-    project.code_many([{"source": "C03_interview", "code": "short answers", "quote": "I kept it short"},
-                       {"source": "K01_interview", "code": "fear", "quote": "goes to the judge"}])
+    project.code_many(
+        [
+            {"source": "C03_interview", "code": "short answers", "quote": "I kept it short"},
+            {"source": "K01_interview", "code": "fear", "quote": "goes to the judge"},
+        ]
+    )
     project.code_in_vivo("C03_interview", quote="he writes stuff down")
     project.rename_code("fear", "fearing the judge")
     project.move_code("short answers", parent="guarding")
@@ -226,10 +270,12 @@ def test_a_long_history_with_undo_bulk_work_and_text_edits_replays_exactly(proje
     assert report.rows_checked >= 30
     _sql(project, "update code set definition = 'x' where id = 1")
     assert [str(d) for d in project.verify_audit(deep=True).differences] == [
-        "code 1, definition: the table has 'x', the audit trail '': it was changed outside theorize"]
+        "code 1, definition: the table has 'x', the audit trail '': it was changed outside theorize"
+    ]
 
 
 # -- the command line ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def busy_file(tmp_path):
@@ -248,14 +294,16 @@ def test_cli_anchor_then_verify_with_it(run, busy_file):
     assert lines[0] == f"Audit anchor: {anchor}"
     assert lines[1].startswith("The newest event, 5, written ")
     assert lines[1].endswith(" UTC by lena; its hash covers every event before it.")
-    assert lines[2].endswith(f"`theorize audit verify --anchor {anchor}` shows whether anything up to it was "
-                             "removed or rewritten.")
+    assert lines[2].endswith(
+        f"`theorize audit verify --anchor {anchor}` shows whether anything up to it was removed or rewritten."
+    )
     ok = run("audit", "verify", "--anchor", str(anchor), "--deep")
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines() == [
         "The audit trail is intact: 5 events, each chained to the one before.",
         "The anchor holds: nothing up to event 5 was removed or rewritten since it was taken.",
-        f"Every table matches the changes the trail recorded ({ok_rows(busy_file)} rows checked)."]
+        f"Every table matches the changes the trail recorded ({ok_rows(busy_file)} rows checked).",
+    ]
 
 
 def ok_rows(path) -> int:
@@ -277,7 +325,8 @@ def test_cli_verify_names_tampering_and_exits_1(run, busy_file):
         "Problem: event 3 is missing: it was removed from the middle of the trail (between events 2 and 4)",
         "Differs: code 1 is in the table but in no audit event: it was added outside theorize",
         "Differs: memo 1, title: the table has 'nothing', the audit trail 'm': it was changed outside theorize",
-        "The audit trail has been tampered with (3 problems)."]
+        "The audit trail has been tampered with (3 problems).",
+    ]
 
 
 def test_cli_a_malformed_anchor_exits_2_with_one_sentence(run, busy_file):
@@ -285,7 +334,8 @@ def test_cli_a_malformed_anchor_exits_2_with_one_sentence(run, busy_file):
     assert result.exit_code == 2
     assert result.output.strip() == (
         "Error: 'not-an-anchor' is not an audit anchor; an anchor is an event number, a colon and 64 hex digits "
-        "(e.g. 42:3f5a...), as `theorize audit anchor` prints it.")
+        "(e.g. 42:3f5a...), as `theorize audit anchor` prints it."
+    )
 
 
 def test_the_report_prints_the_anchor(busy_file, tmp_path):

@@ -32,7 +32,10 @@ def run(*args):
 BAD = {
     "corrupt.docx": (b"PK\x03\x04 this is not really a zip", "corrupt.docx"),
     "locked.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
-    "interview_03.docx": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "interview_03.docx is not a Word file (it looks like a PDF)"),
+    "interview_03.docx": (
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        "interview_03.docx is not a Word file (it looks like a PDF)",
+    ),
     "empty.txt": (b"", "empty.txt"),
     "binary.txt": (bytes(range(256)) * 40, "binary.txt"),
     "broken.vtt": (b"WEBVTT\n\n00:00:01.000 --> banana\n<v Lena>Hello\n", "broken.vtt"),
@@ -77,7 +80,9 @@ def test_a_folder_reports_each_bad_file_and_imports_the_rest(here):
     folder = here / "interviews"
     folder.mkdir()
     (folder / "C01.txt").write_text("Interviewer: How was court?\n\nParticipant: Scary, honestly.\n", encoding="utf-8")
-    (folder / "C02.txt").write_text("Interviewer: And Luis?\n\nParticipant: He was straight with me.\n", encoding="utf-16")
+    (folder / "C02.txt").write_text(
+        "Interviewer: And Luis?\n\nParticipant: He was straight with me.\n", encoding="utf-16"
+    )
     (folder / "bad.docx").write_bytes(b"%PDF-1.4\n")
     (folder / "empty.txt").write_bytes(b"")
     result = run("import", str(folder))
@@ -107,8 +112,9 @@ def test_cp1252_and_utf16_are_read(here):
 
 
 def test_survey_per_respondent(here):
-    (here / "survey.csv").write_text("id,What helped?,What got in the way?\nR1,My counselor,The court\nR2,Group,\n",
-                                     encoding="utf-8")
+    (here / "survey.csv").write_text(
+        "id,What helped?,What got in the way?\nR1,My counselor,The court\nR2,Group,\n", encoding="utf-8"
+    )
     result = run("import", "survey.csv", "--survey", "respondent")
     assert result.exit_code == 0, result.output
     with theorize.open_project(here / "study.theorize") as study:
@@ -118,8 +124,9 @@ def test_survey_per_respondent(here):
 
 
 def test_attribute_sheet(here):
-    (here / "people.csv").write_text("participant,group,age,graduated\nC01,client,34,no\nC02,client,41,yes\n",
-                                     encoding="utf-8")
+    (here / "people.csv").write_text(
+        "participant,group,age,graduated\nC01,client,34,no\nC02,client,41,yes\n", encoding="utf-8"
+    )
     assert run("import", "people.csv", "--attributes").exit_code == 0
     with theorize.open_project(here / "study.theorize") as study:
         people = study.participants().set_index("participant")
@@ -128,8 +135,10 @@ def test_attribute_sheet(here):
 
 
 def test_a_transcript_without_a_recognised_interviewer_gets_a_note(here):
-    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lena Marsh>How did it start?\n\n"
-           "00:00:04.000 --> 00:00:09.000\n<v Keisha Moore>With the judge, honestly.\n")
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lena Marsh>How did it start?\n\n"
+        "00:00:04.000 --> 00:00:09.000\n<v Keisha Moore>With the judge, honestly.\n"
+    )
     (here / "a.vtt").write_text(vtt, encoding="utf-8")
     result = run("import", "a.vtt")
     assert result.exit_code == 0

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 import theorize
-from theorize.cli.main import cli
 from tests.helpers import C03
+from theorize.cli.main import cli
 
 
 @pytest.fixture
@@ -80,7 +80,9 @@ def test_span_past_the_end(run, study_file):
 def test_a_bad_span_and_a_bad_flag(run, study_file):
     result = run("code", "C03_interview", "doing my time", "--span", "ten-twenty")
     assert result.exit_code == 2
-    assert result.output.strip() == "Error: 'ten-twenty' is not a span; write it as START-END in characters, e.g. 120-245."
+    assert (
+        result.output.strip() == "Error: 'ten-twenty' is not a span; write it as START-END in characters, e.g. 120-245."
+    )
     flag = run("codes", "--colour")
     assert flag.exit_code == 2
     assert "Error: No such option '--colour'." in flag.output
@@ -92,8 +94,10 @@ def test_codebook_work_snapshot_diff_undo_and_audit(run, study_file):
     assert run("codes", "merge", "bracing for the judge", "--into", "doing my time").exit_code == 0
     assert run("codes", "promote", "doing my time", "category").exit_code == 0
     diff = run("diff", "after interview 2")
-    assert diff.output.splitlines() == ["merged: bracing for the judge -> doing my time",
-                                        "promoted: doing my time (focused -> category)"]
+    assert diff.output.splitlines() == [
+        "merged: bracing for the judge -> doing my time",
+        "promoted: doing my time (focused -> category)",
+    ]
     undo = run("undo")
     assert undo.output.startswith("Undid event")
     assert "promoted" in undo.output
@@ -106,8 +110,19 @@ def test_codebook_work_snapshot_diff_undo_and_audit(run, study_file):
 
 def test_memo_and_relate(run, study_file):
     assert run("codes", "add", "Living in the court's shadow", "--stage", "category").exit_code == 0
-    result = run("memo", "add", "Compliance as time served", "--type", "theoretical", "--body", "Doing *time*.",
-                 "--code", "doing my time", "--source", "C03_interview")
+    result = run(
+        "memo",
+        "add",
+        "Compliance as time served",
+        "--type",
+        "theoretical",
+        "--body",
+        "Doing *time*.",
+        "--code",
+        "doing my time",
+        "--source",
+        "C03_interview",
+    )
     assert result.output.strip() == "Memo 1 saved"
     shown = run("memo", "show", "1")
     assert "Compliance as time served" in shown.output and "codes: doing my time" in shown.output
@@ -151,7 +166,8 @@ def test_a_file_that_is_not_a_database_and_an_unreachable_server(run, tmp_path):
     result = run("-p", "junk.theorize", "sources")
     assert result.exit_code == 2
     assert result.output.strip() == (
-        "Error: junk.theorize is not a theorize project (it is not a database file); check the file name.")
+        "Error: junk.theorize is not a theorize project (it is not a database file); check the file name."
+    )
     down = run("-p", "postgresql://nobody@127.0.0.1:1/x", "sources")
     assert down.exit_code == 2
     assert down.output.startswith("Error: Could not reach the database at 127.0.0.1:1/x:")
@@ -173,8 +189,9 @@ def test_uncode_review_decide_assign_and_memo_link(run, study_file):
     assert run("uncode", "1").output.strip() == "Removed coding #1"
     assert run("uncode", "1").exit_code == 2
     with theorize.open_project(study_file, user="lena") as study:
-        cid = study.code("C03_interview", "doing my time", segment=2, origin="machine", model_id="minilm-int8",
-                         confidence=0.8)
+        cid = study.code(
+            "C03_interview", "doing my time", segment=2, origin="machine", model_id="minilm-int8", confidence=0.8
+        )
     assert run("decide", str(cid), "--reject").output.strip() == f"Coding #{cid} rejected"
     assert run("decide", str(cid)).exit_code == 2
     assert run("assign", "C03_interview", "C03", "C09").exit_code == 0

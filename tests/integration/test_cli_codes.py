@@ -35,14 +35,18 @@ def test_the_tree_is_categories_then_focused_then_initial_with_rolled_up_counts(
     ]
     rows = json.loads(run("codes", "--json").output)
     assert [(r["name"], r["codings"], r["own_codings"], r["placed"]) for r in rows] == [
-        ("Complying to get through", 2, 0, True), ("doing my time", 2, 1, True),
-        ("counting the days", 1, 1, True), ("keeping it short", 1, 1, False)]
+        ("Complying to get through", 2, 0, True),
+        ("doing my time", 2, 1, True),
+        ("counting the days", 1, 1, True),
+        ("keeping it short", 1, 1, False),
+    ]
     csv_lines = run("codes", "--csv").output.splitlines()
     assert csv_lines[0] == "id,name,path,stage,parent_id,depth,in_vivo,own_codings,codings,sources,placed,definition"
     assert csv_lines[2].startswith("1,doing my time,Complying to get through / doing my time,focused,2,1,no,1,2,1,")
     focused = run("codes", "--stage", "focused")
     assert focused.output.splitlines() == [
-        "doing my time  focused \u00b7 2 codings in 1 source (1 its own) \u00b7 id 1"]
+        "doing my time  focused \u00b7 2 codings in 1 source (1 its own) \u00b7 id 1"
+    ]
 
 
 def test_an_empty_codebook_and_both_output_flags(run, tmp_path):
@@ -59,8 +63,9 @@ def test_merge_into_a_new_code_creates_it_in_the_same_action(run, study_file):
     run("codes", "add", "keeping it short")
     run("code", "C03_interview", "keeping it short", "--quote", "So I kept it short")
     before = _events(study_file)
-    result = run("codes", "merge", "bracing for the judge", "keeping it short", "--into",
-                 "guarding what reaches the judge")
+    result = run(
+        "codes", "merge", "bracing for the judge", "keeping it short", "--into", "guarding what reaches the judge"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Merged 2 codes into 'guarding what reaches the judge'; 1 coding moved"
     assert _events(study_file) == before + 1
@@ -75,7 +80,8 @@ def test_merge_into_a_new_code_creates_it_in_the_same_action(run, study_file):
     missing = run("codes", "merge", "nothing like it", "--into", "doing my time")
     assert missing.exit_code == 2
     assert missing.output.strip() == (
-        "Error: There is no code called 'nothing like it'; `theorize codes` shows the codebook.")
+        "Error: There is no code called 'nothing like it'; `theorize codes` shows the codebook."
+    )
 
 
 def test_move_places_initial_codes_under_a_focused_code_without_merging(run, study_file):
@@ -140,16 +146,25 @@ def test_an_empty_span_is_refused(run, study_file):
 
 def test_words_said_twice_are_listed_not_guessed_and_a_turn_narrows_them(run, tmp_path):
     study = theorize.create_project(tmp_path / "study.theorize", user="lena")
-    study.import_parsed(transcript("C05_interview", [
-        ("Interviewer", "And the judge?"), ("Participant", "I kept it short. Always."),
-        ("Interviewer", "Even later?"), ("Participant", "Later too I kept it short.")]))
+    study.import_parsed(
+        transcript(
+            "C05_interview",
+            [
+                ("Interviewer", "And the judge?"),
+                ("Participant", "I kept it short. Always."),
+                ("Interviewer", "Even later?"),
+                ("Participant", "Later too I kept it short."),
+            ],
+        )
+    )
     study.add_code("keeping it short")
     study.close()
     twice = run("code", "C05_interview", "keeping it short", "--quote", "kept it short")
     assert twice.exit_code == 2
     assert twice.output.strip() == (
         "Error: The words 'kept it short' occur 2 times in C05_interview (characters 44-57, 119-132); "
-        "say which by occurrence number or by turn.")
+        "say which by occurrence number or by turn."
+    )
     narrowed = run("code", "C05_interview", "keeping it short", "--quote", "kept it short", "--turn", "4")
     assert narrowed.exit_code == 0
     assert "keeping it short on C05_interview 119-132" in narrowed.output

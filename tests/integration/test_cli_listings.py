@@ -21,9 +21,18 @@ SOURCE = "[red]C01[/red]_interview"
 def hostile(tmp_path):
     """A project whose names are all terminal markup."""
     study = theorize.create_project(tmp_path / "study.theorize", title="[bold]Study", user="lena")
-    study.import_parsed(transcript(SOURCE, [
-        ("Interviewer", "What happened [then]?"), ("Participant", "I kept it [i]short[/i]. Always."),
-        ("Interviewer", "And later?"), ("Participant", "Later I told Luis.")]), participant="[i]P1")
+    study.import_parsed(
+        transcript(
+            SOURCE,
+            [
+                ("Interviewer", "What happened [then]?"),
+                ("Participant", "I kept it [i]short[/i]. Always."),
+                ("Interviewer", "And later?"),
+                ("Participant", "Later I told Luis."),
+            ],
+        ),
+        participant="[i]P1",
+    )
     study.add_code(CLOSER, stage="category")
     study.add_code(LINK, parent=CLOSER, stage="focused")
     study.code(SOURCE, LINK, segment=2)
@@ -80,7 +89,10 @@ def test_a_listing_shows_markup_as_typed_and_offers_json_and_csv(run, hostile, a
 def test_participants_read_well_at_80_columns_with_whole_numbers(run, hostile):
     result = run("participants")
     assert [line.split() for line in result.output.splitlines()] == [
-        ["participant", "group", "[b]phase", "months"], ["\u2500" * 41], ["[i]P1", "[blink]middle", "7"]]
+        ["participant", "group", "[b]phase", "months"],
+        ["\u2500" * 41],
+        ["[i]P1", "[blink]middle", "7"],
+    ]
     rows = json.loads(run("participants", "--json").output)
     assert rows == [{"participant": "[i]P1", "group": "", "[b]phase": "[blink]middle", "months": 7}]
 
@@ -97,12 +109,14 @@ def test_a_closing_tag_as_a_code_name_does_not_break_the_tree_or_the_model(run, 
     assert "Conditions: [/bold] x" in model.output
 
 
-@pytest.mark.parametrize("args", [("cooccurrence",), ("matrix", "participant"), ("matrix", "framework"),
-                                  ("saturation",)], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize(
+    "args",
+    [("cooccurrence",), ("matrix", "participant"), ("matrix", "framework"), ("saturation",)],
+    ids=lambda a: " ".join(a),
+)
 def test_the_analyses_show_typed_names_as_typed(run, hostile, args):
     result = run(*args)
     assert result.exit_code in (0, 2), result.output
     assert "Traceback" not in result.output
     if result.exit_code == 0 and args[0] != "saturation":
         assert CLOSER in result.output or LINK in result.output, result.output
-

@@ -43,8 +43,17 @@ def test_the_editor_writes_the_body_when_nothing_is_piped(run, study_file, monke
 
 def test_a_memo_on_a_turn_and_on_a_coding_when_written(run, study_file):
     run("code", "C03_interview", "doing my time", "--turn", "2")
-    result = run("memo", "add", "The judge in the room", "--body", "He looks at the pen.",
-                 "--turn", "C03_interview:4", "--coding", "1")
+    result = run(
+        "memo",
+        "add",
+        "The judge in the room",
+        "--body",
+        "He looks at the pen.",
+        "--turn",
+        "C03_interview:4",
+        "--coding",
+        "1",
+    )
     assert result.output.strip() == "Memo 1 saved"
     shown = run("memo", "show", "1").output
     assert "turns: C03_interview turn 4" in shown and "codings: 1" in shown and "sources: C03_interview" in shown
@@ -52,8 +61,9 @@ def test_a_memo_on_a_turn_and_on_a_coding_when_written(run, study_file):
     assert bad.exit_code == 2
     assert bad.output.strip() == "Error: C03_interview has no turn 9."
     worse = run("memo", "add", "Nowhere", "--body", "x", "--turn", "C03_interview")
-    assert worse.output.strip() == ("Error: 'C03_interview' does not name a turn; write it as SOURCE:N, "
-                                    "e.g. C03_interview.txt:4.")
+    assert worse.output.strip() == (
+        "Error: 'C03_interview' does not name a turn; write it as SOURCE:N, e.g. C03_interview.txt:4."
+    )
 
 
 def test_an_attribute_sheet_links_sources_by_the_id_in_their_names(run, tmp_path):
@@ -62,8 +72,9 @@ def test_an_attribute_sheet_links_sources_by_the_id_in_their_names(run, tmp_path
     study.import_parsed(transcript("C1_followup", [("Interviewer", "Again?"), ("Participant", "Again.")]))
     study.import_parsed(transcript("group_session", [("Interviewer", "All?"), ("Participant", "All.")]))
     study.close()
-    (tmp_path / "participants.csv").write_text("participant,group,months\nC03,client,7\nC1,client,3\nC10,client,9\n",
-                                               encoding="utf-8")
+    (tmp_path / "participants.csv").write_text(
+        "participant,group,months\nC03,client,7\nC1,client,3\nC10,client,9\n", encoding="utf-8"
+    )
     result = run("import", "participants.csv", "--attributes")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
@@ -81,8 +92,9 @@ def test_an_attribute_sheet_with_a_column_of_file_names(run, tmp_path):
     study.import_parsed(transcript("interview_a", [("Interviewer", "Q?"), ("Participant", "A.")]))
     study.import_parsed(transcript("interview_b", [("Interviewer", "Q?"), ("Participant", "B.")]))
     study.close()
-    (tmp_path / "people.csv").write_text("participant,source\nP7,interview_b\nP8,interview_a; other.docx\n",
-                                         encoding="utf-8")
+    (tmp_path / "people.csv").write_text(
+        "participant,source\nP7,interview_b\nP8,interview_a; other.docx\n", encoding="utf-8"
+    )
     result = run("import", "people.csv", "--attributes")
     assert "Linked 2 sources to their participants: interview_a to P8, interview_b to P7" in result.output
     with theorize.open_project(tmp_path / "study.theorize") as study:

@@ -26,8 +26,13 @@ print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.std
 
 
 def loaded(*args: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], capture_output=True, text=True,
-                          env={**os.environ, "THEORIZE_USER": "lena", "COLUMNS": "80"}, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "THEORIZE_USER": "lena", "COLUMNS": "80"},
+        check=True,
+    )
     return json.loads(done.stderr.strip().splitlines()[-1])
 
 

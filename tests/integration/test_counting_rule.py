@@ -27,16 +27,23 @@ def study(project):
     project.add_code("trust", stage="initial", parent="counselor talk")
     project.add_code("fearing the judge", stage="focused")
     for i, answer in enumerate(ANSWERS, start=1):
-        project.import_parsed(transcript(f"C0{i}", [("Interviewer", "How is it going?"), ("Participant", answer)]),
-                              participant=f"C0{i}", group="client")
+        project.import_parsed(
+            transcript(f"C0{i}", [("Interviewer", "How is it going?"), ("Participant", answer)]),
+            participant=f"C0{i}",
+            group="client",
+        )
         project.set_attributes(f"C0{i}", {"phase": "early" if i < 3 else "late"})
     return project
 
 
 def _ids(study) -> dict[str, int]:
-    return {"client trust": study.code_id("client talk/trust"), "counselor trust": study.code_id("counselor talk/trust"),
-            "client talk": study.code_id("client talk"), "counselor talk": study.code_id("counselor talk"),
-            "judge": study.code_id("fearing the judge")}
+    return {
+        "client trust": study.code_id("client talk/trust"),
+        "counselor trust": study.code_id("counselor talk/trust"),
+        "client talk": study.code_id("client talk"),
+        "counselor talk": study.code_id("counselor talk"),
+        "judge": study.code_id("fearing the judge"),
+    }
 
 
 def _code_both(study, ids) -> None:
@@ -95,8 +102,15 @@ def test_pending_and_rejected_suggestions_count_nowhere_until_accepted(study):
     ids = _ids(study)
     _code_both(study, ids)
     before = study.incidence()
-    suggestion = study.code("C03", ids["client trust"], quote="I do not trust anyone", origin="machine",
-                            model_id="minilm-int8", confidence=0.7, coder="lena")
+    suggestion = study.code(
+        "C03",
+        ids["client trust"],
+        quote="I do not trust anyone",
+        origin="machine",
+        model_id="minilm-int8",
+        confidence=0.7,
+        coder="lena",
+    )
     listed = study.codings().set_index("id")
     assert listed.loc[suggestion, "status"] == "pending"  # views list it, with its status
     codes = study.codes().set_index("id")
@@ -121,12 +135,14 @@ def test_decide_names_a_coding_that_is_not_there(study):
 def test_code_many_is_one_action_that_undo_takes_back(study):
     ids = _ids(study)
     events = len(study.audit())
-    new = study.code_many([
-        {"source": "C01", "code": ids["client trust"], "quote": "I trust Luis now"},
-        {"source": "C02", "code": "fearing the judge", "quote": "The judge still scares me", "coder": "sam"},
-        {"source": "C03", "code": ids["judge"], "start": 0, "end": 3},
-        {"source": "C01", "code": ids["judge"], "quote": "Group helps a bit", "occurrence": 1},
-    ])
+    new = study.code_many(
+        [
+            {"source": "C01", "code": ids["client trust"], "quote": "I trust Luis now"},
+            {"source": "C02", "code": "fearing the judge", "quote": "The judge still scares me", "coder": "sam"},
+            {"source": "C03", "code": ids["judge"], "start": 0, "end": 3},
+            {"source": "C01", "code": ids["judge"], "quote": "Group helps a bit", "occurrence": 1},
+        ]
+    )
     assert len(new) == 4 and new == sorted(new)
     assert len(study.audit()) == events + 1
     rows = study.codings().set_index("id").loc[new]
@@ -140,8 +156,12 @@ def test_code_many_is_one_action_that_undo_takes_back(study):
 def test_code_many_refuses_the_whole_batch_naming_the_bad_item(study):
     ids = _ids(study)
     with pytest.raises(InvalidInput, match=r"^Coding 2: The words 'never said' do not occur in C02\.$"):
-        study.code_many([{"source": "C01", "code": ids["judge"], "quote": "The judge"},
-                         {"source": "C02", "code": ids["judge"], "quote": "never said"}])
+        study.code_many(
+            [
+                {"source": "C01", "code": ids["judge"], "quote": "The judge"},
+                {"source": "C02", "code": ids["judge"], "quote": "never said"},
+            ]
+        )
     assert study.codings().empty
     with pytest.raises(InvalidInput, match=r"^There are no codings to apply\.$"):
         study.code_many([])
@@ -151,10 +171,18 @@ def test_code_many_refuses_the_whole_batch_naming_the_bad_item(study):
 
 def test_machine_suggestions_in_bulk_wait_as_pending(study):
     ids = _ids(study)
-    new = study.code_many([{"source": "C01", "code": ids["judge"], "quote": "The judge", "confidence": 0.9}],
-                          origin="machine", model_id="minilm-int8")
+    new = study.code_many(
+        [{"source": "C01", "code": ids["judge"], "quote": "The judge", "confidence": 0.9}],
+        origin="machine",
+        model_id="minilm-int8",
+    )
     row = study.codings().set_index("id").loc[new[0]]
-    assert (row["status"], row["origin"], row["model_id"], row["confidence"]) == ("pending", "machine", "minilm-int8", 0.9)
+    assert (row["status"], row["origin"], row["model_id"], row["confidence"]) == (
+        "pending",
+        "machine",
+        "minilm-int8",
+        0.9,
+    )
     with pytest.raises(InvalidInput, match=r"^No codings match; check the stage, coder and group\.$"):
         study.incidence()
 
@@ -208,10 +236,13 @@ def _every_count(study, ids) -> dict:
     return {
         "tree": tree.rows(),
         "snapshot": {c["id"]: c["codings"] for c in study.snapshot_content(name)["codes"]},
-        "report": {f.name: getattr(report, f.name) for f in dataclasses.fields(report)
-                   if f.name not in ("steps", "generated")},  # the audit trail grows by the action itself
-        "workbench": ([{k: v for k, v in s.items() if k in ("name", "codings", "coded_share")} for s in overview["sources"]],
-                      [p["id"] for p in study.passages(ids["client talk"])]),
+        "report": {
+            f.name: getattr(report, f.name) for f in dataclasses.fields(report) if f.name not in ("steps", "generated")
+        },  # the audit trail grows by the action itself
+        "workbench": (
+            [{k: v for k, v in s.items() if k in ("name", "codings", "coded_share")} for s in overview["sources"]],
+            [p["id"] for p in study.passages(ids["client talk"])],
+        ),
         "matrix": study.code_matrix().to_dict(),
         "attribute matrix": study.attribute_matrix("phase").table.to_dict(),
         "codes": study.codes()["codings"].tolist(),
@@ -222,8 +253,15 @@ def test_a_pending_suggestion_changes_no_count_anywhere(study):
     ids = _ids(study)
     _code_both(study, ids)
     before = _every_count(study, ids)
-    study.code("C03", ids["client trust"], quote="I do not trust anyone", origin="machine",
-               model_id="minilm-int8", confidence=0.7, coder="lena")
+    study.code(
+        "C03",
+        ids["client trust"],
+        quote="I do not trust anyone",
+        origin="machine",
+        model_id="minilm-int8",
+        confidence=0.7,
+        coder="lena",
+    )
     after = _every_count(study, ids)
     for view in before:
         assert after[view] == before[view], view

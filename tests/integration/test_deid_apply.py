@@ -17,15 +17,33 @@ REAL = ["Whitfield", "Ashford", "DC-2025-1108", "Luis", "Ortega", "Castellano", 
 
 
 def _study(project):
-    project.import_parsed(transcript("C03", [
-        ("Interviewer", "Is this going to the court?"),
-        ("Participant", ("Does Judge Whitfield get this? I live on Orchard Street in Ashford with my mom. "
-                         "My lawyer, Ms. Castellano, said drug court was the way. Case number's DC-2025-1108.")),
-        ("Participant", "Luis Ortega is my counselor. Luis is okay. Call me at 555-201-3344."),
-    ]))
-    project.import_parsed(transcript("C04", [
-        ("Participant", "Judge Whitfield gave me a night. Higher Power stuff, Drug Court, all of it. Whitfield again."),
-    ]))
+    project.import_parsed(
+        transcript(
+            "C03",
+            [
+                ("Interviewer", "Is this going to the court?"),
+                (
+                    "Participant",
+                    (
+                        "Does Judge Whitfield get this? I live on Orchard Street in Ashford with my mom. "
+                        "My lawyer, Ms. Castellano, said drug court was the way. Case number's DC-2025-1108."
+                    ),
+                ),
+                ("Participant", "Luis Ortega is my counselor. Luis is okay. Call me at 555-201-3344."),
+            ],
+        )
+    )
+    project.import_parsed(
+        transcript(
+            "C04",
+            [
+                (
+                    "Participant",
+                    "Judge Whitfield gave me a night. Higher Power stuff, Drug Court, all of it. Whitfield again.",
+                ),
+            ],
+        )
+    )
     project.add_code("waiting for the judge")
     coding = project.code("C03", "waiting for the judge", quote="Does Judge Whitfield get this?")
     project.write_memo("judge", "Whitfield seems feared; Luis trusted.")
@@ -44,10 +62,15 @@ def test_scan_finds_titles_names_places_and_case_numbers_with_offsets(project):
     _study(project)
     found = project.deid_scan(use_model=False)
     text = project.text("C03")
-    assert all(text[f["start"]:f["end"]] == f["text"] for f in found if f["source"] == "C03")
+    assert all(text[f["start"] : f["end"]] == f["text"] for f in found if f["source"] == "C03")
     said = {(f["text"], f["type"]) for f in found}
-    assert {("Judge Whitfield", "person"), ("Orchard Street", "place"), ("Ms. Castellano", "person"),
-            ("DC-2025-1108", "identifier"), ("555-201-3344", "phone")} <= said
+    assert {
+        ("Judge Whitfield", "person"),
+        ("Orchard Street", "place"),
+        ("Ms. Castellano", "person"),
+        ("DC-2025-1108", "identifier"),
+        ("555-201-3344", "phone"),
+    } <= said
     assert not any(f["text"] in ("Drug Court", "Higher Power") for f in found)
 
 
@@ -93,7 +116,7 @@ def test_the_log_says_what_was_replaced_where_but_never_the_words(project, tmp_p
     assert {"person", "place", "identifier", "phone"} <= set(log["type"])
     assert not any(word in " ".join(map(str, log.to_numpy().ravel())) for word in REAL)
     row = log[log["type"] == "identifier"].iloc[0]
-    assert project.text(row["source"])[row["start"]:row["end"]] == row["replacement"]
+    assert project.text(row["source"])[row["start"] : row["end"]] == row["replacement"]
 
 
 def test_apply_refuses_pending_findings_and_undo_of_withheld_words(project, tmp_path):

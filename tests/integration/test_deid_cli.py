@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import json
 
-WORDS = ("Participant: Judge Whitfield gave me a night. Call Luis at 555-201-3344, case DC-2025-1108.\n\n"
-         "Participant: Drug Court is fine. Whitfield is strict.\n")
+WORDS = (
+    "Participant: Judge Whitfield gave me a night. Call Luis at 555-201-3344, case DC-2025-1108.\n\n"
+    "Participant: Drug Court is fine. Whitfield is strict.\n"
+)
 
 
 def _project(run, tmp_path):
@@ -54,14 +56,17 @@ def test_bad_input_is_one_sentence_and_exit_2(run, tmp_path, monkeypatch):
     assert result.output.strip() == "Error: There is no finding 999; `theorize deid scan` lists them."
     result = run("deid", "apply")
     assert result.exit_code == 2
-    assert result.output.strip() == ("Error: Give the vault's passphrase with --passphrase-file FILE, "
-                                     "--passphrase-env NAME or THEORIZE_VAULT_PASSPHRASE.")
+    assert result.output.strip() == (
+        "Error: Give the vault's passphrase with --passphrase-file FILE, "
+        "--passphrase-env NAME or THEORIZE_VAULT_PASSPHRASE."
+    )
     run("deid", "scan")
     monkeypatch.setenv("PW", "secret words")
     result = run("deid", "apply", "--passphrase-env", "PW")
     assert result.exit_code == 2
-    assert result.output.strip() == ("Error: Some findings are not yet reviewed; accept or reject them first "
-                                     "(`theorize deid review`).")
+    assert result.output.strip() == (
+        "Error: Some findings are not yet reviewed; accept or reject them first (`theorize deid review`)."
+    )
     result = run("deid", "review", "--add", "C01.txt", "5-2", "person")
     assert result.exit_code == 2
     assert "is not a span of the text" in result.output
@@ -72,8 +77,10 @@ def test_reports_and_exports_say_whether_the_sources_are_de_identified(run, tmp_
     assert run("code", "C01.txt", "a night in jail", "--quote", "gave me a night", "--create").exit_code == 0
     refused = run("report", "--out", "r.md", "--require-deid")
     assert refused.exit_code == 2
-    assert refused.output.strip() == ("Error: 1 source not yet de-identified (C01.txt); run `theorize deid scan`, "
-                                      "review and apply first, or leave out --require-deid.")
+    assert refused.output.strip() == (
+        "Error: 1 source not yet de-identified (C01.txt); run `theorize deid scan`, "
+        "review and apply first, or leave out --require-deid."
+    )
     assert run("export", "--require-deid", "codes.csv", "--table", "codes").exit_code == 2
     warned = run("export", "codes.csv", "--table", "codes")
     assert warned.exit_code == 0 and "Warning: 1 source not yet de-identified (C01.txt)." in warned.output

@@ -12,8 +12,20 @@ from theorize.demo import build_demo
 from theorize.demo.build import DEMO_PASSPHRASE
 
 #: Identifying details the demo transcripts carry as imported (all fictional).
-IMPORTED = ["Judge Whitfield", "Ashford", "Calloway County", "Bridgeway", "Harbor House", "Riverton",
-            "Dale Kessinger", "Castellano", "Luis Ortega", "DC-2025-1108", "Kessler Auto Body", "Orchard Street"]
+IMPORTED = [
+    "Judge Whitfield",
+    "Ashford",
+    "Calloway County",
+    "Bridgeway",
+    "Harbor House",
+    "Riverton",
+    "Dale Kessinger",
+    "Castellano",
+    "Luis Ortega",
+    "DC-2025-1108",
+    "Kessler Auto Body",
+    "Orchard Street",
+]
 
 
 @pytest.mark.slow

@@ -21,13 +21,21 @@ def test_review_page_lists_findings_in_context_and_decides_them(client, web_stud
     maria = [f["id"] for f in found if f["text"] == "Maria"]
     assert maria
     token = client.headers["X-CSRF-Token"]
-    response = client.post("/api/deid/decide", data={"csrf": token, "finding": str(maria[0]), "decision": "accept"},
-                           headers={"X-CSRF-Token": "", "Accept": "text/html"}, follow_redirects=False)
+    response = client.post(
+        "/api/deid/decide",
+        data={"csrf": token, "finding": str(maria[0]), "decision": "accept"},
+        headers={"X-CSRF-Token": "", "Accept": "text/html"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
-    assert client.post("/api/deid/decide", json={"finding": maria[1:], "decision": "reject"}).json()["decided"] == \
-        len(maria) - 1
-    assert client.post("/api/deid/decide", json={"finding": [maria[0]], "decision": "retype", "type": "place"}
-                       ).status_code == 200
+    assert (
+        client.post("/api/deid/decide", json={"finding": maria[1:], "decision": "reject"}).json()["decided"]
+        == len(maria) - 1
+    )
+    assert (
+        client.post("/api/deid/decide", json={"finding": [maria[0]], "decision": "retype", "type": "place"}).status_code
+        == 200
+    )
     statuses = {f["id"]: (f["status"], f["type"]) for f in web_study.deid_findings()}
     assert statuses[maria[0]] == ("accepted", "place")
 
@@ -36,6 +44,7 @@ def test_a_decision_without_the_token_or_with_a_bad_id_is_refused_in_one_sentenc
     response = client.post("/api/deid/decide", json={"finding": ["x"], "decision": "accept"})
     assert response.status_code == 422
     assert response.json()["error"] == "The field 'finding' has an unusable value 'x'."
-    response = client.post("/api/deid/decide", json={"finding": [1], "decision": "accept"},
-                           headers={"X-CSRF-Token": ""})
+    response = client.post(
+        "/api/deid/decide", json={"finding": [1], "decision": "accept"}, headers={"X-CSRF-Token": ""}
+    )
     assert response.status_code == 403

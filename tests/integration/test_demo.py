@@ -111,8 +111,13 @@ def test_adjudication_is_a_decision_with_a_memo(demo):
     _, study = demo
     report = study.agreement(coders=["Dr. Lena Marsh", "Sam Okoye"], stage="focused")
     row = report.disagreements.iloc[0]
-    memo_id = study.adjudicate(row.source, start=int(row.start), end=int(row.end), code=None,
-                               note="Neither code fits; the passage is about the family, not the counselor.")
+    memo_id = study.adjudicate(
+        row.source,
+        start=int(row.start),
+        end=int(row.end),
+        code=None,
+        note="Neither code fits; the passage is about the family, not the counselor.",
+    )
     memo = study.memos().set_index("id").loc[memo_id]
     assert memo.title.startswith("Adjudication:")
     assert "no code applies" in memo.body and row.source in memo.sources
@@ -166,7 +171,8 @@ def test_no_labels_overlap_in_the_demo_model_at_journal_width(demo):
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
     assert {c.name for c in study.model().categories} <= {" ".join(t.split()) for t, _ in boxes} | {
-        " ".join(t.split()).removeprefix("Core category: ").removeprefix("Context: ") for t, _ in boxes}
+        " ".join(t.split()).removeprefix("Core category: ").removeprefix("Context: ") for t, _ in boxes
+    }
     for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
         overlap = min(a.x1, b.x1) - max(a.x0, b.x0) > 0 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0
         assert not overlap, f"{ta!r} overlaps {tb!r}"

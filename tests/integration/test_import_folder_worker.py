@@ -24,12 +24,15 @@ def _folder(tmp_path: Path, n: int = 10) -> Path:
     folder = tmp_path / "interviews"
     folder.mkdir()
     for i in range(n):
-        lines = [f"Interviewer: How did week {k} of case {i} go?\nC{i:02d}: It went fine, week {k}.\n"
-                 for k in range(20)]
+        lines = [
+            f"Interviewer: How did week {k} of case {i} go?\nC{i:02d}: It went fine, week {k}.\n" for k in range(20)
+        ]
         (folder / f"C{i:02d}_interview.txt").write_text("".join(lines), encoding="utf-8")
     (folder / "C99_interview.vtt").write_text(
         "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>How are you?\n\n"
-        "00:00:03.500 --> 00:00:05.000\n<v C99>Well enough.\n", encoding="utf-8")
+        "00:00:03.500 --> 00:00:05.000\n<v C99>Well enough.\n",
+        encoding="utf-8",
+    )
     (folder / "broken.docx").write_bytes(b"not a word file at all")
     return folder
 
@@ -107,7 +110,9 @@ def test_the_worker_dies_when_its_parent_is_killed(tmp_path, method, guard):
     script.write_text(_PARENT, encoding="utf-8")
     parent = subprocess.Popen(
         [sys.executable, str(script), str(tmp_path / "s.theorize"), str(folder), method, guard],
-        stdout=subprocess.PIPE, text=True, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
     )
     try:
         line = parent.stdout.readline()

@@ -10,12 +10,17 @@ from theorize.cli.main import cli
 from theorize.ingest import read_source_bytes
 
 
-@pytest.mark.parametrize("label", ["Therapist", "Counselor", "Counsellor", "Clinician", "Facilitator",
-                                   "Moderator", "Researcher", "Therapist 2"])
+@pytest.mark.parametrize(
+    "label",
+    ["Therapist", "Counselor", "Counsellor", "Clinician", "Facilitator", "Moderator", "Researcher", "Therapist 2"],
+)
 def test_helping_professions_lead_the_interview(label):
     src = read_source_bytes(f"{label}: How was the week?\nRowan: Long.\n{label}: Go on.\n".encode(), "a.txt")
     assert [(t.speaker, t.role.value) for t in src.turns] == [
-        (label, "interviewer"), ("Rowan", "participant"), (label, "interviewer")]
+        (label, "interviewer"),
+        ("Rowan", "participant"),
+        (label, "interviewer"),
+    ]
 
 
 def _folder(tmp_path, n=30, interviewer="Lena Marsh"):
@@ -24,7 +29,9 @@ def _folder(tmp_path, n=30, interviewer="Lena Marsh"):
     for i in range(1, n + 1):
         (folder / f"C{i:02d}_interview.txt").write_text(
             f"{interviewer}: How did it start?\nC{i:02d}: With the judge, case {i}.\n"
-            f"{interviewer}: And then?\nC{i:02d}: Then Bridgeway.\n", encoding="utf-8")
+            f"{interviewer}: And then?\nC{i:02d}: Then Bridgeway.\n",
+            encoding="utf-8",
+        )
     return folder
 
 

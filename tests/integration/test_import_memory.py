@@ -30,8 +30,12 @@ def test_a_20_mb_transcript_imports_in_under_5_times_its_size(tmp_path):
     path = tmp_path / "long.txt"
     repeats = 20_000_000 // len(line)
     path.write_text(line * repeats, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-c", _IMPORT, str(path), str(tmp_path / "s.theorize")],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORT, str(path), str(tmp_path / "s.theorize")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     turns, words, grown_kib = map(int, out.stdout.split())
     assert turns == 2 * repeats
     assert words == repeats * (12 + 1 + 60)

@@ -18,8 +18,12 @@ def test_an_old_sqlite_project_is_backed_up_then_migrated(tmp_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
     with engine.begin() as conn:
-        conn.execute(text("insert into study (title, research_question, method_notes, created_at, audit_head, audit_count)"
-                          " values ('Old study', '', '', '2026-01-01 00:00:00', '', 0)"))
+        conn.execute(
+            text(
+                "insert into study (title, research_question, method_notes, created_at, audit_head, audit_count)"
+                " values ('Old study', '', '', '2026-01-01 00:00:00', '', 0)"
+            )
+        )
     engine.dispose()
 
     study = theorize.open_project(path, user="lena")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import theorize
-from theorize.errors import Conflict, InvalidInput, NotFound
 from tests.helpers import C03, transcript
+from theorize.errors import Conflict, InvalidInput, NotFound
 
 
 def test_create_and_reopen_keeps_the_study(location):
@@ -30,7 +30,7 @@ def test_creating_over_an_existing_project_is_refused(location):
 def test_same_text_is_reported_not_imported_twice(project):
     project.import_parsed(C03)
     with pytest.raises(Conflict, match="already in the project as 'C03_interview'"):
-        project.import_parsed(transcript("copy", [(t.speaker, C03.text[t.start:t.end]) for t in C03.turns]))
+        project.import_parsed(transcript("copy", [(t.speaker, C03.text[t.start : t.end]) for t in C03.turns]))
     assert len(project.sources()) == 1
 
 
@@ -113,8 +113,14 @@ def test_memos_link_to_codes_sources_and_codings(project):
     project.import_parsed(C03)
     project.add_code("doing my time")
     coding = project.code("C03_interview", "doing my time", quote="doing my time")
-    first = project.write_memo("Compliance as time served", "C03 speaks of *doing time*.", type="code",
-                               codes=["doing my time"], sources=["C03_interview"], codings=[coding])
+    first = project.write_memo(
+        "Compliance as time served",
+        "C03 speaks of *doing time*.",
+        type="code",
+        codes=["doing my time"],
+        sources=["C03_interview"],
+        codings=[coding],
+    )
     project.write_memo("Reflexive: my probation years", "I notice...", type="reflexive", memos=[first])
     memos = project.memos().set_index("id")
     assert memos.loc[first, "codes"] == ["doing my time"]
@@ -143,7 +149,12 @@ def test_repeated_names_in_branches_need_a_path(project):
     with pytest.raises(Conflict, match="More than one code is called 'trust'"):
         project.rename_code("trust", "x")
     project.rename_code("counselor/trust", "trust in the client")
-    assert sorted(project.codes()["path"]) == ["client", "client / trust", "counselor", "counselor / trust in the client"]
+    assert sorted(project.codes()["path"]) == [
+        "client",
+        "client / trust",
+        "counselor",
+        "counselor / trust in the client",
+    ]
 
 
 def test_undo_reverts_actions_one_by_one(project):

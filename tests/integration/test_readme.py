@@ -92,8 +92,9 @@ def test_a_study_of_ones_own_runs_as_written(demo, monkeypatch, tmp_path):
     (tmp_path / "note.md").write_text("Everything goes on record.", encoding="utf-8")
     with theorize.open_project(demo / "demo-study" / "demo-study.theorize") as study:
         text = study.text("C01_interview.docx")
-    (tmp_path / "fixed.txt").write_text(text.replace("It started as doing my time", "It started as serving my time"),
-                                        encoding="utf-8")
+    (tmp_path / "fixed.txt").write_text(
+        text.replace("It started as doing my time", "It started as serving my time"), encoding="utf-8"
+    )
     other = theorize.create_project(tmp_path / "elsewhere.theorize", user="Sam Okoye")
     other.add_code("bracing for the judge")
     other.export_refi(tmp_path / "from_nvivo.qdpx")

@@ -8,15 +8,20 @@ import pytest
 from click.testing import CliRunner
 
 import theorize
-from theorize.cli.main import cli
-from theorize.exchange.refi import canonical, read_qdpx
 from tests.conftest import shared_path
 from tests.helpers import C03
+from theorize.cli.main import cli
+from theorize.exchange.refi import canonical, read_qdpx
 
-SAMPLES = ["nvivo-mac15_qualitative-coding_nvivo_project.qdpx", "qc-tool_qualitative-coding_demo.qdpx",
-           "qualcoder40beta_harness_demo.qdpx", "qualcoder40beta_harness_demo_maxqda-crlf.qdpx",
-           "qualcoder40beta_harness_demo_two-annotations.qdpx", "qualcoder40beta_harness_Codebook-demo.qdc",
-           "atlasti23-4_requal-test_codebook.qdc"]
+SAMPLES = [
+    "nvivo-mac15_qualitative-coding_nvivo_project.qdpx",
+    "qc-tool_qualitative-coding_demo.qdpx",
+    "qualcoder40beta_harness_demo.qdpx",
+    "qualcoder40beta_harness_demo_maxqda-crlf.qdpx",
+    "qualcoder40beta_harness_demo_two-annotations.qdpx",
+    "qualcoder40beta_harness_Codebook-demo.qdc",
+    "atlasti23-4_requal-test_codebook.qdc",
+]
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
@@ -52,7 +57,7 @@ def test_qualcoder_codings_land_on_the_same_words(tmp_path):
     for src in refi.sources:
         for sel in src.selections:
             for c in sel.codings:
-                expected.append((names[c.code_guid], src.text[sel.start:sel.end]))
+                expected.append((names[c.code_guid], src.text[sel.start : sel.end]))
     assert ours == sorted(expected)
 
 
@@ -74,13 +79,16 @@ def test_our_project_round_trips_with_memos_relations_stages_and_attributes(proj
     assert canonical(project.to_refi()) == canonical(again.to_refi())
     assert again.codes().set_index("name").loc["fearing jail", "stage"] == "focused"
     assert again.relations()[["source", "type", "target"]].values.tolist() == [
-        ["Living in the court's shadow", "is a condition for", "doing my time"]]
+        ["Living in the court's shadow", "is a condition for", "doing my time"]
+    ]
     assert again.memos().iloc[0]["type"] == "theoretical"
     assert again.participants().set_index("participant").loc["C03", "age_band"] == "18-24"
     assert sorted(again.codings().quote) == sorted(project.codings().quote)
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
-    assert "project.qde" in names and all(n in ("project.qde", "theorize.json") or n.startswith("sources/") for n in names)
+    assert "project.qde" in names and all(
+        n in ("project.qde", "theorize.json") or n.startswith("sources/") for n in names
+    )
     project.export_refi(tmp_path / "second.qdpx")  # GUIDs are stable across exports
     assert (tmp_path / "second.qdpx").read_bytes() == out.read_bytes()
 
@@ -194,8 +202,10 @@ def test_two_projects_exports_go_into_one_project_and_out_again(location, tmp_pa
     """Issue 9.16: selection GUIDs were made from row numbers, so coding #1 of every project had the
     same one, and a project holding two theorize exports could not be exported."""
     exports = []
-    for name, coder, code, quote in (("a", "sam", "doing my time", "I was just doing my time"),
-                                     ("b", "kim", "keeping it short", "So I kept it short")):
+    for name, coder, code, quote in (
+        ("a", "sam", "doing my time", "I was just doing my time"),
+        ("b", "kim", "keeping it short", "So I kept it short"),
+    ):
         with _coded_project(tmp_path / f"{name}.theorize", coder, code, quote) as study:
             study.export_refi(tmp_path / f"{name}.qdpx")
             exports.append(tmp_path / f"{name}.qdpx")
@@ -235,10 +245,14 @@ def _at_revision_0004_with_codings(engine):
         " values (1, 'c', '', 'initial', false, 'c0000000-0000-4000-8000-000000000003', '2026-01-01 00:00:00')",
     ]
     for i in (1, 2, 3):
-        rows.append("insert into coding (id, source_id, source_version, start, \"end\", code_id, coder_id, origin, status, guid,"
-                    f" created_at) values ({i}, 1, 1, 0, {i}, 1, 1, 'human', 'accepted', 'c0000000-0000-4000-8000-00000000001{i}',"
-                    " '2026-01-01 00:00:00')")
-    rows.append("insert into coding_selection (coding_id, selection_guid) values (2, 'c0000000-0000-4000-8000-000000000099')")
+        rows.append(
+            'insert into coding (id, source_id, source_version, start, "end", code_id, coder_id, origin, status, guid,'
+            f" created_at) values ({i}, 1, 1, 0, {i}, 1, 1, 'human', 'accepted', 'c0000000-0000-4000-8000-00000000001{i}',"
+            " '2026-01-01 00:00:00')"
+        )
+    rows.append(
+        "insert into coding_selection (coding_id, selection_guid) values (2, 'c0000000-0000-4000-8000-000000000099')"
+    )
     with engine.begin() as conn:
         for sql in rows:
             conn.execute(text(sql))
@@ -273,10 +287,14 @@ def qualcoder_journals(path) -> list[str]:
         root = etree.fromstring(z.read("project.qde"))
         files = set(z.namelist())
     annotations = {r.get("targetGUID") for r in root.iterfind("q:Sources/q:TextSource/q:NoteRef", ns)}
-    return [n.get("name") for n in root.iterfind("q:Notes/q:Note", ns)
-            if n.get("name") and n.get("guid") not in annotations
-            and (n.get("plainTextPath") or "").startswith("internal://")
-            and f"sources/{n.get('plainTextPath')[len('internal://'):]}" in files]
+    return [
+        n.get("name")
+        for n in root.iterfind("q:Notes/q:Note", ns)
+        if n.get("name")
+        and n.get("guid") not in annotations
+        and (n.get("plainTextPath") or "").startswith("internal://")
+        and f"sources/{n.get('plainTextPath')[len('internal://') :]}" in files
+    ]
 
 
 def test_memos_are_written_as_other_tools_read_them(location, tmp_path):
@@ -309,19 +327,25 @@ def test_export_warns_when_code_names_repeat(tmp_path):
     study.add_code("trust", parent="client")
     study.add_code("trust", parent="counselor")
     report = study.export_refi(tmp_path / "out.qdpx")
-    assert report.warnings == ["2 codes are named 'trust' (client/trust; counselor/trust): QualCoder merges codes "
-                               "of one name into one on import; rename them to keep them apart there"]
+    assert report.warnings == [
+        "2 codes are named 'trust' (client/trust; counselor/trust): QualCoder merges codes "
+        "of one name into one on import; rename them to keep them apart there"
+    ]
     assert "Warnings (1):" in report.summary()
 
 
 def test_a_refi_document_that_is_no_transcript_gets_no_speakers(tmp_path):
     from theorize.exchange.refi import RefiProject, Source, guid_for, write_qdpx
 
-    memo = ("Research questions\n\nRQ1: How do clients come to trust a counselor?\n\n"
-            "RQ2: What does the court change?\n\nBB: ask Tom about the sampling.\n\nBB: second round in May.")
+    memo = (
+        "Research questions\n\nRQ1: How do clients come to trust a counselor?\n\n"
+        "RQ2: What does the court change?\n\nBB: ask Tom about the sampling.\n\nBB: second round in May."
+    )
     talk = "Q: How did it start?\nA: With the judge."
-    refi = RefiProject(name="other tool", sources=[Source(guid_for("source", 1), "questions.txt", memo),
-                                                   Source(guid_for("source", 2), "talk.txt", talk)])
+    refi = RefiProject(
+        name="other tool",
+        sources=[Source(guid_for("source", 1), "questions.txt", memo), Source(guid_for("source", 2), "talk.txt", talk)],
+    )
     write_qdpx(refi, tmp_path / "in.qdpx")
     study = theorize.create_project(tmp_path / "s.theorize", user="lena")
     report = study.import_refi(tmp_path / "in.qdpx")

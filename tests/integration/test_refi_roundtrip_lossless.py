@@ -66,22 +66,38 @@ def contents(study) -> dict[str, list]:
 def build_study(location, folder) -> theorize.Project:
     """A small study touching every table: versions, turns, merges, splits, machine suggestions, the
     model, snapshots, attributes of every type, memo links of every kind and kept REFI elements."""
-    study = theorize.create_project(location, title="From compliance to alliance",
-                                    research_question="How do clients come to trust?", method_notes="CGT, Charmaz 2014",
-                                    user="Dr. Lena Marsh")
+    study = theorize.create_project(
+        location,
+        title="From compliance to alliance",
+        research_question="How do clients come to trust?",
+        method_notes="CGT, Charmaz 2014",
+        user="Dr. Lena Marsh",
+    )
     study.add_coder("Sam Okoye", role="second coder")
     study.import_parsed(C03, participant="C03", group="client")
-    study.import_parsed(transcript("K01_interview", [
-        ("Interviewer", "How do you start with a new client?"),
-        ("Counselor", "I tell them what goes to the judge and what stays here."),
-        ("Interviewer", "And then?"),
-        ("Counselor", "Then I wait. Trust takes a few weeks."),
-    ]), participant="K01", group="counselor")
-    (folder / "K02_interview.txt").write_text("Dr. Marsh: What changed?\n\nK02: The clients did.\n\n"
-                                             "Dr. Marsh: How?\n\nK02: They stopped performing.\n", encoding="utf-8")
+    study.import_parsed(
+        transcript(
+            "K01_interview",
+            [
+                ("Interviewer", "How do you start with a new client?"),
+                ("Counselor", "I tell them what goes to the judge and what stays here."),
+                ("Interviewer", "And then?"),
+                ("Counselor", "Then I wait. Trust takes a few weeks."),
+            ],
+        ),
+        participant="K01",
+        group="counselor",
+    )
+    (folder / "K02_interview.txt").write_text(
+        "Dr. Marsh: What changed?\n\nK02: The clients did.\n\nDr. Marsh: How?\n\nK02: They stopped performing.\n",
+        encoding="utf-8",
+    )
     study.import_file(folder / "K02_interview.txt", participant="K02", group="counselor", interviewer=["Dr. Marsh"])
-    study.set_attributes("C03", {"on_probation": True, "sanctions": 2, "intake": "2026-02-03", "age_band": "18-24"},
-                         types={"age_band": "category"})
+    study.set_attributes(
+        "C03",
+        {"on_probation": True, "sanctions": 2, "intake": "2026-02-03", "age_band": "18-24"},
+        types={"age_band": "category"},
+    )
     study.set_attributes("K01", {"on_probation": False, "years_in_role": 7})
     study.add_code("Living in the court's shadow", stage="category", definition="The court is always present.")
     study.add_code("fearing jail", stage="focused", parent="Living in the court's shadow", colour="#aa3311")
@@ -97,19 +113,39 @@ def build_study(location, folder) -> theorize.Project:
     study.merge_codes(["serving time"], into="doing my time")
     study.split_code("waiting for trust", [c5], "trust takes time")
     study.promote_code("doing my time", "category")
-    suggested = study.code_many([{"source": "K01_interview", "code": "fearing jail", "quote": "what goes to the judge"},
-                                 {"source": "C03_interview", "code": "fearing jail", "quote": "Judge Whitfield"}],
-                                origin="machine", model_id="gerund-labeller-1")
+    suggested = study.code_many(
+        [
+            {"source": "K01_interview", "code": "fearing jail", "quote": "what goes to the judge"},
+            {"source": "C03_interview", "code": "fearing jail", "quote": "Judge Whitfield"},
+        ],
+        origin="machine",
+        model_id="gerund-labeller-1",
+    )
     study.decide(suggested[1], accept=False)
-    study.edit_text("C03_interview", study.text("C03_interview").replace("Honestly?", "Honestly,"),
-                    reason="transcription fix")
+    study.edit_text(
+        "C03_interview", study.text("C03_interview").replace("Honestly?", "Honestly,"), reason="transcription fix"
+    )
     study.relate("Living in the court's shadow", "doing my time", "is a condition for", note="seen in 3 of 4 clients")
     study.add_relation_type("softens")
     study.relate("trust takes time", "fearing jail", "softens")
-    m1 = study.write_memo("Time served", "C03 *does time*.", type="theoretical", codes=["doing my time"],
-                          codings=[c1], sources=["C03_interview"], written_on=datetime(2026, 2, 4, tzinfo=UTC))
-    study.write_memo("On waiting", "Counselors wait.", type="reflexive", author="Sam Okoye", memos=[m1],
-                     turns=[("K01_interview", 2)], codings=[c4, suggested[0]])
+    m1 = study.write_memo(
+        "Time served",
+        "C03 *does time*.",
+        type="theoretical",
+        codes=["doing my time"],
+        codings=[c1],
+        sources=["C03_interview"],
+        written_on=datetime(2026, 2, 4, tzinfo=UTC),
+    )
+    study.write_memo(
+        "On waiting",
+        "Counselors wait.",
+        type="reflexive",
+        author="Sam Okoye",
+        memos=[m1],
+        turns=[("K01_interview", 2)],
+        codings=[c4, suggested[0]],
+    )
     study.add_stage("compliance")
     study.add_stage("testing")
     study.place_category("Living in the court's shadow", "condition")
@@ -140,8 +176,16 @@ def test_every_table_survives_a_round_trip(study, tmp_path):
     assert shared_schema_errors(tmp_path / "study.qdpx") == []
     with zipfile.ZipFile(tmp_path / "study.qdpx") as z:
         assert "theorize.json" in z.namelist()
-    assert {n.element for n in report.not_carried} >= {"source_version", "segment", "code", "code_lineage",
-                                                        "snapshot", "model_stage", "category_role", "category_property"}
+    assert {n.element for n in report.not_carried} >= {
+        "source_version",
+        "segment",
+        "code",
+        "code_lineage",
+        "snapshot",
+        "model_stage",
+        "category_role",
+        "category_property",
+    }
     again = theorize.create_project(tmp_path / "again.theorize", user="Dr. Lena Marsh")
     back = again.import_refi(tmp_path / "study.qdpx")
     assert back.not_carried == []
@@ -213,15 +257,20 @@ def test_a_theorize_json_of_the_wrong_shape_is_not_restored(study, tmp_path):
     _rewrite_native(tmp_path / "study.qdpx", tmp_path / "span.qdpx", outside)
     one = theorize.create_project(tmp_path / "one.theorize", user="lena")
     report = one.import_refi(tmp_path / "kind.qdpx")
-    assert "theorize.json: row 1 of coding has start = 'the beginning', not a whole number; the REFI-QDA elements " \
-           "were read instead, as from any tool" in report.decisions
+    assert (
+        "theorize.json: row 1 of coding has start = 'the beginning', not a whole number; the REFI-QDA elements "
+        "were read instead, as from any tool" in report.decisions
+    )
     assert one.verify_audit().ok
     two = theorize.create_project(tmp_path / "two.theorize", user="lena")
     report = two.import_refi(tmp_path / "span.qdpx")
     assert [str(n) for n in report.not_carried] == [
         "coding: 1 coding rows: their span lies outside their text",
-        ("memo_link: 1 memo link rows: they hang on something already in this project or left out (see above), "
-         "so they were not imported")]
+        (
+            "memo_link: 1 memo link rows: they hang on something already in this project or left out (see above), "
+            "so they were not imported"
+        ),
+    ]
     assert len(two.codings()) == len(study.codings()) - 1
     one.close()
     two.close()

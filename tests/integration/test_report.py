@@ -13,16 +13,21 @@ import pytest
 from click.testing import CliRunner
 
 import theorize
+from tests.helpers import transcript
 from theorize.cli.main import cli
 from theorize.demo import build_demo
 from theorize.report import write_report
-from tests.helpers import transcript
 
-NETWORK = re.compile(r"""(?:\bsrc|\bhref|\baction|\bposter|\bdata)\s*=\s*["']?\s*(?:https?:)?//"""
-                     r"""|url\(\s*["']?\s*(?:https?:)?//|@import|<script|<link\b|<iframe|<object|<embed""", re.I)
-HTML_QUOTE = re.compile(r'<blockquote class="quote" id="([^"]+)" data-ref="([^"]+)">\s*'
-                        r'<p class="quote-text">(.*?)</p>\s*<footer>.*?<a class="ref" href="#\1" title="([^"]+)">\2</a>',
-                        re.S)
+NETWORK = re.compile(
+    r"""(?:\bsrc|\bhref|\baction|\bposter|\bdata)\s*=\s*["']?\s*(?:https?:)?//"""
+    r"""|url\(\s*["']?\s*(?:https?:)?//|@import|<script|<link\b|<iframe|<object|<embed""",
+    re.I,
+)
+HTML_QUOTE = re.compile(
+    r'<blockquote class="quote" id="([^"]+)" data-ref="([^"]+)">\s*'
+    r'<p class="quote-text">(.*?)</p>\s*<footer>.*?<a class="ref" href="#\1" title="([^"]+)">\2</a>',
+    re.S,
+)
 MD_QUOTE = re.compile(r"^> (.+)\n>\n> \u2014 .+ \u00b7 `([^`]+)`$", re.M)
 BLANKS = {"nan", "none", "nat", "<na>", "null"}
 
@@ -101,18 +106,21 @@ def test_html_is_one_file_that_loads_nothing(page):
 def test_every_html_quote_traces_back_to_its_words(study, page, reports):
     quotes = HTML_QUOTE.findall(page)
     assert len(quotes) == reports["html"].quotes == page.count('class="quote"') >= 40
-    for anchor, ref, text, title in quotes:
+    for _anchor, ref, text, title in quotes:
         assert ref in html.unescape(title)
         found = study.trace(html.unescape(ref))
         assert flat(found.quote) == flat(html.unescape(text)), ref
     vtt = [q for q in quotes if ".vtt@" in q[1]]
-    assert vtt and all(re.search(rf'id="{q[0]}".*?<span class="who">[CK]\d\d at \d\d:\d\d</span>', page, re.S)
-                       for q in vtt[:5])
+    assert vtt and all(
+        re.search(rf'id="{q[0]}".*?<span class="who">[CK]\d\d at \d\d:\d\d</span>', page, re.S) for q in vtt[:5]
+    )
 
 
 def test_html_tables_have_no_blank_markers(page):
-    cells = [flat(html.unescape(re.sub(r"<[^>]+>", "", c))).lower()
-             for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, re.S)]
+    cells = [
+        flat(html.unescape(re.sub(r"<[^>]+>", "", c))).lower()
+        for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, re.S)
+    ]
     assert cells and not BLANKS & set(cells)
     assert not re.search(r"\bnan\b", re.sub(r"<[^>]+>", " ", page.split('id="memos"')[0]))
 
@@ -132,8 +140,12 @@ def test_markdown_report_with_figures_beside_it(study, reports):
         assert target in result.files and target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not network_loads(text)
     assert not re.search(r"!\[[^\]]*\]\(\s*(?:https?:)?//", text)
-    rows = [c.strip().strip("*").lower() for line in text.splitlines() if line.startswith("|")
-            for c in line.strip("|").split("|")]
+    rows = [
+        c.strip().strip("*").lower()
+        for line in text.splitlines()
+        if line.startswith("|")
+        for c in line.strip("|").split("|")
+    ]
     assert rows and not BLANKS & set(rows)
 
 
@@ -151,8 +163,13 @@ def test_docx_has_headings_tables_a_picture_and_traceable_quotes(study, reports)
 
     document = docx.Document(str(reports["docx"].path))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert {"1  Methods", "2  Codebook", "3  The theoretical model", "4  Saturation and agreement",
-            "Appendix A  Memos"} <= set(headings)
+    assert {
+        "1  Methods",
+        "2  Codebook",
+        "3  The theoretical model",
+        "4  Saturation and agreement",
+        "Appendix A  Memos",
+    } <= set(headings)
     assert any(p.style.name == "Title" and p.text == study.study["title"] for p in document.paragraphs)
     for name in category_names(study):
         assert any(h.endswith(name) or h.startswith(name) or name in h for h in headings), name
@@ -163,8 +180,11 @@ def test_docx_has_headings_tables_a_picture_and_traceable_quotes(study, reports)
     cells = {c.text.strip().lower() for t in document.tables for row in t.rows for c in row.cells}
     assert not BLANKS & cells
     paragraphs = document.paragraphs
-    quotes = [(p.text, paragraphs[i + 1].runs[-1].text) for i, p in enumerate(paragraphs) if p.style.name == "Quote"
-              and "@v" in paragraphs[i + 1].text]
+    quotes = [
+        (p.text, paragraphs[i + 1].runs[-1].text)
+        for i, p in enumerate(paragraphs)
+        if p.style.name == "Quote" and "@v" in paragraphs[i + 1].text
+    ]
     assert len(quotes) == reports["docx"].quotes
     for text, ref in quotes:
         assert flat(study.trace(ref).quote) == flat(text), ref
@@ -175,9 +195,21 @@ def test_libreoffice_reads_the_docx(study, reports, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not on the PATH")
-    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                           "--convert-to", "txt:Text", "--outdir", str(tmp_path), str(reports["docx"].path)],
-                          capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+            str(tmp_path),
+            str(reports["docx"].path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     out = tmp_path / "results.txt"
     assert out.exists(), done.stderr
     text = out.read_text(encoding="utf-8-sig")
@@ -191,15 +223,25 @@ def test_libreoffice_reads_the_docx(study, reports, tmp_path):
 def small(tmp_path):
     """One coder, no 'client' group, and names and memos full of markup."""
     study = theorize.create_project(tmp_path / "tiny.theorize", title='<b>Tiny</b> & "study"', user="lena")
-    study.import_parsed(transcript("P1_interview.txt", [
-        ("Interviewer", "How was it?"),
-        ("Participant", "It was <script>alert('x')</script> fine, & I kept going back every week."),
-    ]), participant="P1")
+    study.import_parsed(
+        transcript(
+            "P1_interview.txt",
+            [
+                ("Interviewer", "How was it?"),
+                ("Participant", "It was <script>alert('x')</script> fine, & I kept going back every week."),
+            ],
+        ),
+        participant="P1",
+    )
     category = study.add_code("<i>Keeping on</i>", stage="category", definition="<img src=http://x/y.png>")
     code = study.add_code("going back", stage="focused", parent=category)
     study.code("P1_interview.txt", code, quote="I kept going back every week")
-    study.write_memo("Memo <script>", "# Heading\n\n<iframe src='https://x'></iframe> ![p](https://x/p.png) "
-                     "[link](https://example.org)", type="theoretical", codes=[code])
+    study.write_memo(
+        "Memo <script>",
+        "# Heading\n\n<iframe src='https://x'></iframe> ![p](https://x/p.png) [link](https://example.org)",
+        type="theoretical",
+        codes=[code],
+    )
     yield study
     study.close()
 
@@ -209,9 +251,13 @@ def test_sections_that_do_not_apply_say_so_in_one_line(small, tmp_path, fmt):
     result = write_report(small, tmp_path / f"tiny.{fmt}")
     assert len(result.omitted) == 3
     assert result.omitted[0].startswith("The model figure is not shown")
-    assert result.omitted[1].startswith("Saturation is not reported: There are no interviews to analyse in group 'client'")
-    assert result.omitted[2] == ("Intercoder agreement is not reported: Agreement needs at least two coders; "
-                                 "only 'lena' coded the chosen material.")
+    assert result.omitted[1].startswith(
+        "Saturation is not reported: There are no interviews to analyse in group 'client'"
+    )
+    assert result.omitted[2] == (
+        "Intercoder agreement is not reported: Agreement needs at least two coders; "
+        "only 'lena' coded the chosen material."
+    )
     assert result.quotes == 1
 
 
@@ -281,8 +327,9 @@ def test_cli_trace_prints_the_quote_in_context(run, demo, study):
 def test_cli_trace_of_a_bad_reference_is_one_sentence_and_exit_2(run, demo):
     result = run("-p", str(demo), "trace", "not-a-reference")
     assert result.exit_code == 2
-    assert result.output == ("Error: 'not-a-reference' is not a quote reference; they look like "
-                             "C03_interview.txt@v1:120-180#3f2a9c01.\n")
+    assert result.output == (
+        "Error: 'not-a-reference' is not a quote reference; they look like C03_interview.txt@v1:120-180#3f2a9c01.\n"
+    )
     missing = run("-p", str(demo), "trace", "C01_interview.docx@v1:1-2#00000000")
     assert missing.exit_code == 2 and missing.output.startswith("Error: No coding of C01_interview.docx matches")
 
@@ -291,7 +338,9 @@ def test_cli_trace_warns_when_the_text_was_edited_since(run, small):
     coding = small.codings().iloc[0]
     ref = small.reference(int(coding.id))
     text = small.text("P1_interview.txt")
-    small.edit_text("P1_interview.txt", "Note added before the interview.\n\n" + text.replace("every week", "each week"))
+    small.edit_text(
+        "P1_interview.txt", "Note added before the interview.\n\n" + text.replace("every week", "each week")
+    )
     result = run("-p", str(small.path), "trace", ref)
     assert result.exit_code == 0, result.output
     assert "I kept going back every week" in result.output

@@ -19,26 +19,38 @@ from theorize.report import write_report
 from theorize.theory.layout import layout
 
 CATEGORY = "Living in the court's shadow"
-ANSWERS = {"C01": "The judge scared me. I kept quiet.", "C02": "The judge scared me less. I kept quiet.",
-           "C03": "The judge scared me at first.", "C04": "The judge scared me, and that was it.", "K01": "They say the judge scared me into it.",
-           "K02": "The judge scared me too. I kept quiet."}
+ANSWERS = {
+    "C01": "The judge scared me. I kept quiet.",
+    "C02": "The judge scared me less. I kept quiet.",
+    "C03": "The judge scared me at first.",
+    "C04": "The judge scared me, and that was it.",
+    "K01": "They say the judge scared me into it.",
+    "K02": "The judge scared me too. I kept quiet.",
+}
 
 
 @pytest.fixture
 def study(tmp_path):
     """Six interviews (four clients, two counselors) coded by lena and sam, who differ on C02;
     one adjudication; a reflexive and a sampling memo; property values on the category's codings."""
-    s = theorize.create_project(tmp_path / "study.theorize", title="Alliance", user="lena",
-                                research_question="How do clients experience the alliance?",
-                                method_notes="Constructivist grounded theory; two coders.")
+    s = theorize.create_project(
+        tmp_path / "study.theorize",
+        title="Alliance",
+        user="lena",
+        research_question="How do clients experience the alliance?",
+        method_notes="Constructivist grounded theory; two coders.",
+    )
     s.add_code(CATEGORY, stage="category")
     s.add_code("fearing the judge", stage="focused", parent=CATEGORY)
     s.add_code("keeping quiet", stage="focused")
     s.describe_category(CATEGORY, properties=["who holds power"], dimensions=["surveillance: total .. bounded"])
     s.place_category(CATEGORY, "condition")
     for i, (pid, answer) in enumerate(ANSWERS.items(), start=1):
-        s.import_parsed(transcript(pid, [("Interviewer", "Tell me."), ("Participant", answer)]), participant=pid,
-                        group="client" if pid[0] == "C" else "counselor")
+        s.import_parsed(
+            transcript(pid, [("Interviewer", "Tell me."), ("Participant", answer)]),
+            participant=pid,
+            group="client" if pid[0] == "C" else "counselor",
+        )
         s.set_attributes(pid, {"interview_date": f"2026-0{i}-01"})
         for coder in ("lena", "sam"):
             s.code(pid, "fearing the judge", segment=2, coder=coder)
@@ -51,8 +63,9 @@ def study(tmp_path):
     text = s.text("C02")
     start = text.index("The judge")
     s.adjudicate("C02", start=start, end=len(text), code="keeping quiet", note="Silence is a way of keeping quiet.")
-    s.write_memo("I used to sit at that table", "I worked as a court liaison before this study.\n\nMore.",
-                 type="reflexive")
+    s.write_memo(
+        "I used to sit at that table", "I worked as a court liaison before this study.\n\nMore.", type="reflexive"
+    )
     s.write_memo("Sampling: counselors next", "Ask the other side.", type="sampling")
     yield s
     s.close()
@@ -74,21 +87,27 @@ def test_methods_section_and_positionality_are_written_from_the_study(study, tmp
     assert "4 memos were written by" in text or "memos were written by" in text
     assert "lena and sam coded independently" in text
     assert "1 decision recorded, each in an adjudication memo" in text
-    assert ("**I used to sit at that table** (lena · " in text
-            and "I worked as a court liaison before this study." in text)
+    assert (
+        "**I used to sit at that table** (lena · " in text and "I worked as a court liaison before this study." in text
+    )
 
 
 def test_code_saturation_of_focused_codes_carries_the_circular_warning(study, tmp_path):
     text = _text(write_report(study, tmp_path / "r.md", saturation_orders=20, saturation_group=None).path)
-    assert ("Warning: This saturation is circular: 2 of 2 codes already occur in the first interview (C01)"
-            in text.replace("\\", ""))
+    assert (
+        "Warning: This saturation is circular: 2 of 2 codes already occur in the first interview (C01)"
+        in text.replace("\\", "")
+    )
 
 
 def test_agreement_is_beside_its_disagreements_and_adjudications(study, tmp_path):
     text = _text(write_report(study, tmp_path / "r.md", saturation_orders=20, saturation_group=None).path)
     assert "### 4.3 Disagreements and adjudications" in text
     assert "The coders differed on 1 turn; 1 decision on them are recorded in adjudication memos." in text
-    assert "| C02 | The judge scared me less. I kept quiet. | fearing the judge, keeping quiet | fearing the judge | coded 'keeping quiet' |" in text
+    assert (
+        "| C02 | The judge scared me less. I kept quiet. | fearing the judge, keeping quiet | fearing the judge | coded 'keeping quiet' |"
+        in text
+    )
     assert re.search(r"Percent agreement \(\d+\.\d%\) and Krippendorff's alpha \(-?\d\.\d\d\) differ because", text)
 
 
@@ -117,15 +136,28 @@ def test_docx_has_a_table_of_contents_and_numbered_referenced_figures_and_tables
 
 
 def _three_stage_model() -> TheoryModel:
-    cats = [ModelCategory("s1", "Complying", R.STAGE), ModelCategory("s2", "Testing the counselor", R.STAGE),
-            ModelCategory("s3", "Finding the person behind the role", R.STAGE),
-            ModelCategory("core", "From compliance to alliance in drug court treatment", R.CORE),
-            ModelCategory("ctx", "Rupture and repair", R.CONTEXT), ModelCategory("a", "Doing it for me", R.CONSEQUENCE),
-            ModelCategory("b", "Staying guarded", R.CONSEQUENCE)]
-    stages = [ModelStage(1, "Compliance", ("s1",)), ModelStage(2, "Testing", ("s2",)), ModelStage(3, "Recognition", ("s3",))]
-    relations = [ModelRelation("s1", "s2", "leads to"), ModelRelation("s2", "s3", "leads to"),
-                 ModelRelation("s3", "s2", "leads back to"), ModelRelation("ctx", "s2", "leads back to"),
-                 ModelRelation("s3", "a", "leads to"), ModelRelation("a", "b", "contrasts with")]
+    cats = [
+        ModelCategory("s1", "Complying", R.STAGE),
+        ModelCategory("s2", "Testing the counselor", R.STAGE),
+        ModelCategory("s3", "Finding the person behind the role", R.STAGE),
+        ModelCategory("core", "From compliance to alliance in drug court treatment", R.CORE),
+        ModelCategory("ctx", "Rupture and repair", R.CONTEXT),
+        ModelCategory("a", "Doing it for me", R.CONSEQUENCE),
+        ModelCategory("b", "Staying guarded", R.CONSEQUENCE),
+    ]
+    stages = [
+        ModelStage(1, "Compliance", ("s1",)),
+        ModelStage(2, "Testing", ("s2",)),
+        ModelStage(3, "Recognition", ("s3",)),
+    ]
+    relations = [
+        ModelRelation("s1", "s2", "leads to"),
+        ModelRelation("s2", "s3", "leads to"),
+        ModelRelation("s3", "s2", "leads back to"),
+        ModelRelation("ctx", "s2", "leads back to"),
+        ModelRelation("s3", "a", "leads to"),
+        ModelRelation("a", "b", "contrasts with"),
+    ]
     return TheoryModel("t", cats, stages, relations, "core")
 
 

@@ -33,6 +33,7 @@ def study_file(tmp_path):
 
 # -- 9.8 formula injection -------------------------------------------------------------------------
 
+
 def test_a_code_named_as_a_formula_is_text_in_the_xlsx_export(run, study_file, tmp_path):
     assert run("export", "study.xlsx").exit_code == 0
     book = openpyxl.load_workbook(tmp_path / "study.xlsx")
@@ -72,13 +73,19 @@ def test_every_exported_csv_table_is_defused(run, study_file, tmp_path):
 
 
 def test_numbers_stay_numbers_and_only_text_is_defused(tmp_path):
-    frame = pd.DataFrame({"code": ["-0.2", "trust", "=1+1"], "kappa": [-0.2, 0.5, -1.0], "n": [-3, 4, 5]},
-                         index=pd.Index(["=A1", "b", "-c"], name="row"))
+    frame = pd.DataFrame(
+        {"code": ["-0.2", "trust", "=1+1"], "kappa": [-0.2, 0.5, -1.0], "n": [-3, 4, 5]},
+        index=pd.Index(["=A1", "b", "-c"], name="row"),
+    )
     write_table(frame, tmp_path / "t.xlsx", index=True)
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values == [["row", "code", "kappa", "n"], ["=A1", "-0.2", -0.2, -3], ["b", "trust", 0.5, 4],
-                      ["-c", "=1+1", -1.0, 5]]
+    assert values == [
+        ["row", "code", "kappa", "n"],
+        ["=A1", "-0.2", -0.2, -3],
+        ["b", "trust", 0.5, 4],
+        ["-c", "=1+1", -1.0, 5],
+    ]
     kinds = [[c.data_type for c in row] for row in sheet.iter_rows()]
     assert kinds[1:] == [["s", "s", "n", "n"]] * 3
     write_table(frame, tmp_path / "t.csv", index=True)
@@ -98,6 +105,7 @@ def test_analysis_tables_written_by_the_cli_are_defused(run, study_file, tmp_pat
 
 
 # -- 9.10 owner-only files -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def umask_022():
@@ -161,9 +169,15 @@ def test_the_backup_made_before_a_migration_is_owner_only(tmp_path, umask_022):
 
 
 def test_exports_are_owner_only(run, study_file, tmp_path, umask_022):
-    for args in (("export", "study.xlsx"), ("export", "csv", "codes.csv", "--table", "codes"),
-                 ("export", "csv", "tables"), ("export", "study.qdpx"), ("export", "codebook.qdc"),
-                 ("cooccurrence", "--out", "co.csv"), ("cooccurrence", "--out", "co.xlsx")):
+    for args in (
+        ("export", "study.xlsx"),
+        ("export", "csv", "codes.csv", "--table", "codes"),
+        ("export", "csv", "tables"),
+        ("export", "study.qdpx"),
+        ("export", "codebook.qdc"),
+        ("cooccurrence", "--out", "co.csv"),
+        ("cooccurrence", "--out", "co.xlsx"),
+    ):
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
     folder = tmp_path / "tables"
@@ -191,14 +205,25 @@ def test_reports_plots_and_model_drawings_are_owner_only(run, study_file, tmp_pa
     study.place_category("Complying to get through", "core")
     study.close()
     for args in [("model", "draw", f"model.{s}") for s in ("svg", "png", "dot", "mmd")] + [
-            ("report", "--format", f, "--out", f"report.{f}") for f in ("html", "docx", "md")]:
+        ("report", "--format", f, "--out", f"report.{f}") for f in ("html", "docx", "md")
+    ]:
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
     frame = pd.DataFrame({"code": ["a", "b"], "value": [0.5, -0.2]})
-    curve = pd.DataFrame({"interview": [1, 2], "interview_id": ["C01", "C02"], "codes": [3, 2],
-                          "new_codes": [3, 1], "cumulative_codes": [3, 4]})
-    plots = [plot_agreement(frame, tmp_path / "agreement.png"), plot_agreement(frame, tmp_path / "agreement.svg"),
-             plot_discovery_curve(curve, tmp_path / "curve.png")]
+    curve = pd.DataFrame(
+        {
+            "interview": [1, 2],
+            "interview_id": ["C01", "C02"],
+            "codes": [3, 2],
+            "new_codes": [3, 1],
+            "cumulative_codes": [3, 4],
+        }
+    )
+    plots = [
+        plot_agreement(frame, tmp_path / "agreement.png"),
+        plot_agreement(frame, tmp_path / "agreement.svg"),
+        plot_discovery_curve(curve, tmp_path / "curve.png"),
+    ]
     written = [tmp_path / f"model.{s}" for s in ("svg", "png", "dot", "mmd")]
     written += [tmp_path / f"report.{f}" for f in ("html", "docx", "md")]
     written += list(tmp_path.glob("report-*.png"))  # the Markdown report's figures

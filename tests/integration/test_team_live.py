@@ -15,21 +15,24 @@ pytest.importorskip("argon2")
 httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 
-from theorize.web import create_app  # noqa: E402
 from tests.integration.test_team_web import _source  # noqa: E402
+from theorize.web import create_app  # noqa: E402
 
 
 @pytest.fixture
 def server(project):
-    passwords = {name: project.add_user(name, role=role)[1]
-                 for name, role in (("lena", "owner"), ("zorba", "coder"), ("ana", "coder"))}
+    passwords = {
+        name: project.add_user(name, role=role)[1]
+        for name, role in (("lena", "owner"), ("zorba", "coder"), ("ana", "coder"))
+    }
     project.import_parsed(_source("maria.txt"), participant="P01")
     project.add_code("relief", stage="initial")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app({"project": project.location}, study=project),
-                                        log_level="warning", lifespan="off"))
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app({"project": project.location}, study=project), log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not srv.started:
@@ -68,9 +71,11 @@ def test_a_coding_by_one_reaches_the_other_within_a_second(server):
     time.sleep(0.4)  # the feed has read where the trail ends
     sid = int(study.sources().iloc[0].id)
     sent = time.monotonic()
-    response = zorba.post(f"/api/sources/{sid}/codings", json={"code_id": int(study.codes().iloc[0].id),
-                                                                "start": 0, "end": 5},
-                          headers={"x-csrf-token": token})
+    response = zorba.post(
+        f"/api/sources/{sid}/codings",
+        json={"code_id": int(study.codes().iloc[0].id), "start": 0, "end": 5},
+        headers={"x-csrf-token": token},
+    )
     assert response.status_code == 201
     listener.join(5)
     assert found, "no event arrived"
@@ -92,11 +97,21 @@ def test_a_coder_in_a_blind_round_hears_only_their_own_actions(server):
     ready.wait(5)
     time.sleep(0.4)
     code = int(study.codes().iloc[0].id)
-    assert zorba.post(f"/api/sources/{sid}/codings", json={"code_id": code, "start": 0, "end": 5},
-                      headers={"x-csrf-token": token}).status_code == 201
+    assert (
+        zorba.post(
+            f"/api/sources/{sid}/codings", json={"code_id": code, "start": 0, "end": 5}, headers={"x-csrf-token": token}
+        ).status_code
+        == 201
+    )
     time.sleep(0.8)
-    assert ana.post(f"/api/sources/{sid}/codings", json={"code_id": code, "start": 6, "end": 9},
-                    headers={"x-csrf-token": ana_token}).status_code == 201
+    assert (
+        ana.post(
+            f"/api/sources/{sid}/codings",
+            json={"code_id": code, "start": 6, "end": 9},
+            headers={"x-csrf-token": ana_token},
+        ).status_code
+        == 201
+    )
     listener.join(5)
     assert found and found[0][1]["actor"] == "ana"
 
@@ -120,8 +135,9 @@ def test_what_happened_between_drawing_a_page_and_opening_its_stream_still_arriv
     drawn = lena.get(f"/sources/{sid}").text
     trail = int(re.search(r'data-trail="(\d+)"', drawn).group(1))
     code = int(study.codes().iloc[0].id)
-    made = zorba.post(f"/api/sources/{sid}/codings", json={"code_id": code, "start": 0, "end": 5},
-                      headers={"x-csrf-token": token})
+    made = zorba.post(
+        f"/api/sources/{sid}/codings", json={"code_id": code, "start": 0, "end": 5}, headers={"x-csrf-token": token}
+    )
     assert made.status_code == 201
     (event,) = _events_from(lena, f"/events?after={trail}")
     assert event["actor"] == "zorba" and event["action"] == "code" and event["id"] == trail + 1
@@ -135,8 +151,14 @@ def test_a_reconnecting_browser_hears_from_the_last_id_it_heard_and_nothing_twic
     code = int(study.codes().iloc[0].id)
     first = study.events_after(None)[0]
     for start in (0, 10, 20):
-        assert zorba.post(f"/api/sources/{sid}/codings", json={"code_id": code, "start": start, "end": start + 4},
-                          headers={"x-csrf-token": token}).status_code == 201
+        assert (
+            zorba.post(
+                f"/api/sources/{sid}/codings",
+                json={"code_id": code, "start": start, "end": start + 4},
+                headers={"x-csrf-token": token},
+            ).status_code
+            == 201
+        )
     # the page said "after first"; the browser had heard one more before it lost the connection
     events = _events_from(lena, f"/events?after={first}", headers={"Last-Event-ID": str(first + 1)}, want=2)
     assert [e["id"] for e in events] == [first + 2, first + 3]

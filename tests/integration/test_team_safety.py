@@ -69,8 +69,9 @@ def _act_at_once(location: str, user: str, what: str, ready, go, results) -> Non
 def at_once(location: str, what: str, processes: int = 4) -> list[tuple[str, object]]:
     """Run ``what`` in several processes released at the same moment; their outcomes."""
     ready, go, results = SPAWN.Queue(), SPAWN.Event(), SPAWN.Queue()
-    procs = [SPAWN.Process(target=_act_at_once, args=(location, "lena", what, ready, go, results))
-             for _ in range(processes)]
+    procs = [
+        SPAWN.Process(target=_act_at_once, args=(location, "lena", what, ready, go, results)) for _ in range(processes)
+    ]
     for p in procs:
         p.start()
     for _ in procs:
@@ -236,8 +237,9 @@ def test_four_processes_adding_one_name_under_one_parent_make_one_code(project, 
     made = [value for kind, value in outcomes if kind == "ok"]
     refused = [value for kind, value in outcomes if kind == "refused"]
     assert len(made) == 1 and len(refused) == 3
-    assert all(r == f"There is already a code called 'x' in that place of the codebook (id {made[0]})."
-               for r in refused)
+    assert all(
+        r == f"There is already a code called 'x' in that place of the codebook (id {made[0]})." for r in refused
+    )
     codes = project.codes()
     assert (codes["name"] == "x").sum() == 1
     assert project.verify_audit().ok
@@ -298,8 +300,11 @@ def test_an_older_project_gets_unique_live_code_names(location):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0003")
     with engine.begin() as conn:
-        conn.execute(insert(t.study).values(title="Old", research_question="", method_notes="", created_at=now(),
-                                            audit_head="", audit_count=0))
+        conn.execute(
+            insert(t.study).values(
+                title="Old", research_question="", method_notes="", created_at=now(), audit_head="", audit_count=0
+            )
+        )
         row = {"definition": "", "stage": "initial", "in_vivo": False, "created_at": now()}
         conn.execute(insert(t.code).values(id=1, name="x", guid="a", **row))
         conn.execute(insert(t.code).values(id=2, name="x", guid="b", **row))  # made before names were checked
@@ -319,8 +324,9 @@ def test_a_merge_that_would_put_two_sub_codes_of_one_name_together_is_refused(pr
     project.add_code("x", parent=b)
     with pytest.raises(Conflict) as caught:
         project.merge_codes([a], into=b)
-    assert str(caught.value) == ("That would give two codes the same name in one place of the codebook; "
-                                 "rename one of them first.")
+    assert str(caught.value) == (
+        "That would give two codes the same name in one place of the codebook; rename one of them first."
+    )
     assert sorted(project.codes()["path"]) == ["a", "a / x", "b", "b / x"]
 
 
@@ -335,8 +341,14 @@ def test_in_a_terminal_the_cli_shows_that_it_waits(tmp_path):
     env = {**os.environ, "THEORIZE_LOCK_WAIT": "1", "THEORIZE_USER": "lena", "COLUMNS": "100", "TERM": "xterm"}
     main, child = os.openpty()
     with lock_held_elsewhere(str(path)):
-        proc = subprocess.Popen([sys.executable, "-m", "theorize.cli.main", "-p", str(path), "codes", "add", "x"],
-                                stdin=child, stdout=child, stderr=child, env=env, close_fds=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "theorize.cli.main", "-p", str(path), "codes", "add", "x"],
+            stdin=child,
+            stdout=child,
+            stderr=child,
+            env=env,
+            close_fds=True,
+        )
         os.close(child)
         seen = b""
         while True:

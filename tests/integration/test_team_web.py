@@ -17,8 +17,10 @@ from theorize.domain.sources import ParsedSource, Role, Turn  # noqa: E402
 from theorize.web import create_app  # noqa: E402
 from theorize.web.auth import ROUTE_PERMISSIONS  # noqa: E402
 
-WORDS = [("Interviewer", Role.INTERVIEWER, "How did the first week go?"),
-         ("Maria", Role.PARTICIPANT, "I felt so relieved. The judge said I was doing my time.")]
+WORDS = [
+    ("Interviewer", Role.INTERVIEWER, "How did the first week go?"),
+    ("Maria", Role.PARTICIPANT, "I felt so relieved. The judge said I was doing my time."),
+]
 
 
 def _source(name: str) -> ParsedSource:
@@ -69,16 +71,25 @@ def csrf_of(client) -> str:
 def signed_in(study, name, password):
     client = client_for(study)
     token = csrf_of(client)
-    response = client.post("/login", data={"name": name, "password": password, "csrf": token, "next": "/"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login", data={"name": name, "password": password, "csrf": token, "next": "/"}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return client
 
 
 def concrete(study, template: str) -> str:
     sid = int(study.sources().iloc[0].id)
-    values = {"source_id": sid, "code_id": int(study.codes().iloc[0].id), "coding_id": int(study.codings().iloc[0].id),
-              "memo_id": 1, "fmt": "svg", "change": "rename", "part": "matrix", "name": "R1"}
+    values = {
+        "source_id": sid,
+        "code_id": int(study.codes().iloc[0].id),
+        "coding_id": int(study.codings().iloc[0].id),
+        "memo_id": 1,
+        "fmt": "svg",
+        "change": "rename",
+        "part": "matrix",
+        "name": "R1",
+    }
     for key, value in values.items():
         template = template.replace("{" + key + "}", str(value))
     return template
@@ -98,8 +109,12 @@ def test_every_route_asks_who_is_there(team):
     for method, template in routes(client.app):
         if template == "/login":
             continue
-        response = client.request(method, concrete(study, template), follow_redirects=False,
-                                  headers={"x-csrf-token": "x"} if method != "GET" else {})
+        response = client.request(
+            method,
+            concrete(study, template),
+            follow_redirects=False,
+            headers={"x-csrf-token": "x"} if method != "GET" else {},
+        )
         seen += 1
         if method == "GET" and not template.startswith("/api/"):
             assert response.status_code == 303 and response.headers["location"].startswith("/login"), template
@@ -116,8 +131,11 @@ def test_a_viewer_cannot_write_through_any_route(team):
     client = signed_in(study, "vic", passwords["vic"])
     token = csrf_of(client)
     assert client.get("/").status_code == 200
-    writes = [(m, p) for m, p in routes(client.app) if m != "GET" and p not in ("/login", "/logout")
-              and p != "/account/password"]
+    writes = [
+        (m, p)
+        for m, p in routes(client.app)
+        if m != "GET" and p not in ("/login", "/logout") and p != "/account/password"
+    ]
     assert len(writes) >= 15
     before = study.audit_head() if hasattr(study, "audit_head") else None
     for method, template in writes:
@@ -131,8 +149,11 @@ def test_every_write_route_says_who_may_use_it(team):
     """A new write route must be named in ROUTE_PERMISSIONS (else only an owner may use it)."""
     study, _ = team
     app = client_for(study).app
-    unnamed = [(m, p) for m, p in routes(app) if m != "GET" and (m, p) not in ROUTE_PERMISSIONS
-               and not p.startswith(("/api/team/", "/login"))]
+    unnamed = [
+        (m, p)
+        for m, p in routes(app)
+        if m != "GET" and (m, p) not in ROUTE_PERMISSIONS and not p.startswith(("/api/team/", "/login"))
+    ]
     assert unnamed == []
 
 
@@ -144,8 +165,11 @@ def test_a_write_without_its_csrf_token_is_refused(team):
     response = client.post(f"/api/sources/{sid}/codings", json={"code_id": 1, "start": 0, "end": 5})
     assert response.status_code == 403
     assert len(study.codings()) == n
-    ok = client.post(f"/api/sources/{sid}/codings", json={"code_id": int(study.codes().iloc[0].id), "start": 0,
-                                                           "end": 5}, headers={"x-csrf-token": csrf_of(client)})
+    ok = client.post(
+        f"/api/sources/{sid}/codings",
+        json={"code_id": int(study.codes().iloc[0].id), "start": 0, "end": 5},
+        headers={"x-csrf-token": csrf_of(client)},
+    )
     assert ok.status_code == 201
     assert study.events().iloc[-1]["actor"] == "zorba" if hasattr(study, "events") else True
 
@@ -155,8 +179,14 @@ def test_a_coder_cannot_change_the_codebook_nor_open_rounds(team):
     client = signed_in(study, "zorba", passwords["zorba"])
     token = csrf_of(client)
     assert client.post("/api/codes", json={"name": "x"}, headers={"x-csrf-token": token}).status_code == 403
-    assert client.post("/api/team/rounds", json={"name": "R", "sources": [1], "coders": ["zorba", "ana"]},
-                       headers={"x-csrf-token": token}).status_code == 403
+    assert (
+        client.post(
+            "/api/team/rounds",
+            json={"name": "R", "sources": [1], "coders": ["zorba", "ana"]},
+            headers={"x-csrf-token": token},
+        ).status_code
+        == 403
+    )
     assert client.get("/team").status_code == 403
 
 
@@ -178,8 +208,11 @@ def test_a_new_password_ends_older_sessions(team):
     old = signed_in(study, "ana", passwords["ana"])
     other = signed_in(study, "ana", passwords["ana"])
     assert old.cookies["theorize_session"] != other.cookies["theorize_session"]  # a new session id each time
-    response = other.post("/account/password", data={"old": passwords["ana"], "new": "a longer secret",
-                                                     "csrf": csrf_of(other)}, follow_redirects=False)
+    response = other.post(
+        "/account/password",
+        data={"old": passwords["ana"], "new": "a longer secret", "csrf": csrf_of(other)},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert other.get("/").status_code == 200
     assert old.get("/api/study").status_code == 401
@@ -191,9 +224,11 @@ def test_the_audit_names_the_person_signed_in(team):
     study, passwords = team
     client = signed_in(study, "ana", passwords["ana"])
     sid = int(study.sources().iloc[0].id)
-    response = client.post(f"/api/sources/{sid}/codings", json={"code_id": int(study.codes().iloc[0].id),
-                                                                 "start": 0, "end": 5},
-                           headers={"x-csrf-token": csrf_of(client)})
+    response = client.post(
+        f"/api/sources/{sid}/codings",
+        json={"code_id": int(study.codes().iloc[0].id), "start": 0, "end": 5},
+        headers={"x-csrf-token": csrf_of(client)},
+    )
     assert response.status_code == 201 and response.json()["coder"] == "ana"
 
 

@@ -8,8 +8,16 @@ from tests.helpers import transcript
 
 
 def test_edit_versions_text_and_reanchors_every_coding(project):
-    src = transcript("C01", [("Interviewer", "How was it? 🙂"),
-                             ("Participant", "Maria told me straight, what she has to report and what she doesn't. That's when I— [inaudible] I started to trust her.")])
+    src = transcript(
+        "C01",
+        [
+            ("Interviewer", "How was it? 🙂"),
+            (
+                "Participant",
+                "Maria told me straight, what she has to report and what she doesn't. That's when I— [inaudible] I started to trust her.",
+            ),
+        ],
+    )
     project.import_parsed(src)
     project.add_code("being honest about the rules")
     project.add_code("repair")

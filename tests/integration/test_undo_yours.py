@@ -20,8 +20,11 @@ PEOPLE = ["Lena Marsh", "Sam Okoye", "Ana Ruiz", "Tomas Berg"]
 def actions(study) -> list[tuple[int, str, str, object]]:
     """(event, actor, action, undoes) for every event after the project was created."""
     trail = study.audit()
-    return [(int(r.id), r.actor, r.action, None if r.undoes != r.undoes or r.undoes is None else int(r.undoes))
-            for r in trail.itertuples() if r.action != "create project"]
+    return [
+        (int(r.id), r.actor, r.action, None if r.undoes != r.undoes or r.undoes is None else int(r.undoes))
+        for r in trail.itertuples()
+        if r.action != "create project"
+    ]
 
 
 # -- undo is yours ------------------------------------------------------------------------------
@@ -33,8 +36,9 @@ def test_undo_takes_back_your_own_last_action_not_a_colleagues(project):
     assert project.codes()["name"].tolist() == ["b"]
     with pytest.raises(InvalidInput) as caught:
         project.undo()
-    assert caught.value.fact == ("There is nothing to undo for lena; another person's action is undone "
-                                 "by naming its event.")
+    assert caught.value.fact == (
+        "There is nothing to undo for lena; another person's action is undone by naming its event."
+    )
     with project.acting_as("sam"):
         assert project.undo() == "undid event 3: added code 'b'"
     assert project.codes().empty
@@ -57,8 +61,10 @@ def test_an_action_a_later_one_builds_on_is_not_undone(project):
         project.code("C03_interview", "fear", segment=2)  # event 4: uses the code lena made
     with pytest.raises(Conflict) as caught:
         project.undo()
-    assert str(caught.value) == ("Event 3 cannot be undone while event 4 by sam (coded C03_interview 74-177 "
-                                 "with 'fear') builds on it; undo event 4 first.")
+    assert str(caught.value) == (
+        "Event 3 cannot be undone while event 4 by sam (coded C03_interview 74-177 "
+        "with 'fear') builds on it; undo event 4 first."
+    )
     assert caught.value.data == {"event": 3, "blocking": 4}
     assert len(project.codings()) == 1 and project.codes()["name"].tolist() == ["fear"]  # unchanged
     with project.acting_as("sam"):
@@ -96,8 +102,10 @@ def test_an_undo_that_would_clash_with_the_codebook_now_is_refused(project):
     project.add_code("a")  # the name is free again, and taken
     with pytest.raises(Conflict) as caught:
         project.undo(event=4)
-    assert str(caught.value) == ("Event 4 cannot be undone: what was done since clashes with it (a code it brings "
-                                 "back has the name of a code now in the same place; rename one of them first).")
+    assert str(caught.value) == (
+        "Event 4 cannot be undone: what was done since clashes with it (a code it brings "
+        "back has the name of a code now in the same place; rename one of them first)."
+    )
     assert sorted(project.codes()["name"]) == ["a", "b"]
     assert project.verify_audit().ok
 
@@ -135,8 +143,10 @@ def test_cli_refuses_an_undo_a_later_action_builds_on(run):
     run("-u", "sam", "codes", "rename", "fear", "fear of the judge")  # event 3
     result = run("undo")
     assert result.exit_code == 2
-    assert result.stderr == ("Error: Event 2 cannot be undone while event 3 by sam (renamed code 'fear' to "
-                             "'fear of the judge') builds on it; undo event 3 first.\n")
+    assert result.stderr == (
+        "Error: Event 2 cannot be undone while event 3 by sam (renamed code 'fear' to "
+        "'fear of the judge') builds on it; undo event 3 first.\n"
+    )
 
 
 # -- one project, many people at once -----------------------------------------------------------

@@ -20,9 +20,13 @@ def test_the_model_is_built_through_forms_and_drawn(client, web_study):
     assert client.post("/api/model/stage", json={"name": "Entering"}).status_code == 200
     assert client.post("/api/model/place", json={"code": cat, "role": "stage", "stage": "Entering"}).status_code == 200
     client.post("/api/model/place", json={"code": other, "role": "condition"})
-    client.post("/api/model/describe", json={"code": cat, "properties": "who advocates\nhow fast",
-                                             "dimensions": "trust: guarded .. open"})
-    assert client.post("/api/model/relate", json={"source": other, "target": cat, "type": "leads to"}).status_code == 200
+    client.post(
+        "/api/model/describe",
+        json={"code": cat, "properties": "who advocates\nhow fast", "dimensions": "trust: guarded .. open"},
+    )
+    assert (
+        client.post("/api/model/relate", json={"source": other, "target": cat, "type": "leads to"}).status_code == 200
+    )
     relation = int(web_study.relations().iloc[0].id)
     svg = client.get("/model.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml") and b"accepting the program" in svg.content
@@ -48,12 +52,23 @@ def test_agreement_lists_disagreements_that_open_both_spans_and_adjudicate(clien
     spans = client.get(f"/api/disagreement?source={d['source']}&start={d['start']}&end={d['end']}").json()["spans"]
     assert [c["quote"] for c in spans["sam"]] == ["doing my time"]
     assert [c["quote"] for c in spans["lena"]] == ["I was doing my time"]
-    page = client.get("/analyses/disagreement", params={"source": d["source"], "start": d["start"], "end": d["end"]},
-                      headers={"Accept": "text/html"}).text
+    page = client.get(
+        "/analyses/disagreement",
+        params={"source": d["source"], "start": d["start"], "end": d["end"]},
+        headers={"Accept": "text/html"},
+    ).text
     assert "sam" in page and "Adjudicate" in page
     serving = int(web_study.codes().set_index("name").loc["serving time", "id"])
-    response = client.post("/api/adjudicate", json={"source": d["source"], "start": d["start"], "end": d["end"],
-                                                    "code": serving, "note": "Both read it as serving time."})
+    response = client.post(
+        "/api/adjudicate",
+        json={
+            "source": d["source"],
+            "start": d["start"],
+            "end": d["end"],
+            "code": serving,
+            "note": "Both read it as serving time.",
+        },
+    )
     assert response.status_code == 201
     assert web_study.memo(response.json()["memo_id"])["title"].startswith("Adjudication")
 
@@ -83,10 +98,10 @@ def test_the_agreement_page_words_its_headings_and_ends_with_all_codes(client, w
     fear = int(web_study.codes().iloc[1].id)
     web_study.code(source_id(web_study), fear, quote="I was doing my time", coder="lena")
     page = client.get("/analyses?part=agreement&resamples=50", headers={"Accept": "text/html"}).text
-    head = page[page.index("<thead>"):page.index("</thead>")]
-    assert "<th scope=\"col\">Percent agreement</th>" in head and "Krippendorff&#39;s alpha" in head
+    head = page[page.index("<thead>") : page.index("</thead>")]
+    assert '<th scope="col">Percent agreement</th>' in head and "Krippendorff&#39;s alpha" in head
     assert "Coded by lena" in head and "_" not in head
-    rows = page[page.index("<tbody>"):page.index("</tbody>")].split("<tr>")
+    rows = page[page.index("<tbody>") : page.index("</tbody>")].split("<tr>")
     assert "<td>all codes</td>" in rows[-1]
 
 
@@ -96,4 +111,4 @@ def test_the_matrix_names_its_codes_beside_their_ids(client, web_study):
     names = web_study.codes().set_index("id")["name"]
     assert all(row[1] == names[row[0]] for row in table["rows"])
     page = client.get("/analyses?part=matrix", headers={"Accept": "text/html"}).text
-    assert "<th scope=\"col\">Code</th>" in page and "code_id" not in page
+    assert '<th scope="col">Code</th>' in page and "code_id" not in page

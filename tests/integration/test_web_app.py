@@ -20,10 +20,14 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 # Emoji (two UTF-16 units), a combining accent, right-to-left words, CRLF line ends, and markup payloads.
 LINES = [
     ("Interviewer", Role.INTERVIEWER, "How did the first week go?"),
-    ("Maria", Role.PARTICIPANT, "I felt \U0001F600 so relieved, \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd, "
-                                "and the cafe\u0301 was open. Then I slept."),
+    (
+        "Maria",
+        Role.PARTICIPANT,
+        "I felt \U0001f600 so relieved, \u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd, "
+        "and the cafe\u0301 was open. Then I slept.",
+    ),
     ("Interviewer", Role.INTERVIEWER, f"Tell me {PAYLOAD} more."),
-    ("Maria", Role.PARTICIPANT, "The judge said\r\nI was doing my time.\r\nI cried \U0001F62D a lot."),
+    ("Maria", Role.PARTICIPANT, "The judge said\r\nI was doing my time.\r\nI cried \U0001f62d a lot."),
 ]
 
 
@@ -104,8 +108,12 @@ def test_a_write_from_another_site_is_refused_even_with_a_token(client, web_stud
 
 def test_a_form_may_carry_the_token_as_a_field(client, web_study):
     token = client.headers["X-CSRF-Token"]
-    response = client.post("/api/codes", data={"csrf": token, "name": "from a form"},
-                           headers={"X-CSRF-Token": "", "Accept": "text/html"}, follow_redirects=False)
+    response = client.post(
+        "/api/codes",
+        data={"csrf": token, "name": "from a form"},
+        headers={"X-CSRF-Token": "", "Accept": "text/html"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert "from a form" in set(web_study.codes().name)
 
@@ -118,8 +126,15 @@ def test_only_loopback_host_names_are_answered(client):
 
 def test_every_user_text_is_escaped(client, web_study):
     sid = source_id(web_study)
-    for url in ["/", f"/sources/{sid}", "/codes", "/memos", "/memos/1", "/history",
-                f"/compare?code={int(web_study.codes().iloc[0].id)}"]:
+    for url in [
+        "/",
+        f"/sources/{sid}",
+        "/codes",
+        "/memos",
+        "/memos/1",
+        "/history",
+        f"/compare?code={int(web_study.codes().iloc[0].id)}",
+    ]:
         html = client.get(url, headers={"Accept": "text/html"}).text
         assert "<script>alert" not in html, url
         assert "<img src=x" not in html, url
@@ -129,8 +144,7 @@ def test_every_user_text_is_escaped(client, web_study):
 def test_errors_are_one_sentence_in_json_and_in_pages(client):
     response = client.get("/api/codings/999")
     assert response.status_code == 404
-    assert response.json()["error"] == ("There is no coding 999. "
-                                        "The transcript shows its codings in the margin.")
+    assert response.json()["error"] == ("There is no coding 999. The transcript shows its codings in the margin.")
     page = client.get("/sources/999", headers={"Accept": "text/html"})
     assert page.status_code == 404
     assert "There is no source 999" in page.text
@@ -176,11 +190,21 @@ def test_every_route_of_the_app_answers_without_a_server_error(client, web_study
 
     sid, code = source_id(web_study), int(web_study.codes().iloc[0].id)
     coding, memo = int(web_study.codings().iloc[0].id), 1
-    values = {"source_id": sid, "code_id": code, "coding_id": coding, "memo_id": memo, "fmt": "svg",
-              "change": "rename", "part": "matrix"}
-    query = {"/analyses/disagreement": f"?source={web_study.sources().iloc[0]['name']}&start=0&end=40",
-             "/api/disagreement": f"?source={web_study.sources().iloc[0]['name']}&start=0&end=40",
-             "/api/compare": f"?code={code}", "/api/snapshots/diff": "?before=none"}
+    values = {
+        "source_id": sid,
+        "code_id": code,
+        "coding_id": coding,
+        "memo_id": memo,
+        "fmt": "svg",
+        "change": "rename",
+        "part": "matrix",
+    }
+    query = {
+        "/analyses/disagreement": f"?source={web_study.sources().iloc[0]['name']}&start=0&end=40",
+        "/api/disagreement": f"?source={web_study.sources().iloc[0]['name']}&start=0&end=40",
+        "/api/compare": f"?code={code}",
+        "/api/snapshots/diff": "?before=none",
+    }
     seen = 0
     for route in [r for router in ROUTERS for r in router.routes]:
         if not isinstance(route, Route) or route.path.startswith("/static"):

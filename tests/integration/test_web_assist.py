@@ -64,8 +64,9 @@ def test_similar_passages_to_a_selection_come_from_the_real_model(client, assist
     assert found[0]["score"] >= found[1]["score"] >= found[2]["score"]
     assert "fearing the judge" in found[0]["codes"]
     assert {"source", "participant", "text", "score", "source_id"} <= set(found[0])
-    others = client.get(f"/api/sources/{sid}/similar",
-                        params={"start": a, "end": b, "k": 5, "other_participants": "1", "uncoded": "1"}).json()
+    others = client.get(
+        f"/api/sources/{sid}/similar", params={"start": a, "end": b, "k": 5, "other_participants": "1", "uncoded": "1"}
+    ).json()
     assert all(p["participant"] != "P3" and p["codes"] == "" for p in others["passages"])
 
 
@@ -94,9 +95,12 @@ def test_suggestions_listed_accepted_one_by_one_and_in_bulk(assist_study):
         page = client.get(f"/sources/{sid}", headers={"Accept": "text/html"}).text
         assert " pending" in page  # the machine's pending stripes are drawn apart
         first = pending[0]["id"]
-        form = client.post("/api/suggestions/decide", data={"csrf": client.headers["X-CSRF-Token"],
-                                                            "one": f"accept:{first}"},
-                           headers={"Accept": "text/html"}, follow_redirects=False)
+        form = client.post(
+            "/api/suggestions/decide",
+            data={"csrf": client.headers["X-CSRF-Token"], "one": f"accept:{first}"},
+            headers={"Accept": "text/html"},
+            follow_redirects=False,
+        )
         assert form.status_code == 303
         assert assist_study.coding(first)["status"] == "accepted"
         rest = [s["id"] for s in pending[1:]]
@@ -118,15 +122,19 @@ def test_a_focused_code_proposal_is_accepted_by_nesting(client, assist_study):
     codes = assist_study.codes().set_index("name")
     focused = int(codes.loc["waiting it out", "id"])
     assert codes.loc["waiting it out", "stage"] == "focused"
-    assert {int(codes.loc[f"waiting {PAYLOAD}", "parent_id"]), int(codes.loc["waiting for the end", "parent_id"])} == {focused}
+    assert {int(codes.loc[f"waiting {PAYLOAD}", "parent_id"]), int(codes.loc["waiting for the end", "parent_id"])} == {
+        focused
+    }
 
 
 def test_a_viewer_may_read_but_not_decide(assist_study):
     with _client(assist_study, "viewer") as viewer:
         assert viewer.get("/suggestions", headers={"Accept": "text/html"}).status_code == 200
-        for url, body in [("/api/suggestions/decide", {"all": "1", "decision": "accept"}),
-                          ("/api/suggestions/run", {"stage": "focused"}),
-                          ("/api/proposals/accept", {"code": [1], "name": "x"})]:
+        for url, body in [
+            ("/api/suggestions/decide", {"all": "1", "decision": "accept"}),
+            ("/api/suggestions/run", {"stage": "focused"}),
+            ("/api/proposals/accept", {"code": [1], "name": "x"}),
+        ]:
             response = viewer.post(url, json=body)
             assert response.status_code == 403, url
             assert response.json()["error"] == "vera (viewer) may not do this."
@@ -159,7 +167,7 @@ def test_in_vivo_candidates_of_the_transcript_in_view(client, assist_study):
     sid = int(assist_study.sources().set_index("name").loc["P3_interview", "id"])
     found = client.get(f"/api/sources/{sid}/in-vivo-candidates").json()["candidates"]
     text = assist_study.text(sid)
-    assert all(text[c["start"]:c["end"]] == c["phrase"] or c["phrase"] in text for c in found)
+    assert all(text[c["start"] : c["end"]] == c["phrase"] or c["phrase"] in text for c in found)
     assert all({"phrase", "count", "score", "reasons"} <= set(c) for c in found)
 
 
@@ -173,7 +181,8 @@ def test_an_open_blind_round_hides_others_codes_on_similar_passages(assist_study
             text = assist_study.text(sid)
             a = text.index("I was terrified the judge")
             found = vera.get(f"/api/sources/{sid}/similar", params={"start": a, "end": a + 20, "k": 5}).json()
-            assert found["passages"] and all(p["codes"] == "" for p in found["passages"]
-                                             if p["source"] in ("P1_interview", "P2_interview"))
+            assert found["passages"] and all(
+                p["codes"] == "" for p in found["passages"] if p["source"] in ("P1_interview", "P2_interview")
+            )
     finally:
         assist_study.close_round("round 1")

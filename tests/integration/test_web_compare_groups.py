@@ -23,8 +23,11 @@ def client(tmp_path):
     study.add_code("fearing the judge", stage="focused", parent=CATEGORY)
     study.describe_category(CATEGORY, dimensions=["perceived surveillance: total .. bounded"])
     for pid, group, value in (("C01", "client", "total"), ("K01", "counselor", "bounded")):
-        study.import_parsed(transcript(pid, [("Interviewer", f"Tell me, {pid}."), ("Participant", "The judge scared me.")]),
-                            participant=pid, group=group)
+        study.import_parsed(
+            transcript(pid, [("Interviewer", f"Tell me, {pid}."), ("Participant", "The judge scared me.")]),
+            participant=pid,
+            group=group,
+        )
         cid = study.code(pid, "fearing the judge", quote="judge scared me")
         study.set_property_value(int(cid), "perceived surveillance", value)
     app = create_app({"project": study.location, "user": "lena"}, study=study)
@@ -38,7 +41,9 @@ def test_compare_groups_page_and_json(client):
     c, category = client
     data = c.get("/api/compare/groups", params={"category": category}).json()
     assert data["groups"] == ["client", "counselor"]
-    assert data["properties"][0]["client"] == "total \u00d71" and data["properties"][0]["counselor"] == "bounded \u00d71"
+    assert (
+        data["properties"][0]["client"] == "total \u00d71" and data["properties"][0]["counselor"] == "bounded \u00d71"
+    )
     assert [q["participant"] for q in data["quotes"]] == ["C01", "K01"]
     page = c.get("/compare/groups", params={"category": category}, headers={"Accept": "text/html"}).text
     assert "perceived surveillance: total .. bounded" in page and "bounded \u00d71" in page

@@ -28,7 +28,7 @@ def test_editing_the_text_keeps_codings_on_their_words_and_lists_the_flagged(cli
     assert response.json()["version"] == 2 and response.json()["changed"] >= 1
     assert web_study.text(sid) == new
     relief = web_study.codings(sid).set_index("code").loc["relief"].iloc[0]
-    assert web_study.text(sid)[relief.start:relief.end].endswith("relieved")
+    assert web_study.text(sid)[relief.start : relief.end].endswith("relieved")
     flagged = client.get("/api/review").json()["flagged"]
     serving = [f for f in flagged if f["code"] == "serving time"]
     assert serving and serving[0]["quote"] == "doing time"
@@ -60,8 +60,9 @@ def test_a_viewer_may_not_edit_or_review_and_a_coder_may_not_edit(client, web_st
     assert client.post("/api/codings/1/review", json={}).status_code == 403
     assert "may read this transcript but not correct its words" in _html(client, f"/sources/{sid}/edit")
     client.app.state.person = Person("cody", "coder")
-    assert client.post(f"/api/sources/{sid}/text", json={"text": "x"}).json()["error"] == \
-        "cody (coder) may not do this."
+    assert (
+        client.post(f"/api/sources/{sid}/text", json={"text": "x"}).json()["error"] == "cody (coder) may not do this."
+    )
 
 
 def test_writes_without_the_token_are_refused(client, web_study):  # noqa: F811
@@ -75,15 +76,21 @@ def test_a_plain_upload_form_carries_its_token_as_a_field(client, web_study):  #
     assert 'enctype="multipart/form-data">\n    <input type="hidden" name="csrf"' in html
     token = client.headers["X-CSRF-Token"]
     files = {"file": ("second.txt", b"Interviewer: Hello?\n\nMaria: Hello again.\n", "text/plain")}
-    response = client.post("/api/sources", data={"csrf": token, "what": "transcript"}, files=files,
-                           headers={"X-CSRF-Token": ""})
+    response = client.post(
+        "/api/sources", data={"csrf": token, "what": "transcript"}, files=files, headers={"X-CSRF-Token": ""}
+    )
     assert response.status_code == 201, response.text
     assert "second.txt" in set(web_study.sources().name)
-    wrong = client.post("/api/sources", data={"csrf": "forged", "what": "transcript"}, files=files,
-                        headers={"X-CSRF-Token": ""})
+    wrong = client.post(
+        "/api/sources", data={"csrf": "forged", "what": "transcript"}, files=files, headers={"X-CSRF-Token": ""}
+    )
     assert wrong.status_code == 403
-    page = client.post("/api/sources", data={"csrf": token, "what": "transcript"}, headers={"X-CSRF-Token": "",
-                       "Accept": "text/html"}, files={"file": ("third.txt", b"Maria: Once more.\n", "text/plain")})
+    page = client.post(
+        "/api/sources",
+        data={"csrf": token, "what": "transcript"},
+        headers={"X-CSRF-Token": "", "Accept": "text/html"},
+        files={"file": ("third.txt", b"Maria: Once more.\n", "text/plain")},
+    )
     assert page.status_code == 201 and "third.txt: imported" in page.text  # a page for the plain form
     missing = client.post("/api/sources", data={"what": "transcript"}, files=files, headers={"X-CSRF-Token": ""})
     assert missing.status_code == 403
@@ -92,8 +99,10 @@ def test_a_plain_upload_form_carries_its_token_as_a_field(client, web_study):  #
 def test_the_token_field_is_read_from_a_multipart_body():
     from theorize.web.security import multipart_field
 
-    body = (b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="csrf"\r\n\r\nnot it\r\n'
-            b'--XyZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\ntok-123\r\n--XyZ--\r\n')
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="csrf"\r\n\r\nnot it\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\ntok-123\r\n--XyZ--\r\n'
+    )
     assert multipart_field(body, "multipart/form-data; boundary=XyZ", "csrf") == "tok-123"
     assert multipart_field(body, 'multipart/form-data; boundary="XyZ"', "csrf") == "tok-123"
     assert multipart_field(body, "multipart/form-data", "csrf") is None
@@ -105,8 +114,9 @@ def test_an_empty_text_and_an_unflagged_coding_are_refused_in_one_sentence(clien
     sid = source_id(web_study)
     empty = client.post(f"/api/sources/{sid}/text", json={"text": "  \n"})
     assert empty.status_code == 422
-    assert empty.json()["error"] == ("The corrected text is empty; a transcript keeps at least some words "
-                                     "(delete the source instead).")
+    assert empty.json()["error"] == (
+        "The corrected text is empty; a transcript keeps at least some words (delete the source instead)."
+    )
     coding = int(web_study.codings().iloc[0].id)
     response = client.post(f"/api/codings/{coding}/review", json={})
     assert response.status_code == 422

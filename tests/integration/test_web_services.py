@@ -35,7 +35,7 @@ def test_passages_of_a_code_and_its_descendants_with_their_people(study):
     passages = study.passages("serving time", context=5)
     assert [p["quote"] for p in passages] == ["so relieved", "doing my time"]
     assert passages[0]["participant"] == "P01" and passages[0]["attributes"] == {"age": "34"}
-    assert passages[0]["before"].endswith("\U0001F600 ") and len(passages[0]["before"]) == 5
+    assert passages[0]["before"].endswith("\U0001f600 ") and len(passages[0]["before"]) == 5
     assert study.passages("serving time", descendants=False)[0]["quote"] == "doing my time"
     assert study.passages("serving time", coder="sam")[0]["coder"] == "sam"
     assert study.passages("serving time", group="counselor") == []

@@ -24,9 +24,15 @@ def _selection(text, data, words):
     start = text.index(words)
     end = start + len(words)
     a, b = _row_of(data, start), _row_of(data, end - 1)
-    return {"first_start": a["start"], "first_end": a["end"], "first_offset": to_dom(text, a["start"], start),
-            "last_start": b["start"], "last_end": b["end"], "last_offset": to_dom(text, b["start"], end),
-            "version": data["version"]}
+    return {
+        "first_start": a["start"],
+        "first_end": a["end"],
+        "first_offset": to_dom(text, a["start"], start),
+        "last_start": b["start"],
+        "last_end": b["end"],
+        "last_offset": to_dom(text, b["start"], end),
+        "version": data["version"],
+    }
 
 
 def test_the_page_shows_turns_speakers_times_numbered_rows_and_stripes(client, web_study):
@@ -48,8 +54,16 @@ def test_the_api_gives_rows_and_codings_with_lanes(client, web_study):
     assert serving["memos"][0]["title"].startswith("On time")
 
 
-@pytest.mark.parametrize("words", ["\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd", "\U0001F600 so",
-                                   "cafe\u0301 was", "said\r\nI was doing", "cried \U0001F62D a lot"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd",
+        "\U0001f600 so",
+        "cafe\u0301 was",
+        "said\r\nI was doing",
+        "cried \U0001f62d a lot",
+    ],
+)
 def test_coding_the_browsers_selection_stores_exactly_those_words(client, web_study, words):
     sid = source_id(web_study)
     text = web_study.text(sid)
@@ -100,8 +114,15 @@ def test_an_empty_selection_is_refused(client, web_study):
     sid = source_id(web_study)
     data = client.get(f"/api/sources/{sid}").json()
     row = data["turns"][1]["rows"][0]
-    body = {"first_start": row["start"], "first_end": row["end"], "first_offset": 3,
-            "last_start": row["start"], "last_end": row["end"], "last_offset": 3, "code_id": 1}
+    body = {
+        "first_start": row["start"],
+        "first_end": row["end"],
+        "first_offset": 3,
+        "last_start": row["start"],
+        "last_end": row["end"],
+        "last_offset": 3,
+        "code_id": 1,
+    }
     response = client.post(f"/api/sources/{sid}/codings", json=body)
     assert response.status_code == 422
     assert response.json()["error"] == "Select some words first: the selection is empty."
@@ -123,7 +144,9 @@ def test_units_switch_to_lines_and_coders_can_be_hidden(client, web_study):
     assert {c["coder"] for c in hidden} == {"lena"}
 
 
-@pytest.mark.parametrize("text,start", [("ab\U0001F600cd", 0), ("x\r\ny\u0301z", 0), ("\u05e9\u05dc\u05d5\u05dd ok", 1)])
+@pytest.mark.parametrize(
+    "text,start", [("ab\U0001f600cd", 0), ("x\r\ny\u0301z", 0), ("\u05e9\u05dc\u05d5\u05dd ok", 1)]
+)
 def test_offsets_round_trip_through_the_browsers_units(text, start):
     for index in range(start, len(text) + 1):
         if index and text[index - 1] == "\r" and index < len(text) and text[index] == "\n":

@@ -71,11 +71,9 @@ def _two_rater(case: dict, key: str):
     summary = lambda w=None: cohen_kappa_summary(table=t, weights=w)  # noqa: E731
     if key == "custom_weighted":
         labels = case["category_labels"]
-        agree = np.array([[1.0 if a == b else 0.5 if "Chck" in (a, b) else 0.0 for b in labels]
-                          for a in labels])
+        agree = np.array([[1.0 if a == b else 0.5 if "Chck" in (a, b) else 0.0 for b in labels] for a in labels])
         s = cohen_kappa_summary(table=t, weights=agree)
-        return {"weighted_kappa": s.kappa, "Do": 1 - s.observed_agreement,
-                "De": 1 - s.expected_agreement}
+        return {"weighted_kappa": s.kappa, "Do": 1 - s.observed_agreement, "De": 1 - s.expected_agreement}
     pi = scott_pi(table=t)
     po = percent_agreement(table=t)
     return {
@@ -85,8 +83,7 @@ def _two_rater(case: dict, key: str):
         "kappa": lambda: cohen_kappa(table=t),
         "kappa_max": lambda: cohen_kappa_max(table=t),
         # po_max from kappa_max = (po_max - pe) / (1 - pe)
-        "max_po": lambda: cohen_kappa_max(table=t) * (1 - summary().expected_agreement)
-        + summary().expected_agreement,
+        "max_po": lambda: cohen_kappa_max(table=t) * (1 - summary().expected_agreement) + summary().expected_agreement,
         "gwet_ac1": lambda: gwet_ac1(table=t),
         "scott_pi": lambda: pi,
         "pe_pi": lambda: (po - pi) / (1 - pi),
@@ -164,9 +161,7 @@ def _multi_rater(case: dict, key: str):
         "pe": lambda: fleiss_kappa_summary(counts).expected_agreement,
         "z": lambda: fleiss_kappa_summary(counts).z,
         "per_subject_P": lambda: list(fleiss_kappa_summary(counts).unit_agreement),
-        "category_kappa": lambda: {
-            str(k): v for k, v in fleiss_kappa_summary(counts).category_kappas.items()
-        },
+        "category_kappa": lambda: {str(k): v for k, v in fleiss_kappa_summary(counts).category_kappas.items()},
         "randolph_free_marginal": lambda: randolph_kappa(counts),
         "hubert_kappa": lambda: conger_kappa(data()),
         "conger_kappa": lambda: conger_kappa(data()),
@@ -241,9 +236,7 @@ def test_unused_categories_are_dropped_unless_listed():
     expected = case["expected"]
     assert cohen_kappa(data) == pytest.approx(expected["kappa"], abs=5e-7)
     assert cohen_kappa(data, weights="linear") == pytest.approx(expected["kappa_linear_equal"], abs=5e-7)
-    assert cohen_kappa(data, weights="quadratic") == pytest.approx(
-        expected["kappa_quadratic_squared"], abs=5e-7
-    )
+    assert cohen_kappa(data, weights="quadratic") == pytest.approx(expected["kappa_quadratic_squared"], abs=5e-7)
     assert contingency_table(data).index.tolist() == [1, 2, 3, 4, 6]
     # Listing category 5 (unused) spreads the weights over six categories: a different value.
     with_five = cohen_kappa(data, weights="linear", categories=[1, 2, 3, 4, 5, 6])
@@ -349,8 +342,13 @@ def test_bad_tables_and_weights():
 
 def test_segment_presence_matrix_per_code_with_assignments():
     codings = pd.DataFrame(
-        [("ann", "s1", "fear"), ("ann", "s2", "hope"), ("bo", "s1", "fear"), ("bo", "s1", "fear"),
-         ("cy", "s3", "hope")],
+        [
+            ("ann", "s1", "fear"),
+            ("ann", "s2", "hope"),
+            ("bo", "s1", "fear"),
+            ("bo", "s1", "fear"),
+            ("cy", "s3", "hope"),
+        ],
         columns=["coder", "unit_id", "code"],
     )
     assignments = [(c, u) for c in ("ann", "bo") for u in ("s1", "s2", "s3")] + [("cy", "s3")]
@@ -362,9 +360,7 @@ def test_segment_presence_matrix_per_code_with_assignments():
     assert fear.loc["bo"].tolist() == [1.0, 0.0, 0.0]
     assert np.isnan(fear.loc["cy", "s1"]) and fear.loc["cy", "s3"] == 0.0
     assert m["anger"].fillna(0).to_numpy().sum() == 0
-    assert krippendorff_alpha(m["hope"]) == pytest.approx(
-        krippendorff_alpha([[0, 1, 0], [0, 0, 0], [None, None, 1]])
-    )
+    assert krippendorff_alpha(m["hope"]) == pytest.approx(krippendorff_alpha([[0, 1, 0], [0, 0, 0], [None, None, 1]]))
 
 
 def test_segment_presence_matrix_refuses_strays():
@@ -390,8 +386,15 @@ def _presence(data: np.ndarray, **kwargs):
     from theorize.analysis.presence_agreement import presence_agreement
 
     k, c, u = np.nonzero(data)
-    return presence_agreement(c, u, k, n_units=data.shape[2], coders=[f"c{i}" for i in range(data.shape[1])],
-                              codes=[f"k{i}" for i in range(data.shape[0])], **kwargs)
+    return presence_agreement(
+        c,
+        u,
+        k,
+        n_units=data.shape[2],
+        coders=[f"c{i}" for i in range(data.shape[1])],
+        codes=[f"k{i}" for i in range(data.shape[0])],
+        **kwargs,
+    )
 
 
 @pytest.mark.parametrize("coders", [2, 3, 5])
@@ -406,8 +409,9 @@ def test_presence_agreement_equals_the_dense_coefficients(coders):
             continue
         row = result.table.loc[code]
         assert row["alpha"] == pytest.approx(krippendorff_alpha(data[i]), abs=1e-12)
-        assert row["alpha"] == pytest.approx(krippendorff.alpha(reliability_data=data[i], level_of_measurement="nominal"),
-                                             abs=1e-10)
+        assert row["alpha"] == pytest.approx(
+            krippendorff.alpha(reliability_data=data[i], level_of_measurement="nominal"), abs=1e-10
+        )
         assert row["percent_agreement"] == pytest.approx(percent_agreement(data[i]), abs=1e-12)
         assert row["units_coded"] == int(data[i].any(axis=0).sum())
         if coders == 2:
@@ -449,8 +453,9 @@ def test_presence_agreement_is_seeded_and_repeats_count_once():
     k, c, u = np.nonzero(data)
     from theorize.analysis.presence_agreement import presence_agreement
 
-    twice = presence_agreement(np.r_[c, c], np.r_[u, u], np.r_[k, k], n_units=60, coders=["a", "b"],
-                               codes=["w", "x", "y", "z"], rng=7)
+    twice = presence_agreement(
+        np.r_[c, c], np.r_[u, u], np.r_[k, k], n_units=60, coders=["a", "b"], codes=["w", "x", "y", "z"], rng=7
+    )
     once = presence_agreement(c, u, k, n_units=60, coders=["a", "b"], codes=["w", "x", "y", "z"], rng=7)
     pd.testing.assert_frame_equal(twice.table, once.table)
 
@@ -464,8 +469,15 @@ def test_presence_agreement_refuses_what_it_cannot_compute():
         presence_agreement([0], [3], [0], n_units=3, coders=["a", "b"], codes=["x"])
     with pytest.raises(InvalidInput, match="Alpha over all codes is undefined"):
         presence_agreement([], [], [], n_units=3, coders=["a", "b"], codes=["x"])
-    everywhere = presence_agreement([0, 0, 1, 1, 0], [0, 1, 0, 1, 0], [0, 0, 0, 0, 1], n_units=2, coders=["a", "b"],
-                                    codes=["x", "y"], n_resamples=10)
+    everywhere = presence_agreement(
+        [0, 0, 1, 1, 0],
+        [0, 1, 0, 1, 0],
+        [0, 0, 0, 0, 1],
+        n_units=2,
+        coders=["a", "b"],
+        codes=["x", "y"],
+        n_resamples=10,
+    )
     assert everywhere.left_out == {"x": "every coder gave it to every unit"}
 
 

@@ -61,9 +61,7 @@ def test_ordinal_labels_need_and_follow_the_given_order():
 
 def test_single_coded_units_drop_out():
     data = [[1, 2, 3, 1, None], [1, 2, 2, None, 4], [None, 2, 3, None, None]]
-    assert krippendorff_alpha(data) == pytest.approx(
-        krippendorff_alpha([[1, 2, 3], [1, 2, 2], [None, 2, 3]])
-    )
+    assert krippendorff_alpha(data) == pytest.approx(krippendorff_alpha([[1, 2, 3], [1, 2, 2], [None, 2, 3]]))
     matrix = coincidence_matrix(data)
     assert matrix.to_numpy().sum() == 8  # pairable values only: 2 + 3 + 3
     assert matrix.index.tolist() == [1, 2, 3]  # 4 occurs only in a unit coded once

@@ -10,16 +10,28 @@ from theorize.domain.anchoring import TextDiff
 def carry(old: str, new: str, words: str):
     start = old.index(words)
     a = TextDiff(old, new).anchor(start, start + len(words))
-    return new[a.start:a.end], a.review
+    return new[a.start : a.end], a.review
 
 
 @pytest.mark.parametrize(
     "old,new,words",
     [
-        ("I kept it 😶 quiet. Then the judge 👩‍⚖️ asked.", "Um, I kept it 😶 quiet. Then the judge 👩‍⚖️ asked.", "the judge 👩‍⚖️ asked"),
-        ("José said: caf\u0065\u0301 with Luis.", "Then José said: caf\u0065\u0301 with Luis.", "caf\u0065\u0301 with Luis"),
+        (
+            "I kept it 😶 quiet. Then the judge 👩‍⚖️ asked.",
+            "Um, I kept it 😶 quiet. Then the judge 👩‍⚖️ asked.",
+            "the judge 👩‍⚖️ asked",
+        ),
+        (
+            "José said: caf\u0065\u0301 with Luis.",
+            "Then José said: caf\u0065\u0301 with Luis.",
+            "caf\u0065\u0301 with Luis",
+        ),
         ("המטפל אמר לי את האמת. I trusted him.", "המטפל אמר לי את כל האמת. I trusted him.", "I trusted him"),
-        ("Interviewer: Hi.\r\nParticipant: I was scared.\r\n", "Interviewer: Hello.\r\nParticipant: I was scared.\r\n", "I was scared"),
+        (
+            "Interviewer: Hi.\r\nParticipant: I was scared.\r\n",
+            "Interviewer: Hello.\r\nParticipant: I was scared.\r\n",
+            "I was scared",
+        ),
     ],
     ids=["emoji", "combining-accent", "right-to-left", "crlf"],
 )
@@ -56,4 +68,4 @@ def test_insertions_before_shift_all_later_codings():
     for w in "abcdefg":
         i = old.index(w)
         a = d.anchor(i, i + 1)
-        assert new[a.start:a.end] == w and a.review is None
+        assert new[a.start : a.end] == w and a.review is None

@@ -13,9 +13,11 @@ from theorize.errors import BackendUnavailable, InvalidInput
 
 pytest.importorskip("onnxruntime")
 
-PASSAGES = ["I was just doing my time in the program.",
-            "I served my sentence and counted the days.",
-            "We grew tomatoes in the community garden."]
+PASSAGES = [
+    "I was just doing my time in the program.",
+    "I served my sentence and counted the days.",
+    "We grew tomatoes in the community garden.",
+]
 
 
 @pytest.fixture

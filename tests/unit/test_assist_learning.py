@@ -74,19 +74,21 @@ def test_codes_alike_are_grouped_and_the_central_one_named():
 
 
 def test_in_vivo_candidates_prefer_quoted_and_repeated_phrases_of_this_participant():
-    text = ('I call it "the paper trail". The paper trail follows you. '
-            "My counselor listened to me. The paper trail never ends.")
+    text = (
+        'I call it "the paper trail". The paper trail follows you. '
+        "My counselor listened to me. The paper trail never ends."
+    )
     rest = Counter({f"other{i} words{i}": 5 for i in range(200)})
     rest["counselor listened"] = 40
     found = candidates(text, [(0, len(text))], rest)
     assert found[0].phrase == "paper trail" and found[0].count == 3
     assert found[0].reasons == ["quoted", "said 3 times", "distinctive"]
-    assert text[found[0].start:found[0].end] == "paper trail"
+    assert text[found[0].start : found[0].end] == "paper trail"
     assert all("counselor listened" != c.phrase.lower() for c in found)
 
 
 def test_only_gerund_labels_are_kept():
-    answer = "Here are three labels:\n1. Bracing for the judge\nLabel 2: Keeping it short\n3. \"I was doing my time\""
+    answer = 'Here are three labels:\n1. Bracing for the judge\nLabel 2: Keeping it short\n3. "I was doing my time"'
     labels = parse_labels(answer)
     assert labels.labels == ["bracing for the judge", "keeping it short"]
     assert labels.dropped == ["Here are three labels:", "I was doing my time"]

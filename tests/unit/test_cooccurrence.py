@@ -23,15 +23,17 @@ def _codings(rows: list[tuple]) -> pd.DataFrame:
 
 
 def test_overlap_counts_pairs_of_codings():
-    codings = _codings([
-        ("s1", "fear", 0, 100),
-        ("s1", "trust", 50, 60),
-        ("s1", "trust", 90, 120),
-        ("s1", "family", 100, 110),  # touches fear's end: no overlap
-        ("s2", "fear", 0, 10),
-        ("s2", "family", 5, 8),
-        ("s3", "trust", 0, 10),  # another source: never meets s1
-    ])
+    codings = _codings(
+        [
+            ("s1", "fear", 0, 100),
+            ("s1", "trust", 50, 60),
+            ("s1", "trust", 90, 120),
+            ("s1", "family", 100, 110),  # touches fear's end: no overlap
+            ("s2", "fear", 0, 10),
+            ("s2", "family", 5, 8),
+            ("s3", "trust", 0, 10),  # another source: never meets s1
+        ]
+    )
     counts = cooccurrence(codings)
     assert list(counts.index) == ["family", "fear", "trust"]
     assert counts.loc["fear", "trust"] == 2 and counts.loc["trust", "fear"] == 2
@@ -60,11 +62,13 @@ def test_overlap_jaccard_units_are_codings():
 
 
 def test_segment_mode_is_jaccard_of_segment_sets():
-    codings = pd.DataFrame({
-        "source_id": ["s"] * 6 + ["t"],
-        "code_id": ["a", "b", "a", "a", "b", "a", "b"],
-        "segment_index": [0, 0, 1, 2, 3, 2, 0],  # a twice in segment 2 counts once
-    })
+    codings = pd.DataFrame(
+        {
+            "source_id": ["s"] * 6 + ["t"],
+            "code_id": ["a", "b", "a", "a", "b", "a", "b"],
+            "segment_index": [0, 0, 1, 2, 3, 2, 0],  # a twice in segment 2 counts once
+        }
+    )
     counts = cooccurrence(codings, mode="segment")
     assert counts.loc["a", "b"] == 1 and counts.loc["a", "a"] == 3 and counts.loc["b", "b"] == 3
     jaccard = cooccurrence_jaccard(codings, mode="segment")
@@ -132,8 +136,14 @@ def test_matches_brute_force(seed, chunk, monkeypatch):
     monkeypatch.setattr(module, "_BITMAP_LIMIT", 64_000_000 if chunk > 3 else 0)  # bitmap and sort paths
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 45))
-    frame = pd.DataFrame({"source_id": rng.choice(["s1", "s2", "s3"], n), "code_id": rng.choice(list("abcde"), n),
-                          "start": rng.integers(0, 200, n), "segment_index": rng.integers(0, 8, n)})
+    frame = pd.DataFrame(
+        {
+            "source_id": rng.choice(["s1", "s2", "s3"], n),
+            "code_id": rng.choice(list("abcde"), n),
+            "start": rng.integers(0, 200, n),
+            "segment_index": rng.integers(0, 8, n),
+        }
+    )
     frame["end"] = frame["start"] + rng.integers(1, 40, n)
     for mode in ("overlap", "segment"):
         for window in (0, 1, 3):
@@ -145,8 +155,9 @@ def test_matches_brute_force(seed, chunk, monkeypatch):
 def test_symmetric_and_bounded_on_random_data():
     rng = np.random.default_rng(5)
     n = 2000
-    frame = pd.DataFrame({"source_id": rng.integers(0, 10, n), "code_id": rng.integers(0, 30, n),
-                          "start": rng.integers(0, 5000, n)})
+    frame = pd.DataFrame(
+        {"source_id": rng.integers(0, 10, n), "code_id": rng.integers(0, 30, n), "start": rng.integers(0, 5000, n)}
+    )
     frame["end"] = frame["start"] + rng.integers(1, 200, n)
     counts = cooccurrence(frame).to_numpy()
     jaccard = cooccurrence_jaccard(frame).to_numpy()
@@ -157,8 +168,9 @@ def test_symmetric_and_bounded_on_random_data():
 def test_fifty_thousand_codings_stay_fast():
     rng = np.random.default_rng(0)
     n = 50_000
-    frame = pd.DataFrame({"source_id": rng.integers(0, 100, n), "code_id": rng.integers(0, 200, n),
-                          "start": rng.integers(0, 50_000, n)})
+    frame = pd.DataFrame(
+        {"source_id": rng.integers(0, 100, n), "code_id": rng.integers(0, 200, n), "start": rng.integers(0, 50_000, n)}
+    )
     frame["end"] = frame["start"] + rng.integers(20, 500, n)
     began = time.perf_counter()
     counts = cooccurrence(frame)
@@ -175,8 +187,11 @@ def test_fifty_thousand_codings_stay_fast():
     [
         (pd.DataFrame(columns=["source_id", "code_id", "start", "end"]), {}, "no codings"),
         (pd.DataFrame({"source_id": ["s"], "code_id": ["a"]}), {}, "no start or end column"),
-        (pd.DataFrame({"source_id": ["s"], "code_id": ["a"], "start": [0], "end": [5]}), {"mode": "segment"},
-         "no segment_index column"),
+        (
+            pd.DataFrame({"source_id": ["s"], "code_id": ["a"], "start": [0], "end": [5]}),
+            {"mode": "segment"},
+            "no segment_index column",
+        ),
         (_codings([("s", "a", 5, 5)]), {}, "end where or before they start"),
         (_codings([("s", "a", 0.5, 5)]), {}, "whole numbers"),
         (_codings([("s", None, 0, 5)]), {}, "no code_id"),

@@ -16,8 +16,17 @@ AT = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
 
 
 def test_withholding_a_value_keeps_a_version_2_hash_and_breaks_a_version_1_hash():
-    changes = json.dumps([{"table": "memo", "op": "update", "id": 1, "before": {"body": "Judge Harmon said no"},
-                           "after": {"body": "[Judge A] said no"}}])
+    changes = json.dumps(
+        [
+            {
+                "table": "memo",
+                "op": "update",
+                "id": 1,
+                "before": {"body": "Judge Harmon said no"},
+                "after": {"body": "[Judge A] said no"},
+            }
+        ]
+    )
     summary = "edited memo about Harmon"
     originals: dict[str, str] = {}
     new_summary, new_changes = withhold_event(summary, changes, Identified({"Harmon": "[Judge A]"}), originals)
@@ -36,10 +45,22 @@ def test_a_project_with_version_1_events_still_verifies(project):
         rows = conn.execute(audit_event.select().order_by(audit_event.c.id)).mappings().all()
         prev = "0" * 64
         for row in rows:
-            digest = event_hash(prev, row["id"], row["at"], row["actor"], row["action"], row["summary"],
-                                row["changes"], row["undoes"], 1)
-            conn.execute(update(audit_event).where(audit_event.c.id == row["id"])
-                         .values(prev_hash=prev, hash=digest, hash_version=1))
+            digest = event_hash(
+                prev,
+                row["id"],
+                row["at"],
+                row["actor"],
+                row["action"],
+                row["summary"],
+                row["changes"],
+                row["undoes"],
+                1,
+            )
+            conn.execute(
+                update(audit_event)
+                .where(audit_event.c.id == row["id"])
+                .values(prev_hash=prev, hash=digest, hash_version=1)
+            )
             prev = digest
         conn.execute(text("update study set audit_head = :h"), {"h": prev})
     assert project.verify_audit().ok

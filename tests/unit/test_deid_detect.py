@@ -13,12 +13,19 @@ def _found(texts, **kw):
 
 
 def test_patterns_find_titles_case_numbers_phones_emails_streets_and_old_ages():
-    text = ("Judge Whitfield gave me a night. Case number's DC-2025-1108. Call (617) 555-0199 or "
-            "tom.b@example.org. I stayed at 212 Bell Street. Grandma is 94 years old. It was March 5, 2021.")
+    text = (
+        "Judge Whitfield gave me a night. Case number's DC-2025-1108. Call (617) 555-0199 or "
+        "tom.b@example.org. I stayed at 212 Bell Street. Grandma is 94 years old. It was March 5, 2021."
+    )
     assert _found([text], use_model=False)[0] == [
-        ("Judge Whitfield", "person"), ("DC-2025-1108", "identifier"), ("(617) 555-0199", "phone"),
-        ("tom.b@example.org", "email"), ("212 Bell Street", "address"), ("94 years old", "age"),
-        ("March 5, 2021", "date")]
+        ("Judge Whitfield", "person"),
+        ("DC-2025-1108", "identifier"),
+        ("(617) 555-0199", "phone"),
+        ("tom.b@example.org", "email"),
+        ("212 Bell Street", "address"),
+        ("94 years old", "age"),
+        ("March 5, 2021", "date"),
+    ]
 
 
 def test_look_alikes_are_not_found():
@@ -37,7 +44,7 @@ def test_a_name_found_once_is_found_everywhere_and_the_lists_are_obeyed():
 def test_offsets_are_code_points_and_possessives_stay_outside():
     text = "\U0001f642 Judge Whitfield's courtroom."
     (finding,) = Detector(use_model=False).scan([text])[0]
-    assert text[finding.start:finding.end] == "Judge Whitfield" and finding.start == 2
+    assert text[finding.start : finding.end] == "Judge Whitfield" and finding.start == 2
 
 
 def test_a_deny_entry_of_an_unknown_type_is_refused():

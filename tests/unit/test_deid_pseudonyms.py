@@ -16,8 +16,12 @@ def test_one_person_written_three_ways_is_one_entity():
 
 def test_places_and_organisations_are_numbered_by_kind():
     key = Key()
-    assert [key.label_for("place", w) for w in ("Ashford", "Orchard Street", "Calloway County", "ashford")] == \
-        ["[Town 1]", "[Street 1]", "[County 1]", "[Town 1]"]
+    assert [key.label_for("place", w) for w in ("Ashford", "Orchard Street", "Calloway County", "ashford")] == [
+        "[Town 1]",
+        "[Street 1]",
+        "[County 1]",
+        "[Town 1]",
+    ]
     assert key.label_for("organisation", "Calloway County Drug Court") == "[Court 1]"
     assert key.label_for("organisation", "Bridgeway Recovery Services") == "[Programme 1]"
 

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_cli_reference_is_current():
     written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert written.strip() == cli_reference().strip(), (
-        "docs/cli.md is out of date; run: python -m theorize.cli.reference > docs/cli.md")
+        "docs/cli.md is out of date; run: python -m theorize.cli.reference > docs/cli.md"
+    )
 
 
 def test_every_setting_is_documented_with_its_variable():

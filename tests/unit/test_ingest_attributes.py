@@ -95,12 +95,13 @@ def test_infer_type(values, expected):
 @pytest.mark.parametrize(
     ("data", "kwargs", "expected"),
     [
-        (b"id,age\nC01,3\nC01,4\n", {},
-         "a.csv lists participant C01 twice (rows 2 and 3); keep one row per participant"),
-        (b"id,age\nC01,3\n,4\n", {},
-         "a.csv has no participant id in row 3; fill in the id column for every row"),
-        (b"id,age\nC01,3\n", {"id_column": "name"},
-         "a.csv has no column named 'name'; its columns are: id, age"),
+        (
+            b"id,age\nC01,3\nC01,4\n",
+            {},
+            "a.csv lists participant C01 twice (rows 2 and 3); keep one row per participant",
+        ),
+        (b"id,age\nC01,3\n,4\n", {}, "a.csv has no participant id in row 3; fill in the id column for every row"),
+        (b"id,age\nC01,3\n", {"id_column": "name"}, "a.csv has no column named 'name'; its columns are: id, age"),
     ],
 )
 def test_bad_attribute_sheets(data, kwargs, expected):

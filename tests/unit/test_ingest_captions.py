@@ -42,9 +42,7 @@ program?</v>
 
 
 def spoken(src):
-    return [
-        (t.speaker, t.role, t.started_at, t.ended_at, src.text[t.start : t.end]) for t in src.turns
-    ]
+    return [(t.speaker, t.role, t.started_at, t.ended_at, src.text[t.start : t.end]) for t in src.turns]
 
 
 def test_vtt_voices_join_into_turns_and_tags_go():
@@ -56,8 +54,13 @@ def test_vtt_voices_join_into_turns_and_tags_go():
         "Lena Marsh: Thank you."
     )
     assert spoken(src) == [
-        ("Lena Marsh", Role.INTERVIEWER, 1.0, 5.0,
-         "How did you come to the program? Tell me & the others <all> of it."),
+        (
+            "Lena Marsh",
+            Role.INTERVIEWER,
+            1.0,
+            5.0,
+            "How did you come to the program? Tell me & the others <all> of it.",
+        ),
         ("C03", Role.PARTICIPANT, 5.2, 62.25, "Well, the judge said so. It was hard."),
         ("Lena Marsh", Role.INTERVIEWER, 3600.0, 3601.0, "Thank you."),
     ]
@@ -73,7 +76,8 @@ def test_vtt_with_crlf_bom_and_several_voices_in_one_cue():
     src = read_source_bytes(vtt.encode("utf-8"), "c03.vtt")
     assert src.text == "Interviewer: Ready?\n\nP3: Yes. Go on."
     assert [(s, r, w) for s, r, _, _, w in spoken(src)] == [
-        ("Interviewer", Role.INTERVIEWER, "Ready?"), ("P3", Role.PARTICIPANT, "Yes. Go on.")
+        ("Interviewer", Role.INTERVIEWER, "Ready?"),
+        ("P3", Role.PARTICIPANT, "Yes. Go on."),
     ]
 
 
@@ -85,12 +89,8 @@ def test_vtt_zoom_export_names_in_the_cue_text():
         "4\n00:00:08.500 --> 00:00:09.000\nDana Whitfield: Ready.\n"
     )
     src = read_source_bytes(vtt.encode(), "zoom.vtt")
-    assert src.text == (
-        "Lena Marsh: Hello and welcome. Shall we start?\n\nDana Whitfield: Sure: go ahead. Ready."
-    )
-    assert [w for *_, w in spoken(src)] == [
-        "Hello and welcome. Shall we start?", "Sure: go ahead. Ready."
-    ]
+    assert src.text == ("Lena Marsh: Hello and welcome. Shall we start?\n\nDana Whitfield: Sure: go ahead. Ready.")
+    assert [w for *_, w in spoken(src)] == ["Hello and welcome. Shall we start?", "Sure: go ahead. Ready."]
 
 
 def test_vtt_without_speakers_breaks_paragraphs_at_pauses():
@@ -139,8 +139,7 @@ def test_srt_names_dashes_and_continuations():
     src = read_source_bytes(SRT.encode("cp1252"), "c03.srt")
     assert src.file_format == "srt"
     assert src.text == (
-        "JOHN: Hello there. How are you?\n\nI'm fine.\n\nGood to hear.\n\n"
-        "INTERVIEWER: Next question.\n\nJOHN: Ok."
+        "JOHN: Hello there. How are you?\n\nI'm fine.\n\nGood to hear.\n\nINTERVIEWER: Next question.\n\nJOHN: Ok."
     )
     assert spoken(src) == [
         ("JOHN", Role.PARTICIPANT, 1.0, 4.0, "Hello there. How are you?"),
@@ -154,32 +153,48 @@ def test_srt_names_dashes_and_continuations():
 def test_srt_a_once_only_capitalised_phrase_is_not_a_speaker():
     srt = "1\n00:00:01,000 --> 00:00:02,000\nBridgeway Recovery: that was the place.\n"
     src = read_source_bytes(srt.encode(), "a.srt")
-    assert [(s, w) for s, _, _, _, w in spoken(src)] == [
-        (None, "Bridgeway Recovery: that was the place.")
-    ]
+    assert [(s, w) for s, _, _, _, w in spoken(src)] == [(None, "Bridgeway Recovery: that was the place.")]
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("c03.vtt", "00:00:01.000 --> 00:00:02.000\nHi\n",
-         "c03.vtt is not a valid WebVTT file (line 1 does not start with WEBVTT); export the "
-         "captions again as WebVTT, or rename the file to .txt to import it as text"),
-        ("c03.vtt", "WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\nHi\n",
-         "c03.vtt is not a valid WebVTT file (line 1 does not start with WEBVTT); export the "
-         "captions again as WebVTT, or rename the file to .txt to import it as text"),
-        ("c03.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n2\n00:00:03.000 -> 00:00:04.000\nThere\n",
-         "c03.vtt has a broken cue timing on line 7 ('00:00:03.000 -> 00:00:04.000'); a timing "
-         "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again"),
-        ("c03.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n00:00:0x.000 --> 00:00:04.000\nThere\n",
-         "c03.vtt has a broken cue timing on line 6 ('00:00:0x.000 --> 00:00:04.000'); a timing "
-         "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again"),
-        ("c03.vtt", "WEBVTT\r\n\r\nintro\r\nHello without timing\r\n",
-         "c03.vtt has a broken cue timing on line 4 ('Hello without timing'); a timing "
-         "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again"),
-        ("c03.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03 --> 00:00:04\nThere\n",
-         "c03.srt has a broken cue timing on line 6 ('00:00:03 --> 00:00:04'); a timing "
-         "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again"),
+        (
+            "c03.vtt",
+            "00:00:01.000 --> 00:00:02.000\nHi\n",
+            "c03.vtt is not a valid WebVTT file (line 1 does not start with WEBVTT); export the "
+            "captions again as WebVTT, or rename the file to .txt to import it as text",
+        ),
+        (
+            "c03.vtt",
+            "WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\nHi\n",
+            "c03.vtt is not a valid WebVTT file (line 1 does not start with WEBVTT); export the "
+            "captions again as WebVTT, or rename the file to .txt to import it as text",
+        ),
+        (
+            "c03.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n2\n00:00:03.000 -> 00:00:04.000\nThere\n",
+            "c03.vtt has a broken cue timing on line 7 ('00:00:03.000 -> 00:00:04.000'); a timing "
+            "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again",
+        ),
+        (
+            "c03.vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n\n00:00:0x.000 --> 00:00:04.000\nThere\n",
+            "c03.vtt has a broken cue timing on line 6 ('00:00:0x.000 --> 00:00:04.000'); a timing "
+            "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again",
+        ),
+        (
+            "c03.vtt",
+            "WEBVTT\r\n\r\nintro\r\nHello without timing\r\n",
+            "c03.vtt has a broken cue timing on line 4 ('Hello without timing'); a timing "
+            "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again",
+        ),
+        (
+            "c03.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nHi\n\n2\n00:00:03 --> 00:00:04\nThere\n",
+            "c03.srt has a broken cue timing on line 6 ('00:00:03 --> 00:00:04'); a timing "
+            "line reads like 00:00:01.000 --> 00:00:04.000, fix that line and import the file again",
+        ),
     ],
 )
 def test_malformed_captions_name_the_file_and_line(name, content, message):
@@ -191,9 +206,7 @@ def test_malformed_captions_name_the_file_and_line(name, content, message):
 def test_captions_with_no_cues_have_no_text():
     with pytest.raises(InvalidInput) as e:
         read_source_bytes(b"WEBVTT\n\nNOTE nothing here\n", "c03.vtt")
-    assert str(e.value) == (
-        "c03.vtt has no text in it; check that you chose the right file and that it was saved"
-    )
+    assert str(e.value) == ("c03.vtt has no text in it; check that you chose the right file and that it was saved")
 
 
 def test_the_bulk_reading_of_plain_voice_cues_gives_what_the_careful_one_gives():

@@ -34,8 +34,17 @@ EXPECTED = [("Interviewer", "How was the café – naïve?"), ("P3", "It was “
         (TRANSCRIPT.encode("utf-8"), "utf-8"),
         (TRANSCRIPT.encode("cp1252"), "cp1252"),
     ],
-    ids=["utf8-bom", "utf16le-bom", "utf16be-bom", "utf32le-bom", "utf32be-bom",
-         "utf16le", "utf16be", "utf8", "cp1252"],
+    ids=[
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf32le-bom",
+        "utf32be-bom",
+        "utf16le",
+        "utf16be",
+        "utf8",
+        "cp1252",
+    ],
 )
 def test_encodings_are_detected_and_marks_removed(data, encoding):
     src = read_source_bytes(data, "c03.txt")
@@ -94,11 +103,13 @@ def test_an_encoding_named_by_the_user():
 @pytest.mark.parametrize(
     ("data", "encoding", "message"),
     [
-        (b"abc", "klingon",
-         "'klingon' is not an encoding theorize knows; use a name such as utf-8 or cp1252"),
-        ("café".encode("cp1252"), "utf-8",
-         "c03.txt is not valid utf-8 text (byte 3 cannot be read); import it without naming "
-         "an encoding, or name the one it was saved in"),
+        (b"abc", "klingon", "'klingon' is not an encoding theorize knows; use a name such as utf-8 or cp1252"),
+        (
+            "café".encode("cp1252"),
+            "utf-8",
+            "c03.txt is not valid utf-8 text (byte 3 cannot be read); import it without naming "
+            "an encoding, or name the one it was saved in",
+        ),
     ],
 )
 def test_a_wrong_encoding_named_by_the_user(data, encoding, message):

@@ -52,91 +52,170 @@ def encrypted_pdf() -> bytes:
     ("data", "filename", "expected"),
     [
         # .docx
-        (b"this is not a zip at all, just some words", "interview_03.docx",
-         "interview_03.docx is not a Word file (it looks like a plain text file); "
-         "rename it to interview_03.txt and import it again"),
-        (bytes(range(256)) * 4, "interview_03.docx",
-         "interview_03.docx is damaged (it is not a valid Word file); "
-         "open it in Word and save it again as .docx"),
-        (make_docx()[:2000], "interview_03.docx",
-         "interview_03.docx is damaged (it is not a valid Word file); "
-         "open it in Word and save it again as .docx"),
-        (broken_docx_xml(), "interview_03.docx",
-         "interview_03.docx is damaged (it is not a valid Word file); "
-         "open it in Word and save it again as .docx"),
-        (CFB_MAGIC + bytes(504), "interview_03.docx",
-         "interview_03.docx is password-protected or an old .doc; save it as an unprotected .docx"),
-        (make_pdf([["Interviewer: Hi."]]), "interview_03.docx",
-         "interview_03.docx is not a Word file (it looks like a PDF); "
-         "rename it to interview_03.pdf and import it again"),
-        (b"{\\rtf1\\ansi Interviewer: Hi.\\par}", "interview_03.docx",
-         "interview_03.docx is not a Word file (it looks like an RTF file); "
-         "rename it to interview_03.rtf and import it again"),
-        (PNG, "interview_03.docx",
-         "interview_03.docx is not a Word file (it looks like a PNG image); "
-         "run OCR on it first, then import the result"),
+        (
+            b"this is not a zip at all, just some words",
+            "interview_03.docx",
+            "interview_03.docx is not a Word file (it looks like a plain text file); "
+            "rename it to interview_03.txt and import it again",
+        ),
+        (
+            bytes(range(256)) * 4,
+            "interview_03.docx",
+            "interview_03.docx is damaged (it is not a valid Word file); open it in Word and save it again as .docx",
+        ),
+        (
+            make_docx()[:2000],
+            "interview_03.docx",
+            "interview_03.docx is damaged (it is not a valid Word file); open it in Word and save it again as .docx",
+        ),
+        (
+            broken_docx_xml(),
+            "interview_03.docx",
+            "interview_03.docx is damaged (it is not a valid Word file); open it in Word and save it again as .docx",
+        ),
+        (
+            CFB_MAGIC + bytes(504),
+            "interview_03.docx",
+            "interview_03.docx is password-protected or an old .doc; save it as an unprotected .docx",
+        ),
+        (
+            make_pdf([["Interviewer: Hi."]]),
+            "interview_03.docx",
+            "interview_03.docx is not a Word file (it looks like a PDF); "
+            "rename it to interview_03.pdf and import it again",
+        ),
+        (
+            b"{\\rtf1\\ansi Interviewer: Hi.\\par}",
+            "interview_03.docx",
+            "interview_03.docx is not a Word file (it looks like an RTF file); "
+            "rename it to interview_03.rtf and import it again",
+        ),
+        (
+            PNG,
+            "interview_03.docx",
+            "interview_03.docx is not a Word file (it looks like a PNG image); "
+            "run OCR on it first, then import the result",
+        ),
         # .pdf
-        (make_pdf([[]]), "scan.pdf",
-         "scan.pdf has no text layer (it looks like a scanned image); "
-         "run OCR on it first, then import the result"),
-        (make_docx(), "scan.pdf",
-         "scan.pdf is not a PDF (it looks like a Word file); rename it to scan.docx and import it again"),
-        (make_pdf([["Interviewer: Hi."]])[:300], "scan.pdf",
-         "scan.pdf is damaged (it is not a valid PDF); open it in a PDF viewer, "
-         "print or export it to a new PDF and import that"),
-        (encrypted_pdf(), "scan.pdf",
-         "scan.pdf is password-protected or encrypted; save or print it to a new PDF "
-         "without a password and import that"),
+        (
+            make_pdf([[]]),
+            "scan.pdf",
+            "scan.pdf has no text layer (it looks like a scanned image); run OCR on it first, then import the result",
+        ),
+        (
+            make_docx(),
+            "scan.pdf",
+            "scan.pdf is not a PDF (it looks like a Word file); rename it to scan.docx and import it again",
+        ),
+        (
+            make_pdf([["Interviewer: Hi."]])[:300],
+            "scan.pdf",
+            "scan.pdf is damaged (it is not a valid PDF); open it in a PDF viewer, "
+            "print or export it to a new PDF and import that",
+        ),
+        (
+            encrypted_pdf(),
+            "scan.pdf",
+            "scan.pdf is password-protected or encrypted; save or print it to a new PDF "
+            "without a password and import that",
+        ),
         # text formats
-        (b"Interviewer: \x00\x01\x02\x03" + bytes(range(256)), "notes.txt",
-         "notes.txt is not a text file (it contains binary data); "
-         "export the document as .txt, .docx or .pdf and import that"),
-        (ELF, "notes.txt",
-         "notes.txt is not a text file (it looks like a program); "
-         "choose the transcript or document itself"),
-        (b"Interviewer: Hi.\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f", "notes.txt",
-         "notes.txt is not a text file (it contains binary data); "
-         "export the document as .txt, .docx or .pdf and import that"),
-        (make_pdf([["Interviewer: Hi."]]), "notes.txt",
-         "notes.txt is not a text file (it looks like a PDF); rename it to notes.pdf and import it again"),
-        (make_docx(), "notes.md",
-         "notes.md is not a text file (it looks like a Word file); rename it to notes.docx and import it again"),
-        (b"{\\rtf1\\ansi Interviewer: Hi.\\par}", "notes.txt",
-         "notes.txt is not a text file (it looks like an RTF file); rename it to notes.rtf and import it again"),
-        (PNG, "c03.vtt",
-         "c03.vtt is not a caption file (it looks like a PNG image); run OCR on it first, then import the result"),
-        (b"\x1a\x45\xdf\xa3" + bytes(300), "c03.srt",
-         "c03.srt is not a caption file (it looks like a video recording); "
-         "transcribe it first, then import the transcript"),
-        (b"", "notes.txt",
-         "notes.txt has no text in it; check that you chose the right file and that it was saved"),
-        (b" \r\n\t\n  ", "notes.txt",
-         "notes.txt has no text in it; check that you chose the right file and that it was saved"),
-        ("\ufeff  \n ".encode("utf-16"), "notes.txt",
-         "notes.txt has no text in it; check that you chose the right file and that it was saved"),
-        (b"   ", "c03.docx",
-         "c03.docx has no text in it; check that you chose the right file and that it was saved"),
+        (
+            b"Interviewer: \x00\x01\x02\x03" + bytes(range(256)),
+            "notes.txt",
+            "notes.txt is not a text file (it contains binary data); "
+            "export the document as .txt, .docx or .pdf and import that",
+        ),
+        (
+            ELF,
+            "notes.txt",
+            "notes.txt is not a text file (it looks like a program); choose the transcript or document itself",
+        ),
+        (
+            b"Interviewer: Hi.\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f",
+            "notes.txt",
+            "notes.txt is not a text file (it contains binary data); "
+            "export the document as .txt, .docx or .pdf and import that",
+        ),
+        (
+            make_pdf([["Interviewer: Hi."]]),
+            "notes.txt",
+            "notes.txt is not a text file (it looks like a PDF); rename it to notes.pdf and import it again",
+        ),
+        (
+            make_docx(),
+            "notes.md",
+            "notes.md is not a text file (it looks like a Word file); rename it to notes.docx and import it again",
+        ),
+        (
+            b"{\\rtf1\\ansi Interviewer: Hi.\\par}",
+            "notes.txt",
+            "notes.txt is not a text file (it looks like an RTF file); rename it to notes.rtf and import it again",
+        ),
+        (
+            PNG,
+            "c03.vtt",
+            "c03.vtt is not a caption file (it looks like a PNG image); run OCR on it first, then import the result",
+        ),
+        (
+            b"\x1a\x45\xdf\xa3" + bytes(300),
+            "c03.srt",
+            "c03.srt is not a caption file (it looks like a video recording); "
+            "transcribe it first, then import the transcript",
+        ),
+        (b"", "notes.txt", "notes.txt has no text in it; check that you chose the right file and that it was saved"),
+        (
+            b" \r\n\t\n  ",
+            "notes.txt",
+            "notes.txt has no text in it; check that you chose the right file and that it was saved",
+        ),
+        (
+            "\ufeff  \n ".encode("utf-16"),
+            "notes.txt",
+            "notes.txt has no text in it; check that you chose the right file and that it was saved",
+        ),
+        (b"   ", "c03.docx", "c03.docx has no text in it; check that you chose the right file and that it was saved"),
         # suffixes
-        (b"some text", "interview_03.pages",
-         "interview_03.pages has a suffix theorize cannot read (.pages); save it as .docx, .txt or .pdf"),
-        (b"some text", "README",
-         "README has a suffix theorize cannot read (it has none); save it as .docx, .txt or .pdf"),
-        (b"some text", "interview_03.doc",
-         "interview_03.doc is an old Word .doc file; save it as .docx"),
-        (b"id,answer\n1,yes\n", "answers.csv",
-         "answers.csv is a spreadsheet; import it as survey answers or as an attribute sheet"),
+        (
+            b"some text",
+            "interview_03.pages",
+            "interview_03.pages has a suffix theorize cannot read (.pages); save it as .docx, .txt or .pdf",
+        ),
+        (
+            b"some text",
+            "README",
+            "README has a suffix theorize cannot read (it has none); save it as .docx, .txt or .pdf",
+        ),
+        (b"some text", "interview_03.doc", "interview_03.doc is an old Word .doc file; save it as .docx"),
+        (
+            b"id,answer\n1,yes\n",
+            "answers.csv",
+            "answers.csv is a spreadsheet; import it as survey answers or as an attribute sheet",
+        ),
         # .odt and .rtf
-        (make_docx(), "c03.odt",
-         "c03.odt is not an OpenDocument text file (it looks like a Word file); "
-         "rename it to c03.docx and import it again"),
-        (b"PK\x03\x04 truncated", "c03.odt",
-         "c03.odt is damaged (it is not a valid OpenDocument text file); "
-         "open it in LibreOffice and save it again as .odt"),
-        (b"Interviewer: plain text named rtf", "c03.rtf",
-         "c03.rtf is not an RTF file (it does not start with {\\rtf); "
-         "save it again as .rtf, or rename it to .txt if it is plain text"),
-        (make_pdf([["x"]]), "c03.html",
-         "c03.html is not a web page (it looks like a PDF); rename it to c03.pdf and import it again"),
+        (
+            make_docx(),
+            "c03.odt",
+            "c03.odt is not an OpenDocument text file (it looks like a Word file); "
+            "rename it to c03.docx and import it again",
+        ),
+        (
+            b"PK\x03\x04 truncated",
+            "c03.odt",
+            "c03.odt is damaged (it is not a valid OpenDocument text file); "
+            "open it in LibreOffice and save it again as .odt",
+        ),
+        (
+            b"Interviewer: plain text named rtf",
+            "c03.rtf",
+            "c03.rtf is not an RTF file (it does not start with {\\rtf); "
+            "save it again as .rtf, or rename it to .txt if it is plain text",
+        ),
+        (
+            make_pdf([["x"]]),
+            "c03.html",
+            "c03.html is not a web page (it looks like a PDF); rename it to c03.pdf and import it again",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 25 else None,
 )

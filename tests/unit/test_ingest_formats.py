@@ -231,8 +231,12 @@ def test_docx_tables_in_body_order_and_speaker_tables():
     d = docx.Document()
     d.add_paragraph("Before the table.")
     t = d.add_table(rows=4, cols=3)
-    rows = [("Time", "Speaker", "Text"), ("00:01:00", "Interviewer", "Question?"),
-            ("[00:01:05]", "Client", "Answer."), ("00:01:09", "Interviewer", "Next?")]
+    rows = [
+        ("Time", "Speaker", "Text"),
+        ("00:01:00", "Interviewer", "Question?"),
+        ("[00:01:05]", "Client", "Answer."),
+        ("00:01:09", "Interviewer", "Next?"),
+    ]
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             t.cell(i, j).text = value
@@ -304,9 +308,7 @@ def test_pdf_text_layer_page_by_page():
     pdf = make_pdf([["Interviewer: How was the café?", "P3: Grand (really)."], ["Interviewer: Ok."]])
     src = read_source_bytes(pdf, "c03.pdf")
     assert src.text == "Interviewer: How was the café?\nP3: Grand (really).\n\nInterviewer: Ok."
-    assert spoken(src) == [
-        ("Interviewer", "How was the café?"), ("P3", "Grand (really)."), ("Interviewer", "Ok.")
-    ]
+    assert spoken(src) == [("Interviewer", "How was the café?"), ("P3", "Grand (really)."), ("Interviewer", "Ok.")]
     assert src.metadata["pages"] == "2"
 
 
@@ -383,16 +385,22 @@ def test_name_and_kind_can_be_given(tmp_path):
 
 def test_docx_bold_labels_with_timestamps_and_odd_wording():
     d = docx.Document()
-    for label, words in [("[00:01:23] dr lena:", "First?"), ("respondent seven", "Yes."),
-                         ("[00:01:30] dr lena:", "Second?"), ("respondent seven", "No.")]:
+    for label, words in [
+        ("[00:01:23] dr lena:", "First?"),
+        ("respondent seven", "Yes."),
+        ("[00:01:30] dr lena:", "Second?"),
+        ("respondent seven", "No."),
+    ]:
         p = d.add_paragraph()
         p.add_run(" ")  # a stray space before the label, not bold
         p.add_run(label).bold = True
         p.add_run(f"{'' if label.endswith(':') else ':'} {words}")
     src = read_source_bytes(docx_bytes(d), "c03.docx")
     assert [(t.speaker, t.started_at, src.text[t.start : t.end]) for t in src.turns] == [
-        ("dr lena", 83.0, "First?"), ("respondent seven", None, "Yes."),
-        ("dr lena", 90.0, "Second?"), ("respondent seven", None, "No."),
+        ("dr lena", 83.0, "First?"),
+        ("respondent seven", None, "Yes."),
+        ("dr lena", 90.0, "Second?"),
+        ("respondent seven", None, "No."),
     ]
 
 

@@ -16,17 +16,27 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[str]:
     ("text", "expected"),
     [
         ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
-        ("Dr. Marsh and Mr. Lee met Mrs. Smith. Then they left.",
-         ["Dr. Marsh and Mr. Lee met Mrs. Smith.", "Then they left."]),
+        (
+            "Dr. Marsh and Mr. Lee met Mrs. Smith. Then they left.",
+            ["Dr. Marsh and Mr. Lee met Mrs. Smith.", "Then they left."],
+        ),
         ("Rules, e.g. curfews, i.e. limits. Fine.", ["Rules, e.g. curfews, i.e. limits.", "Fine."]),
-        ("Call J. Smith now. No. 5 is next. I said no. Then I left.",
-         ["Call J. Smith now.", "No. 5 is next.", "I said no.", "Then I left."]),
-        ("I was... I don't know. It was… hard. Really?! Yes.",
-         ["I was... I don't know.", "It was… hard.", "Really?!", "Yes."]),
-        ("I said [inaudible 00:01:02] and. [Crosstalk. Unclear] Then we went.",
-         ["I said [inaudible 00:01:02] and.", "[Crosstalk. Unclear] Then we went."]),
-        ('He said "Stop." Then I left. "Why?" she asked. (It was late.) Fine.',
-         ['He said "Stop."', "Then I left.", '"Why?" she asked.', "(It was late.)", "Fine."]),
+        (
+            "Call J. Smith now. No. 5 is next. I said no. Then I left.",
+            ["Call J. Smith now.", "No. 5 is next.", "I said no.", "Then I left."],
+        ),
+        (
+            "I was... I don't know. It was… hard. Really?! Yes.",
+            ["I was... I don't know.", "It was… hard.", "Really?!", "Yes."],
+        ),
+        (
+            "I said [inaudible 00:01:02] and. [Crosstalk. Unclear] Then we went.",
+            ["I said [inaudible 00:01:02] and.", "[Crosstalk. Unclear] Then we went."],
+        ),
+        (
+            'He said "Stop." Then I left. "Why?" she asked. (It was late.) Fine.',
+            ['He said "Stop."', "Then I left.", '"Why?" she asked.', "(It was late.)", "Fine."],
+        ),
         ("It cost 3.50 dollars. 2 people came.", ["It cost 3.50 dollars.", "2 people came."]),
         ("A line without a stop\ncontinues here. Next.", ["A line without a stop\ncontinues here.", "Next."]),
         ("A paragraph without a stop\n\nNext paragraph.", ["A paragraph without a stop", "Next paragraph."]),

@@ -30,17 +30,20 @@ def docx_with_entity() -> bytes:
             data = src.read(info)
             if info.filename == "word/document.xml":
                 data = data.replace(b"COURT", b"&court;").replace(
-                    b"?>", b'?>\n<!DOCTYPE w:document [<!ENTITY court "county court">]>', 1)
+                    b"?>", b'?>\n<!DOCTYPE w:document [<!ENTITY court "county court">]>', 1
+                )
             dst.writestr(info, data)
     return out.getvalue()
 
 
 def test_an_xml_entity_in_a_docx_keeps_the_words_after_it_and_says_so():
     src = read_source_bytes(docx_with_entity(), "C03.docx")
-    assert src.text[src.turns[1].start:src.turns[1].end] == "With the  and then more words."
+    assert src.text[src.turns[1].start : src.turns[1].end] == "With the  and then more words."
     assert src.notes == [
-        ("C03.docx has an XML entity &court; that Word never writes, at line 3, after 'start? C03: With the'; "
-         "it was left out and the words around it were kept")
+        (
+            "C03.docx has an XML entity &court; that Word never writes, at line 3, after 'start? C03: With the'; "
+            "it was left out and the words around it were kept"
+        )
     ]
 
 
@@ -49,8 +52,10 @@ def test_a_vtt_cut_in_a_cue_says_so():
     src = read_source_bytes(cut.encode(), "c99.vtt")
     assert src.text.endswith("C99: Well enough, and the judge")
     assert src.notes == [
-        ("c99.vtt ends in the middle of a cue (line 7, after 'enough, and the judge'); "
-         "the file looks cut short, so words may be missing at its end")
+        (
+            "c99.vtt ends in the middle of a cue (line 7, after 'enough, and the judge'); "
+            "the file looks cut short, so words may be missing at its end"
+        )
     ]
 
 
@@ -75,8 +80,10 @@ def test_a_web_page_cut_short_says_so():
     page = "<html><body><p>Interviewer: How did it start?</p><p>C03: With the judge and the"
     src = read_source_bytes(page.encode(), "c03.html")
     assert src.notes == [
-        ("c03.html ends before its closing </html> tag (line 3, after 'the judge and the'); "
-         "the file looks cut short, so words may be missing at its end")
+        (
+            "c03.html ends before its closing </html> tag (line 3, after 'the judge and the'); "
+            "the file looks cut short, so words may be missing at its end"
+        )
     ]
     assert read_source_bytes((page + "</p></body></html>").encode(), "c03.html").notes == []
     assert read_source_bytes(b"<p>Interviewer: a fragment</p>", "c03.html").notes == []
@@ -86,8 +93,10 @@ def test_an_rtf_cut_short_says_so():
     rtf = r"{\rtf1\ansi\deff0 {\fonttbl {\f0 Times;}} \pard Interviewer: How did it start?\par C03: With the {\b judge"
     src = read_source_bytes(rtf.encode(), "c03.rtf")
     assert src.notes == [
-        ("c03.rtf ends before its last closing brace (line 2, after 'C03: With the judge'); "
-         "the file looks cut short, so words may be missing at its end")
+        (
+            "c03.rtf ends before its last closing brace (line 2, after 'C03: With the judge'); "
+            "the file looks cut short, so words may be missing at its end"
+        )
     ]
     assert read_source_bytes((rtf + r" \{ok\}}}").encode(), "c03.rtf").notes == []
 
@@ -98,8 +107,10 @@ def test_utf8_with_a_few_damaged_bytes_stays_utf8_and_says_where():
     assert src.metadata["encoding"] == "utf-8"
     assert "café" in src.text and "it was \ufffd closed" in src.text
     assert src.notes == [
-        ("c03.txt is UTF-8 text with a byte that is not UTF-8, at line 51 (byte 1,663); each was read as "
-         "\ufffd (a replacement character) and the rest of the text as it is")
+        (
+            "c03.txt is UTF-8 text with a byte that is not UTF-8, at line 51 (byte 1,663); each was read as "
+            "\ufffd (a replacement character) and the rest of the text as it is"
+        )
     ]
 
 
@@ -108,8 +119,10 @@ def test_a_guessed_encoding_is_said():
     src = read_source_bytes(data, "c03.txt")
     assert "wasn\u2019t" in src.text
     assert src.notes == [
-        ("c03.txt is not UTF-8 (byte 39 on line 2 is not), so its encoding was guessed as Windows-1252; "
-         "if letters look wrong, save it as UTF-8 and import it again")
+        (
+            "c03.txt is not UTF-8 (byte 39 on line 2 is not), so its encoding was guessed as Windows-1252; "
+            "if letters look wrong, save it as UTF-8 and import it again"
+        )
     ]
     assert read_source_bytes("Interviewer: café\n".encode(), "ok.txt").notes == []
 

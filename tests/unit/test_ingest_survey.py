@@ -35,8 +35,7 @@ def test_one_source_per_respondent(tmp_path):
     assert first.kind is SourceKind.SURVEY_RESPONSE
     assert first.file_format == "csv"
     assert first.text == (
-        "What helped most?: My counselor listened,\nreally listened.\n\n"
-        "What got in the way?: The bus."
+        "What helped most?: My counselor listened,\nreally listened.\n\nWhat got in the way?: The bus."
     )
     assert answers(first) == [
         ("What helped most?", Role.PARTICIPANT, "My counselor listened,\nreally listened."),
@@ -86,12 +85,14 @@ def xlsx(rows: list[list[object]], title: str = "Responses") -> bytes:
 
 
 def test_xlsx_survey_with_numbers_and_dates():
-    data = xlsx([
-        ["ID", "Started", "Score", "Tell us more"],
-        [101, dt.datetime(2026, 3, 1), 4.0, "Counselor was kind."],
-        [102, dt.datetime(2026, 3, 2), 3.5, None],
-        [103, dt.datetime(2026, 3, 3), 2.0, "  Too many rules.  "],
-    ])
+    data = xlsx(
+        [
+            ["ID", "Started", "Score", "Tell us more"],
+            [101, dt.datetime(2026, 3, 1), 4.0, "Counselor was kind."],
+            [102, dt.datetime(2026, 3, 2), 3.5, None],
+            [103, dt.datetime(2026, 3, 3), 2.0, "  Too many rules.  "],
+        ]
+    )
     sources = read_survey_bytes(data, "survey.xlsx")
     assert [(s.participant, s.text, s.file_format) for s in sources] == [
         ("101", "Tell us more: Counselor was kind.", "xlsx"),
@@ -105,15 +106,21 @@ def test_xlsx_survey_with_numbers_and_dates():
     ("kwargs", "expected"),
     [
         ({"per": "answer"}, "per must be 'respondent' or 'question', not 'answer'"),
-        ({"id_column": "Nope"},
-         "exit_survey.csv has no column named 'Nope'; its columns are: Timestamp, Pseudonym, "
-         "Age, What helped most?, What got in the way?"),
-        ({"id_column": "Age"},
-         "exit_survey.csv has empty or repeated values in the Age column; "
-         "choose a column with one id per respondent"),
-        ({"question_columns": ["Why?"]},
-         "exit_survey.csv has no column named 'Why?'; its columns are: Timestamp, Pseudonym, "
-         "Age, What helped most?, What got in the way?"),
+        (
+            {"id_column": "Nope"},
+            "exit_survey.csv has no column named 'Nope'; its columns are: Timestamp, Pseudonym, "
+            "Age, What helped most?, What got in the way?",
+        ),
+        (
+            {"id_column": "Age"},
+            "exit_survey.csv has empty or repeated values in the Age column; "
+            "choose a column with one id per respondent",
+        ),
+        (
+            {"question_columns": ["Why?"]},
+            "exit_survey.csv has no column named 'Why?'; its columns are: Timestamp, Pseudonym, "
+            "Age, What helped most?, What got in the way?",
+        ),
     ],
 )
 def test_bad_survey_arguments(kwargs, expected):
@@ -125,23 +132,40 @@ def test_bad_survey_arguments(kwargs, expected):
 @pytest.mark.parametrize(
     ("data", "filename", "expected"),
     [
-        (b"ID,Answer\n1,\n2,\n", "s.csv", "s.csv has no answers in the columns Answer; "
-         "name the answer columns with question_columns"),
-        (b"ID,Answer\n", "s.csv", "s.csv has no rows under its header; "
-         "check that you chose the right file or sheet"),
+        (
+            b"ID,Answer\n1,\n2,\n",
+            "s.csv",
+            "s.csv has no answers in the columns Answer; name the answer columns with question_columns",
+        ),
+        (b"ID,Answer\n", "s.csv", "s.csv has no rows under its header; check that you chose the right file or sheet"),
         (b"", "s.csv", "s.csv has no text in it; check that you chose the right file and that it was saved"),
-        (b'ID,Answer\n1,"never closed\n', "s.csv",
-         "s.csv is not a well-formed CSV file (EOF inside string starting at row 1); "
-         "open it in a spreadsheet program and save it again as CSV"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "s.xlsx",
-         "s.xlsx is password-protected or an old .xls; save it as an unprotected .xlsx"),
-        (b"PK\x03\x04broken", "s.xlsx",
-         "s.xlsx is damaged (it is not a valid Excel workbook); "
-         "open it in a spreadsheet program and save it again as .xlsx"),
-        (b"%PDF-1.4 ...", "s.csv", "s.csv is not a CSV file (it looks like a PDF); "
-         "rename it to s.pdf and import it again"),
-        (b"a,b\n1,2\n", "s.ods", "s.ods has a suffix theorize cannot read as a spreadsheet (.ods); "
-         "save it as .csv or .xlsx"),
+        (
+            b'ID,Answer\n1,"never closed\n',
+            "s.csv",
+            "s.csv is not a well-formed CSV file (EOF inside string starting at row 1); "
+            "open it in a spreadsheet program and save it again as CSV",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+            "s.xlsx",
+            "s.xlsx is password-protected or an old .xls; save it as an unprotected .xlsx",
+        ),
+        (
+            b"PK\x03\x04broken",
+            "s.xlsx",
+            "s.xlsx is damaged (it is not a valid Excel workbook); "
+            "open it in a spreadsheet program and save it again as .xlsx",
+        ),
+        (
+            b"%PDF-1.4 ...",
+            "s.csv",
+            "s.csv is not a CSV file (it looks like a PDF); rename it to s.pdf and import it again",
+        ),
+        (
+            b"a,b\n1,2\n",
+            "s.ods",
+            "s.ods has a suffix theorize cannot read as a spreadsheet (.ods); save it as .csv or .xlsx",
+        ),
     ],
 )
 def test_bad_survey_files(data, filename, expected):

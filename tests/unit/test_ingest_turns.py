@@ -22,21 +22,29 @@ def read_txt(text: str, **kwargs):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Interviewer: How did it start?\nParticipant: The judge.",
-         [("Interviewer", "How did it start?"), ("Participant", "The judge.")]),
+        (
+            "Interviewer: How did it start?\nParticipant: The judge.",
+            [("Interviewer", "How did it start?"), ("Participant", "The judge.")],
+        ),
         ("I: How did it start?\nR: The judge.", [("I", "How did it start?"), ("R", "The judge.")]),
         ("Q: How did it start?\nA: The judge.", [("Q", "How did it start?"), ("A", "The judge.")]),
         ("Int: How did it start?\nP3: The judge.", [("Int", "How did it start?"), ("P3", "The judge.")]),
-        ("Moderator: Who starts?\nParticipant 2: Me.\nParticipant 4: Then me.",
-         [("Moderator", "Who starts?"), ("Participant 2", "Me."), ("Participant 4", "Then me.")]),
-        ("Dr. Marsh: How did it start?\nLena Jones: The judge.\nDr. Marsh: And then?",
-         [("Dr. Marsh", "How did it start?"), ("Lena Jones", "The judge."), ("Dr. Marsh", "And then?")]),
+        (
+            "Moderator: Who starts?\nParticipant 2: Me.\nParticipant 4: Then me.",
+            [("Moderator", "Who starts?"), ("Participant 2", "Me."), ("Participant 4", "Then me.")],
+        ),
+        (
+            "Dr. Marsh: How did it start?\nLena Jones: The judge.\nDr. Marsh: And then?",
+            [("Dr. Marsh", "How did it start?"), ("Lena Jones", "The judge."), ("Dr. Marsh", "And then?")],
+        ),
         ("INTERVIEWER: Hello.\nCLIENT: Hi.", [("INTERVIEWER", "Hello."), ("CLIENT", "Hi.")]),
         ("**Interviewer:** Hello.\n**C03**: Hi.", [("Interviewer", "Hello."), ("C03", "Hi.")]),
         ("  Interviewer:   Hello.  \n\tP3:\tHi.", [("Interviewer", "Hello."), ("P3", "Hi.")]),
         ("Anna van der Berg: Hallo.\nI: Hello.", [("Anna van der Berg", "Hallo."), ("I", "Hello.")]),
-        ("采访者：你好。\n参与者：你好。\n采访者：再见。",
-         [("采访者", "你好。"), ("参与者", "你好。"), ("采访者", "再见。")]),
+        (
+            "采访者：你好。\n参与者：你好。\n采访者：再见。",
+            [("采访者", "你好。"), ("参与者", "你好。"), ("采访者", "再见。")],
+        ),
     ],
 )
 def test_labels_as_transcribers_write_them(text, expected):
@@ -84,8 +92,7 @@ def test_header_lines_stay_in_the_text_but_are_not_turns():
     assert src.text == text
     assert [(t.speaker, t.role, text[t.start : t.end]) for t in src.turns] == [
         ("Interviewer", Role.INTERVIEWER, "How did you come to the program?"),
-        ("C03", Role.PARTICIPANT,
-         "The judge said: go.\nSo I went.\n\nThen I stayed. Note: this continues."),
+        ("C03", Role.PARTICIPANT, "The judge said: go.\nSo I went.\n\nThen I stayed. Note: this continues."),
         ("Interviewer", Role.INTERVIEWER, "Ok."),
     ]
     assert src.kind is SourceKind.INTERVIEW
@@ -167,9 +174,23 @@ def test_unlabelled_text_without_blank_lines_gets_one_turn_per_line():
 
 def test_roles_by_default():
     text = "\n".join(
-        f"{label}: words." for label in
-        ["Interviewer", "I", "Q", "Int", "Moderator", "Facilitator", "Researcher", "I2",
-         "P3", "R", "A", "Participant 2", "Speaker 1", "Lena Marsh"]
+        f"{label}: words."
+        for label in [
+            "Interviewer",
+            "I",
+            "Q",
+            "Int",
+            "Moderator",
+            "Facilitator",
+            "Researcher",
+            "I2",
+            "P3",
+            "R",
+            "A",
+            "Participant 2",
+            "Speaker 1",
+            "Lena Marsh",
+        ]
     )
     roles = [t.role for t in detect_turns(text)]
     assert roles == [Role.INTERVIEWER] * 7 + [Role.INTERVIEWER] + [Role.PARTICIPANT] * 6
@@ -189,38 +210,40 @@ def test_roles_by_default():
 def test_speaker_override_names_the_interviewer(override):
     src = read_txt("Lena Marsh: Hello.\nC03: Hi.\nLena Marsh: Ok.", speaker_override=override)
     assert [(t.speaker, t.role) for t in src.turns] == [
-        ("Lena Marsh", Role.INTERVIEWER), ("C03", Role.PARTICIPANT), ("Lena Marsh", Role.INTERVIEWER)
+        ("Lena Marsh", Role.INTERVIEWER),
+        ("C03", Role.PARTICIPANT),
+        ("Lena Marsh", Role.INTERVIEWER),
     ]
 
 
 def test_speaker_override_makes_odd_labels_speakers_and_gives_other_roles():
     text = "lena: hello there.\nmr x: hi.\nInterpreter: He says hi."
     assert all(t.speaker is None for t in detect_turns(text))
-    roles = SpeakerRoles.coerce(
-        {"interviewer": ["lena"], "participant": ["mr x"], "other": ["Interpreter"]}
-    )
+    roles = SpeakerRoles.coerce({"interviewer": ["lena"], "participant": ["mr x"], "other": ["Interpreter"]})
     turns = detect_turns(text, roles)
     assert [(t.speaker, t.role) for t in turns] == [
-        ("lena", Role.INTERVIEWER), ("mr x", Role.PARTICIPANT), ("Interpreter", Role.OTHER)
+        ("lena", Role.INTERVIEWER),
+        ("mr x", Role.PARTICIPANT),
+        ("Interpreter", Role.OTHER),
     ]
 
 
 def test_speaker_override_overrides_the_defaults():
     roles = SpeakerRoles.coerce({"participant": ["I"]})
-    assert [t.role for t in detect_turns("I: I said so.\nQ: Why?", roles)] == [
-        Role.PARTICIPANT, Role.INTERVIEWER
-    ]
+    assert [t.role for t in detect_turns("I: I said so.\nQ: Why?", roles)] == [Role.PARTICIPANT, Role.INTERVIEWER]
 
 
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ({"boss": ["X"]},
-         "speaker_override names an unknown role 'boss'; use interviewer, participant or other"),
+        ({"boss": ["X"]}, "speaker_override names an unknown role 'boss'; use interviewer, participant or other"),
         ({"interviewer": [3]}, "speaker_override labels must be text or compiled patterns, not 3"),
         ({"interviewer": 3}, "speaker_override labels must be text or compiled patterns, not 3"),
-        (42, "speaker_override must map interviewer, participant or other to speaker labels, "
-             'for example {"interviewer": ["Lena Marsh", "I"]}, not int'),
+        (
+            42,
+            "speaker_override must map interviewer, participant or other to speaker labels, "
+            'for example {"interviewer": ["Lena Marsh", "I"]}, not int',
+        ),
     ],
 )
 def test_bad_speaker_override(override, message):

@@ -33,14 +33,19 @@ def test_a_code_counts_its_own_and_its_descendants_codings_and_their_sources():
     assert by_name["Testing the counselor"].own_codings == 0
     assert (by_name["Bracing"].codings, by_name["Bracing"].own_codings) == (4, 0)
     assert by_name["watching the pen"].path == (
-        "Testing the counselor / testing with small disclosures / watching the pen")
+        "Testing the counselor / testing with small disclosures / watching the pen"
+    )
 
 
 def test_the_order_is_categories_then_focused_and_unplaced_initial_codes_apart():
     tree = build_code_tree(CODES, {})
     assert [(n.name, n.depth) for n in tree.walk()] == [
-        ("Testing the counselor", 0), ("testing with small disclosures", 1), ("telling about the relapse", 2),
-        ("watching the pen", 2), ("keeping it short", 0)]
+        ("Testing the counselor", 0),
+        ("testing with small disclosures", 1),
+        ("telling about the relapse", 2),
+        ("watching the pen", 2),
+        ("keeping it short", 0),
+    ]
     assert [n.name for n in tree.unplaced] == ["Bracing"]
     assert [(r["name"], r["placed"]) for r in tree.rows()][-2:] == [("Bracing", False), ("alone", False)]
 
@@ -49,7 +54,11 @@ def test_a_stage_filter_lifts_codes_to_their_nearest_shown_ancestor():
     tree = build_code_tree(CODES, {(3, 10): 1}, stage="initial")
     assert tree.roots == []
     assert [(n.name, n.depth) for n in tree.walk(unplaced=True)] == [
-        ("Bracing", 0), ("alone", 1), ("telling about the relapse", 0), ("watching the pen", 0)]
+        ("Bracing", 0),
+        ("alone", 1),
+        ("telling about the relapse", 0),
+        ("watching the pen", 0),
+    ]
 
 
 def test_codings_are_placed_under_the_turn_they_start_in():
@@ -60,13 +69,16 @@ def test_codings_are_placed_under_the_turn_they_start_in():
     assert place_codings([], [(0, 1)]) == ([], [0])
 
 
-@pytest.mark.parametrize(("name", "options", "expected"), [
-    ("C01.docx", ImportOptions(), Importer.FILE),
-    ("project.QDPX", ImportOptions(), Importer.REFI),
-    ("codebook.qdc", ImportOptions(), Importer.REFI),
-    ("participants.csv", ImportOptions(attributes=True), Importer.ATTRIBUTES),
-    ("answers.xlsx", ImportOptions(survey="question"), Importer.SURVEY),
-])
+@pytest.mark.parametrize(
+    ("name", "options", "expected"),
+    [
+        ("C01.docx", ImportOptions(), Importer.FILE),
+        ("project.QDPX", ImportOptions(), Importer.REFI),
+        ("codebook.qdc", ImportOptions(), Importer.REFI),
+        ("participants.csv", ImportOptions(attributes=True), Importer.ATTRIBUTES),
+        ("answers.xlsx", ImportOptions(survey="question"), Importer.SURVEY),
+    ],
+)
 def test_which_importer_a_path_gets(name, options, expected):
     from pathlib import Path
 
@@ -81,7 +93,13 @@ def test_a_folder_is_one_folder_import_and_two_sheet_kinds_are_refused(tmp_path)
 
 def test_the_drawing_a_suffix_asks_for():
     assert [drawing_format(f"m.{s}") for s in ("svg", "png", "dot", "gv", "mmd", "mermaid")] == [
-        "svg", "png", "dot", "dot", "mermaid", "mermaid"]
+        "svg",
+        "png",
+        "dot",
+        "dot",
+        "mermaid",
+        "mermaid",
+    ]
     with pytest.raises(InvalidInput) as err:
         drawing_format("model.pdf")
     assert err.value.fact == "model.pdf: the model is drawn as .svg, .png, .dot or .mmd."
@@ -89,15 +107,34 @@ def test_the_drawing_a_suffix_asks_for():
 
 def test_listing_values_are_plain():
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame({"code": ["trust", "time"], "codings": [75.0, math.nan], "kappa": [0.5, 1.0],
-                          "when": [pd.Timestamp("2026-02-03 12:00"), pd.NaT], "sources": [["C01", "C03"], []],
-                          "pair": [("a", "b"), ("c", "d")]})
+    frame = pd.DataFrame(
+        {
+            "code": ["trust", "time"],
+            "codings": [75.0, math.nan],
+            "kappa": [0.5, 1.0],
+            "when": [pd.Timestamp("2026-02-03 12:00"), pd.NaT],
+            "sources": [["C01", "C03"], []],
+            "pair": [("a", "b"), ("c", "d")],
+        }
+    )
     assert records(frame) == [
-        {"code": "trust", "codings": 75, "kappa": 0.5, "when": "2026-02-03 12:00:00", "sources": ["C01", "C03"],
-         "pair": ["a", "b"]},
-        {"code": "time", "codings": None, "kappa": 1.0, "when": None, "sources": [], "pair": ["c", "d"]}]
-    assert to_csv(frame).splitlines() == ["code,codings,kappa,when,sources,pair",
-                                          "trust,75,0.5,2026-02-03 12:00:00,C01; C03,a; b", "time,,1.0,,,c; d"]
+        {
+            "code": "trust",
+            "codings": 75,
+            "kappa": 0.5,
+            "when": "2026-02-03 12:00:00",
+            "sources": ["C01", "C03"],
+            "pair": ["a", "b"],
+        },
+        {"code": "time", "codings": None, "kappa": 1.0, "when": None, "sources": [], "pair": ["c", "d"]},
+    ]
+    assert to_csv(frame).splitlines() == [
+        "code,codings,kappa,when,sources,pair",
+        "trust,75,0.5,2026-02-03 12:00:00,C01; C03,a; b",
+        "time,,1.0,,,c; d",
+    ]
     assert "NaN" not in to_json(frame) and "NaT" not in to_json(frame)
-    assert to_csv([{"code": "=HYPERLINK(\"http://x\")", "n": -1, "at": datetime(2026, 1, 2)}]).splitlines() == [
-        "code,n,at", "\"'=HYPERLINK(\"\"http://x\"\")\",-1,2026-01-02 00:00:00"]
+    assert to_csv([{"code": '=HYPERLINK("http://x")', "n": -1, "at": datetime(2026, 1, 2)}]).splitlines() == [
+        "code,n,at",
+        '"\'=HYPERLINK(""http://x"")",-1,2026-01-02 00:00:00',
+    ]

@@ -21,12 +21,14 @@ from theorize.errors import InvalidInput
 
 @pytest.fixture()
 def codings() -> pd.DataFrame:
-    return pd.DataFrame({
-        "source_id": ["int1", "int1", "int2", "int3", "int3", "int4"],
-        "code_id": ["fear", "trust", "fear", "fear", "fear", "family"],
-        "start": [50, 10, 0, 5, 80, 0],
-        "text": ["scared of jail", "she listened", "the judge", "roll the dice", "not going back", "my kids"],
-    })
+    return pd.DataFrame(
+        {
+            "source_id": ["int1", "int1", "int2", "int3", "int3", "int4"],
+            "code_id": ["fear", "trust", "fear", "fear", "fear", "family"],
+            "start": [50, 10, 0, 5, 80, 0],
+            "text": ["scared of jail", "she listened", "the judge", "roll the dice", "not going back", "my kids"],
+        }
+    )
 
 
 PARTICIPANT_OF = {"int1": "P1", "int2": "P2", "int3": "P3", "int4": "P4"}
@@ -122,8 +124,9 @@ def test_framework_matrix(codings):
 
 
 def test_framework_matrix_merges_codes_and_duplicate_quotes():
-    codings = pd.DataFrame({"code_id": ["a", "b", "c"], "participant_id": "P1",
-                            "text": ["same words", "same words ", "other"]})
+    codings = pd.DataFrame(
+        {"code_id": ["a", "b", "c"], "participant_id": "P1", "text": ["same words", "same words ", "other"]}
+    )
     matrix = framework_matrix(codings, {"a": "Cat", "b": "Cat"})
     assert matrix.loc["P1", "Cat"] == ("same words",)
     assert list(matrix.columns) == ["Cat"]

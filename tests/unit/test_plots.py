@@ -59,10 +59,17 @@ def test_discovery_curve_by_stage_plot(tmp_path, incidence):
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_agreement_plot(tmp_path, suffix):
-    frame = pd.DataFrame({"code": ["trust", "doing my time", LONG_NAME], "value": [0.81, 0.42, -0.05],
-                          "ci_low": [0.7, 0.2, -0.3], "ci_high": [0.9, 0.6, np.nan]})
-    out = plot_agreement(frame, tmp_path / f"agreement{suffix}", value_label="Krippendorff's alpha",
-                         reference_lines=(0.667, 0.8))
+    frame = pd.DataFrame(
+        {
+            "code": ["trust", "doing my time", LONG_NAME],
+            "value": [0.81, 0.42, -0.05],
+            "ci_low": [0.7, 0.2, -0.3],
+            "ci_high": [0.9, 0.6, np.nan],
+        }
+    )
+    out = plot_agreement(
+        frame, tmp_path / f"agreement{suffix}", value_label="Krippendorff's alpha", reference_lines=(0.667, 0.8)
+    )
     if suffix == ".png":
         assert out.read_bytes()[:8] == PNG_SIGNATURE
     else:
@@ -74,10 +81,15 @@ def test_agreement_plot(tmp_path, suffix):
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
 def test_cooccurrence_heatmap(tmp_path, suffix):
-    codings = pd.DataFrame({"source_id": ["s"] * 4, "code_id": ["trust", "family", LONG_NAME, "trust"],
-                            "start": [0, 5, 8, 100], "end": [20, 30, 12, 120]})
-    out = plot_cooccurrence_heatmap(cooccurrence(codings), tmp_path / f"heat{suffix}",
-                                    labels={"family": "family ties"})
+    codings = pd.DataFrame(
+        {
+            "source_id": ["s"] * 4,
+            "code_id": ["trust", "family", LONG_NAME, "trust"],
+            "start": [0, 5, 8, 100],
+            "end": [20, 30, 12, 120],
+        }
+    )
+    out = plot_cooccurrence_heatmap(cooccurrence(codings), tmp_path / f"heat{suffix}", labels={"family": "family ties"})
     if suffix == ".png":
         assert out.read_bytes()[:8] == PNG_SIGNATURE
     else:
@@ -117,8 +129,7 @@ def test_bad_input(tmp_path, call, message):
 
 
 def test_import_does_not_touch_pyplot():
-    code = ("import sys, theorize.analysis.plots; "
-            "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)")
+    code = "import sys, theorize.analysis.plots; print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -50,9 +50,18 @@ def made_up() -> RefiProject:
     """A project with every hard case: emoji, combining marks, RTL, CRLF, zero-length, overlap, edges."""
     g = guid_for
     ada, bo = User(g("coder", 1), "Ada"), User(g("coder", 2), "Bó")
-    trust = Code(g("code", 1), "trust", color="#336699", description="Talk of relying on others.",
-                 stage="focused", merged_from=[g("code", 9)], in_vivo=True)
-    folder = Code(g("code", 2), "Feelings", is_codable=False, children=[trust, Code(g("code", 3), "joy", stage="initial")])
+    trust = Code(
+        g("code", 1),
+        "trust",
+        color="#336699",
+        description="Talk of relying on others.",
+        stage="focused",
+        merged_from=[g("code", 9)],
+        in_vivo=True,
+    )
+    folder = Code(
+        g("code", 2), "Feelings", is_codable=False, children=[trust, Code(g("code", 3), "joy", stage="initial")]
+    )
     spans = [
         (0, 0),  # zero-length at the very start
         (len(TEXT), len(TEXT)),  # zero-length at the very end
@@ -61,36 +70,81 @@ def made_up() -> RefiProject:
         span(TEXT, "Cafe\u0301"),
         span(TEXT, "שלום עולם"),
         span(TEXT, "world\r\nCafe"),  # across a CRLF
-        (3, 12), (8, 20),  # overlapping
+        (3, 12),
+        (8, 20),  # overlapping
         span(TEXT, "👨‍👩‍👧"),
     ]
     selections = [
-        Selection(g("segment", i), s, e, creating_user=ada.guid,
-                  created=datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
-                  codings=[Coding(g("coding", i), trust.guid if i % 2 else folder.children[1].guid,
-                                  creating_user=(ada if i % 3 else bo).guid)])
+        Selection(
+            g("segment", i),
+            s,
+            e,
+            creating_user=ada.guid,
+            created=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+            codings=[
+                Coding(
+                    g("coding", i),
+                    trust.guid if i % 2 else folder.children[1].guid,
+                    creating_user=(ada if i % 3 else bo).guid,
+                )
+            ],
+        )
         for i, (s, e) in enumerate(spans)
     ]
-    src = Source(g("source", 1), "interview 1 — Zoë.txt", TEXT, description="First interview.",
-                 creating_user=ada.guid, selections=selections,
-                 codings=[Coding(g("coding", 99), folder.children[1].guid)],
-                 variable_values=[VariableValue(g("var", 2), "Lyon")])
+    src = Source(
+        g("source", 1),
+        "interview 1 — Zoë.txt",
+        TEXT,
+        description="First interview.",
+        creating_user=ada.guid,
+        selections=selections,
+        codings=[Coding(g("coding", 99), folder.children[1].guid)],
+        variable_values=[VariableValue(g("var", 2), "Lyon")],
+    )
     age, site = Variable(g("var", 1), "Age", "Integer"), Variable(g("var", 2), "Site", "Text", "where")
-    case = Case(g("case", 1), "P01", "pseudonymised", [VariableValue(age.guid, "42", "Integer")],
-                [src.guid], [selections[3].guid], [trust.guid])
+    case = Case(
+        g("case", 1),
+        "P01",
+        "pseudonymised",
+        [VariableValue(age.guid, "42", "Integer")],
+        [src.guid],
+        [selections[3].guid],
+        [trust.guid],
+    )
     relation = Link(g("relation", 1), trust.guid, folder.children[1].guid, "leads to", "OneWay", "#FF0000")
     notes = [
-        Note(g("memo", 1), "On trust", "Trust grows\r\nslowly 🌱.", targets=[trust.guid], memo_type="code",
-             creating_user=bo.guid),
-        Note(g("memo", 2), "Segment memo", "Look again.", targets=[selections[4].guid, selections[4].codings[0].guid],
-             memo_type="theoretical"),
+        Note(
+            g("memo", 1),
+            "On trust",
+            "Trust grows\r\nslowly 🌱.",
+            targets=[trust.guid],
+            memo_type="code",
+            creating_user=bo.guid,
+        ),
+        Note(
+            g("memo", 2),
+            "Segment memo",
+            "Look again.",
+            targets=[selections[4].guid, selections[4].codings[0].guid],
+            memo_type="theoretical",
+        ),
         Note(g("memo", 3), "On the relation", "Why?", targets=[relation.guid]),
         Note(g("memo", 4), "On P01", "Sampling: next, someone older.", targets=[case.guid], memo_type="sampling"),
         Note(g("memo", 5), "Project journal", "Day 1.", about_project=True, memo_type="reflexive"),
     ]
     groups = [Set(g("set", 1), "Core", "core codes", [trust.guid], [src.guid], [notes[0].guid])]
-    return RefiProject(name="Study ✓", description="A made-up study", users=[ada, bo], codes=[folder],
-                       variables=[age, site], cases=[case], sources=[src], notes=notes, links=[relation], sets=groups)
+    return RefiProject(
+        name="Study ✓",
+        description="A made-up study",
+        users=[ada, bo],
+        codes=[folder],
+        variables=[age, site],
+        cases=[case],
+        sources=[src],
+        notes=notes,
+        links=[relation],
+        sets=groups,
+    )
 
 
 def test_made_up_project_survives_character_for_character(tmp_path):
@@ -103,8 +157,8 @@ def test_made_up_project_survives_character_for_character(tmp_path):
     assert raw.decode("utf-8") == TEXT and not raw.startswith(b"\xef\xbb\xbf")
     again, back = read_qdpx(out)
     assert canonical(again) == canonical(project)
-    before = {s.guid: TEXT[s.start:s.end] for s in project.sources[0].selections}
-    after = {s.guid: again.sources[0].text[s.start:s.end] for s in again.sources[0].selections}
+    before = {s.guid: TEXT[s.start : s.end] for s in project.sources[0].selections}
+    after = {s.guid: again.sources[0].text[s.start : s.end] for s in again.sources[0].selections}
     assert after == before
     assert not back.not_carried
     assert any("CRLF" in d and "kept" in d for d in back.decisions)  # our own offsets are code points
@@ -118,7 +172,8 @@ def test_theorize_extras_ride_along_in_descriptions_and_links(tmp_path):
         root = etree.fromstring(z.read("project.qde"))
     trust = root.find(f".//{NS}Code[@name='trust']")
     assert trust.findtext(f"{NS}Description").endswith(
-        f"[theorize] stage: focused\n[theorize] merged from: {guid_for('code', 9)}\n[theorize] in vivo: yes")
+        f"[theorize] stage: focused\n[theorize] merged from: {guid_for('code', 9)}\n[theorize] in vivo: yes"
+    )
     link = root.find(f"{NS}Links/{NS}Link")
     assert (link.get("name"), link.get("direction")) == ("leads to", "OneWay")
     assert any("where REFI has no NoteRef" in d for d in report.decisions)  # the memo on a case
@@ -142,7 +197,18 @@ def test_export_is_exactly_project_qde_and_flat_lowercase_sources(tmp_path):
     root = etree.fromstring(qde)
     assert root.tag == f"{NS}Project"
     order = [etree.QName(el).localname for el in root]
-    assert order == ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Description", "NoteRef"]
+    assert order == [
+        "Users",
+        "CodeBook",
+        "Variables",
+        "Cases",
+        "Sources",
+        "Notes",
+        "Links",
+        "Sets",
+        "Description",
+        "NoteRef",
+    ]
     assert all(len(el) or (el.text or "").strip() or el.attrib for el in root.iter())  # no empty containers
     if SHARED_XSD.exists():  # the shared copy of the schema, besides the shipped one used on export
         schema = etree.XMLSchema(etree.parse(str(SHARED_XSD)))
@@ -169,9 +235,13 @@ def test_a_minimal_project_writes_no_empty_containers(tmp_path):
 
 def test_forbidden_characters_are_stripped_from_xml_but_kept_in_text_files(tmp_path):
     text = "page\x0cbreak \x01here"
-    project = RefiProject(name="p\x00", codes=[Code(guid_for("code", 1), "bad\x07name")],
-                          sources=[Source(guid_for("source", 1), "s\x1f", text,
-                                          selections=[Selection(guid_for("segment", 1), 0, len(text))])])
+    project = RefiProject(
+        name="p\x00",
+        codes=[Code(guid_for("code", 1), "bad\x07name")],
+        sources=[
+            Source(guid_for("source", 1), "s\x1f", text, selections=[Selection(guid_for("segment", 1), 0, len(text))])
+        ],
+    )
     out = tmp_path / "p.qdpx"
     report = write_qdpx(project, out)
     again, _ = read_qdpx(out)
@@ -181,8 +251,12 @@ def test_forbidden_characters_are_stripped_from_xml_but_kept_in_text_files(tmp_p
 
 def test_unpaired_surrogates_become_replacement_characters_offsets_unchanged(tmp_path):
     text = "a\ud800b"
-    project = RefiProject(name="p", sources=[Source(guid_for("source", 1), "s", text,
-                                                    selections=[Selection(guid_for("segment", 1), 2, 3, name="b")])])
+    project = RefiProject(
+        name="p",
+        sources=[
+            Source(guid_for("source", 1), "s", text, selections=[Selection(guid_for("segment", 1), 2, 3, name="b")])
+        ],
+    )
     report = write_qdpx(project, tmp_path / "p.qdpx")
     again, _ = read_qdpx(tmp_path / "p.qdpx")
     src = again.sources[0]

@@ -58,15 +58,20 @@ def test_entities_and_dtds_are_refused(tmp_path, xml):
     assert "declares a document type" in refused(tmp_path, qdc, read_qdc)
 
 
-@pytest.mark.parametrize("evil", ["../evil.txt", "sources/../../evil.txt", "/etc/evil.txt", "C:/evil.txt", "..\\evil.txt"])
+@pytest.mark.parametrize(
+    "evil", ["../evil.txt", "sources/../../evil.txt", "/etc/evil.txt", "C:/evil.txt", "..\\evil.txt"]
+)
 def test_zip_slip_names_are_refused(tmp_path, evil):
     path = make_qdpx(tmp_path, {"project.qde": GOOD_QDE, evil: "x"})
     assert "points outside the archive" in refused(tmp_path, path)
 
 
 def test_zip_bomb_is_refused_by_total_size(tmp_path):
-    qde = GOOD_QDE.replace("</Project>", '<Sources><TextSource guid="22222222-2222-2222-2222-222222222222" '
-                           'plainTextPath="internal://a.txt"/></Sources></Project>')
+    qde = GOOD_QDE.replace(
+        "</Project>",
+        '<Sources><TextSource guid="22222222-2222-2222-2222-222222222222" '
+        'plainTextPath="internal://a.txt"/></Sources></Project>',
+    )
     path = make_qdpx(tmp_path, {"project.qde": qde, "sources/a.txt": "a" * 5000})
     message = refused(tmp_path, path, max_unpacked_bytes=2000)
     assert "zip bomb" in message
@@ -83,7 +88,8 @@ def test_a_file_that_is_not_a_zip(tmp_path):
     path.write_bytes(b"%PDF-1.7 not a zip")
     assert refused(tmp_path, path) == (
         "study.qdpx is not a REFI-QDA project: it is not a zip archive (a .qdpx file is one). "
-        "Open it in the tool that made it and export again.")
+        "Open it in the tool that made it and export again."
+    )
 
 
 def test_an_xml_file_given_as_a_project(tmp_path):
@@ -107,10 +113,11 @@ def test_a_qde_holding_a_codebook(tmp_path):
     path = make_qdpx(tmp_path, {"project.qde": book})
     assert refused(tmp_path, path) == (
         "study.qdpx is not a REFI-QDA project: project.qde holds a codebook, not a project. "
-        "Import it as a codebook (.qdc) instead.")
+        "Import it as a codebook (.qdc) instead."
+    )
 
 
-@pytest.mark.parametrize("xml", ['<html><body>hi</body></html>', '<Project xmlns="http://example.com/other"/>'])
+@pytest.mark.parametrize("xml", ["<html><body>hi</body></html>", '<Project xmlns="http://example.com/other"/>'])
 def test_a_qde_of_random_xml(tmp_path, xml):
     message = refused(tmp_path, make_qdpx(tmp_path, {"project.qde": xml}))
     assert "not <Project>" in message or "XML of another kind" in message
@@ -120,7 +127,8 @@ def test_an_unescaped_ampersand_names_line_and_column(tmp_path):
     xml = GOOD_QDE.replace('name="p"', 'name="R&D"')
     assert refused(tmp_path, make_qdpx(tmp_path, {"project.qde": xml})) == (
         "study.qdpx is not a REFI-QDA project: project.qde is not well-formed XML "
-        "(line 2, column 51: an unescaped '&'). Open it in the tool that made it and export again.")
+        "(line 2, column 51: an unescaped '&'). Open it in the tool that made it and export again."
+    )
 
 
 def test_a_truncated_qde(tmp_path):
@@ -143,7 +151,9 @@ def test_codebook_refusals(tmp_path):
 
 
 def test_a_missing_file_is_one_sentence(tmp_path):
-    with pytest.raises(InvalidInput, match=r"^nothere\.qdpx cannot be read \(No such file or directory\); check the path"):
+    with pytest.raises(
+        InvalidInput, match=r"^nothere\.qdpx cannot be read \(No such file or directory\); check the path"
+    ):
         read_qdpx(tmp_path / "nothere.qdpx")
 
 

@@ -86,7 +86,7 @@ def test_qualcoder_bom_dangling_references_and_first_annotation():
     project, report = read_qdpx(sample("qualcoder40beta_harness_demo.qdpx"))
     (src,) = project.sources
     assert src.text.startswith("Interview 1\nQ: Café? 😀")  # BOM gone before counting
-    assert {src.text[s.start:s.end] for s in src.selections} >= {"économie", "health", "😀", "naïve résumé"}
+    assert {src.text[s.start : s.end] for s in src.selections} >= {"économie", "health", "😀", "naïve résumé"}
     assert any("byte-order mark" in d for d in report.decisions)
     # the case's SourceRef points at nothing: reported, not stored
     assert project.cases[0].source_guids == []
@@ -99,7 +99,7 @@ def test_qualcoder_bom_dangling_references_and_first_annotation():
     note = next(n for n in project.notes if n.text == "annotation memo")
     (target,) = note.targets
     span = next(s for s in src.selections if s.guid == target)
-    assert src.text[span.start:span.end] == "Café"
+    assert src.text[span.start : span.end] == "Café"
     # descriptions are memos too; variable values on the case and on the source
     assert project.cases[0].description == "case memo" and src.description == "source memo"
     assert [(v.kind, v.value) for v in project.cases[0].variable_values] == [("Float", "42")]
@@ -119,7 +119,7 @@ def test_maxqda_crlf_offsets_counted_for_lf_are_converted():
     (src,) = project.sources
     assert "\r\n" in src.text
     named = [s for s in src.selections if s.name]
-    assert named and all(src.text[s.start:s.end] == s.name for s in named)
+    assert named and all(src.text[s.start : s.end] == s.name for s in named)
     assert any("CRLF" in d and "one position" in d and "converted" in d for d in report.decisions)
 
 
@@ -136,7 +136,11 @@ def test_atlas_ti_codebook_with_a_code_group():
     project, report = read_qdc(sample("atlasti23-4_requal-test_codebook.qdc"))
     (code,) = project.codes
     assert (code.guid, code.name, code.color, code.description) == (
-        "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294", "code1", "#46AA00", "description")
+        "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294",
+        "code1",
+        "#46AA00",
+        "description",
+    )
     (group,) = project.sets
     assert (group.name, group.description, group.code_guids) == ("code group 1", "kategorie 1", [code.guid])
     assert report.kind == "codebook" and project.origin == "ATLAS.ti Win 23.4.0"
@@ -145,5 +149,11 @@ def test_atlas_ti_codebook_with_a_code_group():
 def test_qualcoder_codebook_nesting_folders_and_bom():
     project, _ = read_qdc(sample("qualcoder40beta_harness_Codebook-demo.qdc"))
     tree = [(c.name, c.is_codable, depth) for c, _, depth in project.walk_codes()]
-    assert tree == [("Emoji", True, 1), ("Topics", False, 1), ("Economy", True, 2), ("Economy/sub", True, 3),
-                    ("Subtopics", False, 2), ("Health & care", True, 3)]
+    assert tree == [
+        ("Emoji", True, 1),
+        ("Topics", False, 1),
+        ("Economy", True, 2),
+        ("Economy/sub", True, 3),
+        ("Subtopics", False, 2),
+        ("Health & care", True, 3),
+    ]

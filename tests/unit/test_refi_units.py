@@ -8,17 +8,22 @@ import uuid
 
 import pytest
 
-from theorize.exchange.refi import Code, ExchangeReport, RefiProject, canonical, guid_for, normalise_guid
-from theorize.exchange.refi import extras
+from theorize.exchange.refi import Code, ExchangeReport, RefiProject, canonical, extras, guid_for, normalise_guid
 from theorize.exchange.refi.model import GUID_NAMESPACE
 from theorize.exchange.refi.offsets import CODE_POINTS, CRLF_AS_ONE, choose_reading, crlf_as_one
 
 
-@pytest.mark.parametrize("raw,want", [
-    ("{1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294}", "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294"),
-    (" 1ff58b12-6f6f-4b0c-8be5-bbdc91f55294 ", "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294"),
-    ("line:6", None), ("", None), (None, None), ("{1ff58b12-6f6f-4b0c-8be5-bbdc91f5529}", None),
-])
+@pytest.mark.parametrize(
+    "raw,want",
+    [
+        ("{1FF58B12-6F6F-4B0C-8BE5-BBDC91F55294}", "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294"),
+        (" 1ff58b12-6f6f-4b0c-8be5-bbdc91f55294 ", "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294"),
+        ("line:6", None),
+        ("", None),
+        (None, None),
+        ("{1ff58b12-6f6f-4b0c-8be5-bbdc91f5529}", None),
+    ],
+)
 def test_normalise_guid(raw, want):
     assert normalise_guid(raw) == want
 
@@ -47,7 +52,9 @@ def test_choose_reading_ties_and_absences_keep_code_points():
     assert (r.reading, r.matched, r.matched_other, r.tested) == (CRLF_AS_ONE, 2, 0, 2)
 
 
-@pytest.mark.parametrize("description", ["", "text", "text\n", "line\n\nmore", "[theorize] stage: mine, typed by hand\nx"])
+@pytest.mark.parametrize(
+    "description", ["", "text", "text\n", "line\n\nmore", "[theorize] stage: mine, typed by hand\nx"]
+)
 def test_extras_round_trip(description):
     fields = {"stage": "category", "merged from": "a, b"}
     assert extras.parse(extras.compose(description, fields), ("stage", "merged from")) == (description, fields)
@@ -67,7 +74,8 @@ def test_report_summary_counts_problems_and_interpretations():
     r.decide("CRLF read as one position")
     assert r.summary() == (
         "Export of s.qdpx\nCarried: 1 code, 2 sources, 3 Widget.\nNot carried (1):\n  - Coding: coding x: no code\n"
-        "Interpreted (1):\n  - CRLF read as one position")
+        "Interpreted (1):\n  - CRLF read as one position"
+    )
     assert r.not_carried_counts() == {"Coding": 1}
 
 
@@ -100,13 +108,25 @@ def test_dates_without_a_zone_are_written_as_utc_and_yes_no_as_booleans():
 
     assert format_date(datetime(2026, 2, 3, 12, 30)) == "2026-02-03T12:30:00Z"
     assert format_date(datetime(2026, 2, 3, 12, 30, tzinfo=timezone(timedelta(hours=2)))) == "2026-02-03T12:30:00+02:00"
-    assert [refi_boolean(v) for v in ("yes", "No", "TRUE", "0", "y", "perhaps", "")] == \
-        ["true", "false", "true", "false", "true", None, None]
+    assert [refi_boolean(v) for v in ("yes", "No", "TRUE", "0", "y", "perhaps", "")] == [
+        "true",
+        "false",
+        "true",
+        "false",
+        "true",
+        None,
+        None,
+    ]
 
 
 def test_warnings_are_listed_apart_in_the_summary():
     r = ExchangeReport(file="out.qdpx", direction="export")
     r.carry("Code", 2)
     r.warn("2 codes are named 'trust'")
-    assert r.summary().splitlines() == ["Export of out.qdpx", "Carried: 2 codes.", "Not carried: nothing.",
-                                        "Warnings (1):", "  - 2 codes are named 'trust'"]
+    assert r.summary().splitlines() == [
+        "Export of out.qdpx",
+        "Carried: 2 codes.",
+        "Not carried: nothing.",
+        "Warnings (1):",
+        "  - 2 codes are named 'trust'",
+    ]

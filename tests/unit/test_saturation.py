@@ -63,8 +63,12 @@ def _variants() -> list[tuple[str, str]]:
 
 def _parse(key: str) -> dict:
     base, run, thr, mode = key.split("_")
-    return {"base_size": int(base[4:]), "run_length": int(run[3:]), "threshold": int(thr[3:-3]) / 100,
-            "run_mode": "jump" if mode == "jump" else "slide"}
+    return {
+        "base_size": int(base[4:]),
+        "run_length": int(run[3:]),
+        "threshold": int(thr[3:-3]) / 100,
+        "run_mode": "jump" if mode == "jump" else "slide",
+    }
 
 
 # --- published / reference values ------------------------------------------------------------
@@ -127,7 +131,10 @@ def test_discovery_curve_by_stage(constructed):
 
 
 def test_discovery_curve_stage_mapping_must_match_codes(constructed):
-    with pytest.raises(InvalidInput, match=r"^None of the codes has a stage; key the stage mapping by the incidence table's column labels\.$"):
+    with pytest.raises(
+        InvalidInput,
+        match=r"^None of the codes has a stage; key the stage mapping by the incidence table's column labels\.$",
+    ):
         discovery_curve(constructed, {"not a code": "initial"})
 
 
@@ -245,16 +252,28 @@ def test_statement_singular_and_none_remaining():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"base_size": 12}, r"^A base of 12 interviews leaves nothing to assess in 12 interviews; use a smaller base "
-                            r"or add interviews\.$"),
-        ({"base_size": 11}, r"^A base of 11 and runs of 2 need at least 13 interviews and there are 12; use a smaller "
-                            r"base or shorter runs, or add interviews\.$"),
+        (
+            {"base_size": 12},
+            r"^A base of 12 interviews leaves nothing to assess in 12 interviews; use a smaller base "
+            r"or add interviews\.$",
+        ),
+        (
+            {"base_size": 11},
+            r"^A base of 11 and runs of 2 need at least 13 interviews and there are 12; use a smaller "
+            r"base or shorter runs, or add interviews\.$",
+        ),
         ({"threshold": 5}, "0.05 for 5%"),
         ({"threshold": "5%"}, "0.05 for 5%"),
-        ({"run_length": 0}, r"^The run length \(run_length\) must be a whole number of interviews, 1 or more, not 0; "
-                            r"give one such as 4\.$"),
+        (
+            {"run_length": 0},
+            r"^The run length \(run_length\) must be a whole number of interviews, 1 or more, not 0; "
+            r"give one such as 4\.$",
+        ),
         ({"base_size": 2.5}, r"^The base \(base_size\) must be a whole number"),
-        ({"run_mode": "overlap"}, r"^The run mode \(run_mode\) is 'jump' or 'slide', not 'overlap'; choose one of them\.$"),
+        (
+            {"run_mode": "overlap"},
+            r"^The run mode \(run_mode\) is 'jump' or 'slide', not 'overlap'; choose one of them\.$",
+        ),
         ({"report": "after"}, "report"),
     ],
 )

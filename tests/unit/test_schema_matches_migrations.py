@@ -27,8 +27,11 @@ def differences(url: str) -> list:
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_the_schema_in_code_is_what_the_migrations_build(backend, tmp_path, request):
-    url = f"sqlite:///{tmp_path / 'study.theorize'}" if backend == "sqlite" else database_url(
-        request.getfixturevalue("pg_url"))
+    url = (
+        f"sqlite:///{tmp_path / 'study.theorize'}"
+        if backend == "sqlite"
+        else database_url(request.getfixturevalue("pg_url"))
+    )
     assert differences(url) == []
 
 

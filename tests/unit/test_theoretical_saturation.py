@@ -26,13 +26,17 @@ def _values(rows):
 #   I4: D11=" bounded " (same value once trimmed)            -> cat 1: 0 new
 #   I5: nothing                                              -> cat 1: 0 new; last new = I3, 2 after
 #   cat 2: P20 first in I5 (the last interview)              -> not saturated
-HAND = _values([
-    ("I1", 1, 10, "property", ""), ("I1", 1, 11, "dimension", "total"),
-    ("I2", 1, 11, "dimension", "total"), ("I2", 1, 10, "property", "anything"),
-    ("I3", 1, 11, "dimension", "bounded"),
-    ("I4", 1, 11, "dimension", " bounded "),
-    ("I5", 2, 20, "property", ""),
-])
+HAND = _values(
+    [
+        ("I1", 1, 10, "property", ""),
+        ("I1", 1, 11, "dimension", "total"),
+        ("I2", 1, 11, "dimension", "total"),
+        ("I2", 1, 10, "property", "anything"),
+        ("I3", 1, 11, "dimension", "bounded"),
+        ("I4", 1, 11, "dimension", " bounded "),
+        ("I5", 2, 20, "property", ""),
+    ]
+)
 ORDER = ["I1", "I2", "I3", "I4", "I5"]
 
 
@@ -74,22 +78,34 @@ def test_values_of_unknown_interviews_or_kinds_are_refused():
 
 def test_properties_over_snapshots_count_new_texts():
     s1 = {"model": {"properties": [{"code_id": 1, "kind": "property", "text": "who holds power"}]}}
-    s2 = {"model": {"properties": [{"code_id": 1, "kind": "property", "text": "who holds power"},
-                                   {"code_id": 1, "kind": "dimension", "text": "surveillance: total .. bounded"}]}}
+    s2 = {
+        "model": {
+            "properties": [
+                {"code_id": 1, "kind": "property", "text": "who holds power"},
+                {"code_id": 1, "kind": "dimension", "text": "surveillance: total .. bounded"},
+            ]
+        }
+    }
     frame = properties_over_snapshots([("June", s1), ("July", s2), ("August", s2)])
     assert frame[["snapshot", "properties", "dimensions", "new"]].values.tolist() == [
-        ["June", 1, 0, 1], ["July", 1, 1, 1], ["August", 1, 1, 0]]
+        ["June", 1, 0, 1],
+        ["July", 1, 1, 1],
+        ["August", 1, 1, 0],
+    ]
 
 
 def test_focused_codes_all_in_the_first_interview_are_circular():
-    inc = pd.DataFrame([[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [0, 1, 1, 0, 0]], index=["C01", "C02", "C03"],
-                       columns=[1, 2, 3, 4, 5])
+    inc = pd.DataFrame(
+        [[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [0, 1, 1, 0, 0]], index=["C01", "C02", "C03"], columns=[1, 2, 3, 4, 5]
+    )
     t0 = pd.Timestamp("2026-01-01", tz="UTC")
     made = pd.Series([t0] * 5, index=[1, 2, 3, 4, 5])
     first = pd.Series([t0, t0 + pd.Timedelta(days=1), t0 + pd.Timedelta(days=2)], index=inc.index)
     check = circularity_check(inc, made, first, stage="focused")
     assert check.circular and check.in_first_interview == 5 and check.defined_after_corpus == 0
-    assert check.sentence.startswith("This saturation is circular: 5 of 5 codes already occur in the first interview (C01)")
+    assert check.sentence.startswith(
+        "This saturation is circular: 5 of 5 codes already occur in the first interview (C01)"
+    )
     # the same curve of initial codes is what initial coding looks like: no warning
     assert not circularity_check(inc, made, first, stage="initial").circular
 

@@ -55,10 +55,8 @@ def _figure_2_2004() -> tuple[dict, int, dict]:
 def test_u_alpha_of_figure_12_11():
     spans, length, case = _figure_12_11()
     tol = case["tolerance"]
-    assert u_alpha(spans, length) == pytest.approx(case["expected"]["u_alpha_nominal"],
-                                                   abs=tol["u_alpha_nominal"])
-    assert binary_u_alpha(spans, length) == pytest.approx(case["expected"]["binary_u_alpha"],
-                                                          abs=tol["binary_u_alpha"])
+    assert u_alpha(spans, length) == pytest.approx(case["expected"]["u_alpha_nominal"], abs=tol["u_alpha_nominal"])
+    assert binary_u_alpha(spans, length) == pytest.approx(case["expected"]["binary_u_alpha"], abs=tol["binary_u_alpha"])
     # the case's independent re-implementation, to its 6 decimals
     check = case["verification"]["independent_python_reimpl"]
     assert u_alpha(spans, length) == pytest.approx(check["u_alpha_nominal"], abs=1e-6)
@@ -124,8 +122,7 @@ def test_original_unitizing_alpha_of_1995_pairs(pair):
     result = unitizing_alpha_2004(spans, case["continuum"]["length"] * stretch).codes["c"]
     expected, tol = case["expected"], case["tolerance"]
     assert result.observed_disagreement == pytest.approx(expected["Do"][pair], abs=tol["Do"])
-    assert result.expected_disagreement == pytest.approx(expected["De_large_stretch"][pair],
-                                                         abs=tol["De"])
+    assert result.expected_disagreement == pytest.approx(expected["De_large_stretch"][pair], abs=tol["De"])
     assert result.alpha == pytest.approx(expected["alpha"][pair], abs=tol["alpha"])
     unstretched = {coder: [(s, s + n, "c") for s, n in units[coder]] for coder in "01"}
     assert unitizing_alpha_2004(unstretched, 24).codes["c"].observed_disagreement == pytest.approx(
@@ -136,8 +133,7 @@ def test_original_unitizing_alpha_of_1995_pairs(pair):
 def test_dkpro_distance_examples():
     # Krippendorff (2004) delta^2: overlapping units (225,70)/(220,80) -> 50, (370,30)/(355,20) ->
     # 850, and a unit of 20 inside the other coder's gap -> 400. Sum both directions, / (m(m-1)L^2).
-    spans = {"i": [(225, 295, "c"), (370, 400, "c")], "j": [(220, 300, "c"), (355, 375, "c"),
-                                                             (400, 420, "c")]}
+    spans = {"i": [(225, 295, "c"), (370, 400, "c")], "j": [(220, 300, "c"), (355, 375, "c"), (400, 420, "c")]}
     result = unitizing_alpha_2004(spans, 450).codes["c"]
     assert result.observed_disagreement == pytest.approx(2 * (50 + 850 + 400) / (2 * 450**2))
 
@@ -165,9 +161,9 @@ def test_gaps_end_at_source_boundaries_in_the_2004_alpha():
     # sum (n-1)/3 (2l^3 - 3l^2 + l) = 28; sum l^2 sum_{gaps >= l} (gap - l + 1) = 457;
     # D_e = 2/20 * 485 / (40 * 39 - 10).
     assert split.expected_disagreement == pytest.approx(2 / 20 * 485 / 1550)
-    joined = unitizing_alpha_2004(
-        {"ann": [(0, 2, "x"), (10, 13, "x")], "bo": [(0, 2, "x")]}, 20
-    ).codes["x"]  # bo's gap would run 2-20 on one continuum
+    joined = unitizing_alpha_2004({"ann": [(0, 2, "x"), (10, 13, "x")], "bo": [(0, 2, "x")]}, 20).codes[
+        "x"
+    ]  # bo's gap would run 2-20 on one continuum
     assert joined.expected_disagreement != pytest.approx(split.expected_disagreement)
 
 
@@ -176,8 +172,7 @@ def test_u_alpha_equals_alpha_on_positions_when_units_are_single_positions():
     # Krippendorff's nominal alpha with each position a unit (phi a value like any other).
     rng = np.random.default_rng(4)
     values = rng.choice(["a", "b", None], size=(3, 40), p=[0.3, 0.2, 0.5])
-    spans = {f"c{i}": [(p, p + 1, v) for p, v in enumerate(row) if v is not None]
-             for i, row in enumerate(values)}
+    spans = {f"c{i}": [(p, p + 1, v) for p, v in enumerate(row) if v is not None] for i, row in enumerate(values)}
     positions = [["phi" if v is None else v for v in row] for row in values]
     assert u_alpha(spans, 40) == pytest.approx(krippendorff_alpha(positions))
 
@@ -188,12 +183,8 @@ def test_u_alpha_equals_alpha_on_positions_when_units_are_single_positions():
 def test_overlapping_same_code_spans_of_one_coder_merge():
     merged = {"ann": [(0, 10, "x")], "bo": [(2, 10, "x")]}
     overlapping = {"ann": [(0, 6, "x"), (4, 10, "x")], "bo": [(2, 10, "x")]}
-    assert binary_u_alpha(overlapping, 20, code="x") == pytest.approx(
-        binary_u_alpha(merged, 20, code="x")
-    )
-    assert unitizing_alpha_2004(overlapping, 20).alpha == pytest.approx(
-        unitizing_alpha_2004(merged, 20).alpha
-    )
+    assert binary_u_alpha(overlapping, 20, code="x") == pytest.approx(binary_u_alpha(merged, 20, code="x"))
+    assert unitizing_alpha_2004(overlapping, 20).alpha == pytest.approx(unitizing_alpha_2004(merged, 20).alpha)
 
 
 def test_adjacent_spans_stay_separate_units():

@@ -46,7 +46,6 @@ def demo_model() -> TheoryModel:
 WORDS = ["help", "trust", "negotiating", "boundaries", "family", "court", "stigma", "recovery", "accountability", "of"]
 
 
-
 def random_model(seed: int, n: int = 20, n_stages: int = 5, n_relations: int = 30) -> TheoryModel:
     """Twenty categories over five stages with random relations of every kind (back, same column, core)."""
     rng = random.Random(seed)

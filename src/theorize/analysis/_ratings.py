@@ -91,8 +91,7 @@ def read_ratings(
             where = int(np.flatnonzero(unknown)[0])
             coder = coders[where // array.shape[1]]
             raise InvalidInput(
-                f"{coder} gave the value {flat[where]!r}, which is not among the categories given "
-                f"({list(labels)})."
+                f"{coder} gave the value {flat[where]!r}, which is not among the categories given ({list(labels)})."
             )
     return Ratings(np.asarray(codes, dtype=np.int64).reshape(array.shape), labels, coders)
 

@@ -65,9 +65,7 @@ class CohenKappa:
     n_units: int
 
 
-def contingency_table(
-    reliability_data: Any, *, categories: Sequence[Hashable] | None = None
-) -> pd.DataFrame:
+def contingency_table(reliability_data: Any, *, categories: Sequence[Hashable] | None = None) -> pd.DataFrame:
     """Cross-tabulate two coders' ratings over the units both rated.
 
     Args:
@@ -200,17 +198,13 @@ def cohen_kappa_summary(
     w_row = w @ cols  # mean weight of row category i against the second coder's marginals
     w_col = rows @ w
     spread = w_row[:, None] + w_col[None, :]
-    var = ((p * (w - spread * (1 - kappa)) ** 2).sum() - (kappa - pe * (1 - kappa)) ** 2) / (
-        n * (1 - pe) ** 2
-    )
+    var = ((p * (w - spread * (1 - kappa)) ** 2).sum() - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
     var0 = ((np.outer(rows, cols) * (w - spread) ** 2).sum() - pe**2) / (n * (1 - pe) ** 2)
     se, se0 = float(np.sqrt(max(var, 0.0))), float(np.sqrt(max(var0, 0.0)))
     if se0 == 0:
         raise InvalidInput("Kappa's standard error under no agreement is 0 for this table; no z test.")
     half = float(norm.ppf(0.5 + confidence / 2)) * se
-    return CohenKappa(
-        kappa, po, pe, se, se0, kappa / se0, kappa - half, kappa + half, confidence, int(n)
-    )
+    return CohenKappa(kappa, po, pe, se, se0, kappa / se0, kappa - half, kappa + half, confidence, int(n))
 
 
 def cohen_kappa_max(
@@ -340,9 +334,7 @@ def gwet_ac1(
     return chance_corrected(po, pe, "Gwet's AC1", "the category shares")
 
 
-def _read(
-    reliability_data: Any, categories: Sequence[Hashable] | None, what: str
-) -> Ratings:
+def _read(reliability_data: Any, categories: Sequence[Hashable] | None, what: str) -> Ratings:
     if reliability_data is None:
         raise InvalidInput(f"{what} needs reliability data (coders x units) or a table.")
     ratings = read_ratings(reliability_data, categories=categories)
@@ -400,9 +392,7 @@ def _table_from_ratings(
     a, b = ratings.codes
     both = (a >= 0) & (b >= 0)
     if not both.any():
-        raise InvalidInput(
-            f"{what}: {ratings.coders[0]!r} and {ratings.coders[1]!r} rated no unit in common."
-        )
+        raise InvalidInput(f"{what}: {ratings.coders[0]!r} and {ratings.coders[1]!r} rated no unit in common.")
     a, b, labels = a[both], b[both], ratings.categories
     if categories is None:  # unused categories do not exist (irr, scikit-learn)
         used = np.unique(np.concatenate([a, b]))
@@ -425,9 +415,7 @@ def _weights(weights: Weights, q: int) -> np.ndarray:
             return 1 - d
         if weights == "quadratic":
             return 1 - d**2
-        raise InvalidInput(
-            f"weights must be None, 'linear', 'quadratic' or a q x q matrix; got {weights!r}."
-        )
+        raise InvalidInput(f"weights must be None, 'linear', 'quadratic' or a q x q matrix; got {weights!r}.")
     w = np.asarray(weights, dtype=float)
     if w.shape != (q, q):
         raise InvalidInput(f"The weight matrix must be {q} x {q}, one row per category; got {w.shape}.")

@@ -40,8 +40,14 @@ _PAIRS_PER_CHUNK = 4_000_000
 _BITMAP_LIMIT = 64_000_000  # distinct (unit, code) keys via a bitmap up to this many possible keys
 
 
-def cooccurrence(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0, *,
-                 measure: Measure = "count", codes: Sequence[Hashable] | None = None) -> pd.DataFrame:
+def cooccurrence(
+    codings: pd.DataFrame,
+    mode: Mode = "overlap",
+    window: int = 0,
+    *,
+    measure: Measure = "count",
+    codes: Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
     """Code x code co-occurrence counts (or Jaccard similarities) from codings.
 
     Definitions in the module docstring: a count is the number of co-occurring pairs of units (codings
@@ -113,8 +119,9 @@ def cooccurrence(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0,
     return pd.DataFrame(jaccard, index=index, columns=index.copy())
 
 
-def cooccurrence_jaccard(codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0, *,
-                         codes: Sequence[Hashable] | None = None) -> pd.DataFrame:
+def cooccurrence_jaccard(
+    codings: pd.DataFrame, mode: Mode = "overlap", window: int = 0, *, codes: Sequence[Hashable] | None = None
+) -> pd.DataFrame:
     """Jaccard similarity of codes: co-occurring units / units with either code.
 
     Same as ``cooccurrence(..., measure="jaccard")``; see :func:`cooccurrence` for the definitions

@@ -100,9 +100,7 @@ def krippendorff_alpha(
     return _alpha(observed, n_c, level, metric)
 
 
-def coincidence_matrix(
-    reliability_data: Any, *, categories: Sequence[Hashable] | None = None
-) -> pd.DataFrame:
+def coincidence_matrix(reliability_data: Any, *, categories: Sequence[Hashable] | None = None) -> pd.DataFrame:
     """Krippendorff's coincidence matrix ``o_ck`` of the pairable values.
 
     Definition: Krippendorff (2011), the matrix of example C (any number of coders, missing
@@ -214,9 +212,7 @@ def _prepare(reliability_data: Any, level: str, categories: Sequence[Hashable] |
     if level in ("interval", "ratio"):
         values = numeric_categories(ratings, level)
         if level == "ratio" and (values < 0).any():
-            raise InvalidInput(
-                f"The ratio level needs values of zero or more; the data hold {values.min():g}."
-            )
+            raise InvalidInput(f"The ratio level needs values of zero or more; the data hold {values.min():g}.")
         if level == "interval":  # centred: sums of squares of values near 1e9 keep their digits
             values = values - float(np.mean(values[codes[codes >= 0]]))
     else:
@@ -315,9 +311,7 @@ def _alpha(observed: float, n_c: np.ndarray, level: str, metric: np.ndarray) -> 
     return float(1 - (n_c.sum() - 1) * observed / expected)
 
 
-def _bootstrap(
-    data: _Pairable, level: str, n_resamples: int, rng: np.random.Generator
-) -> np.ndarray:
+def _bootstrap(data: _Pairable, level: str, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
     """Alpha on n_resamples resamples of the pairable units, drawn with replacement.
 
     A unit's contribution depends only on the multiset of its values, so identical units are
@@ -329,9 +323,7 @@ def _bootstrap(
     n_patterns, v = len(first), len(data.labels)
     ok = patterns.codes >= 0
     owner = np.broadcast_to(np.arange(n_patterns), ok.shape)[ok]
-    value_counts = sparse.csr_matrix(
-        (np.ones(len(owner)), (owner, patterns.codes[ok])), shape=(n_patterns, v)
-    )
+    value_counts = sparse.csr_matrix((np.ones(len(owner)), (owner, patterns.codes[ok])), shape=(n_patterns, v))
     if level == "ordinal":  # the metric moves with each sample's marginals: keep o_ck per pattern
         coincidences = _pattern_coincidences(patterns, v)
         width = v * v

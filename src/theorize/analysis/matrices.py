@@ -73,8 +73,7 @@ def _with_participants(codings: pd.DataFrame, participant_of: ParticipantOf) -> 
         unmapped = pd.unique(codings.loc[participant.isna(), "source_id"])
         if len(unmapped):
             raise InvalidInput(
-                f"{len(unmapped)} source(s) have no participant in participant_of: "
-                + ", ".join(map(str, unmapped[:5]))
+                f"{len(unmapped)} source(s) have no participant in participant_of: " + ", ".join(map(str, unmapped[:5]))
             )
         return codings.assign(participant_id=participant.to_numpy())
     if "participant_id" not in codings.columns:
@@ -97,9 +96,13 @@ def _labels(found: Sequence[Hashable], given: Sequence[Hashable] | None) -> list
         return unique
 
 
-def code_by_participant(codings: pd.DataFrame, participant_of: ParticipantOf = None, *,
-                        participants: Sequence[Hashable] | None = None,
-                        codes: Sequence[Hashable] | None = None) -> pd.DataFrame:
+def code_by_participant(
+    codings: pd.DataFrame,
+    participant_of: ParticipantOf = None,
+    *,
+    participants: Sequence[Hashable] | None = None,
+    codes: Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
     """Codings of each code by each participant (a code x participant count matrix).
 
     Definition: cell (code, participant) = number of codings of the code in that participant's sources
@@ -153,8 +156,14 @@ def share_of_participants(table: pd.DataFrame) -> pd.DataFrame:
     if table.shape[1] == 0:
         raise InvalidInput("the table has no participants, so there is no share to compute")
     present = (table > 0).sum(axis=1)
-    return pd.DataFrame({"codings": table.sum(axis=1).astype(np.int64), "participants": present.astype(np.int64),
-                         "share": present / table.shape[1]}, index=table.index)
+    return pd.DataFrame(
+        {
+            "codings": table.sum(axis=1).astype(np.int64),
+            "participants": present.astype(np.int64),
+            "share": present / table.shape[1],
+        },
+        index=table.index,
+    )
 
 
 def _holm(p: np.ndarray) -> np.ndarray:
@@ -180,9 +189,13 @@ def _test(table: np.ndarray) -> tuple[str, float, int, float, float]:
     return "chi-square", stat, dof, p, float(expected.min())
 
 
-def code_by_attribute(codings: pd.DataFrame, attributes: pd.Series | Mapping[Hashable, Hashable],
-                      participant_of: ParticipantOf = None, *,
-                      codes: Sequence[Hashable] | None = None) -> AttributeComparison:
+def code_by_attribute(
+    codings: pd.DataFrame,
+    attributes: pd.Series | Mapping[Hashable, Hashable],
+    participant_of: ParticipantOf = None,
+    *,
+    codes: Sequence[Hashable] | None = None,
+) -> AttributeComparison:
     """Codes by the values of a participant attribute, with a test of association per code.
 
     For each code the participants form a 2 x k table: with / without the code x the k attribute
@@ -252,18 +265,27 @@ def code_by_attribute(codings: pd.DataFrame, attributes: pd.Series | Mapping[Has
         contingency = np.vstack([with_code, sizes.to_numpy() - with_code]).astype(np.int64)
         test, stat, dof, p, min_expected = _test(contingency)
         records.append((test, stat, dof, p, min_expected, bool(min_expected < 5)))
-    tests = pd.DataFrame(records, index=pd.Index(rows, name="code_id"),
-                         columns=["test", "chi2", "dof", "p_value", "min_expected", "small_sample"])
+    tests = pd.DataFrame(
+        records,
+        index=pd.Index(rows, name="code_id"),
+        columns=["test", "chi2", "dof", "p_value", "min_expected", "small_sample"],
+    )
     tests.insert(4, "p_holm", _holm(tests["p_value"].to_numpy()))
     sizes.index.name = name or "value"
     return AttributeComparison(name, table, tests, sizes, excluded)
 
 
-def framework_matrix(codings: pd.DataFrame, categories: Mapping[Hashable, Hashable],
-                     participant_of: ParticipantOf = None, *, k: int = 3, text_column: str = "text",
-                     select: Literal["first", "longest"] = "first",
-                     participants: Sequence[Hashable] | None = None,
-                     category_order: Sequence[Hashable] | None = None) -> pd.DataFrame:
+def framework_matrix(
+    codings: pd.DataFrame,
+    categories: Mapping[Hashable, Hashable],
+    participant_of: ParticipantOf = None,
+    *,
+    k: int = 3,
+    text_column: str = "text",
+    select: Literal["first", "longest"] = "first",
+    participants: Sequence[Hashable] | None = None,
+    category_order: Sequence[Hashable] | None = None,
+) -> pd.DataFrame:
     """A framework matrix: participants x categories, each cell holding up to k exemplar quotes.
 
     Definition (Ritchie & Spencer 1994; Gale et al. 2013, BMC Med Res Methodol 13:117): one row per
@@ -321,7 +343,10 @@ def framework_matrix(codings: pd.DataFrame, categories: Mapping[Hashable, Hashab
     data = data.drop_duplicates(["participant_id", "category", "_text"])
     grouped = data.groupby(["participant_id", "category"], sort=False)
     cells = {(p, c): tuple(g["_text"].head(k)) for (p, c), g in grouped}
-    matrix = pd.DataFrame([[cells.get((p, c), ()) for c in cols] for p in rows],
-                          index=pd.Index(rows, name="participant_id"), columns=pd.Index(cols, name="category"),
-                          dtype=object)
+    matrix = pd.DataFrame(
+        [[cells.get((p, c), ()) for c in cols] for p in rows],
+        index=pd.Index(rows, name="participant_id"),
+        columns=pd.Index(cols, name="category"),
+        dtype=object,
+    )
     return matrix

@@ -52,9 +52,7 @@ class FleissKappa:
     n_coders: int
 
 
-def category_counts(
-    reliability_data: Any, *, categories: Sequence[Hashable] | None = None
-) -> pd.DataFrame:
+def category_counts(reliability_data: Any, *, categories: Sequence[Hashable] | None = None) -> pd.DataFrame:
     """Units x categories counts from a coders x units matrix (missing ratings are not counted).
 
     Args:

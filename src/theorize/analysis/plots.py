@@ -42,7 +42,7 @@ def short_label(text: Any, width: int = 28, lines: int = 2) -> str:
     words = textwrap.wrap(" ".join(str(text).split()), width=width) or [""]
     if len(words) <= lines:
         return "\n".join(words)
-    rest = " ".join(words[lines - 1:])
+    rest = " ".join(words[lines - 1 :])
     last = textwrap.shorten(rest, width=width, placeholder="\u2026")
     if last == "\u2026":  # one word longer than the line
         last = rest[: width - 1] + "\u2026"
@@ -80,10 +80,14 @@ def _save(fig: Figure, target: Path, fmt: str) -> Path:
     return target
 
 
-def plot_discovery_curve(curve: pd.DataFrame, path: str | Path, *,
-                         bootstrap: SaturationBootstrap | None = None,
-                         saturation: GuestSaturation | None = None,
-                         title: str = "Code discovery") -> Path:
+def plot_discovery_curve(
+    curve: pd.DataFrame,
+    path: str | Path,
+    *,
+    bootstrap: SaturationBootstrap | None = None,
+    saturation: GuestSaturation | None = None,
+    title: str = "Code discovery",
+) -> Path:
     """Cumulative and new codes per interview, with the band over random orders and the saturation point.
 
     Args:
@@ -118,20 +122,36 @@ def plot_discovery_curve(curve: pd.DataFrame, path: str | Path, *,
         if bootstrap is not None:
             band = bootstrap.curve
             pct = f"{bootstrap.level * 100:g}%"
-            ax.fill_between(band["interview"], band["low"], band["high"], color="#9ecae1", alpha=0.5,
-                            label=f"{pct} of {bootstrap.n_orders:,} random orders")
-            ax.plot(band["interview"], band["median"], color="#6baed6", linestyle="--", linewidth=1,
-                    label="median over random orders")
+            ax.fill_between(
+                band["interview"],
+                band["low"],
+                band["high"],
+                color="#9ecae1",
+                alpha=0.5,
+                label=f"{pct} of {bootstrap.n_orders:,} random orders",
+            )
+            ax.plot(
+                band["interview"],
+                band["median"],
+                color="#6baed6",
+                linestyle="--",
+                linewidth=1,
+                label="median over random orders",
+            )
         groups = curve.groupby("stage", sort=False) if "stage" in curve.columns else [(None, curve)]
         for stage, part in groups:
             label = "codes observed" if stage is None else short_label(stage, 24, 1)
-            ax.plot(part["interview"], part["cumulative_codes"], marker="o", markersize=3, linewidth=1.8,
-                    label=label)
+            ax.plot(part["interview"], part["cumulative_codes"], marker="o", markersize=3, linewidth=1.8, label=label)
         if "stage" not in curve.columns:
             ax.bar(curve["interview"], curve["new_codes"], color="#fdae6b", alpha=0.8, width=0.6, label="new codes")
         if saturation is not None and saturation.reached and saturation.interview is not None:
-            ax.axvline(saturation.interview, color="#d62728", linestyle=":", linewidth=1.5,
-                       label=f"saturation (interview {saturation.interview})")
+            ax.axvline(
+                saturation.interview,
+                color="#d62728",
+                linestyle=":",
+                linewidth=1.5,
+                label=f"saturation (interview {saturation.interview})",
+            )
         ax.set_xlabel("Interview (in order)")
         ax.set_ylabel("Codes")
         ax.set_title(title)
@@ -144,9 +164,15 @@ def plot_discovery_curve(curve: pd.DataFrame, path: str | Path, *,
         return _save(fig, target, fmt)
 
 
-def plot_agreement(frame: pd.DataFrame, path: str | Path, *, value_label: str = "Agreement",
-                   reference_lines: Sequence[float] = (), labels: Mapping[Hashable, str] | None = None,
-                   title: str = "Agreement per code") -> Path:
+def plot_agreement(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    value_label: str = "Agreement",
+    reference_lines: Sequence[float] = (),
+    labels: Mapping[Hashable, str] | None = None,
+    title: str = "Agreement per code",
+) -> Path:
     """Horizontal bars of an agreement coefficient per code, with confidence intervals when given.
 
     Args:
@@ -189,8 +215,15 @@ def plot_agreement(frame: pd.DataFrame, path: str | Path, *, value_label: str = 
             low = frame["ci_low"].to_numpy(dtype=float)
             high = frame["ci_high"].to_numpy(dtype=float)
             ok = np.isfinite(low) & np.isfinite(high)
-            ax.errorbar(values[ok], y[ok], xerr=[values[ok] - low[ok], high[ok] - values[ok]],
-                        fmt="none", ecolor="black", elinewidth=1, capsize=3)
+            ax.errorbar(
+                values[ok],
+                y[ok],
+                xerr=[values[ok] - low[ok], high[ok] - values[ok]],
+                fmt="none",
+                ecolor="black",
+                elinewidth=1,
+                capsize=3,
+            )
         for ref in reference_lines:
             ax.axvline(ref, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(y, names)
@@ -203,9 +236,15 @@ def plot_agreement(frame: pd.DataFrame, path: str | Path, *, value_label: str = 
         return _save(fig, target, fmt)
 
 
-def plot_cooccurrence_heatmap(matrix: pd.DataFrame, path: str | Path, *,
-                              labels: Mapping[Hashable, str] | None = None, annotate: bool | None = None,
-                              show_diagonal: bool = False, title: str = "Code co-occurrence") -> Path:
+def plot_cooccurrence_heatmap(
+    matrix: pd.DataFrame,
+    path: str | Path,
+    *,
+    labels: Mapping[Hashable, str] | None = None,
+    annotate: bool | None = None,
+    show_diagonal: bool = False,
+    title: str = "Code co-occurrence",
+) -> Path:
     """A heat map of a code x code co-occurrence matrix (counts or Jaccard).
 
     Args:
@@ -257,7 +296,14 @@ def plot_cooccurrence_heatmap(matrix: pd.DataFrame, path: str | Path, *,
                     if np.isnan(values[i, j]):
                         continue
                     text = f"{values[i, j]:.0f}" if integral else f"{values[i, j]:.2f}"
-                    ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                            color="white" if top and values[i, j] > 0.6 * top else "black")
+                    ax.text(
+                        j,
+                        i,
+                        text,
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if top and values[i, j] > 0.6 * top else "black",
+                    )
         ax.set_title(title)
         return _save(fig, target, fmt)

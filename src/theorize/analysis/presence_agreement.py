@@ -44,8 +44,16 @@ from theorize.errors import InvalidInput
 __all__ = ["PresenceAgreement", "presence_agreement"]
 
 #: The columns of :attr:`PresenceAgreement.table`, in order (``kappa`` only for two coders).
-COLUMNS = ("units", "units_coded", "percent_agreement", "alpha", "alpha_ci_low", "alpha_ci_high",
-           "alpha_resamples", "kappa")
+COLUMNS = (
+    "units",
+    "units_coded",
+    "percent_agreement",
+    "alpha",
+    "alpha_ci_low",
+    "alpha_ci_high",
+    "alpha_resamples",
+    "kappa",
+)
 
 _CHUNK_BYTES = 64 << 20
 
@@ -76,10 +84,18 @@ class PresenceAgreement:
     confidence: float = 0.95
 
 
-def presence_agreement(coder: Sequence[int] | np.ndarray, unit: Sequence[int] | np.ndarray,
-                       code: Sequence[int] | np.ndarray, *, n_units: int, coders: Sequence[Hashable],
-                       codes: Sequence[Hashable], n_resamples: int = 1000, confidence: float = 0.95,
-                       rng: np.random.Generator | int | None = None) -> PresenceAgreement:
+def presence_agreement(
+    coder: Sequence[int] | np.ndarray,
+    unit: Sequence[int] | np.ndarray,
+    code: Sequence[int] | np.ndarray,
+    *,
+    n_units: int,
+    coders: Sequence[Hashable],
+    codes: Sequence[Hashable],
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    rng: np.random.Generator | int | None = None,
+) -> PresenceAgreement:
     """Alpha (with a bootstrap interval over units), percent agreement and kappa for each code and
     over all codes, from the coded cells.
 
@@ -127,14 +143,26 @@ def presence_agreement(coder: Sequence[int] | np.ndarray, unit: Sequence[int] | 
     given = sparse.csr_matrix((ones, (row, cells[2])), shape=shape)  # n1 per (coded unit, code)
     disagreement = given.copy()
     disagreement.data = 2 * disagreement.data * (m - disagreement.data) / (m - 1)
-    per_coder = [sparse.csr_matrix((ones[cells[0] == i], (row[cells[0] == i], cells[2][cells[0] == i])), shape=shape)
-                 for i in range(m)]
-    totals: dict[str, Any] = {"n1": _column_sums(given), "d": _column_sums(disagreement),
-              "units_coded": _column_sums(given > 0), "by": [_column_sums(p) for p in per_coder],
-              "both": _column_sums(per_coder[0].multiply(per_coder[1])) if m == 2 else None}
+    per_coder = [
+        sparse.csr_matrix((ones[cells[0] == i], (row[cells[0] == i], cells[2][cells[0] == i])), shape=shape)
+        for i in range(m)
+    ]
+    totals: dict[str, Any] = {
+        "n1": _column_sums(given),
+        "d": _column_sums(disagreement),
+        "units_coded": _column_sums(given > 0),
+        "by": [_column_sums(p) for p in per_coder],
+        "both": _column_sums(per_coder[0].multiply(per_coder[1])) if m == 2 else None,
+    }
     table = _figures(totals, n_units, m)
-    overall = _figures({key: (None if v is None else [x.sum(keepdims=True) for x in v] if key == "by"
-                              else v.sum(keepdims=True)) for key, v in totals.items()}, n_units * k, m)
+    overall = _figures(
+        {
+            key: (None if v is None else [x.sum(keepdims=True) for x in v] if key == "by" else v.sum(keepdims=True))
+            for key, v in totals.items()
+        },
+        n_units * k,
+        m,
+    )
     overall["units"][:] = n_units
     overall["units_coded"][:] = len(coded_units)
     rng = np.random.default_rng(rng)
@@ -143,16 +171,22 @@ def presence_agreement(coder: Sequence[int] | np.ndarray, unit: Sequence[int] | 
         _intervals(table, samples[:, :k], confidence)
         _intervals(overall, samples[:, k:], confidence)
     frame = pd.DataFrame(table, index=pd.Index(list(codes), name="code"))
-    left_out = {codes[int(i)]: ("nobody gave it" if table["units_coded"][i] == 0 else
-                           "every coder gave it to every unit") for i in np.flatnonzero(np.isnan(table["alpha"]))}
+    left_out = {
+        codes[int(i)]: ("nobody gave it" if table["units_coded"][i] == 0 else "every coder gave it to every unit")
+        for i in np.flatnonzero(np.isnan(table["alpha"]))
+    }
     frame = frame[~np.isnan(table["alpha"])]
     whole = pd.Series({c: np.asarray(overall[c]).item() for c in overall}, dtype=object)
     if not np.isfinite(whole["alpha"]):
-        raise InvalidInput("Alpha over all codes is undefined: no code was given to any unit, or every code "
-                           "to every unit.")
+        raise InvalidInput(
+            "Alpha over all codes is undefined: no code was given to any unit, or every code to every unit."
+        )
     columns = [c for c in COLUMNS if c in frame.columns]
-    coded_by = pd.DataFrame(np.column_stack([_column_sums(p) for p in per_coder]).astype(np.int64),
-                            index=pd.Index(list(codes), name="code"), columns=list(coders))
+    coded_by = pd.DataFrame(
+        np.column_stack([_column_sums(p) for p in per_coder]).astype(np.int64),
+        index=pd.Index(list(codes), name="code"),
+        columns=list(coders),
+    )
     any_code = pd.Series([int(np.count_nonzero(_row_sums(p))) for p in per_coder], index=list(coders), name="any_code")
     return PresenceAgreement(frame[columns], whole[columns], coded_by, any_code, left_out, confidence)
 
@@ -188,12 +222,15 @@ def _figures(totals: dict, n_cells: int, m: int) -> dict:
     """Point figures from the column totals (per code, or summed over all codes) over ``n_cells``
     values per coder."""
     n1, d = totals["n1"], totals["d"]
-    out = {"units": np.full(len(n1), n_cells, dtype=np.int64),
-           "units_coded": totals["units_coded"].astype(np.int64),
-           "percent_agreement": 1 - d / (m * n_cells),
-           "alpha": _alpha(n1, d, m * n_cells),
-           "alpha_ci_low": np.full(len(n1), np.nan), "alpha_ci_high": np.full(len(n1), np.nan),
-           "alpha_resamples": np.zeros(len(n1), dtype=np.int64)}
+    out = {
+        "units": np.full(len(n1), n_cells, dtype=np.int64),
+        "units_coded": totals["units_coded"].astype(np.int64),
+        "percent_agreement": 1 - d / (m * n_cells),
+        "alpha": _alpha(n1, d, m * n_cells),
+        "alpha_ci_low": np.full(len(n1), np.nan),
+        "alpha_ci_high": np.full(len(n1), np.nan),
+        "alpha_resamples": np.zeros(len(n1), dtype=np.int64),
+    }
     if m == 2:
         first, second = totals["by"]
         po = 1 - (first + second - 2 * totals["both"]) / n_cells
@@ -216,7 +253,7 @@ def _bootstrap(given, disagreement, n_units: int, m: int, n_resamples: int, rng:
         size = min(chunk, n_resamples - start)
         weights = _unit_weights(coded, n_units, size, rng)  # (coded, size)
         sums = np.asarray(stats @ weights)  # (2 (k + 1), size)
-        out[start:start + size] = _alpha(sums[: k + 1].T, sums[k + 1:].T, n)
+        out[start : start + size] = _alpha(sums[: k + 1].T, sums[k + 1 :].T, n)
     return out
 
 

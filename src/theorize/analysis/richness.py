@@ -24,8 +24,13 @@ from scipy.stats import norm
 
 from theorize.errors import InvalidInput
 
-Incidence: TypeAlias = (pd.DataFrame | np.ndarray | Sequence[Sequence[float]]
-                         | Mapping[Hashable, Iterable[Hashable]] | Sequence[set | frozenset])
+Incidence: TypeAlias = (
+    pd.DataFrame
+    | np.ndarray
+    | Sequence[Sequence[float]]
+    | Mapping[Hashable, Iterable[Hashable]]
+    | Sequence[set | frozenset]
+)
 """Interviews x codes: a DataFrame or 2-D array of 0/1 or counts, or the codes of each interview
 (a mapping interview id -> codes, or a sequence of sets)."""
 
@@ -83,8 +88,9 @@ class RichnessEstimate:
 # input, shared with theorize.analysis.saturation
 
 
-def incidence_from_code_sets(code_sets: Mapping[Hashable, Iterable[Hashable]] | Sequence[Iterable[Hashable]],
-                             ) -> pd.DataFrame:
+def incidence_from_code_sets(
+    code_sets: Mapping[Hashable, Iterable[Hashable]] | Sequence[Iterable[Hashable]],
+) -> pd.DataFrame:
     """Interviews x codes 0/1 table from the codes of each interview, in interview order.
 
     Args:
@@ -123,15 +129,18 @@ def as_incidence_frame(incidence: Incidence) -> pd.DataFrame:
     if isinstance(incidence, pd.DataFrame):
         return incidence
     if isinstance(incidence, Mapping) or (
-        isinstance(incidence, Sequence) and len(incidence) > 0
+        isinstance(incidence, Sequence)
+        and len(incidence) > 0
         and all(isinstance(s, (set, frozenset)) for s in incidence)
     ):
         return incidence_from_code_sets(incidence)  # type: ignore[arg-type]
     try:
         values = np.asarray(incidence, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("The incidence table must hold numbers (0/1 or counts of codings) in every cell; put 1 where a "
-                           "code occurs and 0 where it does not.") from exc
+        raise InvalidInput(
+            "The incidence table must hold numbers (0/1 or counts of codings) in every cell; put 1 where a "
+            "code occurs and 0 where it does not."
+        ) from exc
     if values.size == 0 and values.ndim <= 2 and values.shape[0] == 0:
         raise InvalidInput("There are no interviews: the incidence table has no rows; give one row per interview.")
     if values.ndim != 2:
@@ -149,8 +158,10 @@ def presence_matrix(incidence: Incidence) -> np.ndarray:
     try:
         values = as_incidence_frame(incidence).to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("The incidence table must hold numbers (0/1 or counts of codings) in every cell; put 1 where a "
-                           "code occurs and 0 where it does not.") from exc
+        raise InvalidInput(
+            "The incidence table must hold numbers (0/1 or counts of codings) in every cell; put 1 where a "
+            "code occurs and 0 where it does not."
+        ) from exc
     if values.shape[0] == 0:
         raise InvalidInput("There are no interviews: the incidence table has no rows; give one row per interview.")
     if values.shape[1] == 0:
@@ -161,7 +172,9 @@ def presence_matrix(incidence: Incidence) -> np.ndarray:
         raise InvalidInput("The incidence table has negative numbers; use 0/1 or counts of codings.")
     present = values > 0
     if not present.any():
-        raise InvalidInput("Every cell of the incidence table is 0, so no code occurs in any interview; code the interviews first.")
+        raise InvalidInput(
+            "Every cell of the incidence table is 0, so no code occurs in any interview; code the interviews first."
+        )
     return present
 
 
@@ -204,8 +217,9 @@ def _no_singleton_ci(observed: int, n: float, z: float) -> tuple[float, float, f
 # abundance: Chao1
 
 
-def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: bool = True,
-          level: float = 0.95) -> RichnessEstimate:
+def chao1(
+    counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: bool = True, level: float = 0.95
+) -> RichnessEstimate:
     """Chao1 estimate of the total number of codes from how often each code was applied.
 
     Definition (Chao 1984, Scand J Stat 11:265-270; Chao 2005; EstimateS user guide):
@@ -241,7 +255,9 @@ def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: boo
         raise InvalidInput("Chao1 needs whole, non-negative counts of codings per code; give counts such as 0, 1 or 2.")
     observed = int((x > 0).sum())
     if observed == 0:
-        raise InvalidInput("Chao1 needs at least one code that was applied and every count is 0; code some passages first.")
+        raise InvalidInput(
+            "Chao1 needs at least one code that was applied and every count is 0; code some passages first."
+        )
     f1, f2 = int((x == 1).sum()), int((x == 2).sum())
     z = _z(level)
     use_bc = bias_corrected or f2 == 0
@@ -256,8 +272,11 @@ def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: boo
     if f2 == 0:
         var = f1 * (f1 - 1) / 2 + f1 * (2 * f1 - 1) ** 2 / 4 - f1**4 / (4 * estimate)
     elif use_bc:
-        var = (f1 * (f1 - 1) / (2 * (f2 + 1)) + f1 * (2 * f1 - 1) ** 2 / (4 * (f2 + 1) ** 2)
-               + f1**2 * f2 * (f1 - 1) ** 2 / (4 * (f2 + 1) ** 4))
+        var = (
+            f1 * (f1 - 1) / (2 * (f2 + 1))
+            + f1 * (2 * f1 - 1) ** 2 / (4 * (f2 + 1) ** 2)
+            + f1**2 * f2 * (f1 - 1) ** 2 / (4 * (f2 + 1) ** 4)
+        )
     else:
         r = f1 / f2
         var = f2 * (r**2 / 2 + r**3 + r**4 / 4)
@@ -269,8 +288,7 @@ def chao1(counts: Sequence[int] | np.ndarray | pd.Series, *, bias_corrected: boo
 # incidence: Chao2, jackknives, bootstrap
 
 
-def chao2(incidence: Incidence, *, bias_corrected: bool | None = None,
-          level: float = 0.95) -> RichnessEstimate:
+def chao2(incidence: Incidence, *, bias_corrected: bool | None = None, level: float = 0.95) -> RichnessEstimate:
     """Chao2 estimate of the total number of codes from which interviews each code occurs in.
 
     Definition (Chao 1987, Biometrics 43:783-791; Colwell & Coddington 1994; small-sample factor
@@ -324,8 +342,11 @@ def chao2(incidence: Incidence, *, bias_corrected: bool | None = None,
     if q2 == 0:
         var = c * q1 * (q1 - 1) / 2 + c * c * (q1 * (2 * q1 - 1) ** 2 / 4 - q1**4 / (4 * estimate))
     elif use_bc:
-        var = (c * q1 * (q1 - 1) / (2 * (q2 + 1)) + c * c * q1 * (2 * q1 - 1) ** 2 / (4 * (q2 + 1) ** 2)
-               + c * c * q1**2 * q2 * (q1 - 1) ** 2 / (4 * (q2 + 1) ** 4))
+        var = (
+            c * q1 * (q1 - 1) / (2 * (q2 + 1))
+            + c * c * q1 * (2 * q1 - 1) ** 2 / (4 * (q2 + 1) ** 2)
+            + c * c * q1**2 * q2 * (q1 - 1) ** 2 / (4 * (q2 + 1) ** 4)
+        )
     else:
         r = q1 / q2
         var = q2 * (c * r**2 / 2 + c * c * r**3 + c * c * r**4 / 4)
@@ -333,8 +354,9 @@ def chao2(incidence: Incidence, *, bias_corrected: bool | None = None,
     return RichnessEstimate("Chao2", variant, float(estimate), observed, math.sqrt(var), low, high, level)
 
 
-def jackknife1(incidence: Incidence, *, level: float = 0.95,
-               se_formula: Literal["vegan", "jackknife"] = "vegan") -> RichnessEstimate:
+def jackknife1(
+    incidence: Incidence, *, level: float = 0.95, se_formula: Literal["vegan", "jackknife"] = "vegan"
+) -> RichnessEstimate:
     """First-order jackknife estimate of the total number of codes (incidence).
 
     Definition (Burnham & Overton 1978, Biometrika 65:625-633; Heltshe & Forrester 1983, Biometrics
@@ -373,12 +395,22 @@ def jackknife1(incidence: Incidence, *, level: float = 0.95,
     elif se_formula == "jackknife":
         var = (sum_sq - q1 * q1 / m) * (m - 1) / m
     else:
-        raise InvalidInput(f"The standard error formula (se_formula) is 'vegan' or 'jackknife', not {se_formula!r}; "
-                           "choose one of them.")
+        raise InvalidInput(
+            f"The standard error formula (se_formula) is 'vegan' or 'jackknife', not {se_formula!r}; "
+            "choose one of them."
+        )
     se = math.sqrt(max(var, 0.0))
     z = _z(level)
-    return RichnessEstimate("first-order jackknife", "", float(estimate), observed, se,
-                            max(float(observed), estimate - z * se), estimate + z * se, level)
+    return RichnessEstimate(
+        "first-order jackknife",
+        "",
+        float(estimate),
+        observed,
+        se,
+        max(float(observed), estimate - z * se),
+        estimate + z * se,
+        level,
+    )
 
 
 def jackknife2(incidence: Incidence) -> RichnessEstimate:
@@ -469,8 +501,12 @@ def accumulation_curve(incidence: Incidence) -> pd.DataFrame:
     t = np.arange(1, m + 1)[:, None]
     avail = (m - freq)[None, :]
     with np.errstate(invalid="ignore"):
-        log_q = (gammaln(avail + 1) - gammaln(t + 1) - gammaln(np.maximum(avail - t, 0) + 1)
-                 - (gammaln(m + 1) - gammaln(t + 1) - gammaln(m - t + 1)))
+        log_q = (
+            gammaln(avail + 1)
+            - gammaln(t + 1)
+            - gammaln(np.maximum(avail - t, 0) + 1)
+            - (gammaln(m + 1) - gammaln(t + 1) - gammaln(m - t + 1))
+        )
     q = np.where(avail >= t, np.exp(np.minimum(log_q, 0.0)), 0.0)
     codes = (1 - q).sum(axis=1)
     root_v = np.sqrt(q * (1 - q))
@@ -483,6 +519,4 @@ def accumulation_curve(incidence: Incidence) -> pd.DataFrame:
     corr[:, norms == 0] = 0.0
     np.fill_diagonal(corr, 1.0)
     var = ((root_v @ corr) * root_v).sum(axis=1)  # one matrix product, not an m x k x k loop
-    return pd.DataFrame({"interviews": np.arange(1, m + 1), "codes": codes,
-                         "sd": np.sqrt(np.maximum(var, 0.0))})
-
+    return pd.DataFrame({"interviews": np.arange(1, m + 1), "codes": codes, "sd": np.sqrt(np.maximum(var, 0.0))})

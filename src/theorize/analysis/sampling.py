@@ -19,8 +19,9 @@ from theorize.errors import InvalidInput
 __all__ = ["category_coverage", "property_coverage", "sampling_leads"]
 
 
-def category_coverage(codings: pd.DataFrame, values: pd.DataFrame, group_sizes: dict, *,
-                      min_participants: int = 2) -> pd.DataFrame:
+def category_coverage(
+    codings: pd.DataFrame, values: pd.DataFrame, group_sizes: dict, *, min_participants: int = 2
+) -> pd.DataFrame:
     """Coverage of each category by group.
 
     Args:
@@ -51,17 +52,25 @@ def category_coverage(codings: pd.DataFrame, values: pd.DataFrame, group_sizes: 
         vals = values[values["category_id"] == category]
         for group in sorted(group_sizes):
             people = mine.loc[mine["group"] == group, "participant"].nunique()
-            rows.append({"category_id": category, "group": group, "participants": int(people),
-                         "of_participants": int(group_sizes[group]),
-                         "codings": int((mine["group"] == group).sum()),
-                         "properties": int(vals.loc[vals["group"] == group, "property_id"].nunique()),
-                         "thin": people < min(min_participants, group_sizes[group] or 1)})
-    return pd.DataFrame(rows, columns=["category_id", "group", "participants", "of_participants", "codings",
-                                       "properties", "thin"])
+            rows.append(
+                {
+                    "category_id": category,
+                    "group": group,
+                    "participants": int(people),
+                    "of_participants": int(group_sizes[group]),
+                    "codings": int((mine["group"] == group).sum()),
+                    "properties": int(vals.loc[vals["group"] == group, "property_id"].nunique()),
+                    "thin": people < min(min_participants, group_sizes[group] or 1),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["category_id", "group", "participants", "of_participants", "codings", "properties", "thin"]
+    )
 
 
-def property_coverage(values: pd.DataFrame, properties: pd.DataFrame, group_sizes: dict, *,
-                      min_participants: int = 2) -> pd.DataFrame:
+def property_coverage(
+    values: pd.DataFrame, properties: pd.DataFrame, group_sizes: dict, *, min_participants: int = 2
+) -> pd.DataFrame:
     """Coverage of each property and dimension by group: who has spoken to it, and which values.
 
     Args:
@@ -87,15 +96,26 @@ def property_coverage(values: pd.DataFrame, properties: pd.DataFrame, group_size
             heard = mine[mine["group"] == group]
             people = heard["participant"].nunique()
             found = sorted({str(v) for v in heard["value"] if str(v)}) if prop.kind == "dimension" else []
-            rows.append({"category_id": prop.category_id, "property_id": prop.id, "property": prop.text,
-                         "kind": prop.kind, "group": group, "participants": int(people), "values": ", ".join(found),
-                         "thin": people < min(min_participants, group_sizes[group] or 1)})
-    return pd.DataFrame(rows, columns=["category_id", "property_id", "property", "kind", "group", "participants",
-                                       "values", "thin"])
+            rows.append(
+                {
+                    "category_id": prop.category_id,
+                    "property_id": prop.id,
+                    "property": prop.text,
+                    "kind": prop.kind,
+                    "group": group,
+                    "participants": int(people),
+                    "values": ", ".join(found),
+                    "thin": people < min(min_participants, group_sizes[group] or 1),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["category_id", "property_id", "property", "kind", "group", "participants", "values", "thin"]
+    )
 
 
-def sampling_leads(categories: pd.DataFrame, properties: pd.DataFrame, names: dict, *,
-                   min_participants: int = 2) -> list[str]:
+def sampling_leads(
+    categories: pd.DataFrame, properties: pd.DataFrame, names: dict, *, min_participants: int = 2
+) -> list[str]:
     """What to look for in the next interviews: one sentence per category that is thin somewhere.
 
     A category is thin in a group that fewer than ``min_participants`` of its participants spoke
@@ -117,8 +137,10 @@ def sampling_leads(categories: pd.DataFrame, properties: pd.DataFrame, names: di
     """
     leads = []
     for category, name in names.items():
-        parts = [f"only {r.participants} of {r.of_participants} {r.group} participants spoke to it"
-                 for r in categories[(categories["category_id"] == category) & categories["thin"]].itertuples()]
+        parts = [
+            f"only {r.participants} of {r.of_participants} {r.group} participants spoke to it"
+            for r in categories[(categories["category_id"] == category) & categories["thin"]].itertuples()
+        ]
         mine = properties[properties["category_id"] == category]
         for text, part in mine.groupby("property", sort=False):
             heard = int(part["participants"].sum())

@@ -161,18 +161,24 @@ def _check_parameters(params: SaturationParameters, n_interviews: int) -> None:
     for name, said in (("base_size", "base"), ("run_length", "run length")):
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise InvalidInput(f"The {said} ({name}) must be a whole number of interviews, 1 or more, not {value!r}; "
-                               "give one such as 4.")
+            raise InvalidInput(
+                f"The {said} ({name}) must be a whole number of interviews, 1 or more, not {value!r}; "
+                "give one such as 4."
+            )
     if isinstance(params.threshold, bool) or not isinstance(params.threshold, Real) or not 0 <= params.threshold < 1:
         raise InvalidInput(
             f"The new-information threshold is a proportion between 0 and 1, not {params.threshold!r}; "
             "give 0.05 for 5%."
         )
     if params.run_mode not in ("jump", "slide"):
-        raise InvalidInput(f"The run mode (run_mode) is 'jump' or 'slide', not {params.run_mode!r}; choose one of them.")
+        raise InvalidInput(
+            f"The run mode (run_mode) is 'jump' or 'slide', not {params.run_mode!r}; choose one of them."
+        )
     if params.report not in ("before_run", "end_of_run"):
-        raise InvalidInput(f"Where saturation is reported (report) is 'before_run' or 'end_of_run', not "
-                           f"{params.report!r}; choose one of them.")
+        raise InvalidInput(
+            f"Where saturation is reported (report) is 'before_run' or 'end_of_run', not "
+            f"{params.report!r}; choose one of them."
+        )
     if params.base_size >= n_interviews:
         raise InvalidInput(
             f"A base of {params.base_size} interviews leaves nothing to assess in {n_interviews} "
@@ -253,23 +259,31 @@ def _curve(present: np.ndarray, ids: list[Hashable]) -> pd.DataFrame:
     cumulative = seen.sum(axis=1)
     new = np.diff(cumulative, prepend=0)
     total = int(cumulative[-1])
-    return pd.DataFrame({
-        "interview": np.arange(1, present.shape[0] + 1),
-        "interview_id": ids,
-        "codes": present.sum(axis=1),
-        "new_codes": new,
-        "cumulative_codes": cumulative,
-        "proportion_new": new / total,
-        "cumulative_share": cumulative / total,
-    })
+    return pd.DataFrame(
+        {
+            "interview": np.arange(1, present.shape[0] + 1),
+            "interview_id": ids,
+            "codes": present.sum(axis=1),
+            "new_codes": new,
+            "cumulative_codes": cumulative,
+            "proportion_new": new / total,
+            "cumulative_share": cumulative / total,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Guest, Namey & Chen (2020)
 
 
-def guest_saturation(incidence: Incidence, base_size: int = 4, run_length: int = 2, threshold: float = 0.05,
-                     run_mode: RunMode = "jump", report: Report = "before_run") -> GuestSaturation:
+def guest_saturation(
+    incidence: Incidence,
+    base_size: int = 4,
+    run_length: int = 2,
+    threshold: float = 0.05,
+    run_mode: RunMode = "jump",
+    report: Report = "before_run",
+) -> GuestSaturation:
     """Code saturation by Guest, Namey & Chen's (2020) base / run / new-information method.
 
     Definition (Guest G, Namey E, Chen M (2020) A simple method to assess and report thematic
@@ -322,8 +336,9 @@ def guest_saturation(incidence: Incidence, base_size: int = 4, run_length: int =
         runs.append(SaturationRun(int(start) + 1, int(end) + 1, new, ratio, bool(meets)))
         if meets:
             point = int(start) if report == "before_run" else int(end) + 1
-            return GuestSaturation(True, point, frame.index[point - 1], base, tuple(runs), params, n,
-                                   int(cumulative[-1]))
+            return GuestSaturation(
+                True, point, frame.index[point - 1], base, tuple(runs), params, n, int(cumulative[-1])
+            )
     return GuestSaturation(False, None, None, base, tuple(runs), params, n, int(cumulative[-1]))
 
 
@@ -342,10 +357,18 @@ def _saturation_points(cumulative: np.ndarray, params: SaturationParameters) -> 
     return np.where(reached, at, 0)
 
 
-def bootstrap_saturation(incidence: Incidence, n_orders: int = 1000, *, base_size: int = 4,
-                         run_length: int = 2, threshold: float = 0.05, run_mode: RunMode = "jump",
-                         report: Report = "before_run", seed: int | np.random.Generator | None = None,
-                         level: float = 0.95) -> SaturationBootstrap:
+def bootstrap_saturation(
+    incidence: Incidence,
+    n_orders: int = 1000,
+    *,
+    base_size: int = 4,
+    run_length: int = 2,
+    threshold: float = 0.05,
+    run_mode: RunMode = "jump",
+    report: Report = "before_run",
+    seed: int | np.random.Generator | None = None,
+    level: float = 0.95,
+) -> SaturationBootstrap:
     """Where saturation falls when the interviews are taken in random orders.
 
     Guest, Namey & Chen (2020) validate their method by re-ordering interviews at random; this
@@ -379,8 +402,10 @@ def bootstrap_saturation(incidence: Incidence, n_orders: int = 1000, *, base_siz
     n = present.shape[0]
     _check_parameters(params, n)
     if isinstance(n_orders, bool) or not isinstance(n_orders, (int, np.integer)) or n_orders < 1:
-        raise InvalidInput(f"The number of orders (n_orders) must be a whole number, 1 or more, not {n_orders!r}; "
-                           "give one such as 200.")
+        raise InvalidInput(
+            f"The number of orders (n_orders) must be a whole number, 1 or more, not {n_orders!r}; "
+            "give one such as 200."
+        )
     if not 0 < level < 1:
         raise InvalidInput(f"The level must lie between 0 and 1, not {level}; give 0.95 for 95%.")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -390,16 +415,19 @@ def bootstrap_saturation(incidence: Incidence, n_orders: int = 1000, *, base_siz
     reached = points[points > 0]
     counts = np.bincount(reached, minlength=n + 1)[1:]
     rows = np.nonzero(counts)[0]
-    distribution = pd.DataFrame({
-        "interview": rows + 1,
-        "orders": counts[rows],
-        "share": counts[rows] / n_orders,
-        "cumulative_share": np.cumsum(counts)[rows] / n_orders,
-    })
+    distribution = pd.DataFrame(
+        {
+            "interview": rows + 1,
+            "orders": counts[rows],
+            "share": counts[rows] / n_orders,
+            "cumulative_share": np.cumsum(counts)[rows] / n_orders,
+        }
+    )
     tail = (1 - level) / 2 * 100
     low, median, high = np.percentile(cumulative, [tail, 50.0, 100 - tail], axis=0)
-    curve = pd.DataFrame({"interview": np.arange(1, n + 1), "mean": cumulative.mean(axis=0),
-                          "low": low, "median": median, "high": high})
+    curve = pd.DataFrame(
+        {"interview": np.arange(1, n + 1), "mean": cumulative.mean(axis=0), "low": low, "median": median, "high": high}
+    )
     return SaturationBootstrap(params, int(n_orders), n, reached.size / n_orders, distribution, curve, level)
 
 
@@ -413,11 +441,11 @@ def _cumulative_codes(present: np.ndarray, orders: np.ndarray, chunk_bytes: int 
     out = np.empty((n_orders, n), dtype=np.int32)
     rows = max(1, chunk_bytes // max(packed.shape[1], 1))
     for lo in range(0, n_orders, rows):
-        block = orders[lo:lo + rows]
+        block = orders[lo : lo + rows]
         seen = np.zeros((block.shape[0], packed.shape[1]), dtype=np.uint8)
         for pos in range(n):
             seen |= packed[block[:, pos]]
-            out[lo:lo + rows, pos] = _POPCOUNT[seen].sum(axis=1, dtype=np.int32)
+            out[lo : lo + rows, pos] = _POPCOUNT[seen].sum(axis=1, dtype=np.int32)
     return out
 
 
@@ -437,8 +465,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def saturation_statement(result: GuestSaturation, richness_estimate: RichnessEstimate | None = None, *,
-                         bootstrap: SaturationBootstrap | None = None) -> str:
+def saturation_statement(
+    result: GuestSaturation,
+    richness_estimate: RichnessEstimate | None = None,
+    *,
+    bootstrap: SaturationBootstrap | None = None,
+) -> str:
     """A plain-language sentence on saturation for a methods section, with its parameters.
 
     Names the base size, run length and kind, the threshold, where saturation was reached (or that it
@@ -462,17 +494,24 @@ def saturation_statement(result: GuestSaturation, richness_estimate: RichnessEst
     """
     p = result.parameters
     kind = "consecutive, non-overlapping" if p.run_mode == "jump" else "sliding by one interview"
-    text = (f"With a base of {_plural(p.base_size, 'interview')}, runs of {_plural(p.run_length, 'interview')} "
-            f"({kind}) and a new-information threshold of {_percent(p.threshold)} "
-            f"(Guest, Namey & Chen 2020), ")
+    text = (
+        f"With a base of {_plural(p.base_size, 'interview')}, runs of {_plural(p.run_length, 'interview')} "
+        f"({kind}) and a new-information threshold of {_percent(p.threshold)} "
+        f"(Guest, Namey & Chen 2020), "
+    )
     if result.reached:
-        where = ("the last interview before the first run that met the threshold" if p.report == "before_run"
-                 else "the last interview of the first run that met the threshold")
+        where = (
+            "the last interview before the first run that met the threshold"
+            if p.report == "before_run"
+            else "the last interview of the first run that met the threshold"
+        )
         text += f"saturation was reached at interview {result.interview} ({where})"
     else:
         lowest = min(result.ratios)
-        text += (f"saturation was not reached within the {result.n_interviews} interviews analysed "
-                 f"(the lowest new-information ratio of a run was {_percent(lowest)})")
+        text += (
+            f"saturation was not reached within the {result.n_interviews} interviews analysed "
+            f"(the lowest new-information ratio of a run was {_percent(lowest)})"
+        )
     if richness_estimate is not None:
         text += "; " + _richness_clause(richness_estimate)
     text += "."

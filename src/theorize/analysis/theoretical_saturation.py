@@ -85,8 +85,9 @@ def property_discovery(values: pd.DataFrame, interviews: Sequence) -> pd.DataFra
         raise InvalidInput("A value's kind is either 'property' or 'dimension'.")
     # an element: a property (value ignored), or a dimension at one value
     frame = frame.assign(element_value=np.where(kinds == "dimension", frame["value"].astype(str).str.strip(), ""))
-    first = (frame.sort_values("position", kind="stable")
-             .drop_duplicates(["category_id", "property_id", "element_value"]))
+    first = frame.sort_values("position", kind="stable").drop_duplicates(
+        ["category_id", "property_id", "element_value"]
+    )
     rows = []
     for category in sorted(pd.unique(frame["category_id"])):
         mine, firsts = frame[frame["category_id"] == category], first[first["category_id"] == category]
@@ -97,11 +98,28 @@ def property_discovery(values: pd.DataFrame, interviews: Sequence) -> pd.DataFra
             n_dim = int((new["kind"] == "dimension").sum())
             total += n_prop + n_dim
             spoken = int(mine.loc[mine["position"] == i, "property_id"].nunique())
-            rows.append({"category_id": category, "interview": name, "position": i + 1, "new_properties": n_prop,
-                         "new_dimension_values": n_dim, "new_elements": n_prop + n_dim,
-                         "cumulative_elements": total, "properties_spoken_to": spoken})
-    columns = ["category_id", "interview", "position", "new_properties", "new_dimension_values", "new_elements",
-               "cumulative_elements", "properties_spoken_to"]
+            rows.append(
+                {
+                    "category_id": category,
+                    "interview": name,
+                    "position": i + 1,
+                    "new_properties": n_prop,
+                    "new_dimension_values": n_dim,
+                    "new_elements": n_prop + n_dim,
+                    "cumulative_elements": total,
+                    "properties_spoken_to": spoken,
+                }
+            )
+    columns = [
+        "category_id",
+        "interview",
+        "position",
+        "new_properties",
+        "new_dimension_values",
+        "new_elements",
+        "cumulative_elements",
+        "properties_spoken_to",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -125,13 +143,27 @@ def saturation_points(discovery: pd.DataFrame) -> pd.DataFrame:
         part = part.sort_values("position")
         added = part[part["new_elements"] > 0]
         last = added.iloc[-1] if len(added) else None
-        rows.append({"category_id": category, "elements": int(part["new_elements"].sum()),
-                     "last_new_interview": None if last is None else last["interview"],
-                     "last_new_position": None if last is None else int(last["position"]),
-                     "interviews": len(part),
-                     "interviews_after": len(part) - (0 if last is None else int(last["position"]))})
-    return pd.DataFrame(rows, columns=["category_id", "elements", "last_new_interview", "last_new_position",
-                                       "interviews", "interviews_after"])
+        rows.append(
+            {
+                "category_id": category,
+                "elements": int(part["new_elements"].sum()),
+                "last_new_interview": None if last is None else last["interview"],
+                "last_new_position": None if last is None else int(last["position"]),
+                "interviews": len(part),
+                "interviews_after": len(part) - (0 if last is None else int(last["position"])),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "category_id",
+            "elements",
+            "last_new_interview",
+            "last_new_position",
+            "interviews",
+            "interviews_after",
+        ],
+    )
 
 
 def properties_over_snapshots(snapshots: Sequence[tuple[str, dict]]) -> pd.DataFrame:
@@ -162,10 +194,15 @@ def properties_over_snapshots(snapshots: Sequence[tuple[str, dict]]) -> pd.DataF
         for category in sorted(set(by_cat) | set(seen)):
             items = by_cat.get(category, [])
             texts = {(p["kind"], p["text"]) for p in items}
-            rows.append({"snapshot": name, "category_id": category,
-                         "properties": sum(1 for p in items if p["kind"] == "property"),
-                         "dimensions": sum(1 for p in items if p["kind"] == "dimension"),
-                         "new": len(texts - seen.get(category, set()))})
+            rows.append(
+                {
+                    "snapshot": name,
+                    "category_id": category,
+                    "properties": sum(1 for p in items if p["kind"] == "property"),
+                    "dimensions": sum(1 for p in items if p["kind"] == "dimension"),
+                    "new": len(texts - seen.get(category, set())),
+                }
+            )
             seen[category] = seen.get(category, set()) | texts
     return pd.DataFrame(rows, columns=["snapshot", "category_id", "properties", "dimensions", "new"])
 
@@ -189,8 +226,9 @@ class CircularityCheck:
     sentence: str
 
 
-def circularity_check(incidence: pd.DataFrame, created_at: pd.Series, first_coded_at: pd.Series, *,
-                      stage: str | None, share: float = 0.8) -> CircularityCheck:
+def circularity_check(
+    incidence: pd.DataFrame, created_at: pd.Series, first_coded_at: pd.Series, *, stage: str | None, share: float = 0.8
+) -> CircularityCheck:
     """Whether code saturation of focused (or later) codes is circular.
 
     Focused codes are made by comparing initial codes across the data read so far (Charmaz 2014,
@@ -235,9 +273,11 @@ def circularity_check(incidence: pd.DataFrame, created_at: pd.Series, first_code
         signs.append(f"{first} of {n} codes already occur in the first interview ({incidence.index[0]})")
     if after >= share * n:
         signs.append(f"{after} of {n} were defined after every interview had been coded")
-    sentence = (f"This saturation is circular: {' and '.join(signs)}, so the {what} were made from data "
-                "already read and their curve cannot show saturation; `theorize theoretical-saturation` "
-                "shows when the categories' properties stopped growing.")
+    sentence = (
+        f"This saturation is circular: {' and '.join(signs)}, so the {what} were made from data "
+        "already read and their curve cannot show saturation; `theorize theoretical-saturation` "
+        "shows when the categories' properties stopped growing."
+    )
     return CircularityCheck(True, n, first, after, sentence)
 
 
@@ -280,7 +320,9 @@ def singleton_check(incidence: pd.DataFrame, *, unseen: float | None = None, sha
     sentence = ""
     if warn:
         about = f" ({unseen:,.0f} unseen codes)" if unseen is not None else ""
-        sentence = (f"{singles} of {observed} codes ({ratio:.0%}) occur in one interview only, so the estimates "
-                    f"of codes not yet seen{about} rest on singletons and are not to be trusted; initial codes "
-                    "are cut finely on purpose, and their count does not saturate.")
+        sentence = (
+            f"{singles} of {observed} codes ({ratio:.0%}) occur in one interview only, so the estimates "
+            f"of codes not yet seen{about} rest on singletons and are not to be trusted; initial codes "
+            "are cut finely on purpose, and their count does not saturate."
+        )
     return SingletonCheck(observed, singles, ratio, warn, sentence)

@@ -188,9 +188,7 @@ def unitizing_agreement(spans: Spans, continuum: Continuum) -> UnitizingAgreemen
     starts, ends, codes = _partition(coded, None)
     return UnitizingAgreement(
         u_alpha=_u_alpha(starts, ends, codes, coded, "|u-alpha"),
-        binary_u_alpha=_u_alpha(
-            starts, ends, [np.zeros_like(c) for c in codes], coded, "binary u-alpha"
-        ),
+        binary_u_alpha=_u_alpha(starts, ends, [np.zeros_like(c) for c in codes], coded, "binary u-alpha"),
         code_alphas=u_alpha_by_code(spans, continuum),
         n_coders=len(coded.coders),
         continuum_length=coded.length,
@@ -234,9 +232,7 @@ def unitizing_alpha_2004(spans: Spans, continuum: Continuum) -> UnitizingAlpha20
         observed = total / (m * (m - 1) * length**2)
         expected = _expected_2004(starts, ends, sections, m, length)
         if expected <= 0:
-            raise InvalidInput(
-                f"Unitizing alpha for {label!r} is undefined: its expected disagreement is 0."
-            )
+            raise InvalidInput(f"Unitizing alpha for {label!r} is undefined: its expected disagreement is 0.")
         results[label] = CodeUnitizingAlpha(1 - observed / expected, observed, expected)
     if not results:
         raise InvalidInput("No coder coded any span, so there is no unitizing to compare.")
@@ -270,8 +266,7 @@ def _read_spans(spans: Spans, continuum: Continuum) -> _Coded:
         rows.append([_span(coder, span, sources, offsets, sizes) for span in coder_spans])
     labels = tuple(_sorted_codes({code for row in rows for _, _, code in row}))
     position = {label: i for i, label in enumerate(labels)}
-    arrays = [np.array([(s, e, position[c]) for s, e, c in row], dtype=np.int64).reshape(-1, 3)
-              for row in rows]
+    arrays = [np.array([(s, e, position[c]) for s, e, c in row], dtype=np.int64).reshape(-1, 3) for row in rows]
     bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     return _Coded(
         tuple(coders),
@@ -297,9 +292,7 @@ def _spans_from_frame(frame: pd.DataFrame) -> dict[Hashable, list[tuple]]:
 def _length(value: Any, source: Hashable | None) -> int:
     where = "" if source is None else f" of {source!r}"
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise InvalidInput(
-            f"The length{where} must be a whole number of positions, 1 or more; got {value!r}."
-        )
+        raise InvalidInput(f"The length{where} must be a whole number of positions, 1 or more; got {value!r}.")
     return int(value)
 
 
@@ -333,8 +326,9 @@ def _sorted_codes(codes: set) -> list:
         return sorted(codes, key=lambda c: (type(c).__name__, str(c)))
 
 
-def _partition(coded: _Coded, code: int | None, *,
-               collapse: bool = False) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+def _partition(
+    coded: _Coded, code: int | None, *, collapse: bool = False
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     """Each coder's units, sorted: all codes (must not overlap), one code (overlaps merged), or
     every code as one value (``collapse``: overlaps merged, as in binary u-alpha over all codes)."""
     starts: list[np.ndarray] = []

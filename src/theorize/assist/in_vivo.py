@@ -20,12 +20,14 @@ import numpy as np
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*")
 _QUOTED = re.compile(r"[\"\u201c]([^\"\u201c\u201d]{3,80})[\"\u201d]")
 
-FUNCTION_WORDS = frozenset("""a an the and or but if so as of at by for from in into on onto to up with
+FUNCTION_WORDS = frozenset(
+    """a an the and or but if so as of at by for from in into on onto to up with
 about over under than then that this these those there here it its it's i i'm i've i'd me my mine we
 us our you your he him his she her they them their is am are was were be been being do does did have has
 had not no yes just like um uh yeah okay ok oh well really very what which who whom whose when where why
 how all any some can could would should will shall may might must gonna wanna kind sort thing things
-know mean said say says get got because don't didn't doesn't can't won't wasn't isn't""".split())  # noqa: SIM905
+know mean said say says get got because don't didn't doesn't can't won't wasn't isn't""".split()
+)  # noqa: SIM905
 
 
 @dataclass
@@ -45,12 +47,12 @@ def _phrases(text: str, spans: Sequence[tuple[int, int]], longest: int):
     for a, b in spans:
         words = [(m.start() + a, m.end() + a, m.group().lower()) for m in _WORD.finditer(text[a:b])]
         # a phrase stays inside one clause: no punctuation between its words
-        joined = [not text[words[j][1]:words[j + 1][0]].strip() for j in range(len(words) - 1)]
+        joined = [not text[words[j][1] : words[j + 1][0]].strip() for j in range(len(words) - 1)]
         for i in range(len(words)):
             for n in range(2, longest + 1):
                 if i + n > len(words) or not joined[i + n - 2]:
                     break
-                chunk = words[i:i + n]
+                chunk = words[i : i + n]
                 if chunk[0][2] in FUNCTION_WORDS or chunk[-1][2] in FUNCTION_WORDS:
                     continue
                 yield " ".join(w for _, _, w in chunk), chunk[0][0], chunk[-1][1]
@@ -60,8 +62,15 @@ def counts_of(text: str, spans: Sequence[tuple[int, int]], longest: int = 6) -> 
     return Counter(p for p, _, _ in _phrases(text, spans, longest))
 
 
-def candidates(text: str, spans: Sequence[tuple[int, int]], rest: Counter, *, limit: int = 20,
-               longest: int = 6, min_z: float = 1.96) -> list[Candidate]:
+def candidates(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    rest: Counter,
+    *,
+    limit: int = 20,
+    longest: int = 6,
+    min_z: float = 1.96,
+) -> list[Candidate]:
     """The phrases of ``text[spans]`` that stand out against ``rest`` (phrase counts elsewhere).
 
     Examples:
@@ -87,8 +96,9 @@ def candidates(text: str, spans: Sequence[tuple[int, int]], rest: Counter, *, li
         in_quotes = any(f" {phrase} " in f" {q} " for q in quoted)
         r = rest.get(phrase, 0)
         prior = 0.5 + alpha0 * (y + r) / (n_here + n_rest)  # half a count more: a phrase unseen elsewhere
-        delta = (np.log((y + prior) / max(n_here + alpha0 - y - prior, 0.5))
-                 - np.log((r + prior) / max(n_rest + alpha0 - r - prior, 0.5)))
+        delta = np.log((y + prior) / max(n_here + alpha0 - y - prior, 0.5)) - np.log(
+            (r + prior) / max(n_rest + alpha0 - r - prior, 0.5)
+        )
         z = float(delta / np.sqrt(1 / (y + prior) + 1 / (r + prior)))
         reasons = []
         if in_quotes:

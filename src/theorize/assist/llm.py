@@ -29,8 +29,9 @@ def default_model_file() -> Path:
     except BackendUnavailable:
         path = None
     if path is None or not path.is_file():
-        raise BackendUnavailable("No language model file was named, and the small default is not installed.",
-                                 hint="install_llm")
+        raise BackendUnavailable(
+            "No language model file was named, and the small default is not installed.", hint="install_llm"
+        )
     return path
 
 
@@ -44,8 +45,9 @@ class LlamaCppModel:
         seed: the sampling seed (decoding is greedy; the seed is fixed for anything random).
     """
 
-    def __init__(self, path: str | Path | None = None, *, context: int = 2048, threads: int | None = None,
-                 seed: int = 0) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, context: int = 2048, threads: int | None = None, seed: int = 0
+    ) -> None:
         self.path = path
         self.context = context
         self.threads = threads
@@ -71,34 +73,51 @@ class LlamaCppModel:
         if self._llama is None:
             stay_offline()
             llama_cpp = require("llama_cpp", "llm")
-            self._llama = llama_cpp.Llama(model_path=str(self._file()), n_ctx=self.context, seed=self.seed,
-                                          n_threads=self.threads or os.cpu_count() or 1, verbose=False)
+            self._llama = llama_cpp.Llama(
+                model_path=str(self._file()),
+                n_ctx=self.context,
+                seed=self.seed,
+                n_threads=self.threads or os.cpu_count() or 1,
+                verbose=False,
+            )
         return self._llama
 
     def complete(self, prompt: str, *, max_tokens: int = 256) -> str:
         llm = self._load()
-        answer = llm.create_chat_completion(messages=[{"role": "user", "content": prompt}], temperature=0.0,
-                                            top_k=1, max_tokens=max_tokens, seed=self.seed)
+        answer = llm.create_chat_completion(
+            messages=[{"role": "user", "content": prompt}],
+            temperature=0.0,
+            top_k=1,
+            max_tokens=max_tokens,
+            seed=self.seed,
+        )
         return (answer["choices"][0]["message"]["content"] or "").strip()
 
 
 # -- what theorize asks -------------------------------------------------------------------------
 def gerund_prompt(passage: str, count: int = 3) -> str:
-    return ("You are helping a qualitative researcher do grounded theory coding.\n"
-            f"Propose {count} short code labels for the interview passage below. Each label must start "
-            "with a gerund (a verb ending in -ing) and name what the person is doing, in 2 to 6 words, "
-            "for example 'bracing for the judge'. Write one label per line and nothing else.\n\n"
-            f"Passage: \"{passage.strip()}\"")
+    return (
+        "You are helping a qualitative researcher do grounded theory coding.\n"
+        f"Propose {count} short code labels for the interview passage below. Each label must start "
+        "with a gerund (a verb ending in -ing) and name what the person is doing, in 2 to 6 words, "
+        "for example 'bracing for the judge'. Write one label per line and nothing else.\n\n"
+        f'Passage: "{passage.strip()}"'
+    )
 
 
 def memo_prompt(category: str, definition: str, passages: Sequence[str]) -> str:
-    quoted = "\n".join(f"- \"{p.strip()}\"" for p in passages)
-    return ("You are helping a qualitative researcher write a grounded theory memo.\n"
-            f"Category: {category}\n" + (f"Definition: {definition}\n" if definition else "")
-            + "Passages coded with it:\n" + quoted + "\n\n"
-            "Write a short analytic memo (one or two paragraphs) on what this category is about, its "
-            "properties and how it varies. When you quote a participant, copy their exact words from the "
-            "passages above inside double quotation marks.")
+    quoted = "\n".join(f'- "{p.strip()}"' for p in passages)
+    return (
+        "You are helping a qualitative researcher write a grounded theory memo.\n"
+        f"Category: {category}\n"
+        + (f"Definition: {definition}\n" if definition else "")
+        + "Passages coded with it:\n"
+        + quoted
+        + "\n\n"
+        "Write a short analytic memo (one or two paragraphs) on what this category is about, its "
+        "properties and how it varies. When you quote a participant, copy their exact words from the "
+        "passages above inside double quotation marks."
+    )
 
 
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)]|label\s*\d*:)\s*", re.IGNORECASE)

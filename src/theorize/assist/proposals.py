@@ -26,7 +26,9 @@ class CodeGroup:
 def code_vectors(name_vectors: np.ndarray, passage_means: np.ndarray) -> np.ndarray:
     """Each code's vector from its name and its passages (a code without passages: its name)."""
     has = np.linalg.norm(passage_means, axis=1, keepdims=True) > 0
-    v = name_vectors + np.where(has, passage_means / np.maximum(np.linalg.norm(passage_means, axis=1, keepdims=True), 1e-12), 0)
+    v = name_vectors + np.where(
+        has, passage_means / np.maximum(np.linalg.norm(passage_means, axis=1, keepdims=True), 1e-12), 0
+    )
     return (v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 

@@ -28,8 +28,7 @@ class Embedder(Protocol):
         ...
 
     @property
-    def dimension(self) -> int:
-        ...
+    def dimension(self) -> int: ...
 
     def embed(self, texts: Sequence[str], *, progress: Progress | None = None) -> np.ndarray:
         """A float32 array of shape (len(texts), dimension), each row of length 1."""

@@ -66,8 +66,9 @@ _CACHE: dict[tuple, Embedder] = {}
 
 def _pick(kind: str, table: dict[str, Callable[..., Any]], name: str, kw: dict[str, Any]) -> Any:
     if name not in table:
-        raise InvalidInput(f"{name!r} is not a{'n' if kind[0] in 'aeiou' else ''} {kind}; "
-                           f"choose {', '.join(sorted(table))}.")
+        raise InvalidInput(
+            f"{name!r} is not a{'n' if kind[0] in 'aeiou' else ''} {kind}; choose {', '.join(sorted(table))}."
+        )
     return table[name](**kw)
 
 

@@ -152,7 +152,7 @@ def best_threshold(scores: np.ndarray, Y: np.ndarray, per_unit: int) -> tuple[fl
 def _top_per_unit(scores: np.ndarray, per_unit: int) -> np.ndarray:
     if scores.shape[1] <= per_unit:
         return scores
-    cut = -np.partition(-scores, per_unit - 1, axis=1)[:, per_unit - 1:per_unit]
+    cut = -np.partition(-scores, per_unit - 1, axis=1)[:, per_unit - 1 : per_unit]
     return np.where(scores >= cut, scores, 0.0)
 
 

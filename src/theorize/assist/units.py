@@ -63,8 +63,9 @@ def overlaps(starts: np.ndarray, ends: np.ndarray, start: int, end: int) -> np.n
     return (starts <= start) & (ends > start)
 
 
-def label_matrix(starts: np.ndarray, ends: np.ndarray, codings: Iterable[tuple[int, int, int]],
-                 code_ids: Sequence[int]) -> np.ndarray:
+def label_matrix(
+    starts: np.ndarray, ends: np.ndarray, codings: Iterable[tuple[int, int, int]], code_ids: Sequence[int]
+) -> np.ndarray:
     """A (units x codes) boolean matrix from codings given as (start, end, code id)."""
     column = {c: j for j, c in enumerate(code_ids)}
     out = np.zeros((len(starts), len(code_ids)), dtype=bool)

@@ -19,15 +19,32 @@ STAGES = click.Choice(["initial", "focused", "category", "theoretical"])
 
 
 #: Headings for the snake_case columns of the library's results: applied here, at the edge.
-LABELS = {"code_id": "id", "units_coded": "units coded", "percent_agreement": "percent agreement",
-          "alpha": "Krippendorff's alpha", "alpha_ci_low": "alpha 95% CI low", "alpha_ci_high": "alpha 95% CI high",
-          "alpha_resamples": "resamples", "kappa": "Cohen's kappa", "binary_u_alpha": "binary u-alpha",
-          "u_alpha": "u-alpha", "interview_id": "interview", "new_codes": "new codes",
-          "cumulative_codes": "cumulative codes", "codings": "codings", "participants": "participants",
-          "share": "share", "p_value": "p", "p_holm": "p (Holm)", "min_expected": "smallest expected",
-          "small_sample": "small sample"}
-COUNTS = {"own": "A code counts only its own codings here, not those of the codes beneath it.",
-          "own and beneath": "A code counts its own codings and those of every code beneath it."}
+LABELS = {
+    "code_id": "id",
+    "units_coded": "units coded",
+    "percent_agreement": "percent agreement",
+    "alpha": "Krippendorff's alpha",
+    "alpha_ci_low": "alpha 95% CI low",
+    "alpha_ci_high": "alpha 95% CI high",
+    "alpha_resamples": "resamples",
+    "kappa": "Cohen's kappa",
+    "binary_u_alpha": "binary u-alpha",
+    "u_alpha": "u-alpha",
+    "interview_id": "interview",
+    "new_codes": "new codes",
+    "cumulative_codes": "cumulative codes",
+    "codings": "codings",
+    "participants": "participants",
+    "share": "share",
+    "p_value": "p",
+    "p_holm": "p (Holm)",
+    "min_expected": "smallest expected",
+    "small_sample": "small sample",
+}
+COUNTS = {
+    "own": "A code counts only its own codings here, not those of the codes beneath it.",
+    "own and beneath": "A code counts its own codings and those of every code beneath it.",
+}
 
 
 def _say(text: str) -> None:
@@ -45,8 +62,9 @@ def _listed(frame: pd.DataFrame) -> bool:
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.round(3)
-    return out.rename(columns=lambda c: f"coded by {c[len('coded_by_'):]}" if str(c).startswith("coded_by_")
-                      else LABELS.get(c, c))
+    return out.rename(
+        columns=lambda c: f"coded by {c[len('coded_by_') :]}" if str(c).startswith("coded_by_") else LABELS.get(c, c)
+    )
 
 
 def _save(frame: pd.DataFrame, path: Path | None, index: bool = False) -> None:
@@ -72,7 +90,12 @@ def _by_label(frame: pd.DataFrame, labels: dict[int, str], axis: str = "index") 
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option("--stage", type=STAGES, default=None, help="Only codes of this stage.")
 @click.option("--unit", type=click.Choice(["turn", "sentence", "character"]), default="turn", show_default=True)
-@click.option("--disagreements", "show_dis", is_flag=True, help="List the passages the coders disagree on (with --json or --csv: only those).")
+@click.option(
+    "--disagreements",
+    "show_dis",
+    is_flag=True,
+    help="List the passages the coders disagree on (with --json or --csv: only those).",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the table (.csv/.xlsx).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw agreement per code (.png/.svg).")
 @listing_options
@@ -83,8 +106,13 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(f"{out.name}: tables are written as .csv or .xlsx.")
     with open_study(ctx) as study:
-        report = study.agreement(coders=list(coders) or None, sources=list(sources) or None,
-                                 codes=list(codes) or None, stage=stage, unit=unit)
+        report = study.agreement(
+            coders=list(coders) or None,
+            sources=list(sources) or None,
+            codes=list(codes) or None,
+            stage=stage,
+            unit=unit,
+        )
     if _listed(report.disagreements if show_dis else report.to_frame()):
         for note in report.notes:
             _say(f"Note: {note}")
@@ -100,8 +128,9 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
 
 
 def _agreement_text(report, show_dis: bool) -> None:
-    console.print(f"Agreement of {' and '.join(report.coders)} by {report.unit} on {len(report.sources)} sources",
-                  markup=False)
+    console.print(
+        f"Agreement of {' and '.join(report.coders)} by {report.unit} on {len(report.sources)} sources", markup=False
+    )
     print_frame(_labelled(report.to_frame()))
     console.print(COUNTS[report.counts], markup=False)
     for note in report.notes:
@@ -126,11 +155,22 @@ def _agreement_text(report, show_dis: bool) -> None:
 @listing_options
 @click.pass_context
 @friendly
-def saturation(ctx, group, stage, coder, base_size, run_length, threshold, run_mode, report_at, orders, out, plot) -> None:
+def saturation(
+    ctx, group, stage, coder, base_size, run_length, threshold, run_mode, report_at, orders, out, plot
+) -> None:
     """Code saturation in interview order, with a statement for the methods section."""
     with open_study(ctx) as study:
-        result = study.saturation(group=group, stage=stage, coder=coder, base_size=base_size, run_length=run_length,
-                                  threshold=threshold, run_mode=run_mode, report=report_at, n_orders=orders)
+        result = study.saturation(
+            group=group,
+            stage=stage,
+            coder=coder,
+            base_size=base_size,
+            run_length=run_length,
+            threshold=threshold,
+            run_mode=run_mode,
+            report=report_at,
+            n_orders=orders,
+        )
         warnings = study.saturation_warnings(result, stage=stage)
     curve = result.curve[["interview", "interview_id", "codes", "new_codes", "cumulative_codes"]]
     if _listed(curve):
@@ -203,8 +243,9 @@ def matrix(ctx, kind, attribute, stage, coder, out) -> None:
 def cooccurrence(ctx, mode, window, jaccard, stage, coder, out, plot) -> None:
     """Which codes occur together."""
     with open_study(ctx) as study:
-        frame = study.cooccurrence(mode=mode, window=window, measure="jaccard" if jaccard else "count",
-                                   stage=stage, coder=coder)
+        frame = study.cooccurrence(
+            mode=mode, window=window, measure="jaccard" if jaccard else "count", stage=stage, coder=coder
+        )
         labels = study.code_labels()
     if not _listed(_pairs(frame, labels, "jaccard" if jaccard else "count")):
         print_frame(_by_label(_by_label(frame, labels), labels, axis="columns").round(3).reset_index(), max_width=30)
@@ -222,11 +263,18 @@ def _pairs(frame: pd.DataFrame, labels: dict[int, str], measure: str) -> list[di
     ids = [int(k) for k in frame.index]
     rows = []
     for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
+        for b in ids[i + 1 :]:
             value = frame.loc[a, b]
             if value:
-                rows.append({"code_a_id": a, "code_a": labels.get(a, str(a)), "code_b_id": b,
-                             "code_b": labels.get(b, str(b)), measure: round(float(value), 3)})
+                rows.append(
+                    {
+                        "code_a_id": a,
+                        "code_a": labels.get(a, str(a)),
+                        "code_b_id": b,
+                        "code_b": labels.get(b, str(b)),
+                        measure: round(float(value), 3),
+                    }
+                )
     return rows
 
 
@@ -243,8 +291,9 @@ def adjudicate(ctx, source, span, code, note) -> None:
 
     start, end = parse_span(span)
     with open_study(ctx) as study:
-        memo_id = study.adjudicate(int(source) if source.isdigit() else source, start=start, end=end,
-                                   code=code, note=note)
+        memo_id = study.adjudicate(
+            int(source) if source.isdigit() else source, start=start, end=end, code=code, note=note
+        )
     console.print(f"Decision recorded in memo {memo_id}")
 
 

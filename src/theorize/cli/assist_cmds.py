@@ -37,8 +37,14 @@ def _bar(what: str) -> Iterator:
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(what, total=None)
 
         def tick(done: int, total: int) -> None:
@@ -50,7 +56,7 @@ def _bar(what: str) -> Iterator:
 def _passage(source, span, coding, text) -> dict:
     given = sum(x is not None for x in (span, coding, text))
     if given != 1:
-        raise InvalidInput("Say which passage: --span START-END of a source, --coding N, or --text \"words\".")
+        raise InvalidInput('Say which passage: --span START-END of a source, --coding N, or --text "words".')
     if span is not None and source is None:
         raise InvalidInput("--span needs the source it is in: theorize similar SOURCE --span START-END.")
     return {"span": parse_span(span) if span else None, "coding": coding, "text": text}
@@ -67,8 +73,11 @@ def embed(ctx, sources) -> None:
     """
     with open_study(ctx) as study, _bar("Embedding passages") as tick:
         run = study.embed_units(list(sources) or None, progress=tick)
-    console.print(f"{run.units:,} passages: {run.computed:,} embedded, {run.reused:,} reused from earlier "
-                  f"versions, {run.units - run.computed - run.reused:,} already done ({run.model_id})", markup=False)
+    console.print(
+        f"{run.units:,} passages: {run.computed:,} embedded, {run.reused:,} reused from earlier "
+        f"versions, {run.units - run.computed - run.reused:,} already done ({run.model_id})",
+        markup=False,
+    )
 
 
 @click.command()
@@ -94,8 +103,17 @@ def similar(ctx, source, span, coding, text, k, unit, group, attribute, coded, o
             raise InvalidInput(f"{attribute!r} is not NAME=VALUE, e.g. program_phase=early.")
         attr = tuple(part.strip() for part in attribute.split("=", 1))
     with open_study(ctx) as study, _bar("Embedding passages") as tick:
-        found = study.similar(source, k=k, unit=unit, group=group, attribute=attr, coded=coded,
-                              other_participants=other_participants, progress=tick, **passage)
+        found = study.similar(
+            source,
+            k=k,
+            unit=unit,
+            group=group,
+            attribute=attr,
+            coded=coded,
+            other_participants=other_participants,
+            progress=tick,
+            **passage,
+        )
     if found.empty and output_mode() == "text":
         console.print("No passage matches those filters.")
         return
@@ -107,8 +125,13 @@ def similar(ctx, source, span, coding, text, k, unit, group, attribute, coded, o
 @click.option("--stage", type=STAGES, default="focused", show_default=True, help="The stage of codes to suggest.")
 @click.option("--learn-from", default=None, metavar="CODER", help="Whose codings teach the machine (default: you).")
 @click.option("--learn-source", "learn_sources", multiple=True, help="Learn only from these sources (repeatable).")
-@click.option("--method", type=click.Choice(["auto", "knn", "prototype", "linear"]), default="auto", show_default=True,
-              help="How to learn: nearest neighbours, prototypes, a linear model, or the best by cross-validation.")
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "knn", "prototype", "linear"]),
+    default="auto",
+    show_default=True,
+    help="How to learn: nearest neighbours, prototypes, a linear model, or the best by cross-validation.",
+)
 @click.option("--all-units", is_flag=True, help="Suggest for coded sentences too, not only uncoded ones.")
 @click.option("--per-unit", type=int, default=2, show_default=True, help="At most this many codes per sentence.")
 @listing_options
@@ -121,17 +144,27 @@ def suggest(ctx, sources, stage, learn_from, learn_sources, method, all_units, p
     (`theorize suggestions accept`). A rejected suggestion is not made again.
     """
     with open_study(ctx) as study, _bar("Embedding passages") as tick:
-        run = study.suggest(list(sources) or None, stage=stage, learn_from=learn_from,
-                            learn_sources=list(learn_sources) or None, method=method, only_uncoded=not all_units,
-                            per_unit=per_unit, progress=tick)
+        run = study.suggest(
+            list(sources) or None,
+            stage=stage,
+            learn_from=learn_from,
+            learn_sources=list(learn_sources) or None,
+            method=method,
+            only_uncoded=not all_units,
+            per_unit=per_unit,
+            progress=tick,
+        )
         listing = study.suggestions(status="pending")
     listing = listing[listing.id.isin(run.ids)]
     if output_mode() != "text":
         print_frame(listing)
         return
     console.print(f"{len(run.ids)} suggestions by {run.coder} ({run.model_id}), pending your decision.", markup=False)
-    console.print(f"Learned {len(run.codes)} codes; threshold {run.threshold:.2f}, chosen by cross-validation over "
-                  f"interviews: precision {run.precision:.2f}, recall {run.recall:.2f}.", markup=False)
+    console.print(
+        f"Learned {len(run.codes)} codes; threshold {run.threshold:.2f}, chosen by cross-validation over "
+        f"interviews: precision {run.precision:.2f}, recall {run.recall:.2f}.",
+        markup=False,
+    )
     for note in run.notes:
         console.print(f"Note: {note}", markup=False)
     if len(listing):
@@ -144,8 +177,9 @@ def suggestions() -> None:
 
 
 @suggestions.command("list")
-@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending",
-              show_default=True)
+@click.option(
+    "--status", type=click.Choice(["pending", "accepted", "rejected", "all"]), default="pending", show_default=True
+)
 @click.option("--source", default=None, help="Only this source.")
 @listing_options
 @click.pass_context
@@ -164,8 +198,9 @@ def _decide(ctx, ids, source, code, min_confidence, accept: bool) -> None:
     if not (ids or source or code or min_confidence is not None):
         raise InvalidInput("Say which suggestions: their numbers, --source, --code or --min-confidence.")
     with open_study(ctx) as study:
-        n = study.decide_suggestions(list(ids) or None, accept=accept, source=source, code=code,
-                                     min_confidence=min_confidence)
+        n = study.decide_suggestions(
+            list(ids) or None, accept=accept, source=source, code=code, min_confidence=min_confidence
+        )
     console.print(f"{'Accepted' if accept else 'Rejected'} {n} suggestion{'s' if n != 1 else ''}")
 
 
@@ -200,8 +235,13 @@ def propose() -> None:
 
 
 @propose.command("focused")
-@click.option("--distance", type=float, default=0.6, show_default=True,
-              help="How far apart codes in one group may be (cosine distance, 0 to 2).")
+@click.option(
+    "--distance",
+    type=float,
+    default=0.6,
+    show_default=True,
+    help="How far apart codes in one group may be (cosine distance, 0 to 2).",
+)
 @click.option("--all", "all_codes", is_flag=True, help="Group every initial code, also those already placed.")
 @listing_options
 @click.pass_context
@@ -210,8 +250,16 @@ def propose_focused(ctx, distance, all_codes) -> None:
     """Groups of initial codes that might become one focused code, with their passages."""
     with open_study(ctx) as study, _bar("Embedding codes") as _:
         found = study.propose_focused_codes(distance=distance, unplaced_only=not all_codes)
-    rows = [{"proposal": n, "name": p.name, "codes": "; ".join(p.codes), "cohesion": p.cohesion,
-             "quotes": " | ".join(p.quotes)} for n, p in enumerate(found, start=1)]
+    rows = [
+        {
+            "proposal": n,
+            "name": p.name,
+            "codes": "; ".join(p.codes),
+            "cohesion": p.cohesion,
+            "quotes": " | ".join(p.quotes),
+        }
+        for n, p in enumerate(found, start=1)
+    ]
     if not rows and output_mode() == "text":
         console.print("No group of initial codes is close enough to propose; try a larger --distance.")
         return
@@ -228,12 +276,18 @@ def propose_accept(ctx, codes, name, merge) -> None:
     """Make a focused code from initial codes: nest them under it, or merge them into it."""
     with open_study(ctx) as study:
         study.accept_proposal(list(codes), name, how="merge" if merge else "nest")
-    console.print(f"{'Merged' if merge else 'Placed'} {len(codes)} codes {'into' if merge else 'under'} {name!r}",
-                  markup=False)
+    console.print(
+        f"{'Merged' if merge else 'Placed'} {len(codes)} codes {'into' if merge else 'under'} {name!r}", markup=False
+    )
 
 
-_MODEL = click.option("--model", "model", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                      help="A GGUF model file (default: the small SmolLM2 model, if installed).")
+_MODEL = click.option(
+    "--model",
+    "model",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A GGUF model file (default: the small SmolLM2 model, if installed).",
+)
 
 
 @propose.command("labels")
@@ -247,8 +301,7 @@ def propose_labels(ctx, source, span, coding, model) -> None:
     """Gerund code labels for a passage from a local language model (prompt and answer audited)."""
     passage = _passage(source, span, coding, None)
     with open_study(ctx) as study:
-        draft = study.propose_labels(source, span=passage["span"], coding=coding,
-                                     model=str(model) if model else None)
+        draft = study.propose_labels(source, span=passage["span"], coding=coding, model=str(model) if model else None)
     if not draft.labels:
         console.print(f"{draft.model_id} proposed no gerund label.", markup=False)
     for label in draft.labels:
@@ -266,8 +319,11 @@ def propose_memo(ctx, code, passages, model) -> None:
     with open_study(ctx) as study:
         draft = study.draft_memo(code, passages=passages, model=str(model) if model else None)
     console.print(draft.text, markup=False)
-    console.print(f"({draft.model_id}; {len(draft.quotes_kept)} quotations checked against the transcripts, "
-                  f"{len(draft.quotes_dropped)} removed as not verbatim; a draft, not saved as a memo)", markup=False)
+    console.print(
+        f"({draft.model_id}; {len(draft.quotes_kept)} quotations checked against the transcripts, "
+        f"{len(draft.quotes_dropped)} removed as not verbatim; a draft, not saved as a memo)",
+        markup=False,
+    )
 
 
 @click.command("in-vivo-candidates")

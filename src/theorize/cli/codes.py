@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import click
-
 from rich.text import Text
 
-from theorize.cli.common import (console, friendly, listing_options, open_study, output_mode, parse_numbers,
-                                 parse_span, print_frame)
+from theorize.cli.common import (
+    console,
+    friendly,
+    listing_options,
+    open_study,
+    output_mode,
+    parse_numbers,
+    parse_span,
+    print_frame,
+)
 from theorize.errors import InvalidInput
-
 
 TABLE_FIELDS = ("id", "path", "stage", "own_codings", "codings", "sources", "definition")
 
@@ -26,7 +32,9 @@ def _ref(value: str) -> int | str:
 @click.option("--sentence", help="A sentence or a range, e.g. 19 or 19-20 (see `theorize show --units sentence`).")
 @click.option("--line", help="A line or a range, e.g. 7 or 7-9 (see `theorize show --units line`).")
 @click.option("--quote", help="The exact words to code (with --turn: words in that turn).")
-@click.option("--occurrence", type=int, default=None, help="Which occurrence of --quote, when the words occur more than once.")
+@click.option(
+    "--occurrence", type=int, default=None, help="Which occurrence of --quote, when the words occur more than once."
+)
 @click.option("--coder", help="Who codes (default: --user).")
 @click.option("--create", is_flag=True, help="Create the code if it does not exist yet (one action with the coding).")
 @click.option("--stage", default="initial", show_default=True, help="Stage of a code made with --create.")
@@ -42,11 +50,24 @@ def code(ctx, source, code, span, turn, sentence, line, quote, occurrence, coder
     if span:
         start, end = parse_span(span)
     with open_study(ctx) as study:
-        cid = study.code(_ref(source), _ref(code), start=start, end=end, segment=segment, unit=unit, quote=quote,
-                         occurrence=occurrence, coder=coder, create=create, stage=stage)
+        cid = study.code(
+            _ref(source),
+            _ref(code),
+            start=start,
+            end=end,
+            segment=segment,
+            unit=unit,
+            quote=quote,
+            occurrence=occurrence,
+            coder=coder,
+            create=create,
+            stage=stage,
+        )
         row = study.codings(_ref(source)).set_index("id").loc[cid]
-    console.print(f"Coding #{cid}: {row['code']} on {row['source']} {row['start']}-{row['end']}: \u201c{row['quote']}\u201d",
-                  markup=False)
+    console.print(
+        f"Coding #{cid}: {row['code']} on {row['source']} {row['start']}-{row['end']}: \u201c{row['quote']}\u201d",
+        markup=False,
+    )
 
 
 def _node_line(node) -> Text:
@@ -62,8 +83,12 @@ def _node_line(node) -> Text:
 
 
 @click.group(invoke_without_command=True)
-@click.option("--stage", default=None, type=click.Choice(["initial", "focused", "category", "theoretical"]),
-              help="Only codes of this stage (counts still include the codes beneath).")
+@click.option(
+    "--stage",
+    default=None,
+    type=click.Choice(["initial", "focused", "category", "theoretical"]),
+    help="Only codes of this stage (counts still include the codes beneath).",
+)
 @click.option("--table", "as_table", is_flag=True, help="A flat table instead of the tree.")
 @listing_options
 @click.pass_context
@@ -110,8 +135,9 @@ def codes(ctx, stage, as_table) -> None:
 def codes_add(ctx, name, definition, stage, parent, colour) -> None:
     """Create a code."""
     with open_study(ctx) as study:
-        cid = study.add_code(name, definition=definition, stage=stage, parent=_ref(parent) if parent else None,
-                             colour=colour)
+        cid = study.add_code(
+            name, definition=definition, stage=stage, parent=_ref(parent) if parent else None, colour=colour
+        )
     console.print(f"Added code {name!r} (id {cid})", markup=False)
 
 
@@ -168,8 +194,11 @@ def codes_merge(ctx, codes_, into) -> None:
     """
     with open_study(ctx) as study:
         n = study.merge_codes([_ref(c) for c in codes_], _ref(into))
-    console.print(f"Merged {len(codes_)} code{'' if len(codes_) == 1 else 's'} into {into!r}; "
-                  f"{n} coding{'' if n == 1 else 's'} moved", markup=False)
+    console.print(
+        f"Merged {len(codes_)} code{'' if len(codes_) == 1 else 's'} into {into!r}; "
+        f"{n} coding{'' if n == 1 else 's'} moved",
+        markup=False,
+    )
 
 
 @codes.command("split")

@@ -25,7 +25,9 @@ def project_location(ctx: click.Context) -> str:
     if len(found) == 1:
         return str(found[0])
     if not found:
-        raise InvalidInput("No project here; name one with --project FILE (or THEORIZE_PROJECT), or create one with `theorize init FILE`.")
+        raise InvalidInput(
+            "No project here; name one with --project FILE (or THEORIZE_PROJECT), or create one with `theorize init FILE`."
+        )
     raise InvalidInput(f"There are {len(found)} projects in this folder; choose one with --project FILE.")
 
 
@@ -91,10 +93,12 @@ def listing_options(fn):
                 raise click.UsageError("Give --json or --csv, not both.")
             ctx.meta["theorize.output"] = param.name
 
-    fn = click.option("--csv", "csv", is_flag=True, expose_value=False, callback=remember,
-                      help="Print the listing as CSV.")(fn)
-    return click.option("--json", "json", is_flag=True, expose_value=False, callback=remember,
-                        help="Print the listing as JSON.")(fn)
+    fn = click.option(
+        "--csv", "csv", is_flag=True, expose_value=False, callback=remember, help="Print the listing as CSV."
+    )(fn)
+    return click.option(
+        "--json", "json", is_flag=True, expose_value=False, callback=remember, help="Print the listing as JSON."
+    )(fn)
 
 
 def output_mode() -> str:
@@ -118,16 +122,18 @@ def print_frame(frame, title: str | None = None, max_width: int = 60) -> None:
     columns, rows = text_rows(frame)
     rows = [[v if len(v) <= max_width else v[: max_width - 1] + "\u2026" for v in row] for row in rows]
     # the narrowest each column can get without breaking its heading or a word (up to 15 letters)
-    needed = sum(max([len(c)] + [min(len(w), 15) for r in rows for w in r[j].split()])
-                 for j, c in enumerate(columns)) + 2 * len(columns)
+    needed = sum(
+        max([len(c)] + [min(len(w), 15) for r in rows for w in r[j].split()]) for j, c in enumerate(columns)
+    ) + 2 * len(columns)
     if needed > console.width and len(columns) > 2:
         _print_blocks(columns, rows, title)
         return
     from rich import box
     from rich.table import Table
 
-    table = Table(title=Text(title) if title else None, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  padding=(0, 1, 0, 0))
+    table = Table(
+        title=Text(title) if title else None, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0)
+    )
     for col in columns:
         table.add_column(Text(col), overflow="fold")
     for row in rows:
@@ -162,7 +168,9 @@ def parse_numbers(value: str, what: str) -> int | tuple[int, int]:
             return int(a), int(b)
         return int(value)
     except ValueError:
-        raise InvalidInput(f"{value!r} is not a {what} number; give one number, e.g. 4, or a range, e.g. 4-6.") from None
+        raise InvalidInput(
+            f"{value!r} is not a {what} number; give one number, e.g. 4, or a range, e.g. 4-6."
+        ) from None
 
 
 def parse_span(span: str) -> tuple[int, int]:

@@ -54,16 +54,30 @@ def read_passphrase(passphrase_file: str | None, passphrase_env: str | None) -> 
         raise InvalidInput(f"The environment variable {passphrase_env} is not set.")
     if sys.stdin.isatty():
         return click.prompt("Vault passphrase", hide_input=True, err=True)
-    raise InvalidInput(f"Give the vault's passphrase with --passphrase-file FILE, --passphrase-env NAME or {PASSPHRASE_ENV}.")
+    raise InvalidInput(
+        f"Give the vault's passphrase with --passphrase-file FILE, --passphrase-env NAME or {PASSPHRASE_ENV}."
+    )
 
 
 def _passphrase_options(fn):
-    fn = click.option("--vault", type=click.Path(dir_okay=False), default=None,
-                      help="The vault file (default: beside the project, <name>.vault; needed for PostgreSQL).")(fn)
-    fn = click.option("--passphrase-env", default=None, metavar="NAME",
-                      help=f"The environment variable holding the passphrase (default {PASSPHRASE_ENV}).")(fn)
-    return click.option("--passphrase-file", type=click.Path(dir_okay=False), default=None,
-                        help="A file whose first line is the vault's passphrase.")(fn)
+    fn = click.option(
+        "--vault",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="The vault file (default: beside the project, <name>.vault; needed for PostgreSQL).",
+    )(fn)
+    fn = click.option(
+        "--passphrase-env",
+        default=None,
+        metavar="NAME",
+        help=f"The environment variable holding the passphrase (default {PASSPHRASE_ENV}).",
+    )(fn)
+    return click.option(
+        "--passphrase-file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="A file whose first line is the vault's passphrase.",
+    )(fn)
 
 
 @click.group()
@@ -100,11 +114,23 @@ def scan(ctx, sources, as_json, with_vault, passphrase_file, passphrase_env, vau
 @click.option("--reject", "reject", default=None, metavar="IDS", help="Reject findings (they stay as written).")
 @click.option("--accept-all", is_flag=True, help="Accept every pending finding (scoring at least --min-score).")
 @click.option("--reject-all", is_flag=True, help="Reject every pending finding (scoring at least --min-score).")
-@click.option("--min-score", type=float, default=0.0, help="With --accept-all/--reject-all: only findings scoring this or more.")
-@click.option("--retype", nargs=2, type=(int, _TYPES), default=None, metavar="ID TYPE", help="Give a finding another type.")
-@click.option("--widen", nargs=2, type=(int, str), default=None, metavar="ID START-END", help="Move a finding's bounds.")
-@click.option("--add", nargs=3, type=(str, str, _TYPES), default=None, metavar="SOURCE START-END TYPE",
-              help="Add what the scan missed.")
+@click.option(
+    "--min-score", type=float, default=0.0, help="With --accept-all/--reject-all: only findings scoring this or more."
+)
+@click.option(
+    "--retype", nargs=2, type=(int, _TYPES), default=None, metavar="ID TYPE", help="Give a finding another type."
+)
+@click.option(
+    "--widen", nargs=2, type=(int, str), default=None, metavar="ID START-END", help="Move a finding's bounds."
+)
+@click.option(
+    "--add",
+    nargs=3,
+    type=(str, str, _TYPES),
+    default=None,
+    metavar="SOURCE START-END TYPE",
+    help="Add what the scan missed.",
+)
 @listing_options
 @click.pass_context
 @friendly
@@ -150,13 +176,19 @@ def _one_by_one(study, pending: list[dict]) -> None:
     """Each pending finding in its line of text: accept, reject, retype, skip or quit."""
     for f in pending:
         text = study.text(f["source"])
-        before = text[max(0, f["start"] - 60):f["start"]].rsplit("\n", 1)[-1]
-        after = text[f["end"]:f["end"] + 60].split("\n", 1)[0]
-        console.print(f"\n#{f['id']} {f['source']} {f['start']}-{f['end']} {f['type']} ({f['recogniser']}, {f['score']})",
-                      markup=False)
+        before = text[max(0, f["start"] - 60) : f["start"]].rsplit("\n", 1)[-1]
+        after = text[f["end"] : f["end"] + 60].split("\n", 1)[0]
+        console.print(
+            f"\n#{f['id']} {f['source']} {f['start']}-{f['end']} {f['type']} ({f['recogniser']}, {f['score']})",
+            markup=False,
+        )
         console.print(f"  \u2026{before}[{f['text']}]{after}\u2026", markup=False)
-        answer = click.prompt("  [a]ccept, [r]eject, [t]ype, [s]kip, [q]uit", default="a",
-                              type=click.Choice(list("artsq")), show_choices=False)
+        answer = click.prompt(
+            "  [a]ccept, [r]eject, [t]ype, [s]kip, [q]uit",
+            default="a",
+            type=click.Choice(list("artsq")),
+            show_choices=False,
+        )
         if answer == "q":
             return
         if answer == "a":
@@ -169,10 +201,20 @@ def _one_by_one(study, pending: list[dict]) -> None:
 
 @deid.command()
 @_passphrase_options
-@click.option("--style", type=click.Choice(["tags", "surrogates"]), default="tags", show_default=True,
-              help="Bracketed tags ([Judge A], [Town 1]) or realistic surrogates.")
-@click.option("--dates", type=click.Choice(["generalise", "shift"]), default="generalise", show_default=True,
-              help="Dates as season and year, or shifted by a number of days kept per participant.")
+@click.option(
+    "--style",
+    type=click.Choice(["tags", "surrogates"]),
+    default="tags",
+    show_default=True,
+    help="Bracketed tags ([Judge A], [Town 1]) or realistic surrogates.",
+)
+@click.option(
+    "--dates",
+    type=click.Choice(["generalise", "shift"]),
+    default="generalise",
+    show_default=True,
+    help="Dates as season and year, or shifted by a number of days kept per participant.",
+)
 @click.pass_context
 @friendly
 def apply(ctx, passphrase_file, passphrase_env, vault, style, dates) -> None:
@@ -181,18 +223,24 @@ def apply(ctx, passphrase_file, passphrase_env, vault, style, dates) -> None:
     passphrase = read_passphrase(passphrase_file, passphrase_env)
     with open_study(ctx) as study:
         done = study.deid_apply(passphrase, vault=vault, style=style, date_style=dates)
-    console.print(f"De-identified {len(done.sources)} sources ({done.replacements} replacements); identified words "
-                  f"withheld from {done.rows_rewritten} other rows and {done.events_withheld} audit events. "
-                  f"Key and originals: {done.vault}", markup=False)
+    console.print(
+        f"De-identified {len(done.sources)} sources ({done.replacements} replacements); identified words "
+        f"withheld from {done.rows_rewritten} other rows and {done.events_withheld} audit events. "
+        f"Key and originals: {done.vault}",
+        markup=False,
+    )
     if done.old_events_kept:
-        err_console.print(f"Warning: {done.old_events_kept} audit events written before de-identification existed "
-                          "(hash version 1) still hold identified words; they cannot be withheld without breaking "
-                          "the chain.", markup=False)
+        err_console.print(
+            f"Warning: {done.old_events_kept} audit events written before de-identification existed "
+            "(hash version 1) still hold identified words; they cannot be withheld without breaking "
+            "the chain.",
+            markup=False,
+        )
 
 
 @deid.command()
 @click.option("--deny", default=None, metavar="WORDS", help="Always find these words (a name, a place).")
-@click.option("--allow", default=None, metavar="WORDS", help="Never find these words (\"Drug Court\").")
+@click.option("--allow", default=None, metavar="WORDS", help='Never find these words ("Drug Court").')
 @click.option("--type", "type_", type=_TYPES, default="person", show_default=True, help="The type of a --deny entry.")
 @click.option("--remove", type=int, default=None, metavar="ID", help="Remove an entry by its number.")
 @listing_options
@@ -211,7 +259,9 @@ def lists(ctx, deny, allow, type_, remove) -> None:
 
 
 @deid.command()
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the log as CSV or XLSX for an archive.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False), default=None, help="Write the log as CSV or XLSX for an archive."
+)
 @listing_options
 @click.pass_context
 @friendly

@@ -20,12 +20,15 @@ def demo(directory: Path) -> None:
 
     began = time.perf_counter()
     with err_console.status("Building the demo study") as status:
-        result = build_demo(directory, progress=lambda msg: status.update(f"Building the demo study: {msg}"),
-                            deidentify=True)
+        result = build_demo(
+            directory, progress=lambda msg: status.update(f"Building the demo study: {msg}"), deidentify=True
+        )
     seconds = time.perf_counter() - began
     console.print(Text.assemble((f"Demo study built in {seconds:.1f} s", "bold"), f": {result.project}"))
-    console.print(f"  {result.sources} sources, {result.codes} codes, {result.codings:,} codings, "
-                  f"{result.memos} memos, {result.relations} relations")
+    console.print(
+        f"  {result.sources} sources, {result.codes} codes, {result.codings:,} codings, "
+        f"{result.memos} memos, {result.relations} relations"
+    )
     console.print(f"  codebook snapshots: {', '.join(result.snapshots) or 'none'}", markup=False)
     for label, path in result.outputs.items():
         console.print(f"  {label}: {path}", markup=False)

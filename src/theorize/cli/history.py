@@ -61,8 +61,14 @@ def _diff_rows(result) -> list[dict]:
 
 
 @click.command()
-@click.option("--event", "event", type=int, default=None, metavar="N",
-              help="Undo event N (`theorize audit` lists them), another person's too.")
+@click.option(
+    "--event",
+    "event",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Undo event N (`theorize audit` lists them), another person's too.",
+)
 @click.pass_context
 @friendly
 def undo(ctx, event) -> None:
@@ -88,8 +94,12 @@ def audit(ctx) -> None:
 
 
 @audit.command("verify")
-@click.option("--anchor", default=None, metavar="ANCHOR",
-              help="An anchor from `theorize audit anchor`: also check nothing up to it was removed or rewritten.")
+@click.option(
+    "--anchor",
+    default=None,
+    metavar="ANCHOR",
+    help="An anchor from `theorize audit anchor`: also check nothing up to it was removed or rewritten.",
+)
 @click.option("--deep", is_flag=True, help="Also replay the recorded changes and compare every table, row by row.")
 @click.pass_context
 @friendly
@@ -101,17 +111,24 @@ def audit_verify(ctx, anchor, deep) -> None:
     if report.ok:
         console.print(f"The audit trail is intact: {report.events} events, each chained to the one before.")
         if report.anchor is not None:
-            console.print(f"The anchor holds: nothing up to event {report.anchor.event} was removed or rewritten "
-                          "since it was taken.", soft_wrap=True)
+            console.print(
+                f"The anchor holds: nothing up to event {report.anchor.event} was removed or rewritten "
+                "since it was taken.",
+                soft_wrap=True,
+            )
         if report.deep:
-            console.print(f"Every table matches the changes the trail recorded ({report.rows_checked:,} rows checked).",
-                          soft_wrap=True)
+            console.print(
+                f"Every table matches the changes the trail recorded ({report.rows_checked:,} rows checked).",
+                soft_wrap=True,
+            )
         return
     for problem in report.problems:
         console.print(f"Problem: {problem}", markup=False, soft_wrap=True)
     for difference in report.differences:
         console.print(f"Differs: {difference}", markup=False, soft_wrap=True)
-    console.print(f"The audit trail has been tampered with ({len(report.problems) + len(report.differences)} problems).")
+    console.print(
+        f"The audit trail has been tampered with ({len(report.problems) + len(report.differences)} problems)."
+    )
     raise SystemExit(1)
 
 
@@ -123,11 +140,19 @@ def audit_anchor(ctx) -> None:
     with open_study(ctx) as study:
         anchor = study.audit_anchor()
     console.print(f"Audit anchor: {anchor}", markup=False)
-    console.print(f"The newest event, {anchor.event}, written {anchor.at:%Y-%m-%d %H:%M:%S} UTC by {anchor.actor}; "
-                  "its hash covers every event before it.", markup=False, soft_wrap=True)
-    console.print("Keep this line somewhere else (a lab notebook, an e-mail to yourself): later, "
-                  f"`theorize audit verify --anchor {anchor}` shows whether anything up to it was removed or "
-                  "rewritten.", markup=False, soft_wrap=True)
+    console.print(
+        f"The newest event, {anchor.event}, written {anchor.at:%Y-%m-%d %H:%M:%S} UTC by {anchor.actor}; "
+        "its hash covers every event before it.",
+        markup=False,
+        soft_wrap=True,
+    )
+    console.print(
+        "Keep this line somewhere else (a lab notebook, an e-mail to yourself): later, "
+        f"`theorize audit verify --anchor {anchor}` shows whether anything up to it was removed or "
+        "rewritten.",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def register(cli: click.Group) -> None:

@@ -8,11 +8,24 @@ import click
 
 from theorize import __version__, settings
 
-
 #: The command groups, in the order `theorize --help` has always listed them; the optional ones may be
 #: missing from an installation (a part of theorize that has not landed, or was left out).
-MODULES = ("sources", "codes", "memos", "history", "tables", "analysis_cmds", "model_cmds", "report_cmds",
-           "demo_cmds", "web_cmds", "team_cmds", "deid_cmds", "assist_cmds", "theory_cmds")
+MODULES = (
+    "sources",
+    "codes",
+    "memos",
+    "history",
+    "tables",
+    "analysis_cmds",
+    "model_cmds",
+    "report_cmds",
+    "demo_cmds",
+    "web_cmds",
+    "team_cmds",
+    "deid_cmds",
+    "assist_cmds",
+    "theory_cmds",
+)
 OPTIONAL = frozenset(MODULES[5:])
 
 #: Where a command lives, so that running it imports only its own module (start-up time). A name

@@ -44,19 +44,31 @@ def memo(ctx) -> None:
         line.append(str(m.title), style="bold")
         line.append(f"  {m.type} memo by {m.author}", style="dim")
         console.print(line, soft_wrap=False)
-        about = "; ".join(f"{label}: {', '.join(map(str, getattr(m, label)))}" for label in ("codes", "sources")
-                          if len(getattr(m, label)))
+        about = "; ".join(
+            f"{label}: {', '.join(map(str, getattr(m, label)))}"
+            for label in ("codes", "sources")
+            if len(getattr(m, label))
+        )
         if about:
             console.print(Text(f"      {about}", style="dim"), soft_wrap=False)
 
 
 @memo.command("add")
 @click.argument("title")
-@click.option("--type", "type_", default="code", show_default=True,
-              type=click.Choice(["code", "theoretical", "reflexive", "sampling"]))
+@click.option(
+    "--type",
+    "type_",
+    default="code",
+    show_default=True,
+    type=click.Choice(["code", "theoretical", "reflexive", "sampling"]),
+)
 @click.option("--body", default=None, help="The memo's text (Markdown).")
-@click.option("--file", "file_", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
-              help="Read the body from a Markdown file ('-': standard input).")
+@click.option(
+    "--file",
+    "file_",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    help="Read the body from a Markdown file ('-': standard input).",
+)
 @click.option("--code", "codes_", multiple=True, help="A code the memo is about (repeatable).")
 @click.option("--source", "sources_", multiple=True, help="A source the memo is about (repeatable).")
 @click.option("--turn", "turns_", multiple=True, metavar="SOURCE:N", help="A turn the memo is about (repeatable).")
@@ -68,9 +80,16 @@ def memo_add(ctx, title, type_, body, file_, codes_, sources_, turns_, codings_,
     """Write a memo. The body comes from --body, --file, standard input (piped), or else $EDITOR."""
     text = _memo_body(body, file_, title)
     with open_study(ctx) as study:
-        mid = study.write_memo(title, text, type=type_, codes=[_ref(c) for c in codes_],
-                               sources=[_ref(s) for s in sources_], codings=codings_, memos=memos_,
-                               turns=[_turn(x) for x in turns_])
+        mid = study.write_memo(
+            title,
+            text,
+            type=type_,
+            codes=[_ref(c) for c in codes_],
+            sources=[_ref(s) for s in sources_],
+            codings=codings_,
+            memos=memos_,
+            turns=[_turn(x) for x in turns_],
+        )
     console.print(f"Memo {mid} saved", markup=False)
 
 
@@ -85,8 +104,9 @@ def _memo_body(body: str | None, file_: Path | None, title: str) -> str:
     stdin = sys.stdin
     if not stdin.isatty():
         return stdin.read()
-    written = click.edit(f"\n\n<!-- The memo {title!r}: write above this line; an empty memo is not saved. -->\n",
-                         extension=".md")
+    written = click.edit(
+        f"\n\n<!-- The memo {title!r}: write above this line; an empty memo is not saved. -->\n", extension=".md"
+    )
     return (written or "").split("<!-- The memo ")[0]
 
 
@@ -157,8 +177,14 @@ def memo_link(ctx, memo_id, codes_, sources_, turns_, codings_, memos_) -> None:
     if not (codes_ or sources_ or turns_ or codings_ or memos_):
         raise InvalidInput("Name something to link: --code, --source, --turn, --coding or --memo.")
     with open_study(ctx) as study:
-        study.link_memo(memo_id, codes=[_ref(c) for c in codes_], sources=[_ref(s) for s in sources_],
-                        codings=codings_, memos=memos_, turns=[_turn(x) for x in turns_])
+        study.link_memo(
+            memo_id,
+            codes=[_ref(c) for c in codes_],
+            sources=[_ref(s) for s in sources_],
+            codings=codings_,
+            memos=memos_,
+            turns=[_turn(x) for x in turns_],
+        )
     console.print(f"Memo {memo_id} linked")
 
 

@@ -1,6 +1,6 @@
 """The CLI reference (docs/cli.md) generated from the commands' own --help, and the settings table.
 
-    python -m theorize.cli.reference > docs/cli.md
+python -m theorize.cli.reference > docs/cli.md
 """
 
 from __future__ import annotations
@@ -24,8 +24,16 @@ def cli_reference() -> str:
     """Markdown: every setting, then every command's help text."""
     from theorize.cli.main import cli
 
-    out = ["# Command line reference", "", "Generated from `theorize --help`; do not edit by hand.", "",
-           "## Settings", "", "| setting | environment variable | default | meaning |", "|---|---|---|---|"]
+    out = [
+        "# Command line reference",
+        "",
+        "Generated from `theorize --help`; do not edit by hand.",
+        "",
+        "## Settings",
+        "",
+        "| setting | environment variable | default | meaning |",
+        "|---|---|---|---|",
+    ]
     for s in SETTINGS:
         out.append(f"| {s.name} | `{s.env}` | {s.default if s.default is not None else '-'} | {s.help} |")
     out.append("")

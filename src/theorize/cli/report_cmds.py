@@ -14,16 +14,37 @@ CONTEXT_CHARS = 240
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["html", "docx", "md"]), default=None,
-              help="Report format (default: from --out's suffix, else html).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The report file (default: <project name>-report.<ext> next to the project).")
-@click.option("--saturation-group", default="client", show_default=True,
-              help="Participant group whose interviews the saturation analysis uses ('' for all).")
-@click.option("--saturation-stage", default="focused", show_default=True,
-              help="Coding stage counted for saturation ('' for every stage).")
-@click.option("--agreement-stage", default="focused", show_default=True,
-              help="Coding stage compared for intercoder agreement ('' for every stage).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "docx", "md"]),
+    default=None,
+    help="Report format (default: from --out's suffix, else html).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The report file (default: <project name>-report.<ext> next to the project).",
+)
+@click.option(
+    "--saturation-group",
+    default="client",
+    show_default=True,
+    help="Participant group whose interviews the saturation analysis uses ('' for all).",
+)
+@click.option(
+    "--saturation-stage",
+    default="focused",
+    show_default=True,
+    help="Coding stage counted for saturation ('' for every stage).",
+)
+@click.option(
+    "--agreement-stage",
+    default="focused",
+    show_default=True,
+    help="Coding stage compared for intercoder agreement ('' for every stage).",
+)
 @click.option("--coder", "coders", multiple=True, help="A coder to compare for agreement (repeatable; default: all).")
 @click.option("--require-deid", is_flag=True, help="Refuse while any source is not yet de-identified.")
 @click.pass_context
@@ -33,15 +54,24 @@ def report(ctx, fmt, out, saturation_group, saturation_stage, agreement_stage, c
     from theorize.report import ReportOptions, default_report_path, report_format, write_report
 
     fmt = fmt or (report_format(out, None) if out is not None else "html")
-    options = ReportOptions(saturation_group=saturation_group or None, saturation_stage=saturation_stage or None,
-                            agreement_stage=agreement_stage or None, agreement_coders=list(coders) or None)
+    options = ReportOptions(
+        saturation_group=saturation_group or None,
+        saturation_stage=saturation_stage or None,
+        agreement_stage=agreement_stage or None,
+        agreement_coders=list(coders) or None,
+    )
     with open_study(ctx) as study:
         if require_deid:
             study.require_deid()
         target = out or default_report_path(study, fmt)
         with err_console.status(Text(f"Writing {target.name}")) as status:
-            result = write_report(study, target, fmt=fmt, options=options,
-                                  progress=lambda msg: status.update(Text(f"Writing {target.name}: {msg}")))
+            result = write_report(
+                study,
+                target,
+                fmt=fmt,
+                options=options,
+                progress=lambda msg: status.update(Text(f"Writing {target.name}: {msg}")),
+            )
     for line in result.omitted:
         err_console.print(f"Note: {line}", markup=False)
     console.print(str(result.path), markup=False)
@@ -75,15 +105,21 @@ def trace(ctx, reference) -> None:
     console.print()
     where = f"turn {found.turn}" if found.turn is not None else "no turn"
     speaker = found.speaker or "unknown speaker"
-    console.print(f"Source:  {found.source} (text version {found.version}, characters {found.start}-{found.end})",
-                  markup=False)
+    console.print(
+        f"Source:  {found.source} (text version {found.version}, characters {found.start}-{found.end})", markup=False
+    )
     console.print(f"Speaker: {speaker}, {where}", markup=False)
     console.print(f"Code:    {found.code}", markup=False)
     console.print(f"Coder:   {found.coder}", markup=False)
     if found.current_version != found.version:
-        console.print(Text(f"Warning: {found.source} was edited since this quote was taken (now text version "
-                           f"{found.current_version}); the coding now spans characters "
-                           f"{found.current_start}-{found.current_end}.", style="yellow"))
+        console.print(
+            Text(
+                f"Warning: {found.source} was edited since this quote was taken (now text version "
+                f"{found.current_version}); the coding now spans characters "
+                f"{found.current_start}-{found.current_end}.",
+                style="yellow",
+            )
+        )
     if found.review:
         console.print(Text(f"Warning: this coding is flagged for review ({found.review}).", style="yellow"))
 

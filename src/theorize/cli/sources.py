@@ -8,8 +8,16 @@ import click
 from rich.text import Text
 
 from theorize import settings
-from theorize.cli.common import (console, err_console, friendly, listing_options, open_study, output_mode,
-                                 parse_numbers, print_frame)
+from theorize.cli.common import (
+    console,
+    err_console,
+    friendly,
+    listing_options,
+    open_study,
+    output_mode,
+    parse_numbers,
+    print_frame,
+)
 from theorize.errors import InvalidInput, TheorizeError
 
 
@@ -35,10 +43,17 @@ def init(ctx, location, title, question) -> None:
 @click.option("--group", default="", help="Group of a new participant (client, counselor).")
 @click.option("--kind", type=click.Choice(["interview", "focus group", "field note", "document"]), default=None)
 @click.option("--interviewer", multiple=True, help="A speaker label that is the interviewer (repeatable).")
-@click.option("--attributes", is_flag=True,
-              help="The file is a participant attribute sheet (.csv/.xlsx); sources are linked to their participants.")
-@click.option("--survey", type=click.Choice(["respondent", "question"]), default=None,
-              help="The file holds open-ended survey answers: one source per respondent or per question.")
+@click.option(
+    "--attributes",
+    is_flag=True,
+    help="The file is a participant attribute sheet (.csv/.xlsx); sources are linked to their participants.",
+)
+@click.option(
+    "--survey",
+    type=click.Choice(["respondent", "question"]),
+    default=None,
+    help="The file holds open-ended survey answers: one source per respondent or per question.",
+)
 @click.option("--max-size", type=int, default=None, help=settings.setting("max_size_mb").help)
 @click.pass_context
 @friendly
@@ -48,16 +63,28 @@ def import_(ctx, paths, participant, group, kind, interviewer, attributes, surve
 
     from theorize.services.importing import Importer, ImportOptions, import_path, importer_for
 
-    options = ImportOptions(participant=participant, group=group, kind=kind, interviewer=tuple(interviewer),
-                            attributes=attributes, survey=survey,
-                            max_bytes=settings.resolve("max_size_mb", max_size) * 1024 * 1024)
+    options = ImportOptions(
+        participant=participant,
+        group=group,
+        kind=kind,
+        interviewer=tuple(interviewer),
+        attributes=attributes,
+        survey=survey,
+        max_bytes=settings.resolve("max_size_mb", max_size) * 1024 * 1024,
+    )
     bad = 0
     with open_study(ctx) as study:
         for path in paths:
             importer = importer_for(path, options)
             if importer is Importer.FOLDER:
-                with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                              TimeElapsedColumn(), console=err_console, transient=True) as bar:
+                with Progress(
+                    TextColumn("{task.description}", markup=False),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=err_console,
+                    transient=True,
+                ) as bar:
                     task = bar.add_task("Importing", total=None)
 
                     def tick(name, i, n, task=task, bar=bar):
@@ -83,13 +110,19 @@ def _say_outcome(outcome) -> None:
         result = outcome.attributes
         console.print(f"Read attributes of {result.participants} participants from {name}", markup=False)
         if result.linked:
-            console.print(f"Linked {len(result.linked)} source{'' if len(result.linked) == 1 else 's'} to their "
-                          f"participants: {', '.join(f'{s} to {p}' for s, p in result.linked)}", markup=False)
+            console.print(
+                f"Linked {len(result.linked)} source{'' if len(result.linked) == 1 else 's'} to their "
+                f"participants: {', '.join(f'{s} to {p}' for s, p in result.linked)}",
+                markup=False,
+            )
         if result.unlinked:
             one = len(result.unlinked) == 1
-            err_console.print(f"Note: {len(result.unlinked)} source{'' if one else 's'} belong{'s' if one else ''} "
-                              f"to no participant: {', '.join(result.unlinked)}; link {'it' if one else 'them'} with "
-                              "`theorize assign SOURCE PARTICIPANT`.", markup=False)
+            err_console.print(
+                f"Note: {len(result.unlinked)} source{'' if one else 's'} belong{'s' if one else ''} "
+                f"to no participant: {', '.join(result.unlinked)}; link {'it' if one else 'them'} with "
+                "`theorize assign SOURCE PARTICIPANT`.",
+                markup=False,
+            )
         return
     if outcome.refi is not None:
         console.print(outcome.refi.summary(), markup=False)
@@ -104,8 +137,9 @@ def _say_outcome(outcome) -> None:
     for msg in outcome.failed:
         err_console.print(f"Error: {msg}", markup=False)
     if outcome.importer is Importer.FOLDER:
-        console.print(f"{len(outcome.imported)} imported, {len(outcome.skipped)} already there, "
-                      f"{len(outcome.failed)} refused.")
+        console.print(
+            f"{len(outcome.imported)} imported, {len(outcome.skipped)} already there, {len(outcome.failed)} refused."
+        )
 
 
 @click.command(name="sources")
@@ -121,8 +155,12 @@ def sources_(ctx) -> None:
 @click.command()
 @click.argument("source")
 @click.option("--turns", "turn_range", default=None, help="Only these turns: one, e.g. 2, or a range, e.g. 3-10.")
-@click.option("--units", type=click.Choice(["sentence", "line"]), default=None,
-              help="Number the sentences or lines instead (for line-by-line coding).")
+@click.option(
+    "--units",
+    type=click.Choice(["sentence", "line"]),
+    default=None,
+    help="Number the sentences or lines instead (for line-by-line coding).",
+)
 @listing_options
 @click.pass_context
 @friendly
@@ -157,9 +195,18 @@ def show(ctx, source, turn_range, units) -> None:
         rows = []
         for i, turn in enumerate(turns.itertuples()):
             if lo <= turn.turn <= hi:
-                rows.append({"turn": turn.turn, "speaker": turn.speaker, "role": turn.role, "start": turn.start,
-                             "end": turn.end, "started_at": turn.started_at, "text": turn.text,
-                             "codings": [int(codings.id.iloc[j]) for j in under[i]]})
+                rows.append(
+                    {
+                        "turn": turn.turn,
+                        "speaker": turn.speaker,
+                        "role": turn.role,
+                        "start": turn.start,
+                        "end": turn.end,
+                        "started_at": turn.started_at,
+                        "text": turn.text,
+                        "codings": [int(codings.id.iloc[j]) for j in under[i]],
+                    }
+                )
         print_frame(rows)
         return
     if turns.empty:
@@ -206,8 +253,10 @@ def edit(ctx, source, new_text, reason) -> None:
         raise InvalidInput(f"{new_text} is not UTF-8 text; save it as UTF-8 and try again.") from None
     with open_study(ctx) as study:
         result = study.edit_text(int(source) if source.isdigit() else source, text, reason=reason)
-    console.print(f"Saved version {result.version}: {result.moved} codings carried over, "
-                  f"{result.changed} changed and {result.orphaned} orphaned (flagged for review).")
+    console.print(
+        f"Saved version {result.version}: {result.moved} codings carried over, "
+        f"{result.changed} changed and {result.orphaned} orphaned (flagged for review)."
+    )
 
 
 @click.command()
@@ -253,7 +302,9 @@ def _say_imported(item) -> None:
     if not item.interviewer_found:
         err_console.print(
             f"Note: no speaker in {item.name} was recognised as the interviewer ({', '.join(item.speakers[:4])}); "
-            "if one of them is, undo and import again with --interviewer NAME.", markup=False)
+            "if one of them is, undo and import again with --interviewer NAME.",
+            markup=False,
+        )
 
 
 def register(cli: click.Group) -> None:

@@ -13,10 +13,20 @@ from theorize.exchange.tables import TABLES
 
 @click.command()
 @click.argument("args", nargs=-1, required=True, metavar="[FORMAT] FILE")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "qdpx", "qdc"]), default=None,
-              help="Default: from FILE's suffix.")
-@click.option("--table", "tables", multiple=True, type=click.Choice(TABLES),
-              help="Only these tables (csv/xlsx; repeatable). Default: all.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx", "qdpx", "qdc"]),
+    default=None,
+    help="Default: from FILE's suffix.",
+)
+@click.option(
+    "--table",
+    "tables",
+    multiple=True,
+    type=click.Choice(TABLES),
+    help="Only these tables (csv/xlsx; repeatable). Default: all.",
+)
 @click.option("--require-deid", is_flag=True, help="Refuse while any source is not yet de-identified.")
 @click.pass_context
 @friendly

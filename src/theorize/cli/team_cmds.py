@@ -16,16 +16,24 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=ROLE, default="coder", show_default=True,
-              help="owner: people, codebook, rounds, exports; coder: code and memo; viewer: read.")
+@click.option(
+    "--role",
+    type=ROLE,
+    default="coder",
+    show_default=True,
+    help="owner: people, codebook, rounds, exports; coder: code and memo; viewer: read.",
+)
 @click.pass_context
 @friendly
 def users_add(ctx: click.Context, name: str, role: str) -> None:
     """Add NAME to the team and print a one-time password (the first person added is an owner)."""
     with open_study(ctx) as study:
         role, password = study.add_user(name, role=role)
-    console.print(f"Added {name} as {role}. One-time password (shown once; change it after signing in): "
-                  f"{password}", markup=False, soft_wrap=True)
+    console.print(
+        f"Added {name} as {role}. One-time password (shown once; change it after signing in): {password}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @users.command("list")
@@ -37,11 +45,23 @@ def users_list(ctx: click.Context) -> None:
     with open_study(ctx) as study:
         people = study.users()
     if output_mode() == "text" and not people:
-        console.print("No one can sign in yet: the workbench is open to whoever runs it. "
-                      "Add the first owner with `theorize users add NAME`.", markup=False)
+        console.print(
+            "No one can sign in yet: the workbench is open to whoever runs it. "
+            "Add the first owner with `theorize users add NAME`.",
+            markup=False,
+        )
         return
-    print_frame([{"name": p["name"], "role": p["role"], "created": str(p["created_at"])[:16],
-                  "removed": "yes" if p["disabled"] else ""} for p in people])
+    print_frame(
+        [
+            {
+                "name": p["name"],
+                "role": p["role"],
+                "created": str(p["created_at"])[:16],
+                "removed": "yes" if p["disabled"] else "",
+            }
+            for p in people
+        ]
+    )
 
 
 @users.command("role")
@@ -93,8 +113,12 @@ def rounds() -> None:
 def rounds_open(ctx: click.Context, name: str, sources: tuple[str, ...], coders: tuple[str, ...], frozen: bool) -> None:
     """Open the blind round NAME."""
     with open_study(ctx) as study:
-        study.open_round(name, sources=[int(s) if s.isdigit() else s for s in sources], coders=list(coders),
-                         codebook="frozen" if frozen else "open")
+        study.open_round(
+            name,
+            sources=[int(s) if s.isdigit() else s for s in sources],
+            coders=list(coders),
+            codebook="frozen" if frozen else "open",
+        )
     console.print(f"Opened the blind round {name} for {', '.join(coders)}.", markup=False)
 
 
@@ -122,11 +146,22 @@ def rounds_list(ctx: click.Context) -> None:
     with open_study(ctx) as study:
         found = study.rounds()
     if output_mode() == "text" and not found:
-        console.print("No rounds yet; open one with `theorize rounds open NAME --source S --coder A --coder B`.",
-                      markup=False)
+        console.print(
+            "No rounds yet; open one with `theorize rounds open NAME --source S --coder A --coder B`.", markup=False
+        )
         return
-    print_frame([{"name": r["name"], "coders": ", ".join(r["coders"]), "sources": len(r["sources"]),
-                  "codebook": r["codebook"], "state": "closed" if r["closed_at"] else "open"} for r in found])
+    print_frame(
+        [
+            {
+                "name": r["name"],
+                "coders": ", ".join(r["coders"]),
+                "sources": len(r["sources"]),
+                "codebook": r["codebook"],
+                "state": "closed" if r["closed_at"] else "open",
+            }
+            for r in found
+        ]
+    )
 
 
 def register(cli: click.Group) -> None:
@@ -151,16 +186,31 @@ def serve_team(location: str, user: str, *, host: str, port: int, workers: int, 
     beyond = host not in LOOPBACK
     with theorize.open_project(location, user=user) as study:
         if beyond and not study.has_accounts():
-            raise InvalidInput("Add people with `theorize users add NAME` before serving beyond this machine: "
-                               "without accounts, anyone who reaches the server acts as you.")
+            raise InvalidInput(
+                "Add people with `theorize users add NAME` before serving beyond this machine: "
+                "without accounts, anyone who reaches the server acts as you."
+            )
         secret = study.server_key()
     hosts = set(LOOPBACK) | set(allow_hosts) | ({host} if host not in ("0.0.0.0", "::") else set())
     os.environ.update(zip(SERVE_ENV, (location, user, ",".join(sorted(hosts)), secret)))
     if beyond:
-        console.print("Serving beyond this machine over plain HTTP: put a reverse proxy with TLS in front "
-                      "(README: for a team), and name it with --allow-host.", markup=False)
+        console.print(
+            "Serving beyond this machine over plain HTTP: put a reverse proxy with TLS in front "
+            "(README: for a team), and name it with --allow-host.",
+            markup=False,
+        )
     shown = location.split("@")[-1] if is_url(location) else location
-    console.print(f"The workbench for {shown} is at http://{host}:{port}/ with {workers} worker(s) (Ctrl-C stops it).",
-                  markup=False)
-    uvicorn.run("theorize.web.auth:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    console.print(
+        f"The workbench for {shown} is at http://{host}:{port}/ with {workers} worker(s) (Ctrl-C stops it).",
+        markup=False,
+    )
+    uvicorn.run(
+        "theorize.web.auth:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )

@@ -17,10 +17,19 @@ from theorize.cli.common import (
 )
 from theorize.errors import InvalidInput
 
-LABELS = {"category_id": "id", "new_properties": "new properties", "new_dimension_values": "new dimension values",
-          "new_elements": "new", "cumulative_elements": "cumulative", "properties_spoken_to": "spoken to",
-          "last_new_interview": "nothing new after", "last_new_position": "at interview",
-          "interviews_after": "interviews since", "of_participants": "of", "only_in": "only in"}
+LABELS = {
+    "category_id": "id",
+    "new_properties": "new properties",
+    "new_dimension_values": "new dimension values",
+    "new_elements": "new",
+    "cumulative_elements": "cumulative",
+    "properties_spoken_to": "spoken to",
+    "last_new_interview": "nothing new after",
+    "last_new_position": "at interview",
+    "interviews_after": "interviews since",
+    "of_participants": "of",
+    "only_in": "only in",
+}
 
 
 def _ref(value: str) -> int | str:
@@ -49,8 +58,9 @@ def properties(ctx, category) -> None:
     with open_study(ctx) as study:
         props = study.category_properties(_ref(category) if category else None)
         values = study.property_values(_ref(category) if category else None)
-    used = values.groupby("property_id").agg(codings=("coding_id", "nunique"),
-                                             values=("value", lambda v: ", ".join(sorted({x for x in v if x}))))
+    used = values.groupby("property_id").agg(
+        codings=("coding_id", "nunique"), values=("value", lambda v: ", ".join(sorted({x for x in v if x})))
+    )
     frame = props.join(used, on="id")[["id", "category", "kind", "text", "codings", "values"]]
     frame["codings"] = frame["codings"].fillna(0).astype(int)
     frame["values"] = frame["values"].fillna("")
@@ -95,8 +105,11 @@ def properties_values(ctx, category) -> None:
     """Every property and dimension value on codings that count (of CATEGORY)."""
     with open_study(ctx) as study:
         frame = study.property_values(_ref(category) if category else None)
-    print_frame(frame[["coding_id", "interview", "participant", "category", "property", "value"]].rename(
-        columns={"coding_id": "coding"}))
+    print_frame(
+        frame[["coding_id", "interview", "participant", "category", "property", "value"]].rename(
+            columns={"coding_id": "coding"}
+        )
+    )
 
 
 @click.command("theoretical-saturation")
@@ -120,8 +133,20 @@ def theoretical_saturation(ctx, category, group, curve, out, plot) -> None:
     shown = points[["category", "elements", "last_new_interview", "last_new_position", "interviews_after"]]
     if curve:
         d = result.discovery.assign(category=result.discovery["category_id"].map(result.categories))
-        print_frame(_labelled(d[["category", "interview", "new_properties", "new_dimension_values", "new_elements",
-                                 "cumulative_elements"]]))
+        print_frame(
+            _labelled(
+                d[
+                    [
+                        "category",
+                        "interview",
+                        "new_properties",
+                        "new_dimension_values",
+                        "new_elements",
+                        "cumulative_elements",
+                    ]
+                ]
+            )
+        )
     else:
         print_frame(_labelled(shown))
     for sentence in result.statements:
@@ -142,8 +167,13 @@ def theoretical_saturation(ctx, category, group, curve, out, plot) -> None:
 
 @click.command("sampling")
 @click.option("--by", default="group", show_default=True, help="Split participants by group or by an attribute.")
-@click.option("--min-participants", type=int, default=2, show_default=True,
-              help="A cell with fewer participants than this is thin.")
+@click.option(
+    "--min-participants",
+    type=int,
+    default=2,
+    show_default=True,
+    help="A cell with fewer participants than this is thin.",
+)
 @click.option("--table", is_flag=True, help="Print the whole coverage table, not only the thin cells.")
 @listing_options
 @click.pass_context
@@ -158,20 +188,31 @@ def sampling(ctx, by, min_participants, table) -> None:
     if not table:
         cov = cov[cov["thin"] == "thin"]
     if cov.empty and output_mode() == "text":
-        console.print(f"No category is thin in any {by}: each was spoken to by at least {min_participants} "
-                      "participants of each (--table shows them all).", markup=False)
+        console.print(
+            f"No category is thin in any {by}: each was spoken to by at least {min_participants} "
+            "participants of each (--table shows them all).",
+            markup=False,
+        )
     else:
-        print_frame(_labelled(cov[["category", "group", "participants", "of_participants", "codings", "properties", "thin"]]
-                              .rename(columns={"group": by})))
+        print_frame(
+            _labelled(
+                cov[["category", "group", "participants", "of_participants", "codings", "properties", "thin"]].rename(
+                    columns={"group": by}
+                )
+            )
+        )
     if output_mode() != "text":
         return
     if not view.memos.empty:
         console.print("Sampling memos:", markup=False)
         for m in view.memos.itertuples():
             console.print(f"  memo {m.id} ({str(m.written_on)[:10]}): {m.title}", markup=False)
-    console.print("To look for in the next interviews:" if view.leads else
-                  "No thin cells: every category has been spoken to by enough participants of each group.",
-                  markup=False)
+    console.print(
+        "To look for in the next interviews:"
+        if view.leads
+        else "No thin cells: every category has been spoken to by enough participants of each group.",
+        markup=False,
+    )
     for lead in view.leads:
         console.print(f"  - {lead}", markup=False)
 
@@ -188,8 +229,13 @@ def compare_groups(ctx, category, groups, by, quotes) -> None:
     """CATEGORY's properties, dimension values and quotes by group, side by side."""
     with open_study(ctx) as study:
         result = study.compare_groups(_ref(category), groups=list(groups) or None, by=by, quotes=quotes)
-    _say(f"{result.category}: " + "; ".join(f"{r.participants} of {r.of_participants} {r.group} participants, "
-                                            f"{r.codings} codings" for r in result.coverage.itertuples()))
+    _say(
+        f"{result.category}: "
+        + "; ".join(
+            f"{r.participants} of {r.of_participants} {r.group} participants, {r.codings} codings"
+            for r in result.coverage.itertuples()
+        )
+    )
     print_frame(_labelled(result.properties))
     if output_mode() != "text":
         return
@@ -203,8 +249,13 @@ def compare_groups(ctx, category, groups, by, quotes) -> None:
 @click.command("describe")
 @click.option("--title", default=None, help="The study's title.")
 @click.option("--question", "research_question", default=None, help="The research question.")
-@click.option("--method-notes", "notes", type=click.Path(dir_okay=False, exists=False, path_type=Path), default=None,
-              help="A text or Markdown file of method notes, for the report's methods section.")
+@click.option(
+    "--method-notes",
+    "notes",
+    type=click.Path(dir_okay=False, exists=False, path_type=Path),
+    default=None,
+    help="A text or Markdown file of method notes, for the report's methods section.",
+)
 @click.pass_context
 @friendly
 def describe(ctx, title, research_question, notes) -> None:
@@ -216,12 +267,17 @@ def describe(ctx, title, research_question, notes) -> None:
         try:
             text = notes.read_text(encoding="utf-8").strip()
         except UnicodeDecodeError:
-            raise InvalidInput(f"{notes.name} is not a text file; save the method notes as plain text or Markdown.") from None
+            raise InvalidInput(
+                f"{notes.name} is not a text file; save the method notes as plain text or Markdown."
+            ) from None
     with open_study(ctx) as study:
         if title is None and research_question is None and text is None:
             info = study.study
-            for label, key in (("Title", "title"), ("Research question", "research_question"),
-                               ("Method notes", "method_notes")):
+            for label, key in (
+                ("Title", "title"),
+                ("Research question", "research_question"),
+                ("Method notes", "method_notes"),
+            ):
                 console.print(f"{label}: {info[key] or '(none)'}", markup=False)
             return
         study.describe_study(title=title, research_question=research_question, method_notes=text)

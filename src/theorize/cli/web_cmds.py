@@ -9,19 +9,44 @@ from theorize.cli.common import console, friendly, project_location
 
 @click.command()
 @click.argument("project", required=False, metavar="[PROJECT]")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
-              help="The port on 127.0.0.1 to serve on (0: any free port).")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port on 127.0.0.1 to serve on (0: any free port).",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open the workbench in a browser.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="The address to listen on; 0.0.0.0 serves a team (behind a TLS reverse proxy).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes; more than one needs a PostgreSQL project.")
-@click.option("--allow-host", "allow_hosts", multiple=True,
-              help="A Host name the server answers to besides loopback, e.g. the proxy's (repeatable).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on; 0.0.0.0 serves a team (behind a TLS reverse proxy).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes; more than one needs a PostgreSQL project.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    help="A Host name the server answers to besides loopback, e.g. the proxy's (repeatable).",
+)
 @click.pass_context
 @friendly
-def serve(ctx: click.Context, project: str | None, port: int, no_browser: bool, host: str, workers: int,
-          allow_hosts: tuple[str, ...]) -> None:
+def serve(
+    ctx: click.Context,
+    project: str | None,
+    port: int,
+    no_browser: bool,
+    host: str,
+    workers: int,
+    allow_hosts: tuple[str, ...],
+) -> None:
     """Serve the coding workbench for PROJECT on 127.0.0.1 (Ctrl-C stops it)."""
     import socket
     import webbrowser

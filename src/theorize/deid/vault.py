@@ -82,9 +82,19 @@ def write_vault(path: str | Path, passphrase: str, content: dict[str, Any], *, n
     if not passphrase:
         raise InvalidInput("The vault needs a passphrase, and the one given is empty.")
     salt, nonce = os.urandom(16), os.urandom(12)
-    header = json.dumps({"format": FORMAT, "kdf": "scrypt", "n": n, "r": 8, "p": 1, "cipher": "AES-256-GCM",
-                         "salt": base64.b64encode(salt).decode(), "nonce": base64.b64encode(nonce).decode()},
-                        separators=(",", ":")).encode()
+    header = json.dumps(
+        {
+            "format": FORMAT,
+            "kdf": "scrypt",
+            "n": n,
+            "r": 8,
+            "p": 1,
+            "cipher": "AES-256-GCM",
+            "salt": base64.b64encode(salt).decode(),
+            "nonce": base64.b64encode(nonce).decode(),
+        },
+        separators=(",", ":"),
+    ).encode()
     plain = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     sealed = AESGCM(_key(passphrase, salt, n, 8, 1)).encrypt(nonce, plain, header)
     temporary = path.with_name(path.name + ".tmp")

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from importlib import resources
 from pathlib import Path
 
 import theorize
 from theorize.demo.reference import (
-    ReferenceCoding, find_quote, participant_spans, read_codings, read_memo, read_yaml,
+    ReferenceCoding,
+    find_quote,
+    participant_spans,
+    read_codings,
+    read_memo,
+    read_yaml,
 )
 from theorize.errors import Conflict, InvalidInput
 from theorize.store.files import private_folder
@@ -25,7 +30,7 @@ def study_folder() -> Path:
 
 
 def _at(day) -> datetime:
-    return datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
 
 
 @dataclass
@@ -62,8 +67,11 @@ class _DemoBuilder:
             if spec is None:
                 raise InvalidInput(f"The demo refers to an unknown focused code {code_id!r}.")
             self._focused[code_id] = self.study.add_code(
-                self.names[code_id], stage="focused", definition=spec.get("definition", ""),
-                in_vivo=code_id == "doing_it_for_me")
+                self.names[code_id],
+                stage="focused",
+                definition=spec.get("definition", ""),
+                in_vivo=code_id == "doing_it_for_me",
+            )
         return self._focused[code_id]
 
     def initial(self, name: str, focused_id: str) -> int:
@@ -84,10 +92,21 @@ class _DemoBuilder:
         self.progress("participant attributes")
         self.study.import_attributes(self.folder / "participants.csv")
         people = self.study.participants().set_index("participant")
-        order = sorted(people.index, key=lambda p: (people.loc[p, "group"] != "client", str(people.loc[p, "interview_date"])))
-        snapshots = {s["after_source"]: s for s in (read_yaml(self.folder / "analysis" / "snapshots.yaml") or {}).get("snapshots", [])} \
-            if (self.folder / "analysis" / "snapshots.yaml").exists() else {}
-        memos = sorted((read_memo(p) for p in (self.folder / "analysis" / "memos").glob("*.md")), key=lambda m: (m.date, m.path.name))
+        order = sorted(
+            people.index, key=lambda p: (people.loc[p, "group"] != "client", str(people.loc[p, "interview_date"]))
+        )
+        snapshots = (
+            {
+                s["after_source"]: s
+                for s in (read_yaml(self.folder / "analysis" / "snapshots.yaml") or {}).get("snapshots", [])
+            }
+            if (self.folder / "analysis" / "snapshots.yaml").exists()
+            else {}
+        )
+        memos = sorted(
+            (read_memo(p) for p in (self.folder / "analysis" / "memos").glob("*.md")),
+            key=lambda m: (m.date, m.path.name),
+        )
         memo_index = 0
         for pid in order:
             path = next((self.folder / "sources").glob(f"{pid}_*"))
@@ -138,8 +157,15 @@ class _DemoBuilder:
     def _write_memo(self, memo) -> None:
         codes = [self.focused(c) for c in memo.codes]
         sources = [s for s in memo.sources if s in set(self.study.sources()["name"])]
-        self.study.write_memo(memo.title, memo.body, type=memo.type, author=self.coders[memo.author]["name"],
-                              written_on=_at(memo.date), codes=codes, sources=sources)
+        self.study.write_memo(
+            memo.title,
+            memo.body,
+            type=memo.type,
+            author=self.coders[memo.author]["name"],
+            written_on=_at(memo.date),
+            codes=codes,
+            sources=sources,
+        )
         self.result.memos += 1
 
     def _snapshot(self, spec: dict) -> None:
@@ -172,16 +198,20 @@ class _DemoBuilder:
                 if fid not in self.merged and fid in self._focused:
                     self.study.move_code(self._focused[fid], cat_id)
             if cat.get("properties") or cat.get("dimensions"):
-                self.study.describe_category(cat_id, properties=cat.get("properties") or (),
-                                             dimensions=cat.get("dimensions") or ())
+                self.study.describe_category(
+                    cat_id, properties=cat.get("properties") or (), dimensions=cat.get("dimensions") or ()
+                )
             self._category_ids[cat["id"]] = cat_id
         stage_names = {}
         for stage in sorted(self.codebook.get("stages", []), key=lambda s: s["order"]):
             self.study.add_stage(stage["name"])
             stage_names[stage["order"]] = stage["name"]
         for cat in self.codebook["categories"]:
-            self.study.place_category(self._category_ids[cat["id"]], cat["role"],
-                                      stage=stage_names.get(cat.get("stage")) if cat["role"] == "stage" else None)
+            self.study.place_category(
+                self._category_ids[cat["id"]],
+                cat["role"],
+                stage=stage_names.get(cat.get("stage")) if cat["role"] == "stage" else None,
+            )
         by_id = {c["id"]: c["name"] for c in self.codebook["categories"]}
         for rel in self.codebook.get("relations", []):
             if rel["type"] not in self.study.relation_types():  # "leads back to": the loop memo 27 asks for
@@ -207,8 +237,9 @@ class _DemoBuilder:
                     self.study.set_property_value(ids[n % len(ids)], prop, value)
 
 
-def _write_outputs(study: theorize.Project, directory: Path, result: DemoResult,
-                   progress: Callable[[str], None]) -> None:
+def _write_outputs(
+    study: theorize.Project, directory: Path, result: DemoResult, progress: Callable[[str], None]
+) -> None:
     """The end of the path: the model figure and the write-up, beside the project."""
     from theorize.report import write_report
     from theorize.theory.diagram import render_png, render_svg
@@ -246,8 +277,14 @@ def _deidentify(study: theorize.Project, directory: Path, result: DemoResult, pr
     result.outputs["anonymisation log"] = write_table(study.deid_log(), directory / "anonymisation-log.csv")
 
 
-def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None = None,
-               user: str = "Dr. Lena Marsh", outputs: bool = True, deidentify: bool = False) -> DemoResult:
+def build_demo(
+    directory: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    user: str = "Dr. Lena Marsh",
+    outputs: bool = True,
+    deidentify: bool = False,
+) -> DemoResult:
     """Build the demo study in a new folder, then its model figure and report (``outputs``).
 
     With ``deidentify`` (as `theorize demo` does) the transcripts are scanned, the findings accepted
@@ -267,8 +304,13 @@ def build_demo(directory: str | Path, *, progress: Callable[[str], None] | None 
         raise Conflict(f"{target} exists already; choose an empty folder for the demo.")
     folder = study_folder()
     spec = read_yaml(folder / "codebook.yaml")["study"]
-    study = theorize.create_project(target, title=spec["title"], research_question=spec["research_question"],
-                                    method_notes=spec["method_notes"], user=user)
+    study = theorize.create_project(
+        target,
+        title=spec["title"],
+        research_question=spec["research_question"],
+        method_notes=spec["method_notes"],
+        user=user,
+    )
     progress = progress or (lambda _msg: None)
     try:
         result = _DemoBuilder(study, folder, progress).run()

@@ -45,10 +45,17 @@ def read_codings(path: Path) -> list[ReferenceCoding]:
     with path.open(encoding="utf-8", newline="") as fh:
         for i, row in enumerate(csv.DictReader(fh), start=2):
             try:
-                out.append(ReferenceCoding(
-                    source=row["source"], coder=row["coder"], code=row["code"], quote=row["quote"],
-                    occurrence=int(row.get("occurrence") or 1), focused_code=row.get("focused_code") or "",
-                    date=date.fromisoformat(row["date"])))
+                out.append(
+                    ReferenceCoding(
+                        source=row["source"],
+                        coder=row["coder"],
+                        code=row["code"],
+                        quote=row["quote"],
+                        occurrence=int(row.get("occurrence") or 1),
+                        focused_code=row.get("focused_code") or "",
+                        date=date.fromisoformat(row["date"]),
+                    )
+                )
             except (KeyError, ValueError) as exc:
                 raise InvalidInput(f"{path.name} line {i} is not a valid coding row ({exc}).") from None
     return out
@@ -61,10 +68,16 @@ def read_memo(path: Path) -> ReferenceMemo:
         raise InvalidInput(f"{path.name} has no front matter; start it with a '---' block.")
     _, front, body = text.split("---", 2)
     meta = yaml.safe_load(front)
-    return ReferenceMemo(path=path, title=meta["title"], type=meta["type"], author=str(meta["author"]),
-                         date=meta["date"] if isinstance(meta["date"], date) else date.fromisoformat(str(meta["date"])),
-                         codes=tuple(meta.get("codes") or ()), sources=tuple(meta.get("sources") or ()),
-                         body=body.strip())
+    return ReferenceMemo(
+        path=path,
+        title=meta["title"],
+        type=meta["type"],
+        author=str(meta["author"]),
+        date=meta["date"] if isinstance(meta["date"], date) else date.fromisoformat(str(meta["date"])),
+        codes=tuple(meta.get("codes") or ()),
+        sources=tuple(meta.get("sources") or ()),
+        body=body.strip(),
+    )
 
 
 def read_yaml(path: Path) -> dict:

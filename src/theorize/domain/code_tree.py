@@ -30,8 +30,20 @@ from typing import Any
 _STAGE_RANK = {"initial": 0, "focused": 1, "category": 2, "theoretical": 3}
 
 #: The columns of :meth:`CodeTree.rows`, in order.
-ROW_FIELDS = ("id", "name", "path", "stage", "parent_id", "depth", "in_vivo", "own_codings", "codings",
-              "sources", "placed", "definition")
+ROW_FIELDS = (
+    "id",
+    "name",
+    "path",
+    "stage",
+    "parent_id",
+    "depth",
+    "in_vivo",
+    "own_codings",
+    "codings",
+    "sources",
+    "placed",
+    "definition",
+)
 
 
 @dataclass
@@ -88,8 +100,9 @@ def _order(node: CodeNode) -> tuple[int, str, int]:
     return (-_STAGE_RANK.get(node.stage, 0), node.name.casefold(), node.id)
 
 
-def build_code_tree(codes: Iterable[Mapping[str, Any]], counts: Mapping[tuple[int, int], int], *,
-                    stage: str | None = None) -> CodeTree:
+def build_code_tree(
+    codes: Iterable[Mapping[str, Any]], counts: Mapping[tuple[int, int], int], *, stage: str | None = None
+) -> CodeTree:
     """Build the tree from live code rows and coding counts.
 
     Args:
@@ -102,9 +115,13 @@ def build_code_tree(codes: Iterable[Mapping[str, Any]], counts: Mapping[tuple[in
     nodes: dict[int, CodeNode] = {}
     for row in codes:
         nodes[int(row["id"])] = CodeNode(
-            id=int(row["id"]), name=str(row["name"]), stage=str(row["stage"]),
+            id=int(row["id"]),
+            name=str(row["name"]),
+            stage=str(row["stage"]),
             parent_id=None if row.get("parent_id") is None else int(row["parent_id"]),
-            definition=str(row.get("definition") or ""), in_vivo=bool(row.get("in_vivo")))
+            definition=str(row.get("definition") or ""),
+            in_vivo=bool(row.get("in_vivo")),
+        )
     below: dict[int | None, list[int]] = {}
     for node in nodes.values():
         parent = node.parent_id if node.parent_id in nodes else None

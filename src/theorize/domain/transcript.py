@@ -15,8 +15,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 
-def place_codings(turns: Sequence[tuple[int, int]], codings: Sequence[tuple[int, int]]
-                  ) -> tuple[list[list[int]], list[int]]:
+def place_codings(
+    turns: Sequence[tuple[int, int]], codings: Sequence[tuple[int, int]]
+) -> tuple[list[list[int]], list[int]]:
     """For each turn (``(start, end)``, in text order) the positions in ``codings`` of the codings
     that start in it, and the positions of those that start in no turn."""
     starts = [start for start, _ in turns]

@@ -111,8 +111,9 @@ def _write_csv(frame: pd.DataFrame, path: Path, index: bool) -> None:
         neutralised(frame).to_csv(fh, index=index, lineterminator="\r\n")
 
 
-def write_tables(tables: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False,
-                 fmt: str | None = None) -> list[Path]:
+def write_tables(
+    tables: dict[str, pd.DataFrame], path: str | Path, *, index: bool = False, fmt: str | None = None
+) -> list[Path]:
     """Write tables as CSV (one file; a folder of files for several) or XLSX (one sheet each).
 
     Returns the files written.

@@ -91,9 +91,7 @@ def read_attributes(
         {'age': 'number', 'site': 'category', 'started': 'date', 'mandated': 'yes/no'}
     """
     data = load_bytes(path, max_bytes)
-    return read_attributes_bytes(
-        data, PurePath(path).name, id_column=id_column, sheet=sheet, encoding=encoding
-    )
+    return read_attributes_bytes(data, PurePath(path).name, id_column=id_column, sheet=sheet, encoding=encoding)
 
 
 def read_attributes_bytes(
@@ -107,9 +105,7 @@ def read_attributes_bytes(
 ) -> AttributeSheet:
     """``read_attributes`` for bytes in memory (an upload); ``filename`` gives the suffix."""
     check_size(len(data), filename, max_bytes)
-    table = load_table(
-        data, filename, PurePath(filename).suffix.lower(), sheet=sheet, encoding=encoding
-    )
+    table = load_table(data, filename, PurePath(filename).suffix.lower(), sheet=sheet, encoding=encoding)
     id_col = _id_column(table, id_column, filename)
     ids = _participant_ids(table[id_col].tolist(), id_col, filename)
     columns: dict[str, object] = {}
@@ -129,8 +125,7 @@ def _id_column(table: pd.DataFrame, id_column: str | None, filename: str) -> str
     if id_column is not None:
         if id_column not in table.columns:
             raise InvalidInput(
-                f"{filename} has no column named {id_column!r}; "
-                f"its columns are: {', '.join(map(str, table.columns))}"
+                f"{filename} has no column named {id_column!r}; its columns are: {', '.join(map(str, table.columns))}"
             )
         return id_column
     for col in table.columns:
@@ -147,13 +142,11 @@ def _participant_ids(values: list[object], id_col: str, filename: str) -> list[s
         pid = cell_text(value).strip()
         if not pid:
             raise InvalidInput(
-                f"{filename} has no participant id in row {row}; "
-                f"fill in the {id_col} column for every row"
+                f"{filename} has no participant id in row {row}; fill in the {id_col} column for every row"
             )
         if pid in seen:
             raise InvalidInput(
-                f"{filename} lists participant {pid} twice (rows {seen[pid]} and {row}); "
-                "keep one row per participant"
+                f"{filename} lists participant {pid} twice (rows {seen[pid]} and {row}); keep one row per participant"
             )
         seen[pid] = row
         ids.append(pid)

@@ -241,8 +241,7 @@ def seconds(timestamp: str) -> float:
         (3723.5, 123.5)
     """
     if len(timestamp) == 12 and timestamp[2] == ":" and timestamp[5] == ":":  # hh:mm:ss.fff, most cues
-        return (int(timestamp[:2]) * 3600 + int(timestamp[3:5]) * 60 + int(timestamp[6:8])
-                + int(timestamp[9:]) / 1000)
+        return int(timestamp[:2]) * 3600 + int(timestamp[3:5]) * 60 + int(timestamp[6:8]) + int(timestamp[9:]) / 1000
     whole, _, fraction = timestamp.replace(",", ".").partition(".")
     total = 0
     for part in whole.split(":"):
@@ -313,11 +312,7 @@ def _join(cues: list[list]) -> list[list]:
             if current is None or current[0] != speaker:
                 current = [speaker, start, end, []]
                 turns.append(current)
-        elif (
-            current is None
-            or new
-            or (current[0] is None and seconds(start) - seconds(current[2]) >= PAUSE_SECONDS)
-        ):
+        elif current is None or new or (current[0] is None and seconds(start) - seconds(current[2]) >= PAUSE_SECONDS):
             current = [None, start, end, []]
             turns.append(current)
         current[2] = end

@@ -73,8 +73,7 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
     if found is not DOCX:
         if found is CFB:
             raise InvalidInput(
-                f"{request.filename} is password-protected or an old .doc; "
-                "save it as an unprotected .docx"
+                f"{request.filename} is password-protected or an old .doc; save it as an unprotected .docx"
             )
         if found is None or found.key == "zip":
             raise _damaged(request.filename)
@@ -99,8 +98,7 @@ def read_docx(data: bytes, request: ReadRequest) -> ParsedSource:
 
 def _damaged(filename: str) -> InvalidInput:
     return InvalidInput(
-        f"{filename} is damaged (it is not a valid Word file); "
-        "open it in Word and save it again as .docx"
+        f"{filename} is damaged (it is not a valid Word file); open it in Word and save it again as .docx"
     )
 
 

@@ -153,6 +153,8 @@ _NAMES = {"cp1252": "Windows-1252"}
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
+
+
 _MAX_BAD = 100
 
 
@@ -220,7 +222,4 @@ def _legacy(data: bytes, filename: str) -> tuple[str, str]:
         return str(best), best.encoding
     if cp1252 is not None:
         return cp1252, "cp1252"
-    raise InvalidInput(
-        f"{filename} is in a text encoding theorize cannot tell; "
-        "save it again as UTF-8 and import that"
-    )
+    raise InvalidInput(f"{filename} is in a text encoding theorize cannot tell; save it again as UTF-8 and import that")

@@ -65,6 +65,4 @@ def load_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES,
         del buffer[got:]
         return buffer + rest if rest else buffer  # type: ignore[return-value]
     except OSError as e:
-        raise InvalidInput(
-            f"{p.name} cannot be read ({e.strerror}); check that you may open it"
-        ) from None
+        raise InvalidInput(f"{p.name} cannot be read ({e.strerror}); check that you may open it") from None

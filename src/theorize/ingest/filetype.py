@@ -69,9 +69,7 @@ _ODF_KINDS = {
     "application/vnd.oasis.opendocument.spreadsheet": FileType(
         "ods", "an OpenDocument spreadsheet", None, "save it as .xlsx or .csv and import that"
     ),
-    "application/vnd.oasis.opendocument.presentation": FileType(
-        "odp", "an OpenDocument presentation"
-    ),
+    "application/vnd.oasis.opendocument.presentation": FileType("odp", "an OpenDocument presentation"),
 }
 _MAGIC: tuple[tuple[bytes, FileType], ...] = (
     (b"%PDF-", PDF),
@@ -198,9 +196,7 @@ def mismatch_error(filename: str, expected: str, found: FileType) -> InvalidInpu
         advice = f"rename it to {stem}{found.suffix} and import it again"
     else:
         advice = found.advice
-    return InvalidInput(
-        f"{filename} is not {expected} (it looks like {found.description}); {advice}"
-    )
+    return InvalidInput(f"{filename} is not {expected} (it looks like {found.description}); {advice}")
 
 
 def check_text(data: bytes, filename: str, expected: str) -> None:

@@ -53,9 +53,15 @@ def compact(parsed: ParsedSource) -> Compact:
     """A ParsedSource as plain values: turns as tuples, which cross processes ten times faster
     than Turn objects (their Role enums are slow to unpickle)."""
     turns = [(x.start, x.end, x.speaker, x.role.value, x.started_at, x.ended_at) for x in parsed.turns]
-    fields = {"name": parsed.name, "text": parsed.text, "file_format": parsed.file_format,
-              "kind": parsed.kind.value, "participant": parsed.participant,
-              "metadata": parsed.metadata, "notes": list(parsed.notes)}
+    fields = {
+        "name": parsed.name,
+        "text": parsed.text,
+        "file_format": parsed.file_format,
+        "kind": parsed.kind.value,
+        "participant": parsed.participant,
+        "metadata": parsed.metadata,
+        "notes": list(parsed.notes),
+    }
     return fields, turns, None  # words are counted by the writer, which has time to spare
 
 
@@ -101,8 +107,9 @@ def read_many(
         return
     context = multiprocessing.get_context(method)
     jobs = [(p, options) for p in paths]
-    with ProcessPoolExecutor(max_workers=min(workers, len(paths)), mp_context=context,
-                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(paths)), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield from zip(paths, pool.map(_read_compact, jobs, chunksize=4))
 
 

@@ -19,8 +19,7 @@ from theorize.ingest.filetype import check_text
 from theorize.ingest.layout import ReadRequest, TextLayout, build_source, where
 
 _DROPPED = frozenset(
-    "script style noscript template head svg math iframe object embed canvas button select "
-    "option datalist".split()
+    "script style noscript template head svg math iframe object embed canvas button select option datalist".split()
 )
 _BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset "
@@ -98,10 +97,10 @@ _BLOCK, _BR, _PRE = "\ue000", "\ue001", "\ue002"
 _TOKENS_RE = re.compile("([\ue000\ue002])")
 _STYLESHEET = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 <xsl:output method="text" encoding="utf-8"/>
-<xsl:template match="{'|'.join(sorted(_DROPPED))}"/>
+<xsl:template match="{"|".join(sorted(_DROPPED))}"/>
 <xsl:template match="br"><xsl:text>&#xE001;</xsl:text></xsl:template>
 <xsl:template match="pre"><xsl:text>&#xE000;&#xE002;</xsl:text><xsl:apply-templates/><xsl:text>&#xE002;&#xE000;</xsl:text></xsl:template>
-<xsl:template match="{'|'.join(sorted(_BLOCKS - {'pre'}))}"><xsl:text>&#xE000;</xsl:text><xsl:apply-templates/><xsl:text>&#xE000;</xsl:text></xsl:template>
+<xsl:template match="{"|".join(sorted(_BLOCKS - {"pre"}))}"><xsl:text>&#xE000;</xsl:text><xsl:apply-templates/><xsl:text>&#xE000;</xsl:text></xsl:template>
 </xsl:stylesheet>"""
 
 

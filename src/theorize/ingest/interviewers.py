@@ -43,7 +43,8 @@ def with_interviewers(parsed: Any, keys: set[str]) -> Any:
         if any(t.speaker and t.role is Role.PARTICIPANT and label_key(t.speaker) in keys for t in parsed.turns):
             parsed.turns = [
                 replace(t, role=Role.INTERVIEWER)
-                if t.speaker and t.role is Role.PARTICIPANT and label_key(t.speaker) in keys else t
+                if t.speaker and t.role is Role.PARTICIPANT and label_key(t.speaker) in keys
+                else t
                 for t in parsed.turns
             ]
         return parsed
@@ -105,9 +106,12 @@ class InterviewerFinder:
             if not self._waiting(parsed):
                 continue
             candidates = [
-                s for s, role in speaker_roles(parsed).items()
-                if role == "participant" and self._files_of[label_key(s)] >= 2
-                and label_key(s) not in self._known and _CONVENTIONS.assess(s) is not LabelKind.KNOWN
+                s
+                for s, role in speaker_roles(parsed).items()
+                if role == "participant"
+                and self._files_of[label_key(s)] >= 2
+                and label_key(s) not in self._known
+                and _CONVENTIONS.assess(s) is not LabelKind.KNOWN
             ]
             if len(candidates) == 1:
                 self.found.setdefault(label_key(candidates[0]), candidates[0])

@@ -109,9 +109,7 @@ def header_metadata(header: str) -> dict[str, str]:
 
 def empty_error(filename: str) -> InvalidInput:
     """The error for a file with no text in it."""
-    return InvalidInput(
-        f"{filename} has no text in it; check that you chose the right file and that it was saved"
-    )
+    return InvalidInput(f"{filename} has no text in it; check that you chose the right file and that it was saved")
 
 
 def infer_kind(turns: Sequence[Turn]) -> SourceKind:

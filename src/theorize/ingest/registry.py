@@ -81,15 +81,11 @@ def reader_for(filename: str) -> ReaderEntry:
     if entry is not None:
         return entry
     if suffix in SPREADSHEET_SUFFIXES:
-        raise InvalidInput(
-            f"{filename} is a spreadsheet; import it as survey answers or as an attribute sheet"
-        )
+        raise InvalidInput(f"{filename} is a spreadsheet; import it as survey answers or as an attribute sheet")
     if suffix in _OLD_FORMATS:
         raise InvalidInput(f"{filename} is {_OLD_FORMATS[suffix]}")
     shown = f"({PurePath(filename).suffix})" if suffix else "(it has none)"
-    raise InvalidInput(
-        f"{filename} has a suffix theorize cannot read {shown}; save it as .docx, .txt or .pdf"
-    )
+    raise InvalidInput(f"{filename} has a suffix theorize cannot read {shown}; save it as .docx, .txt or .pdf")
 
 
 def read_source(

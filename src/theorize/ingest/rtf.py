@@ -35,8 +35,7 @@ def read_rtf(data: bytes, request: ReadRequest) -> ParsedSource:
         text = rtf_to_text(data.decode(encoding, "replace"), encoding=encoding, errors="replace")
     except (ValueError, IndexError, LookupError, OverflowError):
         raise InvalidInput(
-            f"{request.filename} is damaged (it is not valid RTF); "
-            "open it in a word processor and save it again"
+            f"{request.filename} is damaged (it is not valid RTF); open it in a word processor and save it again"
         ) from None
     text = normalise_newlines(text)
     notes = []

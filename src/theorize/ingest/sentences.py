@@ -55,10 +55,7 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple
         ['Interviewer: Hi', 'P3: Hello']
     """
     end = _check_span(text, start, end)
-    return [
-        (m.start(), m.start() + len(m.group().rstrip()))
-        for m in _LINE_RE.finditer(text, start, end)
-    ]
+    return [(m.start(), m.start() + len(m.group().rstrip())) for m in _LINE_RE.finditer(text, start, end)]
 
 
 def _check_span(text: str, start: int, end: int | None) -> int:

@@ -56,9 +56,7 @@ def load_table(
         )
     frame = _tidy(frame)
     if frame.empty:
-        raise InvalidInput(
-            f"{filename} has no rows under its header; check that you chose the right file or sheet"
-        )
+        raise InvalidInput(f"{filename} has no rows under its header; check that you chose the right file or sheet")
     return frame
 
 
@@ -92,9 +90,7 @@ def _xlsx(data: bytes, filename: str, sheet: str | int) -> pd.DataFrame:
     found = sniff(data)
     if found is not XLSX:
         if found is CFB:
-            raise InvalidInput(
-                f"{filename} is password-protected or an old .xls; save it as an unprotected .xlsx"
-            )
+            raise InvalidInput(f"{filename} is password-protected or an old .xls; save it as an unprotected .xlsx")
         if found is None or found.key == "zip":
             raise _damaged(filename)
         raise mismatch_error(filename, "an Excel workbook", found)

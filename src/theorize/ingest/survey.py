@@ -133,16 +133,11 @@ def read_survey_bytes(
     return sources
 
 
-def _respondents(
-    table: pd.DataFrame, id_column: str | None, filename: str
-) -> tuple[str | None, list[str]]:
+def _respondents(table: pd.DataFrame, id_column: str | None, filename: str) -> tuple[str | None, list[str]]:
     columns = list(table.columns)
     if id_column is not None:
         if id_column not in columns:
-            raise InvalidInput(
-                f"{filename} has no column named {id_column!r}; "
-                f"its columns are: {', '.join(columns)}"
-            )
+            raise InvalidInput(f"{filename} has no column named {id_column!r}; its columns are: {', '.join(columns)}")
         ids = [cell_text(v) for v in table[id_column].tolist()]
         if "" in ids or len(set(ids)) < len(ids):
             raise InvalidInput(
@@ -158,22 +153,17 @@ def _respondents(
     return None, [str(i + 1) for i in range(len(table))]
 
 
-def _questions(
-    table: pd.DataFrame, id_col: str | None, chosen: Sequence[str] | None, filename: str
-) -> list[str]:
+def _questions(table: pd.DataFrame, id_col: str | None, chosen: Sequence[str] | None, filename: str) -> list[str]:
     others = [c for c in table.columns if c != id_col]
     if chosen is not None:
         missing = [c for c in chosen if c not in table.columns]
         if missing:
             raise InvalidInput(
-                f"{filename} has no column named {missing[0]!r}; "
-                f"its columns are: {', '.join(table.columns)}"
+                f"{filename} has no column named {missing[0]!r}; its columns are: {', '.join(table.columns)}"
             )
         return list(chosen)
     free_text = [
-        c
-        for c in others
-        if c.strip().casefold() not in _BOOKKEEPING and infer_type(table[c].tolist()) == "text"
+        c for c in others if c.strip().casefold() not in _BOOKKEEPING and infer_type(table[c].tolist()) == "text"
     ]
     return free_text or others
 
@@ -216,9 +206,7 @@ def _per_respondent(
     return sources
 
 
-def _per_question(
-    stem: str, file_format: str, ids: list[str], answers: dict[str, list[str]]
-) -> list[ParsedSource]:
+def _per_question(stem: str, file_format: str, ids: list[str], answers: dict[str, list[str]]) -> list[ParsedSource]:
     sources = []
     for question, column in answers.items():
         layout = TextLayout()

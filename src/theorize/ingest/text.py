@@ -40,8 +40,7 @@ def read_text(data: bytes, request: ReadRequest) -> ParsedSource:
     check_text(data, request.filename, "a text file")
     decoded = decode_text(data, request.filename, request.encoding)
     release(data)
-    return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding},
-                        notes=decoded.notes)
+    return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding}, notes=decoded.notes)
 
 
 def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
@@ -49,5 +48,4 @@ def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
     check_text(data, request.filename, "a text file")
     decoded = decode_text(data, request.filename, request.encoding)
     release(data)
-    return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding},
-                        notes=decoded.notes)
+    return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding}, notes=decoded.notes)

@@ -86,9 +86,7 @@ _PARTICIPANT_RE = re.compile(
     r"(?:participant|respondent|interviewee|answer|a|r|p)(?: ?\d{1,3})?"
     r"|speaker ?\d{1,3}|[^\W\d_]{1,3}\d{1,4}"
 )
-_PARTICLES = frozenset(
-    "van von de der den del della di da dos du la le ten ter bin binti al el y zu".split()
-)
+_PARTICLES = frozenset("van von de der den del della di da dos du la le ten ter bin binti al el y zu".split())
 # Keys of header and metadata lines, and words that start spoken sentences: never speakers.
 NOT_SPEAKERS = frozenset(
     """
@@ -111,9 +109,7 @@ _LINE_RE = re.compile(r"\S[^\n]*")
 
 
 SpeakerLabels = Union[str, "re.Pattern[str]", Iterable[Union[str, "re.Pattern[str]"]]]
-SpeakerOverride = Union[
-    "SpeakerRoles", str, "re.Pattern[str]", Mapping[str | Role, SpeakerLabels], None
-]
+SpeakerOverride = Union["SpeakerRoles", str, "re.Pattern[str]", Mapping[str | Role, SpeakerLabels], None]
 """What ``speaker_override`` accepts; see ``SpeakerRoles.coerce``."""
 
 
@@ -169,8 +165,7 @@ class SpeakerRoles:
             role = key.value if isinstance(key, Role) else str(key).strip().lower()
             if role not in ("interviewer", "participant", "other"):
                 raise InvalidInput(
-                    f"speaker_override names an unknown role {key!r}; "
-                    "use interviewer, participant or other"
+                    f"speaker_override names an unknown role {key!r}; use interviewer, participant or other"
                 )
             if isinstance(labels, (str, re.Pattern)) or not isinstance(labels, Iterable):
                 labels = (labels,)
@@ -268,8 +263,9 @@ class _Labels:
     def __len__(self) -> int:
         return len(self.speaker)
 
-    def append(self, line_start: int, speech_from: int, speaker: str, started_at: float | None,
-               kind: LabelKind) -> None:
+    def append(
+        self, line_start: int, speech_from: int, speaker: str, started_at: float | None, kind: LabelKind
+    ) -> None:
         self.line_start.append(line_start)
         self.speech_from.append(speech_from)
         self.speaker.append(speaker)
@@ -300,9 +296,7 @@ def seconds(timestamp: str | None) -> float | None:
     return total + (float("0." + fraction) if fraction else 0.0)
 
 
-def detect_turns(
-    text: str, roles: SpeakerRoles | None = None, hints: Sequence[LabelHint] = ()
-) -> list[Turn]:
+def detect_turns(text: str, roles: SpeakerRoles | None = None, hints: Sequence[LabelHint] = ()) -> list[Turn]:
     """Find the speaker turns of a transcript, or one turn per paragraph when it has no labels.
 
     Args:

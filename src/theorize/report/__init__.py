@@ -29,8 +29,16 @@ from theorize.report.content import ReportContent
 FORMATS = {"html": ".html", "docx": ".docx", "md": ".md"}
 _SUFFIXES = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "md", ".markdown": "md"}
 
-__all__ = ["FORMATS", "ReportContent", "ReportOptions", "ReportResult", "assemble", "default_report_path",
-           "report_format", "write_report"]
+__all__ = [
+    "FORMATS",
+    "ReportContent",
+    "ReportOptions",
+    "ReportResult",
+    "assemble",
+    "default_report_path",
+    "report_format",
+    "write_report",
+]
 
 
 @dataclass
@@ -58,8 +66,10 @@ def report_format(path: str | Path | None, fmt: str | None) -> str:
         return fmt
     suffix = Path(path).suffix.lower() if path is not None else ""
     if suffix not in _SUFFIXES:
-        raise InvalidInput(f"Cannot tell the report format from {Path(path).name if path else 'no file name'!r}; "
-                           "name the file .html, .docx or .md, or give the format.")
+        raise InvalidInput(
+            f"Cannot tell the report format from {Path(path).name if path else 'no file name'!r}; "
+            "name the file .html, .docx or .md, or give the format."
+        )
     return _SUFFIXES[suffix]
 
 
@@ -71,9 +81,15 @@ def default_report_path(study, fmt: str) -> Path:
     return Path.cwd() / f"study-report{FORMATS[fmt]}"
 
 
-def write_report(study, path: str | Path | None = None, *, fmt: str | None = None,
-                 options: ReportOptions | None = None, progress: Callable[[str], None] | None = None,
-                 **option_values) -> ReportResult:
+def write_report(
+    study,
+    path: str | Path | None = None,
+    *,
+    fmt: str | None = None,
+    options: ReportOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+    **option_values,
+) -> ReportResult:
     """Write the study's results report.
 
     Args:

@@ -29,18 +29,19 @@ def saturation(study, *, group: str | None, stage: str | None, n_orders: int = 1
         return Analysis(title, omitted=f"Saturation is not reported: {_sentence(exc)}")
     who = f"{group} interviews" if group else "interviews"
     what = f"{stage} codes" if stage else "codes of every stage"
-    scope = (f"Computed on {plural(len(result.interviews), who[:-1], who)} in the order they were held, "
-             f"counting {what}.")
+    scope = f"Computed on {plural(len(result.interviews), who[:-1], who)} in the order they were held, counting {what}."
     with tempfile.TemporaryDirectory(prefix="theorize-report-") as tmp:
-        kwargs = dict(bootstrap=result.bootstrap, saturation=result.guest,
-                      title=f"Code discovery: {what}, {who}")
+        kwargs = dict(bootstrap=result.bootstrap, saturation=result.guest, title=f"Code discovery: {what}, {who}")
         svg = plot_discovery_curve(result.curve, Path(tmp) / "curve.svg", **kwargs).read_text(encoding="utf-8")
         png = plot_discovery_curve(result.curve, Path(tmp) / "curve.png", **kwargs).read_bytes()
-    caption = (f"Codes observed per interview ({what}, {who}), with new codes per interview and the "
-               f"range over {result.bootstrap.n_orders:,} random interview orders.")
+    caption = (
+        f"Codes observed per interview ({what}, {who}), with new codes per interview and the "
+        f"range over {result.bootstrap.n_orders:,} random interview orders."
+    )
     alt = f"Discovery curve. {result.statement}"
-    return Analysis(title, statement=result.statement, figure=Figure("saturation", caption, alt, png, svg),
-                    notes=[scope])
+    return Analysis(
+        title, statement=result.statement, figure=Figure("saturation", caption, alt, png, svg), notes=[scope]
+    )
 
 
 def agreement(study, *, coders=None, stage: str | None = "focused", unit: str = "turn") -> Analysis:
@@ -58,10 +59,12 @@ def agreement(study, *, coders=None, stage: str | None = "focused", unit: str = 
     constant_units = units is not None and units.nunique() == 1
     columns = [c for c in frame.columns if c not in skip and not (c == "units" and constant_units)]
     header = [_short(c, unit) for c in columns]
-    rows = [[percent(r[c]) if c == "percent_agreement" else cell(r[c]) for c in columns]
-            for _, r in frame.iterrows()]
-    caption = (f"Agreement of {listing(result.coders)} by {unit}" + (f", {stage} codes" if stage else "")
-               + f", on {plural(len(result.sources), 'source')}")
+    rows = [[percent(r[c]) if c == "percent_agreement" else cell(r[c]) for c in columns] for _, r in frame.iterrows()]
+    caption = (
+        f"Agreement of {listing(result.coders)} by {unit}"
+        + (f", {stage} codes" if stage else "")
+        + f", on {plural(len(result.sources), 'source')}"
+    )
     if constant_units and units is not None:
         caption += f" ({int(units.iloc[0]):,} {unit}s)"
     last = len(rows) - 1
@@ -70,19 +73,24 @@ def agreement(study, *, coders=None, stage: str | None = "focused", unit: str = 
     notes.append("Each code counts its own codings here, not those of the codes beneath it.")
     notes += list(result.notes)
     if any(MISSING in row for row in rows):
-        notes.append(f"{MISSING} marks a coefficient that is not defined for that code (for example when a code "
-                     "was never or always applied).")
+        notes.append(
+            f"{MISSING} marks a coefficient that is not defined for that code (for example when a code "
+            "was never or always applied)."
+        )
     if len(result.disagreements):
-        notes.append(f"The coders differed on {plural(len(result.disagreements), unit)}; "
-                     "adjudications are recorded as memos.")
+        notes.append(
+            f"The coders differed on {plural(len(result.disagreements), unit)}; adjudications are recorded as memos."
+        )
     return Analysis(title, statement=_agreement_sentence(result, unit, stage), table=table, notes=notes)
 
 
 def _agreement_sentence(result, unit: str, stage: str | None) -> str:
     codes, overall = result.table, result.overall
     what = f"{stage} codes" if stage else "codes"
-    text = (f"{listing(result.coders)} coded {plural(len(result.sources), 'source')} independently; "
-            f"agreement was measured on the presence of each of {plural(len(codes), what[:-1], what)} in each {unit}")
+    text = (
+        f"{listing(result.coders)} coded {plural(len(result.sources), 'source')} independently; "
+        f"agreement was measured on the presence of each of {plural(len(codes), what[:-1], what)} in each {unit}"
+    )
     has_alpha = "alpha" in codes.columns
     if has_alpha and _finite(overall.get("alpha")):
         text += f": Krippendorff's \u03b1 = {overall['alpha']:.2f} over all codes"
@@ -99,16 +107,25 @@ def _agreement_sentence(result, unit: str, stage: str | None) -> str:
             good = sum(v >= ALPHA_GOOD for _, v in values)
             tentative = sum(ALPHA_TENTATIVE <= v < ALPHA_GOOD for _, v in values)
             low_code, low = min(values, key=lambda x: x[1])
-            text += (f" {good} of {len(values)} codes reached \u03b1 \u2265 {ALPHA_GOOD:.2f}"
-                     + (f" and {tentative} more \u03b1 \u2265 {ALPHA_TENTATIVE:.3f}" if tentative else "")
-                     + f" (Krippendorff 2004); the lowest was \u201c{low_code}\u201d (\u03b1 = {low:.2f}).")
+            text += (
+                f" {good} of {len(values)} codes reached \u03b1 \u2265 {ALPHA_GOOD:.2f}"
+                + (f" and {tentative} more \u03b1 \u2265 {ALPHA_TENTATIVE:.3f}" if tentative else "")
+                + f" (Krippendorff 2004); the lowest was \u201c{low_code}\u201d (\u03b1 = {low:.2f})."
+            )
     return text
 
 
 ALL_CODES = "all codes"
-_SHORT = {"percent_agreement": "Agreement", "alpha": "\u03b1", "alpha_ci_low": "\u03b1 low",
-          "alpha_ci_high": "\u03b1 high", "kappa": "\u03ba", "binary_u_alpha": "binary u-\u03b1",
-          "u_alpha": "u-\u03b1", "units": "Units"}
+_SHORT = {
+    "percent_agreement": "Agreement",
+    "alpha": "\u03b1",
+    "alpha_ci_low": "\u03b1 low",
+    "alpha_ci_high": "\u03b1 high",
+    "kappa": "\u03ba",
+    "binary_u_alpha": "binary u-\u03b1",
+    "u_alpha": "u-\u03b1",
+    "units": "Units",
+}
 
 
 def _short(column: str, unit: str) -> str:
@@ -118,15 +135,17 @@ def _short(column: str, unit: str) -> str:
     if column == "units_coded":
         return f"{unit.capitalize()}s coded"
     if column.startswith("coded_by_"):
-        return column[len("coded_by_"):]
+        return column[len("coded_by_") :]
     return _SHORT.get(column, column.replace("_", " ").capitalize())
 
 
 def _legend(columns: list[str], coders: list[str], unit: str) -> str:
     parts = []
     if "units_coded" in columns:
-        parts.append(f"{unit}s coded: {unit}s any coder gave the code; under each coder\u2019s name, the {unit}s "
-                     "that coder gave it")
+        parts.append(
+            f"{unit}s coded: {unit}s any coder gave the code; under each coder\u2019s name, the {unit}s "
+            "that coder gave it"
+        )
     if "percent_agreement" in columns:
         parts.append(f"agreement: the share of {unit}s where the coders agreed on the code\u2019s presence")
     if "alpha" in columns:

@@ -49,14 +49,23 @@ def _memo_entries(memos: pd.DataFrame) -> dict[int, MemoEntry]:
     for m in memos.itertuples():
         written = pd.Timestamp(m.written_on) if not is_missing(m.written_on) else None
         out[int(m.id)] = MemoEntry(
-            id=int(m.id), anchor=f"memo-{int(m.id)}", title=str(m.title), type=str(m.type), author=str(m.author),
-            date=day(written), body=str(m.body or ""), codes=[str(c) for c in m.codes],
-            sources=[str(s) for s in m.sources], date_sort=written.isoformat() if written is not None else "")
+            id=int(m.id),
+            anchor=f"memo-{int(m.id)}",
+            title=str(m.title),
+            type=str(m.type),
+            author=str(m.author),
+            date=day(written),
+            body=str(m.body or ""),
+            codes=[str(c) for c in m.codes],
+            sources=[str(s) for s in m.sources],
+            date_sort=written.isoformat() if written is not None else "",
+        )
     return out
 
 
-def assemble(study, options: ReportOptions | None = None,
-             progress: Callable[[str], None] | None = None) -> ReportContent:
+def assemble(
+    study, options: ReportOptions | None = None, progress: Callable[[str], None] | None = None
+) -> ReportContent:
     """Read the project and put together everything the report says.
 
     Examples:
@@ -99,22 +108,36 @@ def assemble(study, options: ReportOptions | None = None,
         figure = model_figure(model)
     except InvalidInput as exc:
         omitted = f"The model figure is not shown: {exc}"
-    sections = model_sections(model, tree, memos, entries, picker, builder.codings_for,
-                              options.quotes_per_category, say)
+    sections = model_sections(
+        model, tree, memos, entries, picker, builder.codings_for, options.quotes_per_category, say
+    )
 
     say("saturation")
-    saturation = analyses.saturation(study, group=options.saturation_group, stage=options.saturation_stage,
-                                     n_orders=options.saturation_orders)
+    saturation = analyses.saturation(
+        study, group=options.saturation_group, stage=options.saturation_stage, n_orders=options.saturation_orders
+    )
     say("agreement")
-    agreement = analyses.agreement(study, coders=options.agreement_coders, stage=options.agreement_stage,
-                                   unit=options.agreement_unit)
+    agreement = analyses.agreement(
+        study, coders=options.agreement_coders, stage=options.agreement_stage, unit=options.agreement_unit
+    )
     where = study.path.name if study.path is not None else "a PostgreSQL project"
     generated = f"{day(datetime.now(UTC))} from {where} (theorize {__version__})"
     return ReportContent(
-        title=str(info.get("title") or "Untitled study"), research_question=str(info.get("research_question") or ""),
-        method_notes=str(info.get("method_notes") or ""), generated=generated, categories=categories,
-        uncategorised=uncategorised, model_figure=figure, model_omitted=omitted, model_sections=sections,
-        saturation=saturation, agreement=agreement,
-        memos=sorted(entries.values(), key=lambda m: (m.date_sort, m.id)), overview=overview,
-        participants=methods.participant_tables(participants), sources=methods.sources_table(sources),
-        coders=methods.coders_table(coders, codings, memos), steps=steps)
+        title=str(info.get("title") or "Untitled study"),
+        research_question=str(info.get("research_question") or ""),
+        method_notes=str(info.get("method_notes") or ""),
+        generated=generated,
+        categories=categories,
+        uncategorised=uncategorised,
+        model_figure=figure,
+        model_omitted=omitted,
+        model_sections=sections,
+        saturation=saturation,
+        agreement=agreement,
+        memos=sorted(entries.values(), key=lambda m: (m.date_sort, m.id)),
+        overview=overview,
+        participants=methods.participant_tables(participants),
+        sources=methods.sources_table(sources),
+        coders=methods.coders_table(coders, codings, memos),
+        steps=steps,
+    )

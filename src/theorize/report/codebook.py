@@ -32,7 +32,9 @@ class CodeTree:
         for r in codes.itertuples():
             parent = None if is_missing(r.parent_id) else int(r.parent_id)
             self.children[parent if parent in self.rows else None].append(int(r.id))
-        merged_into = {int(r.id): int(r.merged_into_id) for r in all_codes.itertuples() if not is_missing(r.merged_into_id)}
+        merged_into = {
+            int(r.id): int(r.merged_into_id) for r in all_codes.itertuples() if not is_missing(r.merged_into_id)
+        }
         self.ids_by_name: dict[str, set[int]] = defaultdict(set)
         for r in all_codes.itertuples():
             target, seen = int(r.id), set()
@@ -91,8 +93,14 @@ def model_order(model: TheoryModel) -> list[str]:
         by_role[c.role].append(c.id)
     staged = [cid for s in sorted(model.stages, key=lambda s: s.order) for cid in s.category_ids]
     stage_rest = [c for c in by_role[CategoryRole.STAGE] if c not in staged]
-    return (by_role[CategoryRole.CONDITION] + staged + stage_rest + by_role[CategoryRole.CONTEXT]
-            + by_role[CategoryRole.CONSEQUENCE] + by_role[CategoryRole.CORE])
+    return (
+        by_role[CategoryRole.CONDITION]
+        + staged
+        + stage_rest
+        + by_role[CategoryRole.CONTEXT]
+        + by_role[CategoryRole.CONSEQUENCE]
+        + by_role[CategoryRole.CORE]
+    )
 
 
 def model_place(model: TheoryModel, category_id: str) -> str:
@@ -103,8 +111,12 @@ def model_place(model: TheoryModel, category_id: str) -> str:
             if category_id in s.category_ids:
                 return f"Stage {s.order} of {len(model.stages)}: {s.name}"
         return "Stage"
-    return {CategoryRole.CONDITION: "Condition", CategoryRole.CONSEQUENCE: "Consequence",
-            CategoryRole.CONTEXT: "Context", CategoryRole.CORE: "Core category"}[cat.role]
+    return {
+        CategoryRole.CONDITION: "Condition",
+        CategoryRole.CONSEQUENCE: "Consequence",
+        CategoryRole.CONTEXT: "Context",
+        CategoryRole.CORE: "Core category",
+    }[cat.role]
 
 
 def lineage_notes(lineage: pd.DataFrame, name: str) -> list[str]:
@@ -136,8 +148,16 @@ def lineage_notes(lineage: pd.DataFrame, name: str) -> list[str]:
 class CodebookBuilder:
     """Builds the codebook's entries from the project's tables."""
 
-    def __init__(self, study, tree: CodeTree, codings: pd.DataFrame, participant_of: dict[int, str],
-                 groups: dict[str, str], picker: QuotePicker, quotes_per_code: int = 2):
+    def __init__(
+        self,
+        study,
+        tree: CodeTree,
+        codings: pd.DataFrame,
+        participant_of: dict[int, str],
+        groups: dict[str, str],
+        picker: QuotePicker,
+        quotes_per_code: int = 2,
+    ):
         self.study, self.tree, self.picker, self.k = study, tree, picker, quotes_per_code
         self.participant_of, self.groups = participant_of, groups
         self.by_code = {int(c): g for c, g in codings.groupby("code_id")}
@@ -161,17 +181,28 @@ class CodebookBuilder:
         notes = lineage_notes(lineage, row.name)
         if initial:
             notes.append(f"grew from {plural(initial, 'initial code')}")
-        return cls(id=code_id, name=row.name, stage=row.stage,
-                   definition="" if is_missing(row.definition) else str(row.definition),
-                   in_vivo=bool(row.in_vivo), codings=len(frame), participants=len(per_person),
-                   participants_total=len(self.groups), by_group=by_group,
-                   by_participant=sorted((str(p), int(n)) for p, n in per_person.items()),
-                   lineage=notes, initial_codes=initial,
-                   quotes=self.picker.pick(frame["id"], self.k) if quotes else [], **extra)
+        return cls(
+            id=code_id,
+            name=row.name,
+            stage=row.stage,
+            definition="" if is_missing(row.definition) else str(row.definition),
+            in_vivo=bool(row.in_vivo),
+            codings=len(frame),
+            participants=len(per_person),
+            participants_total=len(self.groups),
+            by_group=by_group,
+            by_participant=sorted((str(p), int(n)) for p, n in per_person.items()),
+            lineage=notes,
+            initial_codes=initial,
+            quotes=self.picker.pick(frame["id"], self.k) if quotes else [],
+            **extra,
+        )
 
     def categories(self, model: TheoryModel, progress) -> list[CategoryEntry]:
         order = {cid: i for i, cid in enumerate(model_order(model))}
-        tops = sorted(self.tree.top_categories(), key=lambda c: (order.get(str(c), len(order)), self.tree.rows[c].name.lower()))
+        tops = sorted(
+            self.tree.top_categories(), key=lambda c: (order.get(str(c), len(order)), self.tree.rows[c].name.lower())
+        )
         placed = {c.id for c in model.categories}
         out = []
         for cid in tops:
@@ -180,10 +211,15 @@ class CodebookBuilder:
             nested = [c for c in self.tree.children.get(cid, []) if self.tree.rows[c].stage != "initial"]
             nested.sort(key=lambda c: self.tree.rows[c].name.lower())
             cat = model.category(str(cid)) if str(cid) in placed else None
-            entry = self.entry(cid, lineage, quotes=not nested, cls=CategoryEntry,
-                               role=model_place(model, str(cid)) if cat else "",
-                               properties=list(cat.properties) if cat else [],
-                               dimensions=list(cat.dimensions) if cat else [])
+            entry = self.entry(
+                cid,
+                lineage,
+                quotes=not nested,
+                cls=CategoryEntry,
+                role=model_place(model, str(cid)) if cat else "",
+                properties=list(cat.properties) if cat else [],
+                dimensions=list(cat.dimensions) if cat else [],
+            )
             assert isinstance(entry, CategoryEntry)  # made with cls=CategoryEntry
             entry.codes = [self.entry(c, lineage, quotes=True) for c in nested]
             out.append(entry)
@@ -191,8 +227,11 @@ class CodebookBuilder:
 
     def uncategorised(self, categories: set[int]) -> list[CodeEntry]:
         """Focused codes that no category holds yet."""
-        loose = [cid for cid, r in self.tree.rows.items()
-                 if r.stage == "focused" and self.tree.category_of(cid, categories) is None]
+        loose = [
+            cid
+            for cid, r in self.tree.rows.items()
+            if r.stage == "focused" and self.tree.category_of(cid, categories) is None
+        ]
         out = []
         for cid in sorted(loose, key=lambda c: self.tree.rows[c].name.lower()):
             out.append(self.entry(cid, self.study.lineage(cid), quotes=True))

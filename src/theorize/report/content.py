@@ -43,7 +43,7 @@ class Quote:
 
     @property
     def attribution(self) -> str:
-        """"C01, turn 14" or "C02 at 04:21"."""
+        """ "C01, turn 14" or "C02 at 04:21"."""
         if not self.location:
             return self.participant or self.source
         joiner = " at " if ":" in self.location else ", "
@@ -72,8 +72,11 @@ class CodeEntry:
         """ "9 of 12 participants (7 of 8 clients, 2 of 4 counselors); 49 codings"."""
         if not self.codings:
             return "no codings yet"
-        groups = [f"{have} of {size} {group or 'without a group'}{'s' if group and size != 1 else ''}"
-                  for group, have, size in self.by_group if size]
+        groups = [
+            f"{have} of {size} {group or 'without a group'}{'s' if group and size != 1 else ''}"
+            for group, have, size in self.by_group
+            if size
+        ]
         text = f"{self.participants} of {self.participants_total} participants" if self.participants_total else ""
         if len(groups) > 1:
             text += f" ({', '.join(groups)})"
@@ -103,7 +106,9 @@ class CodeEntry:
         return items
 
 
-def shape_facts(properties: list[str], dimensions: list[str], relations: list[str] | None = None) -> list[tuple[str, str]]:
+def shape_facts(
+    properties: list[str], dimensions: list[str], relations: list[str] | None = None
+) -> list[tuple[str, str]]:
     """(label, text) lines for a category's properties, dimensions and relations, where it has them."""
     items = [("Properties", "; ".join(properties))] if properties else []
     items += [("Dimensions", "; ".join(dimensions))] if dimensions else []
@@ -231,13 +236,20 @@ class ReportContent:
             return "The codebook has no categories or focused codes yet."
         cats = f"{n_cats} categor{'y' if n_cats == 1 else 'ies'}"
         codes = f"{n_codes} code{'' if n_codes == 1 else 's'}"
-        return (f"{cats} with {codes} beneath them; each is given with its definition, its history in the "
-                "codebook, how many participants it was coded for, and exemplar quotes.")
+        return (
+            f"{cats} with {codes} beneath them; each is given with its definition, its history in the "
+            "codebook, how many participants it was coded for, and exemplar quotes."
+        )
 
     def memos_intro(self) -> str:
         n = len(self.memos)
-        return "No memos have been written." if not n else \
-            "The memo, as written." if n == 1 else f"All {n} memos, in the order they were written."
+        return (
+            "No memos have been written."
+            if not n
+            else "The memo, as written."
+            if n == 1
+            else f"All {n} memos, in the order they were written."
+        )
 
     def quotes(self) -> list[Quote]:
         """Every quote in the report, in the order it appears."""

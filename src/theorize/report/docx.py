@@ -179,8 +179,13 @@ class _Writer:
             self.para(c.method_notes)
         self.para(f"The material comprises {'; '.join(c.overview)}.")
         note = self.para("", size=9)
-        _run(note, "Every quote ends with its reference (source, text version, character span, coding). "
-                   "To see a quote in its context: ", size=9, color=MUTED)
+        _run(
+            note,
+            "Every quote ends with its reference (source, text version, character span, coding). "
+            "To see a quote in its context: ",
+            size=9,
+            color=MUTED,
+        )
         _run(note, "theorize trace REFERENCE", size=9, font=MONO_FONT, color=MUTED)
 
     def methods(self) -> None:
@@ -248,8 +253,10 @@ class _Writer:
         self.heading("3  The theoretical model", 1)
         if c.model_figure:
             if c.model_reference:
-                self.para(f"{c.model_reference} shows the model: its conditions, the stages of the process, the "
-                          "consequences, the context and the core category, with the relations between them.")
+                self.para(
+                    f"{c.model_reference} shows the model: its conditions, the stages of the process, the "
+                    "consequences, the context and the core category, with the relations between them."
+                )
             self.figure(c.model_figure)
         else:
             self.note(c.model_omitted)
@@ -297,8 +304,9 @@ class _Writer:
         for m in self.c.memos:
             self.heading(m.title, 2)
             self.para(m.byline, size=9, color=MUTED, font=HEAD_FONT)
-            links = ([f"Codes: {', '.join(m.codes)}"] if m.codes else []) + \
-                    ([f"Sources: {', '.join(m.sources)}"] if m.sources else [])
+            links = ([f"Codes: {', '.join(m.codes)}"] if m.codes else []) + (
+                [f"Sources: {', '.join(m.sources)}"] if m.sources else []
+            )
             if links:
                 self.para(" \u00b7 ".join(links), size=8.5, color=FAINT, font=HEAD_FONT)
             for block in memotext.blocks(m.body):

@@ -71,8 +71,18 @@ def rules(table, emphasis: set[int]) -> None:
     """Book-style rules: heavy above and below the table, one under the header, hairlines between
     rows, none between columns; a rule above a totals row."""
     props = table._tbl.tblPr
-    _border(props, "w:tblBorders", {"top": (12, "1D232A"), "left": (0, ""), "bottom": (12, "1D232A"),
-                                    "right": (0, ""), "insideH": (2, "D5DAE0"), "insideV": (0, "")})
+    _border(
+        props,
+        "w:tblBorders",
+        {
+            "top": (12, "1D232A"),
+            "left": (0, ""),
+            "bottom": (12, "1D232A"),
+            "right": (0, ""),
+            "insideH": (2, "D5DAE0"),
+            "insideV": (0, ""),
+        },
+    )
     for cell in table.rows[0].cells:
         _border(cell._tc.get_or_add_tcPr(), "w:tcBorders", {"bottom": (8, "1D232A")})
     for r in emphasis:

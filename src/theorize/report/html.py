@@ -36,7 +36,9 @@ def inline_svg(svg: str, prefix: str, label: str) -> str:
     ids = set(_IDS.findall(svg))
     svg = _IDS.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})" if m.group(1) in ids else m.group(0), svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in ids else m.group(0), svg)
+    svg = re.sub(
+        r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"' if m.group(1) in ids else m.group(0), svg
+    )
     while _SVG_SIZE.search(svg.split(">", 1)[0] + ">"):
         head, rest = svg.split(">", 1)
         svg = _SVG_SIZE.sub(r"\1", head + ">", count=1) + rest
@@ -77,10 +79,12 @@ class _Writer:
 
     def quote(self, q: Quote) -> None:
         title = f"Coded {q.code} by {q.coder} in {q.source}. Trace it: theorize trace {q.reference}"
-        self.w(f'<blockquote class="quote" id="{e(q.anchor)}" data-ref="{e(q.reference)}">',
-               f'<p class="quote-text">{e(q.text)}</p>',
-               f'<footer><span class="who">{e(q.attribution)}</span>'
-               f'<a class="ref" href="#{e(q.anchor)}" title="{e(title)}">{e(q.reference)}</a></footer></blockquote>')
+        self.w(
+            f'<blockquote class="quote" id="{e(q.anchor)}" data-ref="{e(q.reference)}">',
+            f'<p class="quote-text">{e(q.text)}</p>',
+            f'<footer><span class="who">{e(q.attribution)}</span>'
+            f'<a class="ref" href="#{e(q.anchor)}" title="{e(title)}">{e(q.reference)}</a></footer></blockquote>',
+        )
 
     def figure(self, f: Figure) -> None:
         self.figures += 1
@@ -89,8 +93,11 @@ class _Writer:
         else:
             body = f'<img alt="{e(f.alt)}" src="data:image/png;base64,{base64.b64encode(f.png).decode()}">'
         wide = " wide" if f.key == "model" else ""
-        self.w(f'<figure class="figure{wide}" id="figure-{e(f.key)}">', body,
-               f"<figcaption><b>Figure {self.figures}.</b> {e(f.caption)}</figcaption></figure>")
+        self.w(
+            f'<figure class="figure{wide}" id="figure-{e(f.key)}">',
+            body,
+            f"<figcaption><b>Figure {self.figures}.</b> {e(f.caption)}</figcaption></figure>",
+        )
 
     def facts(self, items: list[tuple[str, str, str]]) -> None:
         """A definition list; each item (label, text, css class)."""
@@ -118,16 +125,29 @@ class _Writer:
         if c.research_question:
             self.w(f'<p class="rq"><b>Research question</b>{e(c.research_question)}</p>')
         self.w(f'<p class="generated">Generated {e(c.generated)}</p></header>')
-        self.w('<nav class="toc" aria-label="Contents"><h2>Contents</h2><ul>',
-               '<li><a href="#methods"><span class="num">1</span>Methods</a></li>',
-               '<li><a href="#codebook"><span class="num">2</span>Codebook</a><ul>')
+        self.w(
+            '<nav class="toc" aria-label="Contents"><h2>Contents</h2><ul>',
+            '<li><a href="#methods"><span class="num">1</span>Methods</a></li>',
+            '<li><a href="#codebook"><span class="num">2</span>Codebook</a><ul>',
+        )
         for i, cat in enumerate(self.c.categories, 1):
             self.w(f'<li><a href="#category-{cat.id}"><span class="num">2.{i}</span>{e(cat.name)}</a></li>')
-        self.w("</ul></li>", '<li><a href="#model"><span class="num">3</span>The theoretical model</a></li>',
-               '<li><a href="#analyses"><span class="num">4</span>Saturation and agreement</a></li>',
-               *([('<li><a href="#sampling"><span class="num">5</span>Theoretical sampling and comparison of groups'
-                   '</a></li>')] if self.c.sampling else []),
-               '<li><a href="#memos"><span class="num">A</span>Appendix: memos</a></li></ul></nav>')
+        self.w(
+            "</ul></li>",
+            '<li><a href="#model"><span class="num">3</span>The theoretical model</a></li>',
+            '<li><a href="#analyses"><span class="num">4</span>Saturation and agreement</a></li>',
+            *(
+                [
+                    (
+                        '<li><a href="#sampling"><span class="num">5</span>Theoretical sampling and comparison of groups'
+                        "</a></li>"
+                    )
+                ]
+                if self.c.sampling
+                else []
+            ),
+            '<li><a href="#memos"><span class="num">A</span>Appendix: memos</a></li></ul></nav>',
+        )
 
     def methods(self) -> None:
         c = self.c
@@ -151,31 +171,39 @@ class _Writer:
             for lead, text in c.method_paragraphs:
                 self.w(f"<p><b>{e(lead)}.</b> {e(text)}</p>")
         if c.positionality:
-            self.w('<h3 id="reflexivity"><span class="num">1.6</span>Reflexivity and positionality</h3>',
-                   "<p>What the researchers wrote about their own position, in their reflexive memos.</p>")
+            self.w(
+                '<h3 id="reflexivity"><span class="num">1.6</span>Reflexivity and positionality</h3>',
+                "<p>What the researchers wrote about their own position, in their reflexive memos.</p>",
+            )
             for title, byline, text in c.positionality:
                 self.w(f'<p><b>{e(title)}</b> <span class="byline">({e(byline)})</span> {e(text)}</p>')
         self.w("</section>")
 
     def codebook(self) -> None:
         c = self.c
-        self.w('<section id="codebook"><h2><span class="num">2</span>Codebook</h2>',
-               f"<p>{e(c.codebook_intro())}</p>",
-               '<p class="how-to-trace">Every quote ends with its reference: source, text version, character '
-               "span and coding. <code>theorize trace REFERENCE</code> shows the quote in its context.</p>")
+        self.w(
+            '<section id="codebook"><h2><span class="num">2</span>Codebook</h2>',
+            f"<p>{e(c.codebook_intro())}</p>",
+            '<p class="how-to-trace">Every quote ends with its reference: source, text version, character '
+            "span and coding. <code>theorize trace REFERENCE</code> shows the quote in its context.</p>",
+        )
         for i, cat in enumerate(c.categories, 1):
             self.category(cat, f"2.{i}")
         if c.uncategorised:
-            self.w(f'<section class="category"><h3><span class="num">2.{len(c.categories) + 1}</span>'
-                   "Focused codes not yet in a category</h3>")
+            self.w(
+                f'<section class="category"><h3><span class="num">2.{len(c.categories) + 1}</span>'
+                "Focused codes not yet in a category</h3>"
+            )
             for code in c.uncategorised:
                 self.code(code)
             self.w("</section>")
         self.w("</section>")
 
     def category(self, cat: CategoryEntry, number: str) -> None:
-        self.w(f'<section class="category" id="category-{cat.id}">',
-               f'<h3><span class="num">{number}</span>{e(cat.name)}{self.stage(cat)}</h3>')
+        self.w(
+            f'<section class="category" id="category-{cat.id}">',
+            f'<h3><span class="num">{number}</span>{e(cat.name)}{self.stage(cat)}</h3>',
+        )
         if cat.role:
             self.w(f'<p class="meta">In the model: <a href="#model-{cat.id}">{e(cat.role)}</a></p>')
         if cat.definition:
@@ -201,23 +229,31 @@ class _Writer:
         self.w('<section id="model"><h2><span class="num">3</span>The theoretical model</h2>')
         if c.model_figure:
             if c.model_reference:
-                self.w(f"<p>{e(c.model_reference)} shows the model: its conditions, the stages of the process, the "
-                       "consequences, the context and the core category, with the relations between them.</p>")
+                self.w(
+                    f"<p>{e(c.model_reference)} shows the model: its conditions, the stages of the process, the "
+                    "consequences, the context and the core category, with the relations between them.</p>"
+                )
             self.figure(c.model_figure)
         else:
             self.w(f'<p class="omitted">{e(c.model_omitted)}</p>')
         for i, s in enumerate(c.model_sections, 1):
-            self.w(f'<section class="model-category" id="model-{e(s.category_id)}">',
-                   f'<h3><span class="num">3.{i}</span>{e(s.name)}</h3>', f'<p class="meta">{e(s.place)}</p>')
+            self.w(
+                f'<section class="model-category" id="model-{e(s.category_id)}">',
+                f'<h3><span class="num">3.{i}</span>{e(s.name)}</h3>',
+                f'<p class="meta">{e(s.place)}</p>',
+            )
             if s.definition:
                 self.w(f'<p class="definition">{e(s.definition)}</p>')
             self.facts(self.styled(s.facts()))
             if s.memos:
                 self.w("<h4>From the memos</h4>")
             for m in s.memos:
-                self.w('<div class="memo-excerpt">', f"<p>{e(m.excerpt)}</p>",
-                       f'<div class="byline"><a href="#{e(m.memo.anchor)}">{e(m.memo.title)}</a> \u00b7 '
-                       f"{e(m.memo.byline)}</div></div>")
+                self.w(
+                    '<div class="memo-excerpt">',
+                    f"<p>{e(m.excerpt)}</p>",
+                    f'<div class="byline"><a href="#{e(m.memo.anchor)}">{e(m.memo.title)}</a> \u00b7 '
+                    f"{e(m.memo.byline)}</div></div>",
+                )
             if s.further_memos:
                 links = ", ".join(f'<a href="#{e(m.anchor)}">{e(m.title)}</a>' for m in s.further_memos)
                 self.w(f'<p class="note">Also discussed in: {links}.</p>')
@@ -246,11 +282,15 @@ class _Writer:
         self.w("</section>")
 
     def memos(self) -> None:
-        self.w('<section id="memos"><h2><span class="num">A</span>Appendix: memos</h2>',
-               f"<p>{e(self.c.memos_intro())}</p>")
+        self.w(
+            '<section id="memos"><h2><span class="num">A</span>Appendix: memos</h2>',
+            f"<p>{e(self.c.memos_intro())}</p>",
+        )
         for m in self.c.memos:
-            self.w(f'<article class="memo" id="{e(m.anchor)}"><h3>{e(m.title)}</h3>',
-                   f'<p class="byline">{e(m.byline)}</p>')
+            self.w(
+                f'<article class="memo" id="{e(m.anchor)}"><h3>{e(m.title)}</h3>',
+                f'<p class="byline">{e(m.byline)}</p>',
+            )
             links = []
             if m.codes:
                 links.append("Codes: " + ", ".join(m.codes))
@@ -264,10 +304,14 @@ class _Writer:
 
     def render(self) -> str:
         c = self.c
-        self.w("<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-               '<meta name="viewport" content="width=device-width, initial-scale=1">',
-               '<meta name="generator" content="theorize">', f"<title>{e(c.title)}</title>",
-               f"<style>{_css()}</style></head><body><main class=\"report\">")
+        self.w(
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="theorize">',
+            f"<title>{e(c.title)}</title>",
+            f'<style>{_css()}</style></head><body><main class="report">',
+        )
         self.front()
         self.methods()
         self.codebook()
@@ -279,7 +323,9 @@ class _Writer:
             self.analysis(a, f"4.{i}", f"analysis-4-{i}")
         self.w("</section>")
         if c.sampling:
-            self.w('<section id="sampling"><h2><span class="num">5</span>Theoretical sampling and comparison of groups</h2>')
+            self.w(
+                '<section id="sampling"><h2><span class="num">5</span>Theoretical sampling and comparison of groups</h2>'
+            )
             for i, a in enumerate(c.sampling, 1):
                 self.analysis(a, f"5.{i}", f"analysis-5-{i}")
             self.w("</section>")

@@ -24,8 +24,14 @@ def md(text) -> str:
     """
     text = " ".join(str(text).split())
     text = _ENTITY.sub("&amp;", _SPECIAL.sub(r"\\\1", text))
-    return _LIST_START.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}{m.group(4)}" if m.group(2)
-                           else f"{m.group(5)}\\{m.group(6)}{m.group(7)}", text)
+    return _LIST_START.sub(
+        lambda m: (
+            f"{m.group(1)}{m.group(2)}\\{m.group(3)}{m.group(4)}"
+            if m.group(2)
+            else f"{m.group(5)}\\{m.group(6)}{m.group(7)}"
+        ),
+        text,
+    )
 
 
 def slug(heading: str) -> str:
@@ -49,8 +55,10 @@ class _Writer:
             return
         self.tables += 1
         self.w(f"**Table {self.tables}.** {md(t.caption)}", "")
-        self.w("| " + " | ".join(md(c) for c in t.columns) + " |",
-               "|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.columns))) + "|")
+        self.w(
+            "| " + " | ".join(md(c) for c in t.columns) + " |",
+            "|" + "|".join("---:" if i in t.numeric else "---" for i in range(len(t.columns))) + "|",
+        )
         for r, row in enumerate(t.rows):
             cells = [md(v) for v in row]
             if r in t.emphasis:
@@ -84,11 +92,22 @@ class _Writer:
         self.w("## Contents", "", "- [1 Methods](#1-methods)", "- [2 Codebook](#2-codebook)")
         for i, cat in enumerate(c.categories, 1):
             self.w(f"  - [2.{i} {md(cat.name)}](#{slug(f'2.{i} {cat.name}')})")
-        self.w("- [3 The theoretical model](#3-the-theoretical-model)",
-               "- [4 Saturation and agreement](#4-saturation-and-agreement)",
-               *([("- [5 Theoretical sampling and comparison of groups]"
-                   "(#5-theoretical-sampling-and-comparison-of-groups)")] if c.sampling else []),
-               "- [A Appendix: memos](#a-appendix-memos)", "")
+        self.w(
+            "- [3 The theoretical model](#3-the-theoretical-model)",
+            "- [4 Saturation and agreement](#4-saturation-and-agreement)",
+            *(
+                [
+                    (
+                        "- [5 Theoretical sampling and comparison of groups]"
+                        "(#5-theoretical-sampling-and-comparison-of-groups)"
+                    )
+                ]
+                if c.sampling
+                else []
+            ),
+            "- [A Appendix: memos](#a-appendix-memos)",
+            "",
+        )
 
     def methods(self) -> None:
         c = self.c
@@ -100,8 +119,11 @@ class _Writer:
             self.w("*No participants are recorded in this project.*", "")
         for t in c.participants:
             self.table(t)
-        for number, title, t in (("1.2", "Sources", c.sources), ("1.3", "Coders", c.coders),
-                                 ("1.4", "Analysis steps", c.steps)):
+        for number, title, t in (
+            ("1.2", "Sources", c.sources),
+            ("1.3", "Coders", c.coders),
+            ("1.4", "Analysis steps", c.steps),
+        ):
             self.w(f"### {number} {title}", "")
             self.table(t)
         if c.method_paragraphs:
@@ -109,15 +131,24 @@ class _Writer:
             for lead, text in c.method_paragraphs:
                 self.w(f"**{md(lead)}.** {md(text)}", "")
         if c.positionality:
-            self.w("### 1.6 Reflexivity and positionality", "",
-                   "What the researchers wrote about their own position, in their reflexive memos.", "")
+            self.w(
+                "### 1.6 Reflexivity and positionality",
+                "",
+                "What the researchers wrote about their own position, in their reflexive memos.",
+                "",
+            )
             for title, byline, text in c.positionality:
                 self.w(f"**{md(title)}** ({md(byline)}) {md(text)}", "")
 
     def codebook(self) -> None:
         c = self.c
-        self.w("## 2 Codebook", "", md(c.codebook_intro()) + " Every quote ends with its reference (source, text "
-               "version, character span, coding); `theorize trace REFERENCE` shows it in context.", "")
+        self.w(
+            "## 2 Codebook",
+            "",
+            md(c.codebook_intro()) + " Every quote ends with its reference (source, text "
+            "version, character span, coding); `theorize trace REFERENCE` shows it in context.",
+            "",
+        )
         for i, cat in enumerate(c.categories, 1):
             self.category(cat, f"2.{i}")
         if c.uncategorised:
@@ -126,8 +157,12 @@ class _Writer:
                 self.code(code)
 
     def category(self, cat: CategoryEntry, number: str) -> None:
-        self.w(f"### {number} {md(cat.name)}", "", f"*{cat.stage}*" + (f" \u00b7 in the model: {md(cat.role)}"
-                                                                        if cat.role else ""), "")
+        self.w(
+            f"### {number} {md(cat.name)}",
+            "",
+            f"*{cat.stage}*" + (f" \u00b7 in the model: {md(cat.role)}" if cat.role else ""),
+            "",
+        )
         if cat.definition:
             self.w(md(cat.definition), "")
         self.facts(cat.facts())
@@ -150,8 +185,11 @@ class _Writer:
         self.w("## 3 The theoretical model", "")
         if c.model_figure:
             if c.model_reference:
-                self.w(f"{c.model_reference} shows the model: its conditions, the stages of the process, the "
-                       "consequences, the context and the core category, with the relations between them.", "")
+                self.w(
+                    f"{c.model_reference} shows the model: its conditions, the stages of the process, the "
+                    "consequences, the context and the core category, with the relations between them.",
+                    "",
+                )
             self.figure(c.model_figure)
         else:
             self.w(f"*{md(c.model_omitted)}*", "")
@@ -194,8 +232,9 @@ class _Writer:
         self.w("## A Appendix: memos", "", md(self.c.memos_intro()), "")
         for m in self.c.memos:
             self.w(f"### {md(m.title)}", "", f"*{md(m.byline)}*", "")
-            links = ([f"Codes: {', '.join(m.codes)}"] if m.codes else []) + \
-                    ([f"Sources: {', '.join(m.sources)}"] if m.sources else [])
+            links = ([f"Codes: {', '.join(m.codes)}"] if m.codes else []) + (
+                [f"Sources: {', '.join(m.sources)}"] if m.sources else []
+            )
             if links:
                 self.w(f"<sub>{md(' · '.join(links))}</sub>", "")
             body = memotext.to_markdown(m.body)

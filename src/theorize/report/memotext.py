@@ -172,7 +172,7 @@ def to_markdown(body: str) -> str:
             heading = re.match(r"^\s{0,3}(#{1,6})\s", line)
             if heading:
                 level = min(6, len(heading.group(1)) + HEADING_SHIFT)
-                line = "#" * level + line.lstrip()[len(heading.group(1)):]
+                line = "#" * level + line.lstrip()[len(heading.group(1)) :]
             line = _IMAGE.sub(lambda m: f"[image: {m.group(1) or 'image'}]", line)
             line = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", line)
             line = _TAG.sub("&lt;", line)

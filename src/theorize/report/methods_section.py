@@ -12,13 +12,23 @@ import pandas as pd
 
 from theorize.report.formatting import listing, plural
 
-STAGE_WORDS = {"initial": ("initial (line-by-line) code", "initial (line-by-line) codes"),
-               "focused": ("focused code", "focused codes"), "category": ("category", "categories"),
-               "theoretical": ("theoretical code", "theoretical codes")}
+STAGE_WORDS = {
+    "initial": ("initial (line-by-line) code", "initial (line-by-line) codes"),
+    "focused": ("focused code", "focused codes"),
+    "category": ("category", "categories"),
+    "theoretical": ("theoretical code", "theoretical codes"),
+}
 
 
-def method_paragraphs(study, *, codes: pd.DataFrame, codings: pd.DataFrame, memos: pd.DataFrame,
-                      participants: pd.DataFrame, coders: pd.DataFrame) -> list[tuple[str, str]]:
+def method_paragraphs(
+    study,
+    *,
+    codes: pd.DataFrame,
+    codings: pd.DataFrame,
+    memos: pd.DataFrame,
+    participants: pd.DataFrame,
+    coders: pd.DataFrame,
+) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs for the methods section, in the order a methods chapter reads.
 
     Args:
@@ -60,8 +70,10 @@ def _sampling(participants: pd.DataFrame, memos: pd.DataFrame) -> str:
     sampling = memos[memos["type"] == "sampling"] if len(memos) else memos
     if len(sampling):
         titles = "; ".join(f"\u201c{t}\u201d" for t in sampling["title"])
-        text += (f" Who to interview next was decided as the analysis went (theoretical sampling), in "
-                 f"{plural(len(sampling), 'sampling memo')}: {titles}.")
+        text += (
+            f" Who to interview next was decided as the analysis went (theoretical sampling), in "
+            f"{plural(len(sampling), 'sampling memo')}: {titles}."
+        )
     return text
 
 
@@ -77,16 +89,20 @@ def _coding(codes: pd.DataFrame, codings: pd.DataFrame) -> str:
             parts.append(plural(n, *STAGE_WORDS[stage]) + (f" ({plural(applied, 'coding')})" if applied else ""))
     if not parts:
         return "No codes have been made yet."
-    return (f"Coding moved through the stages of constructivist grounded theory (Charmaz 2014): {listing(parts)}. "
-            "Only accepted codings count in every table and figure; machine suggestions not yet accepted do not.")
+    return (
+        f"Coding moved through the stages of constructivist grounded theory (Charmaz 2014): {listing(parts)}. "
+        "Only accepted codings count in every table and figure; machine suggestions not yet accepted do not."
+    )
 
 
 def _memos(memos: pd.DataFrame) -> str:
     counts = memos["type"].value_counts()
     parts = [plural(int(n), f"{t} memo") for t, n in counts.items()]
     authors = memos["author"].nunique()
-    return (f"{plural(len(memos), 'memo')} were written by {plural(authors, 'researcher')} ({listing(parts)}); "
-            "every memo is given in full in the appendix.")
+    return (
+        f"{plural(len(memos), 'memo')} were written by {plural(authors, 'researcher')} ({listing(parts)}); "
+        "every memo is given in full in the appendix."
+    )
 
 
 def _agreement(coders: pd.DataFrame, codings: pd.DataFrame, memos: pd.DataFrame) -> str:
@@ -94,11 +110,15 @@ def _agreement(coders: pd.DataFrame, codings: pd.DataFrame, memos: pd.DataFrame)
     if len(people) < 2:
         return ""
     adjudications = memos[memos["title"].str.startswith("Adjudication:")] if len(memos) else memos
-    text = (f"{listing(people)} coded independently; their agreement is reported per code with Krippendorff's "
-            "alpha beside percent agreement (section 4).")
+    text = (
+        f"{listing(people)} coded independently; their agreement is reported per code with Krippendorff's "
+        "alpha beside percent agreement (section 4)."
+    )
     if len(adjudications):
-        text += (f" Disagreements were discussed and {plural(len(adjudications), 'decision')} recorded, each in an "
-                 "adjudication memo with its reason (listed beside the coefficients).")
+        text += (
+            f" Disagreements were discussed and {plural(len(adjudications), 'decision')} recorded, each in an "
+            "adjudication memo with its reason (listed beside the coefficients)."
+        )
     else:
         text += " No adjudication of a disagreement is recorded."
     return text
@@ -113,9 +133,11 @@ def _deidentification(study) -> str:
         return ""
     types = frame["type"].value_counts()
     parts = [f"{n:,} {t}" for t, n in types.items()]
-    return (f"Before analysis the transcripts were de-identified: {plural(len(frame), 'passage')} in "
-            f"{plural(frame['source'].nunique(), 'source')} were replaced by pseudonyms or tags ({listing(parts)}); "
-            "the key is kept apart from the project, encrypted.")
+    return (
+        f"Before analysis the transcripts were de-identified: {plural(len(frame), 'passage')} in "
+        f"{plural(frame['source'].nunique(), 'source')} were replaced by pseudonyms or tags ({listing(parts)}); "
+        "the key is kept apart from the project, encrypted."
+    )
 
 
 def _machine_help(study) -> str:
@@ -126,9 +148,11 @@ def _machine_help(study) -> str:
     status = machine["status"].value_counts()
     models = sorted({str(m) for m in machine["model_id"].dropna()})
     said = listing([f"{int(n):,} {s}" for s, n in status.items()])
-    return (f"A local model suggested {plural(len(machine), 'coding')} ({said})"
-            + (f", with {listing(models)}" if models else "")
-            + "; a researcher accepted or rejected each, and only accepted ones count.")
+    return (
+        f"A local model suggested {plural(len(machine), 'coding')} ({said})"
+        + (f", with {listing(models)}" if models else "")
+        + "; a researcher accepted or rejected each, and only accepted ones count."
+    )
 
 
 def positionality(memos: pd.DataFrame) -> list[tuple[str, str, str]]:

@@ -32,11 +32,14 @@ def model_figure(model: TheoryModel) -> Figure:
     if not model.categories:
         raise InvalidInput("No categories are placed in the model yet.")
     stages = listing([s.name for s in sorted(model.stages, key=lambda s: s.order)])
-    caption = (f"The theoretical model: {plural(len(model.categories), 'category', 'categories')}"
-               + (f", stages {stages}" if stages else "")
-               + f", {plural(len(model.relations), 'relation')}.")
+    caption = (
+        f"The theoretical model: {plural(len(model.categories), 'category', 'categories')}"
+        + (f", stages {stages}" if stages else "")
+        + f", {plural(len(model.relations), 'relation')}."
+    )
     alt = "Diagram of the model. " + "; ".join(
-        f"{model.category(r.source_id).name} {r.label} {model.category(r.target_id).name}" for r in model.relations)
+        f"{model.category(r.source_id).name} {r.label} {model.category(r.target_id).name}" for r in model.relations
+    )
     return Figure("model", caption, alt, png=to_png(model, dpi=200), svg=to_svg(model))
 
 
@@ -62,8 +65,9 @@ def relation_sentences(model: TheoryModel, category_id: str) -> list[str]:
     return out
 
 
-def memo_homes(links: dict[int, dict[int, int]], types: dict[int, str], order: list[int],
-               core: int | None) -> dict[int, int]:
+def memo_homes(
+    links: dict[int, dict[int, int]], types: dict[int, str], order: list[int], core: int | None
+) -> dict[int, int]:
     """The one category each memo is excerpted under: where most of its linked codes lie (the
     earlier category in the model on a tie); the core for a theoretical memo that links codes of
     half the categories or more."""
@@ -80,8 +84,16 @@ def memo_homes(links: dict[int, dict[int, int]], types: dict[int, str], order: l
     return homes
 
 
-def model_sections(model: TheoryModel, tree: CodeTree, memos, entries: dict[int, MemoEntry],
-                   picker: QuotePicker, codings_of, quotes_per_category: int = 3, progress=None) -> list[ModelSection]:
+def model_sections(
+    model: TheoryModel,
+    tree: CodeTree,
+    memos,
+    entries: dict[int, MemoEntry],
+    picker: QuotePicker,
+    codings_of,
+    quotes_per_category: int = 3,
+    progress=None,
+) -> list[ModelSection]:
     """One section per category of the model, in reading order.
 
     Each memo is excerpted once, under its home category (:func:`memo_homes`); a section with
@@ -135,9 +147,18 @@ def model_sections(model: TheoryModel, tree: CodeTree, memos, entries: dict[int,
         if key is not None and key in tree.rows:
             frame = codings_of(tree.counted(key))
             quotes = picker.pick(frame["id"], quotes_per_category)
-        sections.append(ModelSection(
-            category_id=cid, name=cat.name, place=model_place(model, cid), definition=cat.definition,
-            properties=list(cat.properties), dimensions=list(cat.dimensions),
-            relations=relation_sentences(model, cid), memos=excerpts, quotes=quotes,
-            further_memos=[entries[m] for m in others]))
+        sections.append(
+            ModelSection(
+                category_id=cid,
+                name=cat.name,
+                place=model_place(model, cid),
+                definition=cat.definition,
+                properties=list(cat.properties),
+                dimensions=list(cat.dimensions),
+                relations=relation_sentences(model, cid),
+                memos=excerpts,
+                quotes=quotes,
+                further_memos=[entries[m] for m in others],
+            )
+        )
     return sections

@@ -44,8 +44,9 @@ class QuotePicker:
             read when first needed (a report quotes from a few of many sources).
     """
 
-    def __init__(self, study, codings: pd.DataFrame, participant_of: dict[int, str],
-                 segments: pd.DataFrame | None = None):
+    def __init__(
+        self, study, codings: pd.DataFrame, participant_of: dict[int, str], segments: pd.DataFrame | None = None
+    ):
         self.study = study
         self.participant_of = participant_of
         self.used: set[tuple[int, int, int]] = set()
@@ -67,7 +68,7 @@ class QuotePicker:
         self._turns[source_id] = (turns["start"].astype(int).tolist(), list(zip(turns["turn"].astype(int), times)))
 
     def location(self, source_id: int, start: int) -> str:
-        """"turn 14", or the recording time "04:21" when the source has one (captions)."""
+        """ "turn 14", or the recording time "04:21" when the source has one (captions)."""
         if int(source_id) not in self._turns:
             self._index(int(source_id), self.study.segments(int(source_id)))
         starts, turns = self._turns[int(source_id)]
@@ -88,10 +89,12 @@ class QuotePicker:
             return []
         frame = frame.drop_duplicates(["source_id", "start", "end"]).copy()
         low, high = GOOD_LENGTH
-        frame["fit"] = [0 if low <= n <= high else 1 if USABLE_LENGTH[0] <= n <= USABLE_LENGTH[1] else 2
-                        for n in frame["length"]]
-        frame["seen"] = [(int(s), int(a), int(b)) in self.used
-                         for s, a, b in zip(frame["source_id"], frame["start"], frame["end"])]
+        frame["fit"] = [
+            0 if low <= n <= high else 1 if USABLE_LENGTH[0] <= n <= USABLE_LENGTH[1] else 2 for n in frame["length"]
+        ]
+        frame["seen"] = [
+            (int(s), int(a), int(b)) in self.used for s, a, b in zip(frame["source_id"], frame["start"], frame["end"])
+        ]
         frame["closeness"] = (frame["length"] - 150).abs() // 25
         frame = frame.sort_values(["seen", "flagged", "fit", "closeness", "id"])
         chosen, people = [], set()
@@ -113,7 +116,13 @@ class QuotePicker:
         base = "q-" + reference.rsplit("#", 1)[-1]
         self._anchors[base] += 1
         anchor = base if self._anchors[base] == 1 else f"{base}-{self._anchors[base]}"
-        return Quote(text=row.text, reference=reference, anchor=anchor,
-                     participant=self.participant_of.get(int(row.source_id), ""),
-                     location=self.location(int(row.source_id), int(row.start)), source=row.source,
-                     code=row.code, coder=row.coder)
+        return Quote(
+            text=row.text,
+            reference=reference,
+            anchor=anchor,
+            participant=self.participant_of.get(int(row.source_id), ""),
+            location=self.location(int(row.source_id), int(row.start)),
+            source=row.source,
+            code=row.code,
+            coder=row.coder,
+        )

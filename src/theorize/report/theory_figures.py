@@ -32,13 +32,25 @@ def plot_property_saturation(result, path: str | Path, *, title: str = "") -> Pa
     ax = fig.add_axes((0.08, 0.2, 0.6, 0.7))
     for category, part in d.groupby("category_id", sort=True):
         part = part.sort_values("position")
-        line, = ax.plot(part["position"], part["cumulative_elements"], marker="o", markersize=2.5, linewidth=1.1,
-                        label=result.categories.get(int(category), str(category)))
+        (line,) = ax.plot(
+            part["position"],
+            part["cumulative_elements"],
+            marker="o",
+            markersize=2.5,
+            linewidth=1.1,
+            label=result.categories.get(int(category), str(category)),
+        )
         added = part[part["new_elements"] > 0]
         if len(added):
             last = added.iloc[-1]
-            ax.plot([last["position"]], [last["cumulative_elements"]], marker="o", markersize=7, fillstyle="none",
-                    color=line.get_color())
+            ax.plot(
+                [last["position"]],
+                [last["cumulative_elements"]],
+                marker="o",
+                markersize=7,
+                fillstyle="none",
+                color=line.get_color(),
+            )
     ax.set_xticks(range(1, n + 1))
     ax.set_xticklabels([Path(name).stem.split("_")[0] for name in result.interviews], rotation=60, fontsize=6.5)
     ax.set_xlabel("interviews in the order held", fontsize=8)
@@ -47,7 +59,15 @@ def plot_property_saturation(result, path: str | Path, *, title: str = "") -> Pa
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, fontsize=9)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=6.5, frameon=False,
-              title="ring: last new element", title_fontsize=6.5)
-    fig.savefig(path, format=path.suffix.lower()[1:], metadata={"Software": "theorize"} if path.suffix == ".png" else None)
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=6.5,
+        frameon=False,
+        title="ring: last new element",
+        title_fontsize=6.5,
+    )
+    fig.savefig(
+        path, format=path.suffix.lower()[1:], metadata={"Software": "theorize"} if path.suffix == ".png" else None
+    )
     return path

@@ -24,14 +24,24 @@ def extend(content: ReportContent, study, options) -> ReportContent:
     figures and tables and refer to them from the text."""
     memos, participants = study.memos(), study.participants()
     codings = study.codings(counted_only=True, with_text=False)
-    content.method_paragraphs = method_paragraphs(study, codes=study.codes(include_merged=True), codings=codings,
-                                                  memos=memos, participants=participants, coders=study.coders())
+    content.method_paragraphs = method_paragraphs(
+        study,
+        codes=study.codes(include_merged=True),
+        codings=codings,
+        memos=memos,
+        participants=participants,
+        coders=study.coders(),
+    )
     content.positionality = positionality(memos)
-    content.saturation.notes.extend(circular_notes(study, group=options.saturation_group,
-                                                   stage=options.saturation_stage))
-    content.more_analyses = [adjudications(study, stage=options.agreement_stage, unit=options.agreement_unit,
-                                           coders=options.agreement_coders),
-                             theoretical_saturation(study)]
+    content.saturation.notes.extend(
+        circular_notes(study, group=options.saturation_group, stage=options.saturation_stage)
+    )
+    content.more_analyses = [
+        adjudications(
+            study, stage=options.agreement_stage, unit=options.agreement_unit, coders=options.agreement_coders
+        ),
+        theoretical_saturation(study),
+    ]
     content.sampling = [sampling(study), *comparisons(study)]
     number_floats(content)
     return content
@@ -69,20 +79,41 @@ def theoretical_saturation(study, group: str | None = None) -> Analysis:
         return Analysis(title, omitted=f"Theoretical saturation is not reported: {_sentence(exc)}")
     points = result.points
     done = points[points["interviews_after"] > 0]
-    statement = (f"Counting the properties and dimension values that codings of each category speak to, "
-                 f"{plural(len(done), 'category', 'categories')} of {len(points)} stopped growing before the last "
-                 f"interview: nothing new appeared after the interview given for each (Charmaz 2014, ch. 8).")
+    statement = (
+        f"Counting the properties and dimension values that codings of each category speak to, "
+        f"{plural(len(done), 'category', 'categories')} of {len(points)} stopped growing before the last "
+        f"interview: nothing new appeared after the interview given for each (Charmaz 2014, ch. 8)."
+    )
     with tempfile.TemporaryDirectory(prefix="theorize-report-") as tmp:
         svg = plot_property_saturation(result, Path(tmp) / "p.svg").read_text(encoding="utf-8")
         png = plot_property_saturation(result, Path(tmp) / "p.png").read_bytes()
-    caption = ("Properties and dimension values of each category, accumulated in interview order; a ring "
-               "marks the interview after which nothing new appeared.")
-    rows = [[result.categories[int(r.category_id)], str(r.elements), str(r.last_new_interview or "\u2013"),
-             f"{r.last_new_position or 0} of {r.interviews}", str(r.interviews_after)] for r in points.itertuples()]
-    table = Table(["Category", "Properties and values", "Nothing new after", "Interview", "Interviews since"], rows,
-                  "Theoretical saturation per category.", numeric={1, 4})
-    return Analysis(title, statement=statement, figure=Figure("theoretical-saturation", caption, caption, png, svg),
-                    table=table, notes=list(result.statements))
+    caption = (
+        "Properties and dimension values of each category, accumulated in interview order; a ring "
+        "marks the interview after which nothing new appeared."
+    )
+    rows = [
+        [
+            result.categories[int(r.category_id)],
+            str(r.elements),
+            str(r.last_new_interview or "\u2013"),
+            f"{r.last_new_position or 0} of {r.interviews}",
+            str(r.interviews_after),
+        ]
+        for r in points.itertuples()
+    ]
+    table = Table(
+        ["Category", "Properties and values", "Nothing new after", "Interview", "Interviews since"],
+        rows,
+        "Theoretical saturation per category.",
+        numeric={1, 4},
+    )
+    return Analysis(
+        title,
+        statement=statement,
+        figure=Figure("theoretical-saturation", caption, caption, png, svg),
+        table=table,
+        notes=list(result.statements),
+    )
 
 
 def adjudications(study, *, stage: str | None, unit: str, coders=None) -> Analysis:
@@ -104,24 +135,42 @@ def adjudications(study, *, stage: str | None, unit: str, coders=None) -> Analys
     rows = []
     for row in dis.head(40).to_dict("records"):
         key = f"{row['source']} {row['start']}-{row['end']}"
-        rows.append([str(row["source"]), excerpt(str(row["passage"]), 120),
-                     *[str(row.get(c) or "") or "\u2013" for c in coders_],
-                     decided.get(key, "not adjudicated")])
+        rows.append(
+            [
+                str(row["source"]),
+                excerpt(str(row["passage"]), 120),
+                *[str(row.get(c) or "") or "\u2013" for c in coders_],
+                decided.get(key, "not adjudicated"),
+            ]
+        )
     overall = report.overall
     pa, alpha = overall.get("percent_agreement"), overall.get("alpha")
     notes = []
     if pa is not None and alpha is not None and not (math.isnan(pa) or math.isnan(alpha)):
-        notes.append(f"Percent agreement ({percent(pa)}) and Krippendorff's alpha ({alpha:.2f}) differ because percent "
-                     f"agreement counts every {unit} that neither coder gave a code as agreement, and most {unit}s "
-                     "carry none of a given code; alpha discounts the agreement expected by chance from how often "
-                     "each code is used, so it is the figure to judge the coding by.")
+        notes.append(
+            f"Percent agreement ({percent(pa)}) and Krippendorff's alpha ({alpha:.2f}) differ because percent "
+            f"agreement counts every {unit} that neither coder gave a code as agreement, and most {unit}s "
+            "carry none of a given code; alpha discounts the agreement expected by chance from how often "
+            "each code is used, so it is the figure to judge the coding by."
+        )
     if len(dis) > 40:
-        notes.append(f"The first 40 of {len(dis)} disagreements are shown; `theorize agreement --disagreements` lists all.")
+        notes.append(
+            f"The first 40 of {len(dis)} disagreements are shown; `theorize agreement --disagreements` lists all."
+        )
     n_dec = sum(1 for r in rows if r[-1] != "not adjudicated")
-    statement = (f"The coders differed on {plural(len(dis), unit)}; {plural(n_dec, 'decision')} on them "
-                 "are recorded in adjudication memos.")
-    table = Table(["Source", "Passage", *coders_, "Decision"], rows, "Disagreements between the coders and the "
-                  "decisions recorded.") if rows else None
+    statement = (
+        f"The coders differed on {plural(len(dis), unit)}; {plural(n_dec, 'decision')} on them "
+        "are recorded in adjudication memos."
+    )
+    table = (
+        Table(
+            ["Source", "Passage", *coders_, "Decision"],
+            rows,
+            "Disagreements between the coders and the decisions recorded.",
+        )
+        if rows
+        else None
+    )
     return Analysis(title, statement=statement, table=table, notes=notes)
 
 
@@ -136,18 +185,39 @@ def sampling(study) -> Analysis:
     rows = []
     for category, name in view.categories.items():
         part = view.coverage[view.coverage["category_id"] == category].set_index("group")
-        rows.append([name, *[f"{part.loc[g, 'participants']} of {part.loc[g, 'of_participants']}"
-                             + (" (thin)" if part.loc[g, "thin"] else "") + f", {part.loc[g, 'properties']} prop."
-                             for g in groups]])
-    table = Table(["Category", *[f"{g} participants" for g in groups]], rows,
-                  "Who has spoken to each category, and to how many of its properties and dimensions, by group.")
-    memo_note = ("Sampling decisions: " + "; ".join(f"\u201c{t}\u201d" for t in view.memos["title"]) + ".") \
-        if len(view.memos) else "No sampling memo is recorded."
-    leads = ["To look for in the next interviews: " + " ".join(view.leads)] if view.leads else \
-        ["Every category has been spoken to by enough participants of each group."]
-    return Analysis(title, statement=f"Coverage of {plural(len(rows), 'category', 'categories')} by "
-                                     f"{plural(len(groups), 'participant group')}.", table=table,
-                    notes=[memo_note, *leads])
+        rows.append(
+            [
+                name,
+                *[
+                    f"{part.loc[g, 'participants']} of {part.loc[g, 'of_participants']}"
+                    + (" (thin)" if part.loc[g, "thin"] else "")
+                    + f", {part.loc[g, 'properties']} prop."
+                    for g in groups
+                ],
+            ]
+        )
+    table = Table(
+        ["Category", *[f"{g} participants" for g in groups]],
+        rows,
+        "Who has spoken to each category, and to how many of its properties and dimensions, by group.",
+    )
+    memo_note = (
+        ("Sampling decisions: " + "; ".join(f"\u201c{t}\u201d" for t in view.memos["title"]) + ".")
+        if len(view.memos)
+        else "No sampling memo is recorded."
+    )
+    leads = (
+        ["To look for in the next interviews: " + " ".join(view.leads)]
+        if view.leads
+        else ["Every category has been spoken to by enough participants of each group."]
+    )
+    return Analysis(
+        title,
+        statement=f"Coverage of {plural(len(rows), 'category', 'categories')} by "
+        f"{plural(len(groups), 'participant group')}.",
+        table=table,
+        notes=[memo_note, *leads],
+    )
 
 
 def comparisons(study, *, limit: int = 8) -> list[Analysis]:
@@ -166,11 +236,18 @@ def comparisons(study, *, limit: int = 8) -> list[Analysis]:
         cmp = study.compare_groups(int(category), quotes=1)
         head = ["Property or dimension", *cmp.groups]
         rows = [[r["property"], *[r[g] or "\u2013" for g in cmp.groups]] for r in cmp.properties.to_dict("records")]
-        said = "; ".join(f"{r.participants} of {r.of_participants} {r.group} participants" for r in cmp.coverage.itertuples())
+        said = "; ".join(
+            f"{r.participants} of {r.of_participants} {r.group} participants" for r in cmp.coverage.itertuples()
+        )
         quotes = [f"{q.group}: \u201c{excerpt(q.quote, 200)}\u201d ({q.participant})" for q in cmp.quotes.itertuples()]
-        out.append(Analysis(f"{cmp.category}, by group", statement=f"Spoken to by {said}.",
-                            table=Table(head, rows, f"{cmp.category}: properties and dimension values by group."),
-                            notes=quotes))
+        out.append(
+            Analysis(
+                f"{cmp.category}, by group",
+                statement=f"Spoken to by {said}.",
+                table=Table(head, rows, f"{cmp.category}: properties and dimension values by group."),
+                notes=quotes,
+            )
+        )
     return out
 
 

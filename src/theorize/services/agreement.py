@@ -107,8 +107,11 @@ def _units(study, chosen: pd.DataFrame, unit: str) -> pd.DataFrame:
         from theorize.ingest import split_sentences
 
         texts = study._texts_of(units["source_id"].unique())
-        rows = [(sid, s, e, speaker) for sid, a, b, speaker in units.itertuples(index=False)
-                for s, e in split_sentences(texts[sid], a, b)]
+        rows = [
+            (sid, s, e, speaker)
+            for sid, a, b, speaker in units.itertuples(index=False)
+            for s, e in split_sentences(texts[sid], a, b)
+        ]
         units = pd.DataFrame(rows, columns=["source_id", "start", "end", "speaker"])
     return units.sort_values(["source_id", "start"], kind="stable").reset_index(drop=True)
 
@@ -171,10 +174,15 @@ def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, la
     picked = units.iloc[lists.index]
     texts = study._texts_of(picked["source_id"].unique())
     source_names = dict(zip(chosen["id"], chosen["name"]))
-    frame = pd.DataFrame({"source": picked["source_id"].map(source_names).to_numpy(),
-                          "start": picked["start"].to_numpy(), "end": picked["end"].to_numpy(),
-                          "speaker": picked["speaker"].to_numpy(),
-                          "passage": [texts[s][a:b] for s, a, b in zip(picked["source_id"], picked["start"], picked["end"])]})
+    frame = pd.DataFrame(
+        {
+            "source": picked["source_id"].map(source_names).to_numpy(),
+            "start": picked["start"].to_numpy(),
+            "end": picked["end"].to_numpy(),
+            "speaker": picked["speaker"].to_numpy(),
+            "passage": [texts[s][a:b] for s, a, b in zip(picked["source_id"], picked["start"], picked["end"])],
+        }
+    )
     for i, name in enumerate(coders):
         frame[name] = lists[i].to_numpy()
     return frame[columns]
@@ -187,7 +195,9 @@ class AgreementMixin(ViewsMixin):
         all_sources = self._source_index()
         if sources:
             wanted = {s for s in sources if isinstance(s, str)}
-            chosen = all_sources[all_sources.name.isin(wanted) | all_sources.id.isin([s for s in sources if isinstance(s, int)])]
+            chosen = all_sources[
+                all_sources.name.isin(wanted) | all_sources.id.isin([s for s in sources if isinstance(s, int)])
+            ]
             if len(chosen) != len(set(sources)):
                 missing = set(map(str, sources)) - set(chosen.name) - set(map(str, chosen.id))
                 raise InvalidInput(f"There is no source {', '.join(sorted(missing))} in this project.")
@@ -209,8 +219,17 @@ class AgreementMixin(ViewsMixin):
         chosen = chosen[chosen.id.isin(shared)]
         return codings[codings.source_id.isin(shared)], chosen, coders
 
-    def agreement(self, *, coders=None, sources=None, codes=None, stage: str | None = None,
-                  unit: str = "turn", resamples: int = 1000, seed: int = 0) -> AgreementReport:
+    def agreement(
+        self,
+        *,
+        coders=None,
+        sources=None,
+        codes=None,
+        stage: str | None = None,
+        unit: str = "turn",
+        resamples: int = 1000,
+        seed: int = 0,
+    ) -> AgreementReport:
         """Agreement of two or more coders per code and overall, on the sources they all coded.
 
         Codes are keyed by id (two codes of one name in different branches stay two), and a code
@@ -248,15 +267,34 @@ class AgreementMixin(ViewsMixin):
         code_ids = np.unique(codings["code_id"].to_numpy()[rows])
         coder_of = pd.Index(coders).get_indexer(codings["coder"].to_numpy()[rows])
         code_of = np.searchsorted(code_ids, codings["code_id"].to_numpy()[rows])
-        result = presence_agreement(coder_of, where, code_of, n_units=len(units), coders=coders,
-                                    codes=list(code_ids), n_resamples=resamples, rng=seed)
+        result = presence_agreement(
+            coder_of,
+            where,
+            code_of,
+            n_units=len(units),
+            coders=coders,
+            codes=list(code_ids),
+            n_resamples=resamples,
+            rng=seed,
+        )
         table = result.table.reset_index().rename(columns={"code": "code_id"})
         table.insert(1, "code", [labels.get(int(c), str(c)) for c in table["code_id"]])
-        notes = [f"{labels.get(int(c), c)}: left out ({why}, so its agreement is undefined)"
-                 for c, why in result.left_out.items()]
+        notes = [
+            f"{labels.get(int(c), c)}: left out ({why}, so its agreement is undefined)"
+            for c, why in result.left_out.items()
+        ]
         dis = _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, labels, self)
-        return AgreementReport(unit, coders, list(chosen.name), table, result.overall,
-                               result.coded_by.rename_axis("code_id"), result.coded_any, dis, notes)
+        return AgreementReport(
+            unit,
+            coders,
+            list(chosen.name),
+            table,
+            result.overall,
+            result.coded_by.rename_axis("code_id"),
+            result.coded_any,
+            dis,
+            notes,
+        )
 
     def _unitizing(self, codings, chosen, coders, labels) -> AgreementReport:
         import pandas as pd
@@ -264,24 +302,51 @@ class AgreementMixin(ViewsMixin):
         from theorize.analysis import binary_u_alpha, u_alpha, u_alpha_by_code
 
         continuum = {int(r.id): int(r.characters) for r in chosen.itertuples()}
-        spans = {c: [(int(r.source_id), int(r.start), int(r.end), int(r.code_id))
-                     for r in codings[codings.coder == c].itertuples() if r.end > r.start] for c in coders}
+        spans = {
+            c: [
+                (int(r.source_id), int(r.start), int(r.end), int(r.code_id))
+                for r in codings[codings.coder == c].itertuples()
+                if r.end > r.start
+            ]
+            for c in coders
+        }
         notes = []
         per_code = u_alpha_by_code(spans, continuum)
-        table = pd.DataFrame({"code_id": pd.Series(list(per_code), dtype="int64"),
-                              "code": [labels.get(int(c), str(c)) for c in per_code],
-                              "binary_u_alpha": pd.Series(list(per_code.values()), dtype=float)})
+        table = pd.DataFrame(
+            {
+                "code_id": pd.Series(list(per_code), dtype="int64"),
+                "code": [labels.get(int(c), str(c)) for c in per_code],
+                "binary_u_alpha": pd.Series(list(per_code.values()), dtype=float),
+            }
+        )
         overall = {"binary_u_alpha": binary_u_alpha(spans, continuum), "u_alpha": float("nan")}
         try:
             overall["u_alpha"] = u_alpha(spans, continuum)
         except InvalidInput as exc:
             notes.append(f"u-alpha over all codes is not defined here: {exc}")
         empty = pd.DataFrame(columns=["source", "start", "end", "speaker", "passage", *coders])
-        return AgreementReport("character", coders, list(chosen.name), table, pd.Series(overall),
-                               pd.DataFrame(index=pd.Index([], name="code_id")), pd.Series(dtype="int64"), empty, notes)
+        return AgreementReport(
+            "character",
+            coders,
+            list(chosen.name),
+            table,
+            pd.Series(overall),
+            pd.DataFrame(index=pd.Index([], name="code_id")),
+            pd.Series(dtype="int64"),
+            empty,
+            notes,
+        )
 
-    def adjudicate(self, source: int | str, *, start: int, end: int, code: int | str | None, note: str,
-                   adjudicator: str | None = None) -> int:
+    def adjudicate(
+        self,
+        source: int | str,
+        *,
+        start: int,
+        end: int,
+        code: int | str | None,
+        note: str,
+        adjudicator: str | None = None,
+    ) -> int:
         """Record the decision on a disagreement: the agreed code (or none) and a memo giving the reason.
 
         Writes, in one action, a coding by the adjudicator when ``code`` is given, and an adjudication
@@ -295,20 +360,38 @@ class AgreementMixin(ViewsMixin):
             if not 0 <= start <= end <= len(text):
                 raise InvalidInput(f"The span {start}-{end} does not fit {src['name']} ({len(text):,} characters).")
             who = self._coder_id(act.conn, adjudicator, act.changes)
-            disputed = [r.id for r in act.conn.execute(select(t.coding.c.id).where(
-                t.coding.c.source_id == src["id"], t.coding.c.start < max(end, start + 1), t.coding.c.end > start))]
+            disputed = [
+                r.id
+                for r in act.conn.execute(
+                    select(t.coding.c.id).where(
+                        t.coding.c.source_id == src["id"],
+                        t.coding.c.start < max(end, start + 1),
+                        t.coding.c.end > start,
+                    )
+                )
+            ]
             code_row = self._code_row(act.conn, code) if code is not None else None
             decision = f"coded {code_row['name']!r}" if code_row else "no code applies"
             if code_row:
                 act.changes.insert(t.coding, coding_row(src, start, end, code_row["id"], who))
             passage = " ".join(text[start:end].split())
-            memo_id = act.changes.insert(t.memo, {
-                "title": f"Adjudication: {src['name']} {start}-{end}", "type": "code",
-                "body": f"Decision: {decision}.\n\n> {passage}\n\n{note}", "author_id": who,
-                "written_on": now(), "guid": new_guid(), "created_at": now()})
+            memo_id = act.changes.insert(
+                t.memo,
+                {
+                    "title": f"Adjudication: {src['name']} {start}-{end}",
+                    "type": "code",
+                    "body": f"Decision: {decision}.\n\n> {passage}\n\n{note}",
+                    "author_id": who,
+                    "written_on": now(),
+                    "guid": new_guid(),
+                    "created_at": now(),
+                },
+            )
             act.changes.insert(t.memo_link, {"memo_id": memo_id, "target_type": "source", "target_id": src["id"]})
             if code_row:
-                act.changes.insert(t.memo_link, {"memo_id": memo_id, "target_type": "code", "target_id": code_row["id"]})
+                act.changes.insert(
+                    t.memo_link, {"memo_id": memo_id, "target_type": "code", "target_id": code_row["id"]}
+                )
             for cid in disputed:
                 act.changes.insert(t.memo_link, {"memo_id": memo_id, "target_type": "coding", "target_id": cid})
             act.summary = f"adjudicated {src['name']} {start}-{end}: {decision}"

@@ -56,11 +56,22 @@ class AssistMixin(ProposalsMixin):
     """Machine help services."""
 
     # -- similar passages ---------------------------------------------------------------------
-    def similar(self, source: int | str | None = None, *, span: tuple[int, int] | None = None,
-                coding: int | None = None, text: str | None = None, k: int = 10, unit: str = "sentence",
-                group: str | None = None, attribute: tuple[str, str] | None = None, coded: bool | None = None,
-                other_participants: bool = False, embedder: str | Embedder = "minilm",
-                progress: Progress | None = None) -> pd.DataFrame:
+    def similar(
+        self,
+        source: int | str | None = None,
+        *,
+        span: tuple[int, int] | None = None,
+        coding: int | None = None,
+        text: str | None = None,
+        k: int = 10,
+        unit: str = "sentence",
+        group: str | None = None,
+        attribute: tuple[str, str] | None = None,
+        coded: bool | None = None,
+        other_participants: bool = False,
+        embedder: str | Embedder = "minilm",
+        progress: Progress | None = None,
+    ) -> pd.DataFrame:
         """The ``k`` units most like a passage: a span of a source, a coding, or words given.
 
         Args:
@@ -123,16 +134,30 @@ class AssistMixin(ProposalsMixin):
         attr = conn.execute(select(t.attribute.c.id).where(t.attribute.c.name == name)).first()
         if attr is None:
             raise NotFound(f"There is no attribute {name!r}.", hint="list_participants")
-        return {r.pseudonym for r in conn.execute(
-            select(t.participant.c.pseudonym).join(t.attribute_value,
-                                                   t.attribute_value.c.participant_id == t.participant.c.id)
-            .where(t.attribute_value.c.attribute_id == attr.id, t.attribute_value.c.value == str(value)))}
+        return {
+            r.pseudonym
+            for r in conn.execute(
+                select(t.participant.c.pseudonym)
+                .join(t.attribute_value, t.attribute_value.c.participant_id == t.participant.c.id)
+                .where(t.attribute_value.c.attribute_id == attr.id, t.attribute_value.c.value == str(value))
+            )
+        }
 
     # -- code suggestions --------------------------------------------------------------------
-    def suggest(self, sources=None, *, stage: str = "focused", learn_from: str | None = None,
-                learn_sources=None, method: str = "auto", only_uncoded: bool = True, per_unit: int = 2,
-                min_examples: int = 3, embedder: str | Embedder = "minilm",
-                progress: Progress | None = None) -> SuggestionRun:
+    def suggest(
+        self,
+        sources=None,
+        *,
+        stage: str = "focused",
+        learn_from: str | None = None,
+        learn_sources=None,
+        method: str = "auto",
+        only_uncoded: bool = True,
+        per_unit: int = 2,
+        min_examples: int = 3,
+        embedder: str | Embedder = "minilm",
+        progress: Progress | None = None,
+    ) -> SuggestionRun:
         """Suggest codes for passages, learned from a researcher's own codings at one stage.
 
         The learner (``knn``, ``prototype``, ``linear`` or ``auto``: the best by cross-validation
@@ -158,13 +183,20 @@ class AssistMixin(ProposalsMixin):
         with self._read() as conn:
             taught = self._counted_spans(conn, stage=stage, coder=teacher)
             counted = self._counted_spans(conn, stage=stage)
-            target_ids = (set(frame.source_id) if sources is None
-                          else {self._source_row(conn, s)["id"] for s in sources})
-            learn_ids = (set(taught.source_id) if learn_sources is None
-                         else {self._source_row(conn, s)["id"] for s in learn_sources} & set(taught.source_id))
-            made = pd.DataFrame(conn.execute(
-                select(t.coding.c.source_id, t.coding.c.code_id, t.coding.c.start, t.coding.c.end)
-                .where(t.coding.c.origin == "machine")).all(), columns=["source_id", "code_id", "start", "end"])
+            target_ids = set(frame.source_id) if sources is None else {self._source_row(conn, s)["id"] for s in sources}
+            learn_ids = (
+                set(taught.source_id)
+                if learn_sources is None
+                else {self._source_row(conn, s)["id"] for s in learn_sources} & set(taught.source_id)
+            )
+            made = pd.DataFrame(
+                conn.execute(
+                    select(t.coding.c.source_id, t.coding.c.code_id, t.coding.c.start, t.coding.c.end).where(
+                        t.coding.c.origin == "machine"
+                    )
+                ).all(),
+                columns=["source_id", "code_id", "start", "end"],
+            )
         if taught.empty or not learn_ids:
             raise InvalidInput(f"{teacher} has no {stage} codings to learn from; code some passages first.")
         starts, ends = frame.start.to_numpy(), frame.end.to_numpy()
@@ -172,20 +204,27 @@ class AssistMixin(ProposalsMixin):
         Y = np.zeros((len(frame), len(code_ids)), dtype=bool)
         for sid, rows in frame.groupby("source_id").indices.items():
             g = taught[taught.source_id == sid]
-            Y[rows] = label_matrix(starts[rows], ends[rows], g[["start", "end", "code_id"]].itertuples(index=False),
-                                   code_ids)
+            Y[rows] = label_matrix(
+                starts[rows], ends[rows], g[["start", "end", "code_id"]].itertuples(index=False), code_ids
+            )
         train = spoken & frame.source_id.isin(learn_ids).to_numpy()
         enough = Y[train].sum(axis=0) >= min_examples
         names = dict(zip(taught.code_id, taught.code))
-        notes = [f"{names[c]!r} is on fewer than {min_examples} sentences and was not learned."
-                 for c, ok in zip(code_ids, enough) if not ok]
+        notes = [
+            f"{names[c]!r} is on fewer than {min_examples} sentences and was not learned."
+            for c, ok in zip(code_ids, enough)
+            if not ok
+        ]
         code_ids = [c for c, ok in zip(code_ids, enough) if ok]
         if not code_ids:
-            raise InvalidInput(f"No {stage} code of {teacher} is on {min_examples} sentences or more; "
-                               "there is too little to learn from.")
+            raise InvalidInput(
+                f"No {stage} code of {teacher} is on {min_examples} sentences or more; "
+                "there is too little to learn from."
+            )
         Y = Y[:, enough]
         learner = CodeSuggester(method=method, per_unit=per_unit).fit(
-            corpus.vectors[train], Y[train], frame.source_id.to_numpy()[train])
+            corpus.vectors[train], Y[train], frame.source_id.to_numpy()[train]
+        )
         target = spoken & frame.source_id.isin(target_ids).to_numpy()
         if only_uncoded:
             for sid, rows in frame.groupby("source_id").indices.items():
@@ -202,30 +241,67 @@ class AssistMixin(ProposalsMixin):
                 u = frame.iloc[rows_of[r]]
                 sid, code_id = int(u.source_id), code_ids[j]
                 prior = made[(made.source_id == sid) & (made.code_id == code_id)]
-                if len(prior) and overlaps(prior.start.to_numpy(), prior.end.to_numpy(), int(u.start), int(u.end)).any():
+                if (
+                    len(prior)
+                    and overlaps(prior.start.to_numpy(), prior.end.to_numpy(), int(u.start), int(u.end)).any()
+                ):
                     continue
                 if sid not in sources_seen:
                     sources_seen[sid] = self._source_row(act.conn, sid)
-                new.append(coding_row(sources_seen[sid], int(u.start), int(u.end), code_id, coder_id,
-                                      origin="machine", model_id=model_id, confidence=round(score, 4),
-                                      status="pending"))
+                new.append(
+                    coding_row(
+                        sources_seen[sid],
+                        int(u.start),
+                        int(u.end),
+                        code_id,
+                        coder_id,
+                        origin="machine",
+                        model_id=model_id,
+                        confidence=round(score, 4),
+                        status="pending",
+                    )
+                )
             ids = act.changes.insert_rows(t.coding, new)
             f = learner.fit_
-            act.summary = (f"suggested {len(ids)} {stage} codings in {len(sources_seen)} sources, learned from "
-                           f"{teacher} ({model_id}, threshold {f.threshold:.2f}; on unseen interviews precision "
-                           f"{f.precision:.2f}, recall {f.recall:.2f})")
-        return SuggestionRun(ids, coder, model_id, f.method, f.threshold, f.precision, f.recall, f.f1,
-                             [names[c] for c in code_ids], notes)
+            act.summary = (
+                f"suggested {len(ids)} {stage} codings in {len(sources_seen)} sources, learned from "
+                f"{teacher} ({model_id}, threshold {f.threshold:.2f}; on unseen interviews precision "
+                f"{f.precision:.2f}, recall {f.recall:.2f})"
+            )
+        return SuggestionRun(
+            ids,
+            coder,
+            model_id,
+            f.method,
+            f.threshold,
+            f.precision,
+            f.recall,
+            f.f1,
+            [names[c] for c in code_ids],
+            notes,
+        )
 
     def suggestions(self, *, status: str | None = "pending", source: int | str | None = None) -> pd.DataFrame:
         """The machine's suggestions: id, source, code, span, quote, model, confidence, status."""
         cols = ["id", "source", "code", "start", "end", "quote", "model_id", "confidence", "status"]
         with self._read() as conn:
-            q = (select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"),
-                        t.code.c.name.label("code"), t.coding.c.start, t.coding.c.end, t.coding.c.model_id,
-                        t.coding.c.confidence, t.coding.c.status)
-                 .join(t.source, t.source.c.id == t.coding.c.source_id).join(t.code, t.code.c.id == t.coding.c.code_id)
-                 .where(t.coding.c.origin == "machine").order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id))
+            q = (
+                select(
+                    t.coding.c.id,
+                    t.coding.c.source_id,
+                    t.source.c.name.label("source"),
+                    t.code.c.name.label("code"),
+                    t.coding.c.start,
+                    t.coding.c.end,
+                    t.coding.c.model_id,
+                    t.coding.c.confidence,
+                    t.coding.c.status,
+                )
+                .join(t.source, t.source.c.id == t.coding.c.source_id)
+                .join(t.code, t.code.c.id == t.coding.c.code_id)
+                .where(t.coding.c.origin == "machine")
+                .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)
+            )
             if status:
                 q = q.where(t.coding.c.status == status)
             if source is not None:
@@ -233,11 +309,18 @@ class AssistMixin(ProposalsMixin):
             rows = [dict(r) for r in conn.execute(q).mappings()]
             texts = {sid: self._source_text(conn, sid)[1] for sid in {r["source_id"] for r in rows}}
         for r in rows:
-            r["quote"] = texts[r["source_id"]][r["start"]:r["end"]]
+            r["quote"] = texts[r["source_id"]][r["start"] : r["end"]]
         return pd.DataFrame(rows, columns=cols)
 
-    def decide_suggestions(self, ids: list[int] | None = None, *, accept: bool, source: int | str | None = None,
-                           code: int | str | None = None, min_confidence: float | None = None) -> int:
+    def decide_suggestions(
+        self,
+        ids: list[int] | None = None,
+        *,
+        accept: bool,
+        source: int | str | None = None,
+        code: int | str | None = None,
+        min_confidence: float | None = None,
+    ) -> int:
         """Accept or reject pending suggestions in bulk, in one action: the ids given, or every
         pending one of a source, a code, or at or above a confidence. Returns how many."""
         with self._action("accept suggestions" if accept else "reject suggestions") as act:
@@ -265,22 +348,34 @@ class AssistMixin(ProposalsMixin):
         """What the machine suggested and what people accepted, for the report's methods section:
         counts by status and by model, and the language model exchanges (with quotes dropped)."""
         with self._read() as conn:
-            rows = conn.execute(select(t.coding.c.model_id, t.coding.c.status, func.count())
-                                .where(t.coding.c.origin == "machine")
-                                .group_by(t.coding.c.model_id, t.coding.c.status)).all()
-            talks = conn.execute(select(t.machine_exchange.c.task, t.machine_exchange.c.model_id, func.count(),
-                                        func.sum(t.machine_exchange.c.quotes_dropped))
-                                 .group_by(t.machine_exchange.c.task, t.machine_exchange.c.model_id)).all()
+            rows = conn.execute(
+                select(t.coding.c.model_id, t.coding.c.status, func.count())
+                .where(t.coding.c.origin == "machine")
+                .group_by(t.coding.c.model_id, t.coding.c.status)
+            ).all()
+            talks = conn.execute(
+                select(
+                    t.machine_exchange.c.task,
+                    t.machine_exchange.c.model_id,
+                    func.count(),
+                    func.sum(t.machine_exchange.c.quotes_dropped),
+                ).group_by(t.machine_exchange.c.task, t.machine_exchange.c.model_id)
+            ).all()
             embedded = conn.execute(select(t.unit_embedding.c.model_id).distinct()).scalars().all()
         by_status = {s: 0 for s in ("pending", "accepted", "rejected")}
         models: dict[str, dict[str, int]] = {}
         for model_id, status, n in rows:
             by_status[status] = by_status.get(status, 0) + n
             models.setdefault(model_id, {})[status] = n
-        return {"suggested": sum(by_status.values()), **by_status, "suggestion_models": models,
-                "embedding_models": sorted(embedded),
-                "language_model_exchanges": [{"task": task, "model_id": m, "count": n, "quotes_dropped": int(d or 0)}
-                                             for task, m, n, d in talks]}
+        return {
+            "suggested": sum(by_status.values()),
+            **by_status,
+            "suggestion_models": models,
+            "embedding_models": sorted(embedded),
+            "language_model_exchanges": [
+                {"task": task, "model_id": m, "count": n, "quotes_dropped": int(d or 0)} for task, m, n, d in talks
+            ],
+        }
 
 
 def _approximate_top(corpus, query: np.ndarray, keep: np.ndarray, k: int) -> np.ndarray:
@@ -306,4 +401,3 @@ def _similar_frame(rows: pd.DataFrame, scores: np.ndarray, codes: list[list[str]
     out["codes"] = [", ".join(c) for c in codes]
     out["turn"] = out["turn"].astype("Int64")
     return out.reset_index(drop=True)
-

@@ -79,31 +79,56 @@ class CorpusMixin(ProjectBase):
 
     def _documents(self, conn, sources=None) -> list[Document]:
         ids = None if sources is None else [self._source_row(conn, s)["id"] for s in sources]
-        q = (select(t.source.c.id, t.source.c.name, t.source_version.c.id.label("vid"), t.source_version.c.text)
-             .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
-                                          t.source_version.c.version == t.source.c.current_version))
-             .order_by(t.source.c.id))
+        q = (
+            select(t.source.c.id, t.source.c.name, t.source_version.c.id.label("vid"), t.source_version.c.text)
+            .join(
+                t.source_version,
+                and_(
+                    t.source_version.c.source_id == t.source.c.id,
+                    t.source_version.c.version == t.source.c.current_version,
+                ),
+            )
+            .order_by(t.source.c.id)
+        )
         if ids is not None:
             q = q.where(t.source.c.id.in_(ids))
         rows = conn.execute(q).all()
         turns: dict[int, list] = {}
-        for r in conn.execute(select(t.segment.c.source_version_id, t.segment.c.start, t.segment.c.end,
-                                     t.segment.c.position, t.segment.c.role)
-                              .where(t.segment.c.source_version_id.in_([r.vid for r in rows]))
-                              .order_by(t.segment.c.source_version_id, t.segment.c.position)):
+        for r in conn.execute(
+            select(
+                t.segment.c.source_version_id,
+                t.segment.c.start,
+                t.segment.c.end,
+                t.segment.c.position,
+                t.segment.c.role,
+            )
+            .where(t.segment.c.source_version_id.in_([r.vid for r in rows]))
+            .order_by(t.segment.c.source_version_id, t.segment.c.position)
+        ):
             turns.setdefault(r.source_version_id, []).append((r.start, r.end, r.position, r.role))
         people: dict[int, list] = {}
-        for r in conn.execute(select(t.source_participant.c.source_id, t.participant.c.pseudonym,
-                                     t.participant.c.group_name)
-                              .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
-                              .order_by(t.participant.c.pseudonym)):
+        for r in conn.execute(
+            select(t.source_participant.c.source_id, t.participant.c.pseudonym, t.participant.c.group_name)
+            .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
+            .order_by(t.participant.c.pseudonym)
+        ):
             people.setdefault(r.source_id, []).append((r.pseudonym, r.group_name))
-        return [Document(r.id, r.name, r.vid, r.text, cut_units(r.text, turns.get(r.vid, [])),
-                         [p for p, _ in people.get(r.id, [])], sorted({g for _, g in people.get(r.id, []) if g}))
-                for r in rows]
+        return [
+            Document(
+                r.id,
+                r.name,
+                r.vid,
+                r.text,
+                cut_units(r.text, turns.get(r.vid, [])),
+                [p for p, _ in people.get(r.id, [])],
+                sorted({g for _, g in people.get(r.id, []) if g}),
+            )
+            for r in rows
+        ]
 
-    def embed_units(self, sources=None, *, embedder: str | Embedder = "minilm",
-                    progress: Progress | None = None) -> EmbeddingRun:
+    def embed_units(
+        self, sources=None, *, embedder: str | Embedder = "minilm", progress: Progress | None = None
+    ) -> EmbeddingRun:
         """Embed the sentences and turns of the current text versions that have no vector yet.
 
         Units whose words are unchanged since an earlier version (or repeated elsewhere) reuse
@@ -123,17 +148,32 @@ class CorpusMixin(ProjectBase):
             vids = [d.version_id for d in docs]
             have = set()
             for chunk in _chunks(vids):
-                have |= {tuple(r) for r in conn.execute(
-                    select(t.unit_embedding.c.source_version_id, t.unit_embedding.c.unit, t.unit_embedding.c.start,
-                           t.unit_embedding.c.end)
-                    .where(t.unit_embedding.c.model_id == emb.model_id, t.unit_embedding.c.source_version_id.in_(chunk)))}
-            missing = [(d.version_id, u, text_sha256(d.text[u.start:u.end]), d.text[u.start:u.end])
-                       for d in docs for u in d.units if (d.version_id, u.unit, u.start, u.end) not in have]
+                have |= {
+                    tuple(r)
+                    for r in conn.execute(
+                        select(
+                            t.unit_embedding.c.source_version_id,
+                            t.unit_embedding.c.unit,
+                            t.unit_embedding.c.start,
+                            t.unit_embedding.c.end,
+                        ).where(
+                            t.unit_embedding.c.model_id == emb.model_id, t.unit_embedding.c.source_version_id.in_(chunk)
+                        )
+                    )
+                }
+            missing = [
+                (d.version_id, u, text_sha256(d.text[u.start : u.end]), d.text[u.start : u.end])
+                for d in docs
+                for u in d.units
+                if (d.version_id, u.unit, u.start, u.end) not in have
+            ]
             known: dict[str, bytes] = {}
             for chunk in _chunks(sorted({m[2] for m in missing})):
-                for r in conn.execute(select(t.unit_embedding.c.text_sha256, t.unit_embedding.c.vector)
-                                      .where(t.unit_embedding.c.model_id == emb.model_id,
-                                             t.unit_embedding.c.text_sha256.in_(chunk))):
+                for r in conn.execute(
+                    select(t.unit_embedding.c.text_sha256, t.unit_embedding.c.vector).where(
+                        t.unit_embedding.c.model_id == emb.model_id, t.unit_embedding.c.text_sha256.in_(chunk)
+                    )
+                ):
                     known.setdefault(r.text_sha256, r.vector)
         total = sum(len(d.units) for d in docs)
         if not missing:
@@ -143,11 +183,21 @@ class CorpusMixin(ProjectBase):
         shas = list(new)
         vectors = emb.embed([new[s] for s in shas], progress=progress)
         known.update({s: to_blob(v) for s, v in zip(shas, vectors)})
-        rows = [{"source_version_id": vid, "unit": u.unit, "start": u.start, "end": u.end, "text_sha256": sha,
-                 "model_id": emb.model_id, "vector": known[sha]} for vid, u, sha, _ in missing]
+        rows = [
+            {
+                "source_version_id": vid,
+                "unit": u.unit,
+                "start": u.start,
+                "end": u.end,
+                "text_sha256": sha,
+                "model_id": emb.model_id,
+                "vector": known[sha],
+            }
+            for vid, u, sha, _ in missing
+        ]
         with write_transaction(self.engine) as conn:
             for first in range(0, len(rows), 2000):
-                conn.execute(insert(t.unit_embedding), rows[first:first + 2000])
+                conn.execute(insert(t.unit_embedding), rows[first : first + 2000])
         self._assist_cache().clear()
         return EmbeddingRun(len(shas), reused, total, emb.model_id)
 
@@ -157,8 +207,15 @@ class CorpusMixin(ProjectBase):
             cache = self.__dict__["_assist_corpora"] = {}
         return cache
 
-    def corpus(self, sources=None, *, unit: str = "sentence", in_turn: bool = True,
-               embedder: str | Embedder = "minilm", progress: Progress | None = None) -> Corpus:
+    def corpus(
+        self,
+        sources=None,
+        *,
+        unit: str = "sentence",
+        in_turn: bool = True,
+        embedder: str | Embedder = "minilm",
+        progress: Progress | None = None,
+    ) -> Corpus:
         """The units of the sources (default: all) with their vectors, embedding what is missing.
 
         With ``in_turn`` a sentence is read in its turn: its vector is the normalised sum of its
@@ -170,7 +227,7 @@ class CorpusMixin(ProjectBase):
         emb = registry.embedder(embedder) if isinstance(embedder, str) else embedder
         blend = in_turn and unit == "sentence"
         with self._read() as conn:
-            q = (select(t.source.c.id, t.source.c.current_version).order_by(t.source.c.id))
+            q = select(t.source.c.id, t.source.c.current_version).order_by(t.source.c.id)
             if sources is not None:
                 q = q.where(t.source.c.id.in_([self._source_row(conn, s)["id"] for s in sources]))
             key = (emb.model_id, unit, blend, tuple(tuple(r) for r in conn.execute(q)))
@@ -184,26 +241,46 @@ class CorpusMixin(ProjectBase):
         with self._read() as conn:
             blobs: dict[tuple, bytes] = {}
             for chunk in _chunks([d.version_id for d in docs]):
-                for r in conn.execute(select(t.unit_embedding.c.source_version_id, t.unit_embedding.c.unit,
-                                             t.unit_embedding.c.start, t.unit_embedding.c.end,
-                                             t.unit_embedding.c.vector)
-                                      .where(t.unit_embedding.c.model_id == emb.model_id,
-                                             t.unit_embedding.c.unit.in_(kinds),
-                                             t.unit_embedding.c.source_version_id.in_(chunk))):
+                for r in conn.execute(
+                    select(
+                        t.unit_embedding.c.source_version_id,
+                        t.unit_embedding.c.unit,
+                        t.unit_embedding.c.start,
+                        t.unit_embedding.c.end,
+                        t.unit_embedding.c.vector,
+                    ).where(
+                        t.unit_embedding.c.model_id == emb.model_id,
+                        t.unit_embedding.c.unit.in_(kinds),
+                        t.unit_embedding.c.source_version_id.in_(chunk),
+                    )
+                ):
                     blobs[(r.source_version_id, r.unit, r.start, r.end)] = r.vector
         rows, order, turns = [], [], []
         for d in docs:
             turn_of = {u.turn: (u.start, u.end) for u in d.units if u.unit == "turn"}
             for u in d.units:
                 if u.unit == unit:
-                    rows.append({"source_id": d.id, "source": d.name, "participant": ", ".join(d.participants),
-                                 "group": ", ".join(d.groups), "unit": u.unit, "turn": u.turn, "role": u.role,
-                                 "start": u.start, "end": u.end, "text": d.text[u.start:u.end]})
+                    rows.append(
+                        {
+                            "source_id": d.id,
+                            "source": d.name,
+                            "participant": ", ".join(d.participants),
+                            "group": ", ".join(d.groups),
+                            "unit": u.unit,
+                            "turn": u.turn,
+                            "role": u.role,
+                            "start": u.start,
+                            "end": u.end,
+                            "text": d.text[u.start : u.end],
+                        }
+                    )
                     order.append(blobs[(d.version_id, unit, u.start, u.end)])
                     if blend:
                         turns.append(blobs[(d.version_id, "turn", *turn_of[u.turn])])
-        frame = pd.DataFrame(rows, columns=["source_id", "source", "participant", "group", "unit", "turn", "role",
-                                            "start", "end", "text"])
+        frame = pd.DataFrame(
+            rows,
+            columns=["source_id", "source", "participant", "group", "unit", "turn", "role", "start", "end", "text"],
+        )
         vectors = from_blobs(order, emb.dimension)
         if blend:
             vectors = vectors + from_blobs(turns, emb.dimension)
@@ -231,10 +308,14 @@ class CorpusMixin(ProjectBase):
 
     def _counted_spans(self, conn, *, stage: str | None = None, coder: str | None = None) -> pd.DataFrame:
         """Codings that count (the project's one rule: pending suggestions do not): source_id, code_id, code name, start, end."""
-        q = (select(t.coding.c.source_id, t.coding.c.code_id, t.code.c.name.label("code"), t.coding.c.start,
-                    t.coding.c.end)
-             .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
-             .where(counts(t.coding.c.status), t.code.c.merged_into_id.is_(None)))
+        q = (
+            select(
+                t.coding.c.source_id, t.coding.c.code_id, t.code.c.name.label("code"), t.coding.c.start, t.coding.c.end
+            )
+            .join(t.code, t.code.c.id == t.coding.c.code_id)
+            .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+            .where(counts(t.coding.c.status), t.code.c.merged_into_id.is_(None))
+        )
         if stage:
             q = q.where(t.code.c.stage == stage)
         if coder:
@@ -260,4 +341,4 @@ class CorpusMixin(ProjectBase):
 
 def _chunks(values: list, size: int = 500):
     for first in range(0, len(values), size):
-        yield values[first:first + size]
+        yield values[first : first + size]

@@ -28,7 +28,7 @@ else:
 
 @dataclass
 class FocusedCodeProposal:
-    """"These initial codes -> one focused code?": the codes (ids and names), a name to start
+    """ "These initial codes -> one focused code?": the codes (ids and names), a name to start
     from (the most central member's), how alike they are, and a few of their passages."""
 
     code_ids: list[int]
@@ -60,18 +60,41 @@ class ProposalsMixin(CorpusMixin):
     """Proposals: focused codes, in-vivo phrases, gerund labels, memo drafts."""
 
     if TYPE_CHECKING:  # what this mixin needs from the codebook and the views, made visible
+
         def codes(self, *, include_merged: bool = False) -> pd.DataFrame: ...
-        def codings(self, source: int | str | None = None, *, code: int | str | None = None,
-                    coder: str | None = None, include_rejected: bool = False,
-                    with_text: bool = True) -> pd.DataFrame: ...
+        def codings(
+            self,
+            source: int | str | None = None,
+            *,
+            code: int | str | None = None,
+            coder: str | None = None,
+            include_rejected: bool = False,
+            with_text: bool = True,
+        ) -> pd.DataFrame: ...
         def merge_codes(self, codes: list[int | str], into: int | str, *, create: bool = True) -> int: ...
-        def _insert_code(self, act: Action, name: str, *, definition: str = "", stage: str | Stage = Stage.INITIAL,
-                         parent_id: int | None = None, in_vivo: bool = False, colour: str | None = None,
-                         guid: str | None = None) -> int: ...
+        def _insert_code(
+            self,
+            act: Action,
+            name: str,
+            *,
+            definition: str = "",
+            stage: str | Stage = Stage.INITIAL,
+            parent_id: int | None = None,
+            in_vivo: bool = False,
+            colour: str | None = None,
+            guid: str | None = None,
+        ) -> int: ...
 
     # -- focused-code proposals ------------------------------------------------------------------
-    def propose_focused_codes(self, *, distance: float = 0.6, min_size: int = 2, unplaced_only: bool = True,
-                              quotes: int = 3, embedder: str | Embedder = "minilm") -> list[FocusedCodeProposal]:
+    def propose_focused_codes(
+        self,
+        *,
+        distance: float = 0.6,
+        min_size: int = 2,
+        unplaced_only: bool = True,
+        quotes: int = 3,
+        embedder: str | Embedder = "minilm",
+    ) -> list[FocusedCodeProposal]:
         """Group initial codes by their names and their passages into candidate focused codes.
 
         Args:
@@ -89,17 +112,20 @@ class ProposalsMixin(CorpusMixin):
         stage_of = dict(zip(codes.id, codes.stage))
         initial = codes[codes.stage == Stage.INITIAL.value]
         if unplaced_only:
-            initial = initial[initial.parent_id.isna() | initial.parent_id.map(
-                lambda p: pd.isna(p) or stage_of.get(int(p)) == Stage.INITIAL.value)]
+            initial = initial[
+                initial.parent_id.isna()
+                | initial.parent_id.map(lambda p: pd.isna(p) or stage_of.get(int(p)) == Stage.INITIAL.value)
+            ]
         if len(initial) < 2:
             return []
         with self._read() as conn:
             spans = self._counted_spans(conn, stage=Stage.INITIAL.value)
             texts = {sid: self._source_text(conn, int(sid))[1] for sid in spans.source_id.unique()}
-        passages = {int(c): [texts[s][a:b] for s, a, b in zip(g.source_id, g.start, g.end)]
-                    for c, g in spans.groupby("code_id")}
+        passages = {
+            int(c): [texts[s][a:b] for s, a, b in zip(g.source_id, g.start, g.end)] for c, g in spans.groupby("code_id")
+        }
         ids = [int(i) for i in initial.id]
-        names = [str(n).strip("\u201c\u201d\"") for n in initial.name]
+        names = [str(n).strip('\u201c\u201d"') for n in initial.name]
         name_vecs = emb.embed(names)
         quoted = [passages.get(i, []) for i in ids]
         flat = [p for ps in quoted for p in ps]
@@ -107,13 +133,19 @@ class ProposalsMixin(CorpusMixin):
         means, at = np.zeros_like(name_vecs), 0
         for row, ps in enumerate(quoted):
             if ps:
-                means[row] = flat_vecs[at:at + len(ps)].mean(axis=0)
+                means[row] = flat_vecs[at : at + len(ps)].mean(axis=0)
             at += len(ps)
         groups = group_codes(code_vectors(name_vecs, means), distance=distance, min_size=min_size)
-        return [FocusedCodeProposal([ids[m] for m in g.members], [str(initial.name.iloc[m]) for m in g.members],
-                                    names[g.central], round(g.cohesion, 3),
-                                    [q for m in g.members for q in quoted[m][:1]][:quotes])
-                for g in groups]
+        return [
+            FocusedCodeProposal(
+                [ids[m] for m in g.members],
+                [str(initial.name.iloc[m]) for m in g.members],
+                names[g.central],
+                round(g.cohesion, 3),
+                [q for m in g.members for q in quoted[m][:1]][:quotes],
+            )
+            for g in groups
+        ]
 
     def accept_proposal(self, codes: list[int | str], name: str, *, how: str = "nest", definition: str = "") -> int:
         """Make a focused code from initial codes in one action: ``nest`` them under it (they stay
@@ -158,20 +190,48 @@ class ProposalsMixin(CorpusMixin):
                 rest.update(counts_of(d.text, spans))
         assert mine is not None
         found = candidates(mine[0], mine[1], rest, limit=limit)
-        return pd.DataFrame([{"phrase": c.phrase, "start": c.start, "end": c.end, "count": c.count,
-                              "score": c.score, "reasons": ", ".join(c.reasons)} for c in found], columns=cols)
+        return pd.DataFrame(
+            [
+                {
+                    "phrase": c.phrase,
+                    "start": c.start,
+                    "end": c.end,
+                    "count": c.count,
+                    "score": c.score,
+                    "reasons": ", ".join(c.reasons),
+                }
+                for c in found
+            ],
+            columns=cols,
+        )
 
     # -- a local language model ---------------------------------------------------------------
-    def _record_exchange(self, act: Action, task: str, model_id: str, prompt: str, answer: str,
-                         kept: dict, dropped: int) -> int:
-        return act.changes.insert(t.machine_exchange, {
-            "task": task, "model_id": model_id, "prompt": prompt, "answer": answer,
-            "kept": json.dumps(kept, ensure_ascii=False), "quotes_dropped": dropped, "guid": new_guid(),
-            "created_at": now()})
+    def _record_exchange(
+        self, act: Action, task: str, model_id: str, prompt: str, answer: str, kept: dict, dropped: int
+    ) -> int:
+        return act.changes.insert(
+            t.machine_exchange,
+            {
+                "task": task,
+                "model_id": model_id,
+                "prompt": prompt,
+                "answer": answer,
+                "kept": json.dumps(kept, ensure_ascii=False),
+                "quotes_dropped": dropped,
+                "guid": new_guid(),
+                "created_at": now(),
+            },
+        )
 
-    def propose_labels(self, source: int | str | None = None, *, span: tuple[int, int] | None = None,
-                       coding: int | None = None, count: int = 3,
-                       model: str | LanguageModel | None = None) -> Draft:
+    def propose_labels(
+        self,
+        source: int | str | None = None,
+        *,
+        span: tuple[int, int] | None = None,
+        coding: int | None = None,
+        count: int = 3,
+        model: str | LanguageModel | None = None,
+    ) -> Draft:
         """Gerund code labels for a passage (a span of a source, or a coding) from a local model.
 
         The prompt and the answer are kept in the audit trail; lines that are not gerund labels
@@ -185,13 +245,21 @@ class ProposalsMixin(CorpusMixin):
         answer = lm.complete(prompt, max_tokens=96)
         labels = parse_labels(answer, count)
         with self._action("machine gerund labels") as act:
-            eid = self._record_exchange(act, "gerund labels", lm.model_id, prompt, answer,
-                                        {"labels": labels.labels, "not_labels": labels.dropped}, 0)
+            eid = self._record_exchange(
+                act,
+                "gerund labels",
+                lm.model_id,
+                prompt,
+                answer,
+                {"labels": labels.labels, "not_labels": labels.dropped},
+                0,
+            )
             act.summary = f"asked {lm.model_id} for gerund labels: {len(labels.labels)} proposed"
         return Draft("\n".join(labels.labels), labels.labels, [], [], eid, lm.model_id)
 
-    def draft_memo(self, code: int | str, *, passages: int = 8, model: str | LanguageModel | None = None,
-                   max_tokens: int = 400) -> Draft:
+    def draft_memo(
+        self, code: int | str, *, passages: int = 8, model: str | LanguageModel | None = None, max_tokens: int = 400
+    ) -> Draft:
         """A memo draft for a category (or any code) from its passages, by a local model.
 
         Every quotation in the draft is checked against the passages: one that is not the
@@ -213,9 +281,17 @@ class ProposalsMixin(CorpusMixin):
         answer = lm.complete(prompt, max_tokens=max_tokens)
         checked = check_quotes(answer, quotes)
         with self._action("machine memo draft") as act:
-            eid = self._record_exchange(act, "memo draft", lm.model_id, prompt, answer,
-                                        {"text": checked.text, "quotes_kept": checked.kept,
-                                         "quotes_dropped": checked.dropped}, len(checked.dropped))
-            act.summary = (f"asked {lm.model_id} for a memo draft on {row['name']!r}: "
-                           f"{len(checked.kept)} quotations kept, {len(checked.dropped)} not verbatim and removed")
+            eid = self._record_exchange(
+                act,
+                "memo draft",
+                lm.model_id,
+                prompt,
+                answer,
+                {"text": checked.text, "quotes_kept": checked.kept, "quotes_dropped": checked.dropped},
+                len(checked.dropped),
+            )
+            act.summary = (
+                f"asked {lm.model_id} for a memo draft on {row['name']!r}: "
+                f"{len(checked.kept)} quotations kept, {len(checked.dropped)} not verbatim and removed"
+            )
         return Draft(checked.text, [], checked.kept, checked.dropped, eid, lm.model_id)

@@ -130,12 +130,12 @@ class ProjectBase:
             except IntegrityError as error:  # the schema's rule, met where no check came first
                 if not code_name_clash(error):
                     raise
-                raise Conflict("That would give two codes the same name in one place of the codebook; "
-                               "rename one of them first.") from None
+                raise Conflict(
+                    "That would give two codes the same name in one place of the codebook; rename one of them first."
+                ) from None
             if not act.changes.items:  # nothing changed (a folder of duplicates): nothing to record
                 return
-            event = append_event(conn, actor=self.actor, action=action, summary=act.summary,
-                                 changes=act.changes.items)
+            event = append_event(conn, actor=self.actor, action=action, summary=act.summary, changes=act.changes.items)
         log.info("%s: %s (event %d)", action, act.summary, event)
 
     @contextmanager
@@ -220,8 +220,7 @@ class ProjectBase:
                 out.append(cand)
         return out
 
-    def _participant_id(self, conn: Connection, pseudonym: str, changes: Changes | None = None,
-                        group: str = "") -> int:
+    def _participant_id(self, conn: Connection, pseudonym: str, changes: Changes | None = None, group: str = "") -> int:
         row = conn.execute(select(t.participant.c.id).where(t.participant.c.pseudonym == pseudonym)).first()
         if row:
             return row.id

@@ -43,7 +43,9 @@ def _stage(stage: str | Stage) -> Stage:
 class CodebookMixin(ProjectBase):
     """Services for the codebook."""
 
-    def _check_name_free(self, conn: Connection, name: str, parent_id: int | None, except_id: int | None = None) -> None:
+    def _check_name_free(
+        self, conn: Connection, name: str, parent_id: int | None, except_id: int | None = None
+    ) -> None:
         if not name.strip():
             raise InvalidInput("A code needs a name.")
         q = select(t.code.c.id).where(t.code.c.name == name, t.code.c.merged_into_id.is_(None))
@@ -52,13 +54,30 @@ class CodebookMixin(ProjectBase):
         if row and row.id != except_id:
             raise Conflict(f"There is already a code called {name!r} in that place of the codebook (id {row.id}).")
 
-    def _insert_code(self, act: Action, name: str, *, definition: str = "", stage: str | Stage = Stage.INITIAL,
-                     parent_id: int | None = None, in_vivo: bool = False, colour: str | None = None,
-                     guid: str | None = None) -> int:
+    def _insert_code(
+        self,
+        act: Action,
+        name: str,
+        *,
+        definition: str = "",
+        stage: str | Stage = Stage.INITIAL,
+        parent_id: int | None = None,
+        in_vivo: bool = False,
+        colour: str | None = None,
+        guid: str | None = None,
+    ) -> int:
         self._check_name_free(act.conn, name, parent_id)
-        values = {"name": name, "definition": definition, "stage": _stage(stage).value, "parent_id": parent_id,
-                  "in_vivo": in_vivo, "colour": _check_colour(colour), "merged_into_id": None,
-                  "guid": guid or new_guid(), "created_at": now()}
+        values = {
+            "name": name,
+            "definition": definition,
+            "stage": _stage(stage).value,
+            "parent_id": parent_id,
+            "in_vivo": in_vivo,
+            "colour": _check_colour(colour),
+            "merged_into_id": None,
+            "guid": guid or new_guid(),
+            "created_at": now(),
+        }
         try:
             return act.changes.insert(t.code, values)
         except IntegrityError as error:  # the name was taken by a writer the check did not see
@@ -66,8 +85,16 @@ class CodebookMixin(ProjectBase):
                 raise
             raise Conflict(f"There is already a code called {name!r} in that place of the codebook.") from None
 
-    def add_code(self, name: str, *, definition: str = "", stage: str | Stage = "initial",
-                 parent: int | str | None = None, in_vivo: bool = False, colour: str | None = None) -> int:
+    def add_code(
+        self,
+        name: str,
+        *,
+        definition: str = "",
+        stage: str | Stage = "initial",
+        parent: int | str | None = None,
+        in_vivo: bool = False,
+        colour: str | None = None,
+    ) -> int:
         """Create a code and return its id.
 
         Examples:
@@ -76,8 +103,9 @@ class CodebookMixin(ProjectBase):
         """
         with self._action("add code", f"added code {name!r}") as act:
             parent_id = self._code_row(act.conn, parent)["id"] if parent is not None else None
-            return self._insert_code(act, name, definition=definition, stage=stage, parent_id=parent_id,
-                                     in_vivo=in_vivo, colour=colour)
+            return self._insert_code(
+                act, name, definition=definition, stage=stage, parent_id=parent_id, in_vivo=in_vivo, colour=colour
+            )
 
     def rename_code(self, code: int | str, new_name: str) -> None:
         """Rename a code; its lineage records the old name."""
@@ -85,8 +113,16 @@ class CodebookMixin(ProjectBase):
             row = self._code_row(act.conn, code)
             self._check_name_free(act.conn, new_name, row["parent_id"], except_id=row["id"])
             act.changes.update(t.code, row["id"], {"name": new_name})
-            act.changes.insert(t.code_lineage, {"code_id": row["id"], "origin_code_id": row["id"], "kind": "renamed",
-                                                "detail": f"{row['name']} -> {new_name}", "at": now()})
+            act.changes.insert(
+                t.code_lineage,
+                {
+                    "code_id": row["id"],
+                    "origin_code_id": row["id"],
+                    "kind": "renamed",
+                    "detail": f"{row['name']} -> {new_name}",
+                    "at": now(),
+                },
+            )
             act.summary = f"renamed code {row['name']!r} to {new_name!r}"
 
     def define_code(self, code: int | str, definition: str) -> None:
@@ -149,14 +185,34 @@ class CodebookMixin(ProjectBase):
                 moved += self._move_codings(act, row["id"], target["id"])
                 for child in act.conn.execute(select(t.code.c.id).where(t.code.c.parent_id == row["id"])):
                     act.changes.update(t.code, child.id, {"parent_id": target["id"]})
-                for rel in act.conn.execute(select(t.relation).where(
-                        (t.relation.c.source_code_id == row["id"]) | (t.relation.c.target_code_id == row["id"]))).mappings():
-                    act.changes.update(t.relation, rel["id"], {
-                        "source_code_id": target["id"] if rel["source_code_id"] == row["id"] else rel["source_code_id"],
-                        "target_code_id": target["id"] if rel["target_code_id"] == row["id"] else rel["target_code_id"]})
+                for rel in act.conn.execute(
+                    select(t.relation).where(
+                        (t.relation.c.source_code_id == row["id"]) | (t.relation.c.target_code_id == row["id"])
+                    )
+                ).mappings():
+                    act.changes.update(
+                        t.relation,
+                        rel["id"],
+                        {
+                            "source_code_id": target["id"]
+                            if rel["source_code_id"] == row["id"]
+                            else rel["source_code_id"],
+                            "target_code_id": target["id"]
+                            if rel["target_code_id"] == row["id"]
+                            else rel["target_code_id"],
+                        },
+                    )
                 act.changes.update(t.code, row["id"], {"merged_into_id": target["id"]})
-                act.changes.insert(t.code_lineage, {"code_id": target["id"], "origin_code_id": row["id"],
-                                                    "kind": "merged", "detail": row["name"], "at": now()})
+                act.changes.insert(
+                    t.code_lineage,
+                    {
+                        "code_id": target["id"],
+                        "origin_code_id": row["id"],
+                        "kind": "merged",
+                        "detail": row["name"],
+                        "at": now(),
+                    },
+                )
             act.summary = f"merged {', '.join(repr(n) for n in names)} into {target['name']!r} ({moved} codings moved)"
         return moved
 
@@ -206,11 +262,25 @@ class CodebookMixin(ProjectBase):
             stray = [c for c in codings if c not in own]
             if stray:
                 raise InvalidInput(f"Codings {', '.join(map(str, stray))} are not codings of {row['name']!r}.")
-            new_id = self._insert_code(act, new_name, definition=definition, stage=row["stage"],
-                                       parent_id=row["parent_id"], colour=row["colour"])
+            new_id = self._insert_code(
+                act,
+                new_name,
+                definition=definition,
+                stage=row["stage"],
+                parent_id=row["parent_id"],
+                colour=row["colour"],
+            )
             self._move_codings(act, row["id"], new_id, codings)
-            act.changes.insert(t.code_lineage, {"code_id": new_id, "origin_code_id": row["id"], "kind": "split",
-                                                "detail": f"{len(codings)} codings", "at": now()})
+            act.changes.insert(
+                t.code_lineage,
+                {
+                    "code_id": new_id,
+                    "origin_code_id": row["id"],
+                    "kind": "split",
+                    "detail": f"{len(codings)} codings",
+                    "at": now(),
+                },
+            )
             act.summary = f"split {len(codings)} codings of {row['name']!r} into new code {new_name!r}"
         return new_id
 
@@ -225,33 +295,79 @@ class CodebookMixin(ProjectBase):
                     f"{row['name']!r} is already a {current.value} code; promotion goes to a later stage than that."
                 )
             act.changes.update(t.code, row["id"], {"stage": target.value})
-            act.changes.insert(t.code_lineage, {"code_id": row["id"], "origin_code_id": row["id"], "kind": "promoted",
-                                                "detail": f"{current.value} -> {target.value}", "at": now()})
+            act.changes.insert(
+                t.code_lineage,
+                {
+                    "code_id": row["id"],
+                    "origin_code_id": row["id"],
+                    "kind": "promoted",
+                    "detail": f"{current.value} -> {target.value}",
+                    "at": now(),
+                },
+            )
             act.summary = f"promoted {row['name']!r} from {current.value} to {target.value}"
 
     # -- snapshots ------------------------------------------------------------------------------
     def _codebook_state(self, conn: Connection) -> dict:
-        codes = [dict(r) for r in conn.execute(select(
-            t.code.c.id, t.code.c.name, t.code.c.definition, t.code.c.stage, t.code.c.parent_id,
-            t.code.c.in_vivo, t.code.c.merged_into_id)).mappings()]
-        lineage = [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(r).items()}
-                   for r in conn.execute(select(t.code_lineage)).mappings()]
-        relations = [dict(r) for r in conn.execute(select(
-            t.relation.c.source_code_id, t.relation.c.target_code_id, t.relation_type.c.name.label("type")
-        ).join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id)).mappings()]
-        counted = {r.code_id: r.n for r in conn.execute(  # the one rule: pending suggestions do not count
-            select(t.coding.c.code_id, func.count().label("n")).where(counts(t.coding.c.status))
-            .group_by(t.coding.c.code_id))}
+        codes = [
+            dict(r)
+            for r in conn.execute(
+                select(
+                    t.code.c.id,
+                    t.code.c.name,
+                    t.code.c.definition,
+                    t.code.c.stage,
+                    t.code.c.parent_id,
+                    t.code.c.in_vivo,
+                    t.code.c.merged_into_id,
+                )
+            ).mappings()
+        ]
+        lineage = [
+            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(r).items()}
+            for r in conn.execute(select(t.code_lineage)).mappings()
+        ]
+        relations = [
+            dict(r)
+            for r in conn.execute(
+                select(
+                    t.relation.c.source_code_id, t.relation.c.target_code_id, t.relation_type.c.name.label("type")
+                ).join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id)
+            ).mappings()
+        ]
+        counted = {
+            r.code_id: r.n
+            for r in conn.execute(  # the one rule: pending suggestions do not count
+                select(t.coding.c.code_id, func.count().label("n"))
+                .where(counts(t.coding.c.status))
+                .group_by(t.coding.c.code_id)
+            )
+        }
         for c in codes:
             c["codings"] = counted.get(c["id"], 0)
-        stages = [dict(r) for r in conn.execute(select(t.model_stage.c.id, t.model_stage.c.position,
-                                                       t.model_stage.c.name).order_by(t.model_stage.c.position)).mappings()]
+        stages = [
+            dict(r)
+            for r in conn.execute(
+                select(t.model_stage.c.id, t.model_stage.c.position, t.model_stage.c.name).order_by(
+                    t.model_stage.c.position
+                )
+            ).mappings()
+        ]
         roles = [dict(r) for r in conn.execute(select(t.category_role)).mappings()]
-        properties = [dict(r) for r in conn.execute(select(t.category_property.c.code_id, t.category_property.c.kind,
-                                                           t.category_property.c.text)
-                                                    .order_by(t.category_property.c.position)).mappings()]
-        return {"codes": codes, "lineage": lineage, "relations": relations,
-                "model": {"stages": stages, "roles": roles, "properties": properties}}
+        properties = [
+            dict(r)
+            for r in conn.execute(
+                select(t.category_property.c.code_id, t.category_property.c.kind, t.category_property.c.text).order_by(
+                    t.category_property.c.position
+                )
+            ).mappings()
+        ]
+        return {
+            "codes": codes,
+            "lineage": lineage,
+            "relations": relations,
+            "model": {"stages": stages, "roles": roles, "properties": properties},
+        }
 
     def snapshot(self, name: str, *, dated: datetime | None = None) -> int:
         """Save the codebook (and model relations) as it is now under a name; returns its id."""
@@ -259,9 +375,12 @@ class CodebookMixin(ProjectBase):
             if act.conn.execute(select(t.snapshot.c.id).where(t.snapshot.c.name == name)).first():
                 raise Conflict(f"There is already a snapshot called {name!r}; choose another name.")
             state = self._codebook_state(act.conn)
-            sid = act.changes.insert(t.snapshot, {"name": name, "taken_at": dated or now(),
-                                                  "content": json.dumps(state, ensure_ascii=False)})
-            act.summary = f"took codebook snapshot {name!r} ({sum(1 for c in state['codes'] if not c['merged_into_id'])} codes)"
+            sid = act.changes.insert(
+                t.snapshot, {"name": name, "taken_at": dated or now(), "content": json.dumps(state, ensure_ascii=False)}
+            )
+            act.summary = (
+                f"took codebook snapshot {name!r} ({sum(1 for c in state['codes'] if not c['merged_into_id'])} codes)"
+            )
         return sid
 
     def snapshot_content(self, name: str) -> dict:
@@ -294,17 +413,36 @@ class CodebookMixin(ProjectBase):
             rows, seen, frontier = [], {root["id"]}, [(root["id"], 1)]
             while frontier:
                 cid, depth = frontier.pop(0)
-                for e in conn.execute(select(t.code_lineage).where(t.code_lineage.c.code_id == cid)
-                                      .order_by(t.code_lineage.c.at)).mappings():
+                for e in conn.execute(
+                    select(t.code_lineage).where(t.code_lineage.c.code_id == cid).order_by(t.code_lineage.c.at)
+                ).mappings():
                     origin = e["origin_code_id"]
-                    rows.append({"code": names[cid][0], "origin": names[origin][0], "origin_stage": names[origin][1],
-                                 "how": e["kind"], "detail": e["detail"], "at": e["at"], "depth": depth})
+                    rows.append(
+                        {
+                            "code": names[cid][0],
+                            "origin": names[origin][0],
+                            "origin_stage": names[origin][1],
+                            "how": e["kind"],
+                            "detail": e["detail"],
+                            "at": e["at"],
+                            "depth": depth,
+                        }
+                    )
                     if origin not in seen:
                         seen.add(origin)
                         frontier.append((origin, depth + 1))
                 for child in conn.execute(select(t.code.c.id).where(t.code.c.parent_id == cid)):
-                    rows.append({"code": names[cid][0], "origin": names[child.id][0], "origin_stage": names[child.id][1],
-                                 "how": "nested", "detail": "", "at": None, "depth": depth})
+                    rows.append(
+                        {
+                            "code": names[cid][0],
+                            "origin": names[child.id][0],
+                            "origin_stage": names[child.id][1],
+                            "how": "nested",
+                            "detail": "",
+                            "at": None,
+                            "depth": depth,
+                        }
+                    )
                     if child.id not in seen:
                         seen.add(child.id)
                         frontier.append((child.id, depth + 1))
@@ -327,10 +465,25 @@ class CodebookMixin(ProjectBase):
         if stage is not None:
             stage = _stage(stage).value
         with self._read() as conn:
-            codes = [dict(r) for r in conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.stage,
-                                                          t.code.c.parent_id, t.code.c.definition, t.code.c.in_vivo)
-                                                   .where(t.code.c.merged_into_id.is_(None))).mappings()]
-            counted = {(r.code_id, r.source_id): r.n for r in conn.execute(
-                select(t.coding.c.code_id, t.coding.c.source_id, func.count().label("n"))
-                .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id, t.coding.c.source_id))}
+            codes = [
+                dict(r)
+                for r in conn.execute(
+                    select(
+                        t.code.c.id,
+                        t.code.c.name,
+                        t.code.c.stage,
+                        t.code.c.parent_id,
+                        t.code.c.definition,
+                        t.code.c.in_vivo,
+                    ).where(t.code.c.merged_into_id.is_(None))
+                ).mappings()
+            ]
+            counted = {
+                (r.code_id, r.source_id): r.n
+                for r in conn.execute(
+                    select(t.coding.c.code_id, t.coding.c.source_id, func.count().label("n"))
+                    .where(counts(t.coding.c.status))
+                    .group_by(t.coding.c.code_id, t.coding.c.source_id)
+                )
+            }
         return build_code_tree(codes, counted, stage=stage)

@@ -17,20 +17,43 @@ from theorize.store import schema as t
 OWN, OWN_AND_BENEATH = "own", "own and beneath"
 
 
-def coding_row(src, start: int, end: int, code_id: int, coder_id: int, *, origin: str = "human",
-               model_id: str | None = None, confidence: float | None = None, status: str = "accepted") -> dict:
+def coding_row(
+    src,
+    start: int,
+    end: int,
+    code_id: int,
+    coder_id: int,
+    *,
+    origin: str = "human",
+    model_id: str | None = None,
+    confidence: float | None = None,
+    status: str = "accepted",
+) -> dict:
     """The values of a new coding of the current version of ``src`` (a source row)."""
-    return {"source_id": src["id"], "source_version": src["current_version"], "start": start, "end": end,
-            "code_id": code_id, "coder_id": coder_id, "origin": origin, "model_id": model_id,
-            "confidence": confidence, "status": status, "review": None, "guid": new_guid(), "created_at": now()}
+    return {
+        "source_id": src["id"],
+        "source_version": src["current_version"],
+        "start": start,
+        "end": end,
+        "code_id": code_id,
+        "coder_id": coder_id,
+        "origin": origin,
+        "model_id": model_id,
+        "confidence": confidence,
+        "status": status,
+        "review": None,
+        "guid": new_guid(),
+        "created_at": now(),
+    }
 
 
 def _numbers(segment: int | tuple[int, int]) -> str:
     return str(segment) if isinstance(segment, int) else f"{segment[0]}-{segment[1]}"
 
 
-def _find_quote(name: str, text: str, quote: str, occurrence: int | None, lo: int, hi: int,
-                where: str | None) -> tuple[int, int]:
+def _find_quote(
+    name: str, text: str, quote: str, occurrence: int | None, lo: int, hi: int, where: str | None
+) -> tuple[int, int]:
     """Where quoted words are in ``text[lo:hi]``: the one place, or the ``occurrence``-th.
 
     Several places and no occurrence named: refused, listing where they are, rather than guessed.
@@ -51,7 +74,9 @@ def _find_quote(name: str, text: str, quote: str, occurrence: int | None, lo: in
             places = ", ".join(f"{p}-{p + len(quote)}" for p in found[:10])
             raise InvalidInput(
                 f"The words {quote[:60]!r} occur {len(found)} times in{inside} (characters {places}); "
-                "say which by occurrence number or by turn.", places=[(p, p + len(quote)) for p in found])
+                "say which by occurrence number or by turn.",
+                places=[(p, p + len(quote)) for p in found],
+            )
         occurrence = 1
     if occurrence > len(found):
         raise InvalidInput(f"The words {quote[:60]!r} do not occur {occurrence} times in{inside}.")
@@ -74,8 +99,13 @@ class _SourceText:
     def __len__(self) -> int:
         if self._text is not None:
             return len(self._text)
-        return int(self._conn.execute(select(func.length(t.source_version.c.text)).where(
-            t.source_version.c.id == self._study._version_id(self._conn, self._src))).scalar_one())
+        return int(
+            self._conn.execute(
+                select(func.length(t.source_version.c.text)).where(
+                    t.source_version.c.id == self._study._version_id(self._conn, self._src)
+                )
+            ).scalar_one()
+        )
 
     def find(self, *args) -> int:
         return str(self).find(*args)
@@ -89,12 +119,24 @@ class CodingMixin(CodebookMixin):
 
     def _version_id(self, conn, src) -> int:
         """The id of a source's current version (its text is not read)."""
-        return conn.execute(select(t.source_version.c.id).where(
-            t.source_version.c.source_id == src["id"], t.source_version.c.version == src["current_version"])).scalar_one()
+        return conn.execute(
+            select(t.source_version.c.id).where(
+                t.source_version.c.source_id == src["id"], t.source_version.c.version == src["current_version"]
+            )
+        ).scalar_one()
 
-    def _resolve_span(self, act: Action, src, text: str | _SourceText, start: int | None, end: int | None,
-                      segment: int | tuple[int, int] | None, quote: str | None, occurrence: int | None,
-                      unit: str = "turn") -> tuple[int, int]:
+    def _resolve_span(
+        self,
+        act: Action,
+        src,
+        text: str | _SourceText,
+        start: int | None,
+        end: int | None,
+        segment: int | tuple[int, int] | None,
+        quote: str | None,
+        occurrence: int | None,
+        unit: str = "turn",
+    ) -> tuple[int, int]:
         """The span to code: characters, a turn/sentence/line or a range of them (``(first, last)``),
         or quoted words (inside the given segment, when one is given too). Never empty."""
         if (start is not None or end is not None) + (segment is not None or quote is not None) != 1:
@@ -116,10 +158,19 @@ class CodingMixin(CodebookMixin):
             lo, hi = self._segment_span(act, src, text, segment, unit)
         if quote is None:
             return lo, hi
-        return _find_quote(src["name"], str(text), quote, occurrence, lo, hi,
-                           None if segment is None else f"{unit} {_numbers(segment)}")
+        return _find_quote(
+            src["name"],
+            str(text),
+            quote,
+            occurrence,
+            lo,
+            hi,
+            None if segment is None else f"{unit} {_numbers(segment)}",
+        )
 
-    def _segment_span(self, act: Action, src, text: str | _SourceText, segment: int | tuple[int, int], unit: str) -> tuple[int, int]:
+    def _segment_span(
+        self, act: Action, src, text: str | _SourceText, segment: int | tuple[int, int], unit: str
+    ) -> tuple[int, int]:
         first, last = (segment, segment) if isinstance(segment, int) else segment
         if first > last:
             raise InvalidInput(f"{unit.capitalize()}s {first}-{last} run backwards; give the first one first.")
@@ -127,9 +178,14 @@ class CodingMixin(CodebookMixin):
             units = self._units_in(act.conn, src, text, unit)
         else:
             version_id = self._version_id(act.conn, src)
-            units = [(r.start, r.end) for r in act.conn.execute(
-                select(t.segment.c.start, t.segment.c.end).where(t.segment.c.source_version_id == version_id)
-                .order_by(t.segment.c.position))]
+            units = [
+                (r.start, r.end)
+                for r in act.conn.execute(
+                    select(t.segment.c.start, t.segment.c.end)
+                    .where(t.segment.c.source_version_id == version_id)
+                    .order_by(t.segment.c.position)
+                )
+            ]
         if not (1 <= first and last <= len(units)):
             missing = first if not 1 <= first <= len(units) else last
             raise InvalidInput(f"{src['name']} has no {unit} {missing}; it has {unit}s 1 to {len(units)}.")
@@ -142,16 +198,32 @@ class CodingMixin(CodebookMixin):
         if split is None:
             raise InvalidInput(f"{unit!r} is not a unit; use turn, sentence or line.")
         text = str(text)
-        turns = conn.execute(select(t.segment.c.start, t.segment.c.end).where(
-            t.segment.c.source_version_id == self._version_id(conn, src))
-                             .order_by(t.segment.c.position)).all() or [(0, len(text))]
+        turns = conn.execute(
+            select(t.segment.c.start, t.segment.c.end)
+            .where(t.segment.c.source_version_id == self._version_id(conn, src))
+            .order_by(t.segment.c.position)
+        ).all() or [(0, len(text))]
         return [span for a, b in turns for span in split(text, a, b)]
 
-    def code(self, source: int | str, code: int | str, *, start: int | None = None, end: int | None = None,
-             segment: int | tuple[int, int] | None = None, unit: str = "turn", quote: str | None = None,
-             occurrence: int | None = None, coder: str | None = None, origin: str = "human",
-             model_id: str | None = None, confidence: float | None = None, status: str | None = None,
-             create: bool = False, stage: str = "initial") -> int:
+    def code(
+        self,
+        source: int | str,
+        code: int | str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        segment: int | tuple[int, int] | None = None,
+        unit: str = "turn",
+        quote: str | None = None,
+        occurrence: int | None = None,
+        coder: str | None = None,
+        origin: str = "human",
+        model_id: str | None = None,
+        confidence: float | None = None,
+        status: str | None = None,
+        create: bool = False,
+        stage: str = "initial",
+    ) -> int:
         """Apply a code to a span of a source: by offsets, by number of a turn, sentence or line
         (``segment`` with ``unit``; a range as ``(first, last)``), or by quoted words (inside the
         segment when one is given too). Words that occur more than once need ``occurrence``
@@ -181,8 +253,20 @@ class CodingMixin(CodebookMixin):
             if code_row["merged_into_id"] is not None:
                 raise InvalidInput(f"{code_row['name']!r} was merged into another code; code with that one instead.")
             coder_id = self._coder_id(act.conn, coder, act.changes)
-            cid = act.changes.insert(t.coding, coding_row(src, s, e, code_row["id"], coder_id, origin=origin,
-                                                          model_id=model_id, confidence=confidence, status=status))
+            cid = act.changes.insert(
+                t.coding,
+                coding_row(
+                    src,
+                    s,
+                    e,
+                    code_row["id"],
+                    coder_id,
+                    origin=origin,
+                    model_id=model_id,
+                    confidence=confidence,
+                    status=status,
+                ),
+            )
             act.summary = f"coded {src['name']} {s}-{e} with {code_row['name']!r}"
         return cid
 
@@ -228,9 +312,17 @@ class CodingMixin(CodebookMixin):
             act.changes.update(t.coding, coding_id, values)
             act.summary = f"reviewed coding {coding_id}"
 
-    def code_in_vivo(self, source: int | str, *, start: int | None = None, end: int | None = None,
-                     quote: str | None = None, occurrence: int | None = None, coder: str | None = None,
-                     parent: int | str | None = None) -> int:
+    def code_in_vivo(
+        self,
+        source: int | str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        quote: str | None = None,
+        occurrence: int | None = None,
+        coder: str | None = None,
+        parent: int | str | None = None,
+    ) -> int:
         """Make an in-vivo code named by the participant's own words and code them with it.
 
         Returns the new coding's id.
@@ -244,10 +336,14 @@ class CodingMixin(CodebookMixin):
                 raise InvalidInput("An in-vivo code needs the participant's words; the span is empty.")
             name = f"\u201c{words}\u201d" if len(words) <= 200 else f"\u201c{words[:197]}...\u201d"
             parent_id = self._code_row(act.conn, parent)["id"] if parent is not None else None
-            existing = act.conn.execute(select(t.code.c.id).where(
-                t.code.c.name == name, t.code.c.merged_into_id.is_(None))).first()
-            code_id = existing.id if existing else self._insert_code(
-                act, name, stage=Stage.INITIAL, parent_id=parent_id, in_vivo=True)
+            existing = act.conn.execute(
+                select(t.code.c.id).where(t.code.c.name == name, t.code.c.merged_into_id.is_(None))
+            ).first()
+            code_id = (
+                existing.id
+                if existing
+                else self._insert_code(act, name, stage=Stage.INITIAL, parent_id=parent_id, in_vivo=True)
+            )
             coder_id = self._coder_id(act.conn, coder, act.changes)
             cid = act.changes.insert(t.coding, coding_row(src, s, e, code_id, coder_id))
             act.summary = f"coded {src['name']} {s}-{e} in vivo as {name}"
@@ -277,8 +373,16 @@ class BulkCodingMixin(CodingMixin):
                     texts[ref] = self._source_text(act.conn, sources[ref]["id"])[1]
                 src, text = sources[ref], texts[ref]
                 try:
-                    s, e = self._resolve_span(act, src, text, item.get("start"), item.get("end"), None,
-                                              item.get("quote"), int(item.get("occurrence") or 1))
+                    s, e = self._resolve_span(
+                        act,
+                        src,
+                        text,
+                        item.get("start"),
+                        item.get("end"),
+                        None,
+                        item.get("quote"),
+                        int(item.get("occurrence") or 1),
+                    )
                 except InvalidInput as exc:
                     raise InvalidInput(f"Coding {n}: {exc}") from None
                 cref = item["code"]
@@ -287,8 +391,19 @@ class BulkCodingMixin(CodingMixin):
                 who = item.get("coder") or self.actor
                 if who not in coders:
                     coders[who] = self._coder_id(act.conn, who, act.changes)
-                rows.append(coding_row(src, s, e, codes[cref], coders[who], origin=origin, model_id=model_id,
-                                       confidence=item.get("confidence"), status=status))
+                rows.append(
+                    coding_row(
+                        src,
+                        s,
+                        e,
+                        codes[cref],
+                        coders[who],
+                        origin=origin,
+                        model_id=model_id,
+                        confidence=item.get("confidence"),
+                        status=status,
+                    )
+                )
             if not rows:
                 raise InvalidInput("There are no codings to apply.")
             ids = act.changes.insert_rows(t.coding, rows)

@@ -25,8 +25,16 @@ from theorize.store import schema as t
 DECISIONS = ("accept", "reject")
 _STATUS = {"accept": "accepted", "reject": "rejected"}
 #: Tables whose words are the research team's, not the participants': never rewritten.
-_NOT_SCRUBBED = {"coder", "interviewer", "source_version", "audit_event", "deid_finding", "deid_entity",
-                 "deid_replacement", "deid_term"}
+_NOT_SCRUBBED = {
+    "coder",
+    "interviewer",
+    "source_version",
+    "audit_event",
+    "deid_finding",
+    "deid_entity",
+    "deid_replacement",
+    "deid_term",
+}
 _NOT_TEXT = ("guid", "sha256", "hash", "actor", "kind", "status", "origin", "model_id", "role", "type", "op")
 
 
@@ -58,9 +66,15 @@ class DeidMixin(ProjectBase):
         return self.path.with_suffix(".vault")
 
     # -- finding -------------------------------------------------------------------------------
-    def deid_scan(self, sources: Iterable[int | str] | None = None, *, passphrase: str | None = None,
-                  vault: str | Path | None = None, progress: Callable[[int, int], None] | None = None,
-                  use_model: bool = True) -> list[dict]:
+    def deid_scan(
+        self,
+        sources: Iterable[int | str] | None = None,
+        *,
+        passphrase: str | None = None,
+        vault: str | Path | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        use_model: bool = True,
+    ) -> list[dict]:
         """Find what may identify someone in the current text of ``sources`` (all by default) and store
         it as pending findings; earlier decisions on the same words are kept. With the vault's
         passphrase, the names and places already in the key (and its deny list) are found too."""
@@ -79,16 +93,36 @@ class DeidMixin(ProjectBase):
         with self._action("deid scan") as act:
             new = 0
             for src, findings in zip(rows, found):
-                version = act.conn.execute(select(t.source.c.current_version).where(t.source.c.id == src["id"])).scalar_one()
-                old = act.conn.execute(select(t.deid_finding).where(t.deid_finding.c.source_id == src["id"],
-                                                                    t.deid_finding.c.version == version)).mappings().all()
+                version = act.conn.execute(
+                    select(t.source.c.current_version).where(t.source.c.id == src["id"])
+                ).scalar_one()
+                old = (
+                    act.conn.execute(
+                        select(t.deid_finding).where(
+                            t.deid_finding.c.source_id == src["id"], t.deid_finding.c.version == version
+                        )
+                    )
+                    .mappings()
+                    .all()
+                )
                 decided = {(o["start"], o["end"]) for o in old if o["status"] != "pending"}
                 for o in old:
                     if o["status"] == "pending":
                         act.changes.delete(t.deid_finding, o["id"])
-                batch = [{"source_id": src["id"], "version": version, "start": f.start, "end": f.end, "type": f.type,
-                          "score": f.score, "recogniser": f.recogniser, "status": "pending"}
-                         for f in findings if (f.start, f.end) not in decided]
+                batch = [
+                    {
+                        "source_id": src["id"],
+                        "version": version,
+                        "start": f.start,
+                        "end": f.end,
+                        "type": f.type,
+                        "score": f.score,
+                        "recogniser": f.recogniser,
+                        "status": "pending",
+                    }
+                    for f in findings
+                    if (f.start, f.end) not in decided
+                ]
                 act.changes.insert_rows(t.deid_finding, batch)
                 new += len(batch)
             act.summary = f"scanned {len(rows)} sources for identifying details: {new} findings to review"
@@ -97,9 +131,17 @@ class DeidMixin(ProjectBase):
     def _deid_sources(self, conn, sources) -> list:
         if sources is None:
             return list(conn.execute(select(t.source).order_by(t.source.c.id)).mappings())
-        return [self._source_row(conn, int(s) if isinstance(s, str) and s.isdigit() and not
-                                 conn.execute(select(t.source.c.id).where(t.source.c.name == s)).first() else s)
-                for s in sources]
+        return [
+            self._source_row(
+                conn,
+                int(s)
+                if isinstance(s, str)
+                and s.isdigit()
+                and not conn.execute(select(t.source.c.id).where(t.source.c.name == s)).first()
+                else s,
+            )
+            for s in sources
+        ]
 
     def deid_findings(self, sources: Iterable[int | str] | None = None, *, status: str | None = None) -> list[dict]:
         """The findings on the current versions, each with its words (read from the text, not stored)."""
@@ -107,15 +149,28 @@ class DeidMixin(ProjectBase):
         with self._read() as conn:
             for src in self._deid_sources(conn, sources):
                 _, text = self._source_text(conn, src["id"])
-                q = (select(t.deid_finding).where(t.deid_finding.c.source_id == src["id"],
-                                                  t.deid_finding.c.version == src["current_version"])
-                     .order_by(t.deid_finding.c.start, t.deid_finding.c.id))
+                q = (
+                    select(t.deid_finding)
+                    .where(t.deid_finding.c.source_id == src["id"], t.deid_finding.c.version == src["current_version"])
+                    .order_by(t.deid_finding.c.start, t.deid_finding.c.id)
+                )
                 if status:
                     q = q.where(t.deid_finding.c.status == status)
                 for f in conn.execute(q).mappings():
-                    out.append({"id": f["id"], "source": src["name"], "source_id": src["id"], "start": f["start"], "end": f["end"],
-                                "type": f["type"], "text": text[f["start"]:f["end"]], "score": round(f["score"], 2),
-                                "recogniser": f["recogniser"], "status": f["status"]})
+                    out.append(
+                        {
+                            "id": f["id"],
+                            "source": src["name"],
+                            "source_id": src["id"],
+                            "start": f["start"],
+                            "end": f["end"],
+                            "type": f["type"],
+                            "text": text[f["start"] : f["end"]],
+                            "score": round(f["score"], 2),
+                            "recogniser": f["recogniser"],
+                            "status": f["status"],
+                        }
+                    )
         return out
 
     # -- reviewing -----------------------------------------------------------------------------
@@ -139,7 +194,9 @@ class DeidMixin(ProjectBase):
             act.summary = f"{decision}ed {len(ids)} de-identification findings"
         return len(ids)
 
-    def deid_decide_all(self, decision: str, *, min_score: float = 0.0, sources: Iterable[int | str] | None = None) -> int:
+    def deid_decide_all(
+        self, decision: str, *, min_score: float = 0.0, sources: Iterable[int | str] | None = None
+    ) -> int:
         """Accept or reject every pending finding (scoring at least ``min_score``)."""
         pending = [f["id"] for f in self.deid_findings(sources, status="pending") if f["score"] >= min_score]
         return self.deid_decide(pending, decision) if pending else 0
@@ -156,8 +213,9 @@ class DeidMixin(ProjectBase):
         with self._action("deid widen", f"changed the bounds of finding {finding}") as act:
             row = self._finding(act.conn, finding)
             self._check_span(act.conn, row["source_id"], start, end)
-            act.changes.update(t.deid_finding, finding, {"start": start, "end": end, "status": "accepted",
-                                                         "decided_by": self.actor})
+            act.changes.update(
+                t.deid_finding, finding, {"start": start, "end": end, "status": "accepted", "decided_by": self.actor}
+            )
 
     def deid_add(self, source: int | str, start: int, end: int, type: str) -> int:
         """Add what the scan missed, as an accepted finding; returns its id."""
@@ -166,9 +224,20 @@ class DeidMixin(ProjectBase):
             src = self._source_row(act.conn, source)
             self._check_span(act.conn, src["id"], start, end)
             act.summary = f"added a {type} finding to {src['name']}"
-            return act.changes.insert(t.deid_finding, {
-                "source_id": src["id"], "version": src["current_version"], "start": start, "end": end, "type": type,
-                "score": 1.0, "recogniser": "researcher", "status": "accepted", "decided_by": self.actor})
+            return act.changes.insert(
+                t.deid_finding,
+                {
+                    "source_id": src["id"],
+                    "version": src["current_version"],
+                    "start": start,
+                    "end": end,
+                    "type": type,
+                    "score": 1.0,
+                    "recogniser": "researcher",
+                    "status": "accepted",
+                    "decided_by": self.actor,
+                },
+            )
 
     def _check_span(self, conn, source_id: int, start: int, end: int) -> None:
         _, text = self._source_text(conn, source_id)
@@ -179,8 +248,14 @@ class DeidMixin(ProjectBase):
     def deid_terms(self) -> list[dict]:
         """The deny and allow lists (deny terms applied already are in the vault, not here)."""
         with self._read() as conn:
-            return [dict(r) for r in conn.execute(select(t.deid_term.c.id, t.deid_term.c.list, t.deid_term.c.type,
-                                                         t.deid_term.c.text).order_by(t.deid_term.c.id)).mappings()]
+            return [
+                dict(r)
+                for r in conn.execute(
+                    select(t.deid_term.c.id, t.deid_term.c.list, t.deid_term.c.type, t.deid_term.c.text).order_by(
+                        t.deid_term.c.id
+                    )
+                ).mappings()
+            ]
 
     def deid_add_term(self, list_name: str, text: str, type: str = "person") -> int:
         """Add words to the deny list (always found, as ``type``) or the allow list (never found)."""
@@ -190,8 +265,9 @@ class DeidMixin(ProjectBase):
         if not text.strip():
             raise InvalidInput("A list entry needs some words.")
         with self._action("deid list", f"added an entry to the {list_name} list") as act:
-            return act.changes.insert(t.deid_term, {"list": list_name, "type": type, "text": text.strip(),
-                                                    "created_at": now()})
+            return act.changes.insert(
+                t.deid_term, {"list": list_name, "type": type, "text": text.strip(), "created_at": now()}
+            )
 
     def deid_remove_term(self, term: int) -> None:
         with self._action("deid list", f"removed entry {term} from a list") as act:
@@ -203,11 +279,17 @@ class DeidMixin(ProjectBase):
     def deid_pending_sources(self) -> list[str]:
         """Sources whose current text is not de-identified (never applied, or edited since)."""
         with self._read() as conn:
-            done = {(r.source_id, r.version) for r in conn.execute(
-                select(t.deid_replacement.c.source_id, t.deid_replacement.c.version).distinct())}
-            return [r.name for r in conn.execute(select(t.source.c.id, t.source.c.name, t.source.c.current_version)
-                                                 .order_by(t.source.c.id))
-                    if (r.id, r.current_version) not in done]
+            done = {
+                (r.source_id, r.version)
+                for r in conn.execute(select(t.deid_replacement.c.source_id, t.deid_replacement.c.version).distinct())
+            }
+            return [
+                r.name
+                for r in conn.execute(
+                    select(t.source.c.id, t.source.c.name, t.source.c.current_version).order_by(t.source.c.id)
+                )
+                if (r.id, r.current_version) not in done
+            ]
 
     def deid_notice(self) -> str:
         """One line for a report or an export: which sources are not yet de-identified, or that all are."""
@@ -222,8 +304,10 @@ class DeidMixin(ProjectBase):
         pending = self.deid_pending_sources()
         if pending:
             notice = self.deid_notice()
-            raise InvalidInput(f"{notice[0].upper()}{notice[1:]}; run `theorize deid scan`, review and apply "
-                               "first, or leave out --require-deid.")
+            raise InvalidInput(
+                f"{notice[0].upper()}{notice[1:]}; run `theorize deid scan`, review and apply "
+                "first, or leave out --require-deid."
+            )
 
     def deid_log(self):
         """The anonymisation log: what type was replaced where, by what, by whom, when; never the real words."""
@@ -231,15 +315,32 @@ class DeidMixin(ProjectBase):
 
         r, s = t.deid_replacement, t.source
         with self._read() as conn:
-            rows = conn.execute(select(s.c.name.label("source"), r.c.version, r.c.start, r.c.end, r.c.type,
-                                       r.c.label.label("replacement"), r.c.actor, r.c.at)
-                                .join(s, s.c.id == r.c.source_id).order_by(r.c.id)).mappings().all()
-        return pd.DataFrame([dict(x) for x in rows],
-                            columns=["source", "version", "start", "end", "type", "replacement", "actor", "at"])
+            rows = (
+                conn.execute(
+                    select(
+                        s.c.name.label("source"),
+                        r.c.version,
+                        r.c.start,
+                        r.c.end,
+                        r.c.type,
+                        r.c.label.label("replacement"),
+                        r.c.actor,
+                        r.c.at,
+                    )
+                    .join(s, s.c.id == r.c.source_id)
+                    .order_by(r.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return pd.DataFrame(
+            [dict(x) for x in rows], columns=["source", "version", "start", "end", "type", "replacement", "actor", "at"]
+        )
 
     # -- applying ------------------------------------------------------------------------------
-    def deid_apply(self, passphrase: str, *, vault: str | Path | None = None, style: str = "tags",
-                   date_style: str = "generalise") -> Applied:
+    def deid_apply(
+        self, passphrase: str, *, vault: str | Path | None = None, style: str = "tags", date_style: str = "generalise"
+    ) -> Applied:
         """Replace every accepted finding with its entity's replacement, in a new text version of
         each source; withhold the identified words everywhere else the project kept them; write the
         originals and the key to the vault (encrypted with ``passphrase``). Pending findings must be
@@ -249,8 +350,9 @@ class DeidMixin(ProjectBase):
         from theorize.deid.scrub import Identified, withhold_images
 
         if style not in STYLES or date_style not in DATE_STYLES:
-            raise InvalidInput(f"The replacement style is one of {', '.join(STYLES)}; dates are "
-                               f"{' or '.join(DATE_STYLES)}.")
+            raise InvalidInput(
+                f"The replacement style is one of {', '.join(STYLES)}; dates are {' or '.join(DATE_STYLES)}."
+            )
         path = self.vault_path(vault)
         content = vaults.read_vault(path, passphrase)
         key = Key.from_json(content["key"]) if content.get("key") else Key(style, date_style)
@@ -259,23 +361,37 @@ class DeidMixin(ProjectBase):
             conn = act.conn
             pending = conn.execute(select(t.deid_finding.c.id).where(t.deid_finding.c.status == "pending")).first()
             if pending:
-                raise InvalidInput("Some findings are not yet reviewed; accept or reject them first "
-                                   "(`theorize deid review`).")
+                raise InvalidInput(
+                    "Some findings are not yet reviewed; accept or reject them first (`theorize deid review`)."
+                )
             words: dict[str, str] = {}
             plans = []
             for src in conn.execute(select(t.source).order_by(t.source.c.id)).mappings().all():
                 version = src["current_version"]
-                if conn.execute(select(t.deid_replacement.c.id).where(t.deid_replacement.c.source_id == src["id"],
-                                                                     t.deid_replacement.c.version == version)).first():
+                if conn.execute(
+                    select(t.deid_replacement.c.id).where(
+                        t.deid_replacement.c.source_id == src["id"], t.deid_replacement.c.version == version
+                    )
+                ).first():
                     continue  # de-identified already
                 _, text = self._source_text(conn, src["id"])
-                findings = conn.execute(select(t.deid_finding).where(
-                    t.deid_finding.c.source_id == src["id"], t.deid_finding.c.version == version,
-                    t.deid_finding.c.status == "accepted").order_by(t.deid_finding.c.start)).mappings().all()
+                findings = (
+                    conn.execute(
+                        select(t.deid_finding)
+                        .where(
+                            t.deid_finding.c.source_id == src["id"],
+                            t.deid_finding.c.version == version,
+                            t.deid_finding.c.status == "accepted",
+                        )
+                        .order_by(t.deid_finding.c.start)
+                    )
+                    .mappings()
+                    .all()
+                )
                 shift = content["shifts"].setdefault(self._deid_participant(conn, src["id"]), random.randint(-180, 180))
                 spans = []
                 for f in findings:
-                    said = text[f["start"]:f["end"]]
+                    said = text[f["start"] : f["end"]]
                     label = key.label_for(f["type"], said, shift_days=shift)
                     spans.append((f["start"], f["end"], f["type"], label, f["id"]))
                     words[said] = label
@@ -283,8 +399,9 @@ class DeidMixin(ProjectBase):
                         for name in _person_words(said):
                             words.setdefault(name, label)
                 plans.append((src, text, spans))
-            for term in content.get("deny", []) + [dict(r) for r in conn.execute(
-                    select(t.deid_term).where(t.deid_term.c.list == "deny")).mappings()]:
+            for term in content.get("deny", []) + [
+                dict(r) for r in conn.execute(select(t.deid_term).where(t.deid_term.c.list == "deny")).mappings()
+            ]:
                 entity = key.find(term["type"], term["text"])
                 words.setdefault(term["text"], entity.label if entity else f"[{term['type']}]")
             identified = Identified(words)
@@ -295,21 +412,26 @@ class DeidMixin(ProjectBase):
                 content["deny"].append({"text": term["text"], "type": term["type"]})
                 act.changes.delete(t.deid_term, term["id"])
             result.rows_rewritten += self._deid_rewrite_rows(act, identified)
-            result.events_withheld, result.old_events_kept = self._deid_withhold_trail(conn, identified,
-                                                                                        content["originals"])
+            result.events_withheld, result.old_events_kept = self._deid_withhold_trail(
+                conn, identified, content["originals"]
+            )
             result.images_withheld = withhold_images(act.changes.items, identified, content["originals"])
-            act.summary = (f"de-identified {len(result.sources)} sources: {result.replacements} replacements; "
-                           f"identified words withheld from {result.rows_rewritten} rows and "
-                           f"{result.events_withheld} audit events (originals in the vault)")
+            act.summary = (
+                f"de-identified {len(result.sources)} sources: {result.replacements} replacements; "
+                f"identified words withheld from {result.rows_rewritten} rows and "
+                f"{result.events_withheld} audit events (originals in the vault)"
+            )
             content["key"] = key.to_json()
             vaults.write_vault(path, passphrase, content)
         self._deid_compact()
         return result
 
     def _deid_participant(self, conn, source_id: int) -> str:
-        row = conn.execute(select(t.participant.c.pseudonym).join(
-            t.source_participant, t.source_participant.c.participant_id == t.participant.c.id)
-            .where(t.source_participant.c.source_id == source_id)).first()
+        row = conn.execute(
+            select(t.participant.c.pseudonym)
+            .join(t.source_participant, t.source_participant.c.participant_id == t.participant.c.id)
+            .where(t.source_participant.c.source_id == source_id)
+        ).first()
         return row.pseudonym if row else f"source {source_id}"
 
     def _deid_source(self, act, src, text: str, spans: list, identified, key, result: Applied) -> None:
@@ -334,19 +456,43 @@ class DeidMixin(ProjectBase):
         if new_text != text:
             version, _ = self._save_version(act, src, new_text, reason="de-identified")
             result.sources.append(src["name"])
-            for old in act.conn.execute(select(t.source_version.c.id, t.source_version.c.text).where(
-                    t.source_version.c.source_id == src["id"], t.source_version.c.version < version)).all():
+            for old in act.conn.execute(
+                select(t.source_version.c.id, t.source_version.c.text).where(
+                    t.source_version.c.source_id == src["id"], t.source_version.c.version < version
+                )
+            ).all():
                 if identified.search(old.text):
                     act.changes.update(t.source_version, old.id, {"text": identified.mask(old.text)})
         for _, _, _, _, finding_id in spans:
             if finding_id is not None:
                 act.changes.update(t.deid_finding, finding_id, {"status": "applied"})
         at = now()
-        rows = [{"source_id": src["id"], "version": version, "start": s, "end": e, "type": k, "label": lab,
-                 "actor": self.actor, "at": at} for s, e, k, lab in log]
+        rows = [
+            {
+                "source_id": src["id"],
+                "version": version,
+                "start": s,
+                "end": e,
+                "type": k,
+                "label": lab,
+                "actor": self.actor,
+                "at": at,
+            }
+            for s, e, k, lab in log
+        ]
         if not rows:  # checked, nothing to replace: the log says so, and the source counts as done
-            rows = [{"source_id": src["id"], "version": version, "start": 0, "end": 0, "type": "none", "label": "",
-                     "actor": self.actor, "at": at}]
+            rows = [
+                {
+                    "source_id": src["id"],
+                    "version": version,
+                    "start": 0,
+                    "end": 0,
+                    "type": "none",
+                    "label": "",
+                    "actor": self.actor,
+                    "at": at,
+                }
+            ]
         act.changes.insert_rows(t.deid_replacement, rows)
         result.replacements += len(log)
 
@@ -354,8 +500,9 @@ class DeidMixin(ProjectBase):
         known = {r.label: r.id for r in act.conn.execute(select(t.deid_entity.c.id, t.deid_entity.c.label))}
         for entity in key.entities:
             if entity.label not in known:
-                known[entity.label] = act.changes.insert(t.deid_entity, {"type": entity.type, "label": entity.label,
-                                                                         "created_at": now()})
+                known[entity.label] = act.changes.insert(
+                    t.deid_entity, {"type": entity.type, "label": entity.label, "created_at": now()}
+                )
 
     def _deid_rewrite_rows(self, act, identified) -> int:
         """Every other text column holding an identified word gets the pseudonym instead (memos, code
@@ -366,8 +513,11 @@ class DeidMixin(ProjectBase):
         for table in t.metadata.sorted_tables:
             if table.name in _NOT_SCRUBBED or "id" not in table.c:
                 continue
-            columns = [c for c in table.c if isinstance(c.type, (String, Text))
-                       and not any(word in c.name for word in _NOT_TEXT)]
+            columns = [
+                c
+                for c in table.c
+                if isinstance(c.type, (String, Text)) and not any(word in c.name for word in _NOT_TEXT)
+            ]
             if not columns:
                 continue
             for row in act.conn.execute(select(table.c.id, *columns)).mappings().all():

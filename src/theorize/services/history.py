@@ -86,8 +86,7 @@ class Footprint:
 
     def builds_on(self, earlier: Footprint) -> bool:
         """True when undoing ``earlier`` would pull the ground from under this event."""
-        return bool(self.touched & earlier.touched or self.refers & earlier.created
-                    or earlier.refers & self.removed)
+        return bool(self.touched & earlier.touched or self.refers & earlier.created or earlier.refers & self.removed)
 
 
 class HistoryMixin(ProjectBase):
@@ -123,21 +122,31 @@ class HistoryMixin(ProjectBase):
             except (exc.IntegrityError, exc.NoResultFound) as error:
                 raise Conflict(
                     f"Event {target['id']} cannot be undone: what was done since clashes with it "
-                    f"({_first_line(error)}).", event=target["id"]) from None
-            append_event(conn, actor=actor, action="undo", summary=summary,
-                         changes=reversal.items, undoes=target["id"])
+                    f"({_first_line(error)}).",
+                    event=target["id"],
+                ) from None
+            append_event(conn, actor=actor, action="undo", summary=summary, changes=reversal.items, undoes=target["id"])
         return summary
 
     def _undo_target(self, conn: Connection, actor: str, event: int | None):
         ev = t.audit_event
         undone = select(ev.c.undoes).where(ev.c.undoes.is_not(None))
         if event is None:
-            row = conn.execute(select(ev).where(ev.c.actor == actor, ev.c.action.not_in(NOT_UNDOABLE),
-                                                ev.c.id.not_in(undone)).order_by(ev.c.id.desc()).limit(1)
-                               ).mappings().first()
+            row = (
+                conn.execute(
+                    select(ev)
+                    .where(ev.c.actor == actor, ev.c.action.not_in(NOT_UNDOABLE), ev.c.id.not_in(undone))
+                    .order_by(ev.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
-                raise InvalidInput(f"There is nothing to undo for {actor}; another person's action is undone "
-                                   "by naming its event.", hint="list_events")
+                raise InvalidInput(
+                    f"There is nothing to undo for {actor}; another person's action is undone by naming its event.",
+                    hint="list_events",
+                )
             return row
         row = conn.execute(select(ev).where(ev.c.id == event)).mappings().first()
         if row is None:
@@ -152,8 +161,11 @@ class HistoryMixin(ProjectBase):
     def _refuse_if_built_on(self, conn: Connection, target) -> None:
         """Conflict naming the first later action, not undone, that built on ``target``."""
         ev = t.audit_event
-        later = conn.execute(select(ev.c.id, ev.c.actor, ev.c.action, ev.c.summary, ev.c.changes, ev.c.undoes)
-                             .where(ev.c.id > target["id"]).order_by(ev.c.id)).all()
+        later = conn.execute(
+            select(ev.c.id, ev.c.actor, ev.c.action, ev.c.summary, ev.c.changes, ev.c.undoes)
+            .where(ev.c.id > target["id"])
+            .order_by(ev.c.id)
+        ).all()
         undone = {e.undoes for e in later if e.undoes is not None}
         mine = None
         for e in later:
@@ -165,14 +177,27 @@ class HistoryMixin(ProjectBase):
                 raise Conflict(
                     f"Event {target['id']} cannot be undone while event {e.id} by {e.actor} "
                     f"({e.summary}) builds on it; undo event {e.id} first.",
-                    event=target["id"], blocking=e.id)
+                    event=target["id"],
+                    blocking=e.id,
+                )
 
     def audit(self) -> pd.DataFrame:
         """The audit trail as a table: id, when, who, action, summary, undoes."""
         with self._read() as conn:
-            rows = conn.execute(select(t.audit_event.c.id, t.audit_event.c.at, t.audit_event.c.actor,
-                                       t.audit_event.c.action, t.audit_event.c.summary, t.audit_event.c.undoes)
-                                .order_by(t.audit_event.c.id)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(
+                        t.audit_event.c.id,
+                        t.audit_event.c.at,
+                        t.audit_event.c.actor,
+                        t.audit_event.c.action,
+                        t.audit_event.c.summary,
+                        t.audit_event.c.undoes,
+                    ).order_by(t.audit_event.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return pd.DataFrame([dict(r) for r in rows], columns=["id", "at", "actor", "action", "summary", "undoes"])
 
 

@@ -91,8 +91,9 @@ def importer_for(path: Path, options: ImportOptions) -> Importer:
     return Importer.FILE
 
 
-def import_path(study: Any, path: Path, options: ImportOptions,
-                progress: Callable[[str, int, int], None] | None = None) -> ImportOutcome:
+def import_path(
+    study: Any, path: Path, options: ImportOptions, progress: Callable[[str, int, int], None] | None = None
+) -> ImportOutcome:
     """Import ``path`` into ``study`` with the importer :func:`importer_for` chooses.
 
     A transcript already in the project is skipped (a sentence in ``skipped``), not an error;
@@ -118,9 +119,16 @@ def import_path(study: Any, path: Path, options: ImportOptions,
         outcome.failed = [msg for _, msg in result.failed]
     else:
         try:
-            outcome.imported = [study.import_file(path, participant=options.participant, group=options.group,
-                                                  kind=options.kind, interviewer=interviewer,
-                                                  max_bytes=options.max_bytes)]
+            outcome.imported = [
+                study.import_file(
+                    path,
+                    participant=options.participant,
+                    group=options.group,
+                    kind=options.kind,
+                    interviewer=interviewer,
+                    max_bytes=options.max_bytes,
+                )
+            ]
         except Conflict as exc:
             outcome.skipped = [str(exc)]
     return outcome

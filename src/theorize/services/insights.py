@@ -96,8 +96,10 @@ class InsightsMixin(ViewsMixin):
         frame = self._source_index()
         people = self.participants().set_index("participant")
         if sources:
-            frame = frame[frame.name.isin([s for s in sources if isinstance(s, str)]) |
-                          frame.id.isin([s for s in sources if isinstance(s, int)])]
+            frame = frame[
+                frame.name.isin([s for s in sources if isinstance(s, str)])
+                | frame.id.isin([s for s in sources if isinstance(s, int)])
+            ]
         rows = []
         for r in frame.itertuples():
             pid = r.participant if isinstance(r.participant, str) else None
@@ -108,8 +110,9 @@ class InsightsMixin(ViewsMixin):
         rows.sort(key=lambda x: (x[0] == "", x[0], x[1]))
         return [(sid, name) for _, sid, name in rows]
 
-    def incidence(self, *, group: str | None = None, stage: str | None = None, coder: str | None = None,
-                  sources=None) -> pd.DataFrame:
+    def incidence(
+        self, *, group: str | None = None, stage: str | None = None, coder: str | None = None, sources=None
+    ) -> pd.DataFrame:
         """Interviews (rows, by name, in interview order) x codes (columns, by id): 1 where the code,
         or a code beneath it, was applied."""
         import pandas as pd
@@ -124,12 +127,26 @@ class InsightsMixin(ViewsMixin):
         codes, columns = pd.factorize(codings["code_id"], sort=True)
         present = np.zeros((len(order), len(columns)), dtype=np.int64)
         present[rows, codes] = 1
-        return pd.DataFrame(present, index=pd.Index([n for _, n in order], name="interview"),
-                            columns=pd.Index(columns.astype("int64"), name="code_id"))
+        return pd.DataFrame(
+            present,
+            index=pd.Index([n for _, n in order], name="interview"),
+            columns=pd.Index(columns.astype("int64"), name="code_id"),
+        )
 
-    def saturation(self, *, group: str | None = None, stage: str | None = None, coder: str | None = None,
-                   base_size: int = 4, run_length: int = 2, threshold: float = 0.05, run_mode: str = "jump",
-                   report: str = "before_run", n_orders: int = 1000, seed: int = 0) -> SaturationReport:
+    def saturation(
+        self,
+        *,
+        group: str | None = None,
+        stage: str | None = None,
+        coder: str | None = None,
+        base_size: int = 4,
+        run_length: int = 2,
+        threshold: float = 0.05,
+        run_mode: str = "jump",
+        report: str = "before_run",
+        n_orders: int = 1000,
+        seed: int = 0,
+    ) -> SaturationReport:
         """Code saturation (Guest, Namey & Chen 2020) with a bootstrap over interview orders and
         estimates of codes not yet seen (Chao2, jackknife). A code occurs in an interview where it
         or a code beneath it was applied.
@@ -157,8 +174,16 @@ class InsightsMixin(ViewsMixin):
         # run_mode and report come as words from any front end; the analysis refuses others in a sentence
         mode, at = cast(RunMode, run_mode), cast(Report, report)
         guest = guest_saturation(inc, base_size, run_length, threshold, mode, at)
-        boot = bootstrap_saturation(inc, n_orders, base_size=base_size, run_length=run_length, threshold=threshold,
-                                    run_mode=mode, report=at, seed=seed)
+        boot = bootstrap_saturation(
+            inc,
+            n_orders,
+            base_size=base_size,
+            run_length=run_length,
+            threshold=threshold,
+            run_mode=mode,
+            report=at,
+            seed=seed,
+        )
         estimate = chao2(inc)
         curve = discovery_curve(inc)
         if stage is None:
@@ -166,12 +191,29 @@ class InsightsMixin(ViewsMixin):
             by_stage = discovery_curve(inc, stages=dict(zip(codes["id"].astype(int), codes["stage"])))
         else:
             by_stage = curve.assign(stage=stage)[["stage", *curve.columns]]
-        return SaturationReport(list(inc.index), inc, curve, by_stage, guest, boot, accumulation_curve(inc),
-                                estimate, jackknife1(inc), jackknife2(inc),
-                                saturation_statement(guest, estimate, bootstrap=boot))
+        return SaturationReport(
+            list(inc.index),
+            inc,
+            curve,
+            by_stage,
+            guest,
+            boot,
+            accumulation_curve(inc),
+            estimate,
+            jackknife1(inc),
+            jackknife2(inc),
+            saturation_statement(guest, estimate, bootstrap=boot),
+        )
 
-    def cooccurrence(self, *, mode: str = "overlap", window: int = 0, measure: str = "count",
-                     stage: str | None = None, coder: str | None = None) -> pd.DataFrame:
+    def cooccurrence(
+        self,
+        *,
+        mode: str = "overlap",
+        window: int = 0,
+        measure: str = "count",
+        stage: str | None = None,
+        coder: str | None = None,
+    ) -> pd.DataFrame:
         """Code x code co-occurrence (rows and columns: code ids): overlapping codings (or within
         ``window`` characters), or codes within ``window`` turns of each other
         (``mode="segment"``); counts or Jaccard. Each code counts its own codings only
@@ -186,8 +228,9 @@ class InsightsMixin(ViewsMixin):
         frame.attrs["counts"] = OWN
         return frame
 
-    def _filtered_codings(self, stage, coder, source_ids=None, check: str = "the stage and coder", *,
-                          roll_up: bool = True) -> pd.DataFrame:
+    def _filtered_codings(
+        self, stage, coder, source_ids=None, check: str = "the stage and coder", *, roll_up: bool = True
+    ) -> pd.DataFrame:
         """The codings that count, of one coder where given, in the given sources; rolled up (each
         coding also counted for every code above its own) unless ``roll_up=False``; then of codes
         of the stage given."""
@@ -236,8 +279,9 @@ class InsightsMixin(ViewsMixin):
         table.attrs["counts"] = OWN_AND_BENEATH
         return table
 
-    def attribute_matrix(self, attribute: str, *, stage: str | None = None,
-                         coder: str | None = None) -> AttributeComparison:
+    def attribute_matrix(
+        self, attribute: str, *, stage: str | None = None, coder: str | None = None
+    ) -> AttributeComparison:
         """Codes (by id, counting the codes beneath them) by the values of a participant attribute,
         with Fisher's exact or chi-square tests."""
         from theorize.analysis.matrices import code_by_attribute

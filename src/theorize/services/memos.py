@@ -52,8 +52,9 @@ class MemosMixin(ProjectBase):
             raise InvalidInput(f"{ref!r} does not name a turn; give a source and a turn number.") from None
         src = self._source_row(act.conn, source)
         version_id, _ = self._source_text(act.conn, src["id"])
-        row = act.conn.execute(select(t.segment.c.id).where(t.segment.c.source_version_id == version_id,
-                                                            t.segment.c.position == number)).first()
+        row = act.conn.execute(
+            select(t.segment.c.id).where(t.segment.c.source_version_id == version_id, t.segment.c.position == number)
+        ).first()
         if row is None:
             raise NotFound(f"{src['name']} has no turn {number}.")
         return row.id
@@ -66,11 +67,25 @@ class MemosMixin(ProjectBase):
                 .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
                 .join(t.source, t.source.c.id == t.source_version.c.source_id)
                 .join(t.memo_link, (t.memo_link.c.target_id == t.segment.c.id) & (t.memo_link.c.target_type == "turn"))
-                .where(t.memo_link.c.memo_id == memo_id).order_by(t.source.c.name, t.segment.c.position)).all()
+                .where(t.memo_link.c.memo_id == memo_id)
+                .order_by(t.source.c.name, t.segment.c.position)
+            ).all()
         return [(r.name, r.position) for r in rows]
 
-    def write_memo(self, title: str, body: str = "", *, type: str = "code", author: str | None = None,
-                   written_on: datetime | None = None, codes=(), sources=(), codings=(), memos=(), turns=()) -> int:
+    def write_memo(
+        self,
+        title: str,
+        body: str = "",
+        *,
+        type: str = "code",
+        author: str | None = None,
+        written_on: datetime | None = None,
+        codes=(),
+        sources=(),
+        codings=(),
+        memos=(),
+        turns=(),
+    ) -> int:
         """Write a memo (Markdown) and link it to codes, sources, codings, turns and other memos.
 
         ``turns`` are ``(source, turn number)`` pairs. A memo needs a title and a body.
@@ -87,17 +102,32 @@ class MemosMixin(ProjectBase):
             raise InvalidInput(f"The memo {title!r} is empty; write its text first.")
         with self._action("write memo", f"wrote memo {title!r}") as act:
             author_id = self._coder_id(act.conn, author, act.changes)
-            memo_id = act.changes.insert(t.memo, {
-                "title": title, "type": self._memo_type(type), "body": body, "author_id": author_id,
-                "written_on": written_on or now(), "guid": new_guid(), "created_at": now()})
-            for kind, refs in (("code", codes), ("source", sources), ("coding", codings), ("memo", memos),
-                               ("turn", turns)):
+            memo_id = act.changes.insert(
+                t.memo,
+                {
+                    "title": title,
+                    "type": self._memo_type(type),
+                    "body": body,
+                    "author_id": author_id,
+                    "written_on": written_on or now(),
+                    "guid": new_guid(),
+                    "created_at": now(),
+                },
+            )
+            for kind, refs in (
+                ("code", codes),
+                ("source", sources),
+                ("coding", codings),
+                ("memo", memos),
+                ("turn", turns),
+            ):
                 for ref in refs:
                     self._link(act, memo_id, kind, ref)
         return memo_id
 
-    def edit_memo(self, memo_id: int, *, title: str | None = None, body: str | None = None,
-                  type: str | None = None) -> None:
+    def edit_memo(
+        self, memo_id: int, *, title: str | None = None, body: str | None = None, type: str | None = None
+    ) -> None:
         """Change a memo's title, body or type; the audit trail keeps the earlier text."""
         with self._action("edit memo") as act:
             row = act.conn.execute(select(t.memo).where(t.memo.c.id == memo_id)).mappings().first()
@@ -118,8 +148,13 @@ class MemosMixin(ProjectBase):
         with self._action("link memo", f"linked memo {memo_id}") as act:
             if act.conn.execute(select(t.memo.c.id).where(t.memo.c.id == memo_id)).first() is None:
                 raise NotFound(f"There is no memo {memo_id}.")
-            for kind, refs in (("code", codes), ("source", sources), ("coding", codings), ("memo", memos),
-                               ("turn", turns)):
+            for kind, refs in (
+                ("code", codes),
+                ("source", sources),
+                ("coding", codings),
+                ("memo", memos),
+                ("turn", turns),
+            ):
                 for ref in refs:
                     self._link(act, memo_id, kind, ref)
 
@@ -146,8 +181,17 @@ class MemosMixin(ProjectBase):
                 raise InvalidInput(
                     f"{type!r} is not a relation type; use one of: {', '.join(known)} (or add it with add_relation_type)."
                 )
-            rid = act.changes.insert(t.relation, {"source_code_id": a["id"], "target_code_id": b["id"],
-                                                  "type_id": rt.id, "note": note, "guid": new_guid(), "created_at": now()})
+            rid = act.changes.insert(
+                t.relation,
+                {
+                    "source_code_id": a["id"],
+                    "target_code_id": b["id"],
+                    "type_id": rt.id,
+                    "note": note,
+                    "guid": new_guid(),
+                    "created_at": now(),
+                },
+            )
             act.summary = f"related {a['name']!r} {type} {b['name']!r}"
         return rid
 

@@ -35,14 +35,25 @@ class ModelMixin(ViewsMixin, CodebookMixin):
             position = position or count + 1
             if not 1 <= position <= count + 1:
                 raise InvalidInput(f"Position {position} is outside 1 to {count + 1}.")
-            for row in act.conn.execute(select(t.model_stage).where(t.model_stage.c.position >= position)
-                                        .order_by(t.model_stage.c.position.desc())).mappings().all():
+            for row in (
+                act.conn.execute(
+                    select(t.model_stage)
+                    .where(t.model_stage.c.position >= position)
+                    .order_by(t.model_stage.c.position.desc())
+                )
+                .mappings()
+                .all()
+            ):
                 act.changes.update(t.model_stage, row["id"], {"position": row["position"] + 1})
             return act.changes.insert(t.model_stage, {"position": position, "name": name, "guid": new_guid()})
 
     def _stage_id(self, conn, stage: int | str) -> int:
         q = select(t.model_stage.c.id)
-        q = q.where(t.model_stage.c.position == stage) if isinstance(stage, int) else q.where(t.model_stage.c.name == stage)
+        q = (
+            q.where(t.model_stage.c.position == stage)
+            if isinstance(stage, int)
+            else q.where(t.model_stage.c.name == stage)
+        )
         row = conn.execute(q).first()
         if row is None:
             raise NotFound(f"There is no stage {stage!r}; add it with `theorize model stage NAME`.")
@@ -57,7 +68,9 @@ class ModelMixin(ViewsMixin, CodebookMixin):
             code = self._code_row(act.conn, category)
             stage_id = self._stage_id(act.conn, stage) if stage is not None else None
             if role == "core":
-                for other in act.conn.execute(select(t.category_role.c.code_id).where(t.category_role.c.role == "core")):
+                for other in act.conn.execute(
+                    select(t.category_role.c.code_id).where(t.category_role.c.role == "core")
+                ):
                     if other.code_id != code["id"]:
                         raise Conflict("The model has a core category already; place that one elsewhere first.")
             act.changes.delete_link(t.category_role, {"code_id": code["id"]})
@@ -68,12 +81,15 @@ class ModelMixin(ViewsMixin, CodebookMixin):
         """Add properties ("who advocates") and dimensions ("trust: guarded .. open") to a category."""
         with self._action("describe category") as act:
             code = self._code_row(act.conn, category)
-            pos = act.conn.execute(select(func.count()).select_from(t.category_property)
-                                   .where(t.category_property.c.code_id == code["id"])).scalar_one()
+            pos = act.conn.execute(
+                select(func.count()).select_from(t.category_property).where(t.category_property.c.code_id == code["id"])
+            ).scalar_one()
             for kind, items in (("property", properties), ("dimension", dimensions)):
                 for text in items:
                     pos += 1
-                    act.changes.insert(t.category_property, {"code_id": code["id"], "kind": kind, "text": text, "position": pos})
+                    act.changes.insert(
+                        t.category_property, {"code_id": code["id"], "kind": kind, "text": text, "position": pos}
+                    )
             act.summary = f"described category {code['name']!r}"
 
     def model(self, snapshot: str | None = None) -> TheoryModel:

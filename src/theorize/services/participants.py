@@ -12,7 +12,6 @@ from theorize.errors import Conflict, InvalidInput
 from theorize.services.base import Action, ProjectBase, new_guid
 from theorize.store import schema as t
 
-
 #: Column names of an attribute sheet that list each participant's source files.
 _SOURCE_COLUMNS = ("source", "sources", "file", "files", "transcript", "transcripts")
 
@@ -86,17 +85,22 @@ class ParticipantsMixin(ProjectBase):
                     self._set_attribute(act, pid, col, value, sheet.types.get(col))
             pseudonyms = [str(p) for p in frame[sheet.id_column]]
             linked, unlinked = self._link_sources(act, pseudonyms, named if files_col is not None else None)
-            act.summary = (f"imported attributes of {len(frame)} participants from {Path(path).name}"
-                           + (f"; linked {len(linked)} sources" if linked else ""))
+            act.summary = f"imported attributes of {len(frame)} participants from {Path(path).name}" + (
+                f"; linked {len(linked)} sources" if linked else ""
+            )
         return AttributeImport(len(frame), linked, unlinked)
 
-    def _link_sources(self, act: Action, pseudonyms: list[str], named: dict[str, str] | None
-                      ) -> tuple[list[tuple[str, str]], list[str]]:
+    def _link_sources(
+        self, act: Action, pseudonyms: list[str], named: dict[str, str] | None
+    ) -> tuple[list[tuple[str, str]], list[str]]:
         """Link each source without a participant to one: by the sheet's file names when it has
         them, else by a pseudonym standing as a word in the source's name (only when exactly one does)."""
         has_owner = {r.source_id for r in act.conn.execute(select(t.source_participant.c.source_id))}
-        patterns = [(p, re.compile(rf"(?<![0-9A-Za-z]){re.escape(p)}(?![0-9A-Za-z])", re.IGNORECASE))
-                    for p in pseudonyms if p.strip()]
+        patterns = [
+            (p, re.compile(rf"(?<![0-9A-Za-z]){re.escape(p)}(?![0-9A-Za-z])", re.IGNORECASE))
+            for p in pseudonyms
+            if p.strip()
+        ]
         linked, unlinked = [], []
         for src in act.conn.execute(select(t.source.c.id, t.source.c.name).order_by(t.source.c.id)):
             if src.id in has_owner:
@@ -168,4 +172,3 @@ def _infer_type(value) -> str:
     if hasattr(value, "isoformat"):
         return "date"
     return "text"
-

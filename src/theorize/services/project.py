@@ -4,31 +4,30 @@ from __future__ import annotations
 
 import getpass
 import os
-from pathlib import Path
-
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import exc, insert, inspect, select
 
 from theorize.errors import BackendUnavailable, Conflict, InvalidInput, NotFound
+from theorize.services.agreement import AgreementMixin
+from theorize.services.assist import AssistMixin
 from theorize.services.audit_trail import AuditTrailMixin
 from theorize.services.base import new_guid, now
 from theorize.services.codebook import CodebookMixin
-from theorize.services.deid import DeidMixin
 from theorize.services.coding import BulkCodingMixin
+from theorize.services.deid import DeidMixin
 from theorize.services.history import HistoryMixin
+from theorize.services.insights import InsightsMixin
 from theorize.services.memos import MemosMixin, builtin_relation_rows
 from theorize.services.model import ModelMixin
-from theorize.services.agreement import AgreementMixin
-from theorize.services.assist import AssistMixin
-from theorize.services.insights import InsightsMixin
-from theorize.services.theory_insights import SamplingMixin, TheoryInsightsMixin
-from theorize.services.trace import TraceMixin
+from theorize.services.participants import ParticipantsMixin
 from theorize.services.refi_export import RefiExportMixin
 from theorize.services.refi_import import RefiImportMixin
-from theorize.services.participants import ParticipantsMixin
 from theorize.services.sources import SourcesMixin
 from theorize.services.team import TeamMixin
+from theorize.services.theory_insights import SamplingMixin, TheoryInsightsMixin
+from theorize.services.trace import TraceMixin
 from theorize.services.views import ViewsMixin
 from theorize.services.workbench import WorkbenchWritesMixin
 from theorize.store import schema as t
@@ -37,9 +36,28 @@ from theorize.store.engine import PROJECT_SUFFIX, busy, is_lock_timeout, is_url,
 from theorize.store.revision import is_current
 
 
-class Project(SourcesMixin, ParticipantsMixin, BulkCodingMixin, MemosMixin, ModelMixin, AgreementMixin, InsightsMixin,
-              TraceMixin, RefiImportMixin, RefiExportMixin, AuditTrailMixin, HistoryMixin, ViewsMixin, WorkbenchWritesMixin, CodebookMixin,
-              AssistMixin, TheoryInsightsMixin, SamplingMixin, DeidMixin, TeamMixin):
+class Project(
+    SourcesMixin,
+    ParticipantsMixin,
+    BulkCodingMixin,
+    MemosMixin,
+    ModelMixin,
+    AgreementMixin,
+    InsightsMixin,
+    TraceMixin,
+    RefiImportMixin,
+    RefiExportMixin,
+    AuditTrailMixin,
+    HistoryMixin,
+    ViewsMixin,
+    WorkbenchWritesMixin,
+    CodebookMixin,
+    AssistMixin,
+    TheoryInsightsMixin,
+    SamplingMixin,
+    DeidMixin,
+    TeamMixin,
+):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 
     Every method that changes the project is one transaction with one audit event; every view
@@ -53,11 +71,15 @@ class Project(SourcesMixin, ParticipantsMixin, BulkCodingMixin, MemosMixin, Mode
                 raise Conflict(f"There is already a coder called {name!r}.")
             return act.changes.insert(t.coder, {"name": name, "role": role, "guid": new_guid(), "created_at": now()})
 
-    def describe_study(self, *, title: str | None = None, research_question: str | None = None,
-                       method_notes: str | None = None) -> None:
+    def describe_study(
+        self, *, title: str | None = None, research_question: str | None = None, method_notes: str | None = None
+    ) -> None:
         """Change the study's title, research question or method notes."""
-        values = {k: v for k, v in (("title", title), ("research_question", research_question),
-                                    ("method_notes", method_notes)) if v is not None}
+        values = {
+            k: v
+            for k, v in (("title", title), ("research_question", research_question), ("method_notes", method_notes))
+            if v is not None
+        }
         with self._action("describe study", "changed the study description") as act:
             sid = act.conn.execute(select(t.study.c.id)).scalar_one()
             act.changes.update(t.study, sid, values)
@@ -94,8 +116,14 @@ def _reaching(location: str):
         ) from None
 
 
-def create_project(location: str | Path, *, title: str = "Untitled study", research_question: str = "",
-                   method_notes: str = "", user: str | None = None) -> Project:
+def create_project(
+    location: str | Path,
+    *,
+    title: str = "Untitled study",
+    research_question: str = "",
+    method_notes: str = "",
+    user: str | None = None,
+) -> Project:
     """Create a new study project in a ``.theorize`` file or an empty PostgreSQL database.
 
     Examples:
@@ -119,8 +147,16 @@ def create_project(location: str | Path, *, title: str = "Untitled study", resea
         upgrade(engine)
     user = user or default_user()
     with write_transaction(engine) as conn:
-        conn.execute(insert(t.study).values(title=title, research_question=research_question,
-                                            method_notes=method_notes, created_at=now(), audit_head="", audit_count=0))
+        conn.execute(
+            insert(t.study).values(
+                title=title,
+                research_question=research_question,
+                method_notes=method_notes,
+                created_at=now(),
+                audit_head="",
+                audit_count=0,
+            )
+        )
         conn.execute(insert(t.relation_type), builtin_relation_rows())
         append_event(conn, actor=user, action="create project", summary=f"created the study {title!r}", changes=[])
     return Project(engine, location, user)

@@ -43,8 +43,12 @@ class RefiExportMixin(ProjectBase):
             users = [User(guid=r.guid, name=r.name) for r in conn.execute(select(t.coder).order_by(t.coder.c.id))]
             codes = [dict(r) for r in conn.execute(select(t.code).order_by(t.code.c.id)).mappings()]
             guid_of_code = {c["id"]: c["guid"] for c in codes}
-            code_meta = {k.guid: json.loads(k.content) for k in conn.execute(
-                select(t.exchange_kept.c.guid, t.exchange_kept.c.content).where(t.exchange_kept.c.kind == "code"))}
+            code_meta = {
+                k.guid: json.loads(k.content)
+                for k in conn.execute(
+                    select(t.exchange_kept.c.guid, t.exchange_kept.c.content).where(t.exchange_kept.c.kind == "code")
+                )
+            }
             merged_from: dict[int, list[str]] = {}
             for c in codes:
                 if c["merged_into_id"] is not None:
@@ -55,23 +59,39 @@ class RefiExportMixin(ProjectBase):
                     continue
                 meta = code_meta.get(c["guid"], {})
                 stage = None if (not meta.get("stage_given", True) and c["stage"] == "initial") else c["stage"]
-                nodes[c["id"]] = Code(guid=c["guid"], name=c["name"], color=c["colour"], description=c["definition"],
-                                      stage=stage, in_vivo=bool(c["in_vivo"]), is_codable=meta.get("is_codable", True),
-                                      merged_from=merged_from.get(c["id"], []))
+                nodes[c["id"]] = Code(
+                    guid=c["guid"],
+                    name=c["name"],
+                    color=c["colour"],
+                    description=c["definition"],
+                    stage=stage,
+                    in_vivo=bool(c["in_vivo"]),
+                    is_codable=meta.get("is_codable", True),
+                    merged_from=merged_from.get(c["id"], []),
+                )
             top = []
             for c in codes:
                 if c["id"] not in nodes:
                     continue
                 parent = nodes.get(c["parent_id"])
                 (parent.children if parent else top).append(nodes[c["id"]])
-            texts = {r.source_id: r.text for r in conn.execute(
-                select(t.source_version.c.source_id, t.source_version.c.text)
-                .join(t.source, (t.source.c.id == t.source_version.c.source_id) &
-                      (t.source.c.current_version == t.source_version.c.version)))}
+            texts = {
+                r.source_id: r.text
+                for r in conn.execute(
+                    select(t.source_version.c.source_id, t.source_version.c.text).join(
+                        t.source,
+                        (t.source.c.id == t.source_version.c.source_id)
+                        & (t.source.c.current_version == t.source_version.c.version),
+                    )
+                )
+            }
             sources, source_guid = [], {}
             codings_by_source: dict[int, list] = {}
-            for r in conn.execute(select(t.coding).where(counts(t.coding.c.status))
-                                  .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)).mappings():
+            for r in conn.execute(
+                select(t.coding)
+                .where(counts(t.coding.c.status))
+                .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)
+            ).mappings():
                 codings_by_source.setdefault(r["source_id"], []).append(r)
             kept = [dict(r) for r in conn.execute(select(t.exchange_kept)).mappings()]
             kept_selections: dict[str, list[dict]] = {}
@@ -91,22 +111,47 @@ class RefiExportMixin(ProjectBase):
                     if sel is None or (sel.start, sel.end) != (r["start"], r["end"]):
                         if sel is not None:  # the text was edited and the codings of one selection moved apart
                             sel_guid = guid_for("selection", r["guid"])  # the coding's GUID is random
-                        sel = by_guid[sel_guid] = Selection(guid=sel_guid, start=r["start"], end=r["end"],
-                                                            creating_user=coders[r["coder_id"]], created=r["created_at"])
-                    sel.codings.append(Coding(guid=r["guid"], code_guid=guid_of_code[r["code_id"]],
-                                              creating_user=coders[r["coder_id"]], created=r["created_at"]))
+                        sel = by_guid[sel_guid] = Selection(
+                            guid=sel_guid,
+                            start=r["start"],
+                            end=r["end"],
+                            creating_user=coders[r["coder_id"]],
+                            created=r["created_at"],
+                        )
+                    sel.codings.append(
+                        Coding(
+                            guid=r["guid"],
+                            code_guid=guid_of_code[r["code_id"]],
+                            creating_user=coders[r["coder_id"]],
+                            created=r["created_at"],
+                        )
+                    )
                     exported_selection[r["id"]] = sel_guid
                 for extra in kept_selections.get(s["guid"], []):
                     if extra["guid"] in by_guid:
                         by_guid[extra["guid"]].description = extra["description"]
                         by_guid[extra["guid"]].name = extra["name"]
                     elif extra["end"] <= len(texts[s["id"]]):
-                        by_guid[extra["guid"]] = Selection(guid=extra["guid"], start=extra["start"], end=extra["end"],
-                                                           name=extra["name"], description=extra["description"])
-                sources.append(Source(guid=s["guid"], name=s["name"], text=texts[s["id"]], created=s["imported_at"],
-                                      selections=list(by_guid.values())))
+                        by_guid[extra["guid"]] = Selection(
+                            guid=extra["guid"],
+                            start=extra["start"],
+                            end=extra["end"],
+                            name=extra["name"],
+                            description=extra["description"],
+                        )
+                sources.append(
+                    Source(
+                        guid=s["guid"],
+                        name=s["name"],
+                        text=texts[s["id"]],
+                        created=s["imported_at"],
+                        selections=list(by_guid.values()),
+                    )
+                )
             memo_guid = {r.id: r.guid for r in conn.execute(select(t.memo.c.id, t.memo.c.guid))}
-            extra_targets = {k["guid"]: json.loads(k["content"])["targets"] for k in kept if k["kind"] == "note-targets"}
+            extra_targets = {
+                k["guid"]: json.loads(k["content"])["targets"] for k in kept if k["kind"] == "note-targets"
+            }
             links: dict[int, list[str]] = {mid: list(extra_targets.get(g, [])) for mid, g in memo_guid.items()}
             merged_into = {c["id"]: c["merged_into_id"] for c in codes}
 
@@ -119,42 +164,95 @@ class RefiExportMixin(ProjectBase):
                 return guid_of_code.get(i)
 
             for r in conn.execute(select(t.memo_link)).mappings():
-                target = {"code": live_code, "source": lambda i: source_guid.get(i),
-                          "memo": lambda i: memo_guid.get(i),
-                          "coding": lambda i: exported_selection.get(i)}.get(r["target_type"], lambda i: None)(r["target_id"])
+                target = {
+                    "code": live_code,
+                    "source": lambda i: source_guid.get(i),
+                    "memo": lambda i: memo_guid.get(i),
+                    "coding": lambda i: exported_selection.get(i),
+                }.get(r["target_type"], lambda i: None)(r["target_id"])
                 if target and target not in links.setdefault(r["memo_id"], []):
                     links.setdefault(r["memo_id"], []).append(target)
-            notes = [Note(guid=m["guid"], name=m["title"], text=m["body"], creating_user=coders[m["author_id"]],
-                          created=m["written_on"], targets=links.get(m["id"], []), memo_type=m["type"])
-                     for m in conn.execute(select(t.memo).order_by(t.memo.c.written_on, t.memo.c.id)).mappings()]
+            notes = [
+                Note(
+                    guid=m["guid"],
+                    name=m["title"],
+                    text=m["body"],
+                    creating_user=coders[m["author_id"]],
+                    created=m["written_on"],
+                    targets=links.get(m["id"], []),
+                    memo_type=m["type"],
+                )
+                for m in conn.execute(select(t.memo).order_by(t.memo.c.written_on, t.memo.c.id)).mappings()
+            ]
             var_types = {k["guid"]: json.loads(k["content"]) for k in kept if k["kind"] == "variable"}
             attrs = [dict(r) for r in conn.execute(select(t.attribute).order_by(t.attribute.c.id)).mappings()]
-            variables = [Variable(guid=a["guid"], name=a["name"],
-                                  type=var_types.get(a["guid"], {}).get("type", ATTRIBUTE_TO_REFI[a["type"]]),
-                                  description=var_types.get(a["guid"], {}).get("description", "")) for a in attrs]
+            variables = [
+                Variable(
+                    guid=a["guid"],
+                    name=a["name"],
+                    type=var_types.get(a["guid"], {}).get("type", ATTRIBUTE_TO_REFI[a["type"]]),
+                    description=var_types.get(a["guid"], {}).get("description", ""),
+                )
+                for a in attrs
+            ]
             values: dict[int, list] = {}
             for r in conn.execute(select(t.attribute_value).where(t.attribute_value.c.value.is_not(None))).mappings():
-                a = next(x for x in variables if x.guid == next(at["guid"] for at in attrs if at["id"] == r["attribute_id"]))
+                a = next(
+                    x for x in variables if x.guid == next(at["guid"] for at in attrs if at["id"] == r["attribute_id"])
+                )
                 value = (refi_boolean(r["value"]) or r["value"]) if a.type == "Boolean" else r["value"]
-                values.setdefault(r["participant_id"], []).append(VariableValue(variable_guid=a.guid, value=value, kind=a.type))
+                values.setdefault(r["participant_id"], []).append(
+                    VariableValue(variable_guid=a.guid, value=value, kind=a.type)
+                )
             members: dict[int, list[str]] = {}
             for r in conn.execute(select(t.source_participant)).mappings():
                 members.setdefault(r["participant_id"], []).append(source_guid[r["source_id"]])
-            cases = [Case(guid=p["guid"], name=p["pseudonym"], description=p["group_name"] and f"group: {p['group_name']}",
-                          variable_values=values.get(p["id"], []), source_guids=members.get(p["id"], []))
-                     for p in conn.execute(select(t.participant).order_by(t.participant.c.id)).mappings()]
-            relation_links = [Link(guid=r.guid, origin_guid=guid_of_code[r.source_code_id],
-                                   target_guid=guid_of_code[r.target_code_id], name=r.name, direction="OneWay")
-                              for r in conn.execute(select(t.relation.c.guid, t.relation.c.source_code_id,
-                                                           t.relation.c.target_code_id, t.relation_type.c.name)
-                                                    .join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id))]
+            cases = [
+                Case(
+                    guid=p["guid"],
+                    name=p["pseudonym"],
+                    description=p["group_name"] and f"group: {p['group_name']}",
+                    variable_values=values.get(p["id"], []),
+                    source_guids=members.get(p["id"], []),
+                )
+                for p in conn.execute(select(t.participant).order_by(t.participant.c.id)).mappings()
+            ]
+            relation_links = [
+                Link(
+                    guid=r.guid,
+                    origin_guid=guid_of_code[r.source_code_id],
+                    target_guid=guid_of_code[r.target_code_id],
+                    name=r.name,
+                    direction="OneWay",
+                )
+                for r in conn.execute(
+                    select(
+                        t.relation.c.guid,
+                        t.relation.c.source_code_id,
+                        t.relation.c.target_code_id,
+                        t.relation_type.c.name,
+                    ).join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id)
+                )
+            ]
             study = conn.execute(select(t.study)).mappings().one()
         sets = [Set(**json.loads(k["content"])) for k in kept if k["kind"] == "set"]
         graphs = [Graph(**json.loads(k["content"])) for k in kept if k["kind"] == "graph"]
         other_links = [Link(**json.loads(k["content"])) for k in kept if k["kind"] == "link"]
-        return RefiProject(name=study["title"], origin="theorize", description=study["research_question"],
-                           created=study["created_at"], users=users, codes=top, variables=variables, cases=cases,
-                           sources=sources, notes=notes, links=relation_links + other_links, sets=sets, graphs=graphs)
+        return RefiProject(
+            name=study["title"],
+            origin="theorize",
+            description=study["research_question"],
+            created=study["created_at"],
+            users=users,
+            codes=top,
+            variables=variables,
+            cases=cases,
+            sources=sources,
+            notes=notes,
+            links=relation_links + other_links,
+            sets=sets,
+            graphs=graphs,
+        )
 
     def _carry_native(self, refi) -> list[tuple[str, str]]:
         """Put theorize's own structures into ``refi`` (theorize.json); returns what other tools will not
@@ -192,14 +290,22 @@ class RefiExportMixin(ProjectBase):
             if table.startswith("not carried:"):
                 report.skip(table.removeprefix("not carried:"), what, "the export does not carry this table")
             else:
-                report.skip(table, what, "REFI-QDA has no place for it, so other tools do not see it; "
-                            "theorize.json in the file carries it for theorize")
+                report.skip(
+                    table,
+                    what,
+                    "REFI-QDA has no place for it, so other tools do not see it; "
+                    "theorize.json in the file carries it for theorize",
+                )
         with self._read() as conn:
             # the codings that do not count stay out of the REFI-QDA part; theorize.json carries them all
             left = conn.execute(select(t.coding.c.status).where(not_(counts(t.coding.c.status)))).all()
         if left:
-            report.skip("Coding", f"{len(left)} machine suggestions", "pending or rejected suggestions are not in the "
-                        "REFI-QDA part, so other tools do not see them; theorize.json carries them for theorize")
+            report.skip(
+                "Coding",
+                f"{len(left)} machine suggestions",
+                "pending or rejected suggestions are not in the "
+                "REFI-QDA part, so other tools do not see them; theorize.json carries them for theorize",
+            )
         return report
 
 
@@ -208,11 +314,21 @@ def _refi_gaps(content: dict) -> list[tuple[str, str]]:
     tables = content["tables"]
     versions = tables["source_version"]
     gaps = [
-        ("source_version", (f"{sum(1 for r in versions if r['text'] is not None)} earlier text versions"
-                            f" of {len({r['source_id'] for r in versions if r['text'] is not None})} sources")),
+        (
+            "source_version",
+            (
+                f"{sum(1 for r in versions if r['text'] is not None)} earlier text versions"
+                f" of {len({r['source_id'] for r in versions if r['text'] is not None})} sources"
+            ),
+        ),
         ("segment", f"{len(tables['segment'])} speaker turns"),
-        ("code", (f"{sum(1 for r in tables['code'] if r['merged_into_id'])} merged codes (other tools see "
-                  "only the code each was merged into)")),
+        (
+            "code",
+            (
+                f"{sum(1 for r in tables['code'] if r['merged_into_id'])} merged codes (other tools see "
+                "only the code each was merged into)"
+            ),
+        ),
         ("code_lineage", f"{len(tables['code_lineage'])} steps of code lineage (merges, splits, promotions)"),
         ("snapshot", f"{len(tables['snapshot'])} codebook snapshots"),
         ("model_stage", f"{len(tables['model_stage'])} model stages"),

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -88,7 +88,7 @@ MEMO_TARGETS = {"code": "code", "source": "source", "coding": "coding", "memo": 
 SKIP = object()  # a row that is here already in another form: not imported
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fks(table) -> dict[str, str]:
     """The table's foreign-key columns and the tables they refer to."""
     return {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
@@ -101,11 +101,13 @@ def _ref(value: Any) -> Any:
 
 def sealed(content: dict, qde: bytes) -> str:
     """``content`` as the text of theorize.json, naming the SHA-256 of the project.qde written beside it."""
-    return json.dumps({**content, "qde_sha256": hashlib.sha256(qde).hexdigest()}, ensure_ascii=False,
-                      separators=(",", ":"))
+    return json.dumps(
+        {**content, "qde_sha256": hashlib.sha256(qde).hexdigest()}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 # -- export -----------------------------------------------------------------------------------------
+
 
 def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tuple[str, int]]]:
     """Every carried table of the project as JSON-ready rows, references by GUID or name, and the
@@ -139,7 +141,9 @@ def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tu
             if spec.table == "source_version" and current_texts.get(row["source_id"]) == row["text"]:
                 row["text"] = None  # the REFI source file holds it
             if raw_id is not None and spec.key:
-                refs.setdefault(spec.table, {})[raw_id] = row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
+                refs.setdefault(spec.table, {})[raw_id] = (
+                    row[spec.key[0]] if len(spec.key) == 1 else [row[k] for k in spec.key]
+                )
             rows.append(row)
         if spec.table == "code":  # its own references, by GUID
             for row in rows:
@@ -158,6 +162,7 @@ def dump(conn: Connection, current_texts: dict[str, str]) -> tuple[dict, list[tu
 
 
 # -- import -----------------------------------------------------------------------------------------
+
 
 def readable(text: str | None, qde_sha256: str) -> tuple[dict | None, str | None]:
     """The content of a ``theorize.json``, or None and why it cannot be used (not theorize's, another
@@ -203,8 +208,12 @@ def _is_reference(v: Any) -> bool:
 
 
 def _kind_word(column) -> str:
-    for kind, word in ((DateTime, "a date and time"), (Boolean, "true or false"), (Integer, "a whole number"),
-                       (Float, "a number")):
+    for kind, word in (
+        (DateTime, "a date and time"),
+        (Boolean, "true or false"),
+        (Integer, "a whole number"),
+        (Float, "a number"),
+    ):
         if isinstance(column.type, kind):
             return word
     return "text" + (f" of at most {column.type.length} characters" if getattr(column.type, "length", None) else "")
@@ -226,8 +235,11 @@ def _malformed(content: dict) -> str | None:
             if column.name == "id":
                 continue
             ref = column.name in fks or (spec.table == "memo_link" and column.name == "target_id")
-            needed = (not column.nullable and column.default is None
-                      and not (spec.table == "source_version" and column.name == "text"))
+            needed = (
+                not column.nullable
+                and column.default is None
+                and not (spec.table == "source_version" and column.name == "text")
+            )
             checks.append((column, needed, ref, _is_reference if ref else _checker(column)))
         for n, row in enumerate(rows, start=1):
             for column, needed, ref, check in checks:
@@ -238,8 +250,10 @@ def _malformed(content: dict) -> str | None:
                 elif not check(value):
                     if ref:
                         return f"{NATIVE_FILE}: row {n} of {spec.table} refers to {column.name} by {value!r}"
-                    return (f"{NATIVE_FILE}: row {n} of {spec.table} has {column.name} = {str(value)[:40]!r}, "
-                            f"not {_kind_word(column)}")
+                    return (
+                        f"{NATIVE_FILE}: row {n} of {spec.table} has {column.name} = {str(value)[:40]!r}, "
+                        f"not {_kind_word(column)}"
+                    )
             if spec.table == "memo_link" and row.get("target_type") not in MEMO_TARGETS:
                 return f"{NATIVE_FILE}: row {n} of memo_link links to a {row.get('target_type')!r}"
     return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import DateTime, func, select
@@ -69,8 +69,11 @@ class Restorer:
         for table, n in sorted(self.left.items()):
             if not n:
                 continue
-            self.r.skip(table, f"{n} {table.replace('_', ' ')} rows", "they hang on something already in this "
-                        "project or left out (see above), so they were not imported")
+            self.r.skip(
+                table,
+                f"{n} {table.replace('_', ' ')} rows",
+                "they hang on something already in this project or left out (see above), so they were not imported",
+            )
         return written
 
     # -- one row --------------------------------------------------------------------------------
@@ -94,7 +97,10 @@ class Restorer:
             if out["text"] is None:
                 out["text"] = self.texts.get(row["source_id"], "")
             self.lengths[_ref([row["source_id"], row["version"]])] = len(out["text"])
-        span_of = {"coding": lambda: [row["source_id"], row["source_version"]], "segment": lambda: row["source_version_id"]}
+        span_of = {
+            "coding": lambda: [row["source_id"], row["source_version"]],
+            "segment": lambda: row["source_version_id"],
+        }
         if spec.table in span_of:
             n = self.lengths.get(_ref(span_of[spec.table]()))
             if n is None or not (0 <= out["start"] <= out["end"] <= n):
@@ -120,8 +126,11 @@ class Restorer:
         if spec.on_guid == "same text":
             return self._same_source(values)
         if spec.table == "source_version":  # of a source already here: the same version if the same text
-            hit = self.conn.execute(select(table.c.id, table.c.text_sha256).where(
-                table.c.source_id == values["source_id"], table.c.version == values["version"])).first()
+            hit = self.conn.execute(
+                select(table.c.id, table.c.text_sha256).where(
+                    table.c.source_id == values["source_id"], table.c.version == values["version"]
+                )
+            ).first()
             if hit is not None:
                 return hit.id if hit.text_sha256 == values["text_sha256"] else SKIP
         return None
@@ -131,9 +140,13 @@ class Restorer:
         (a teammate's copy coming back); with another text it is not imported again."""
         hit = self.conn.execute(
             select(t.source.c.id, t.source_version.c.text_sha256)
-            .join(t.source_version, (t.source_version.c.source_id == t.source.c.id)
-                  & (t.source_version.c.version == t.source.c.current_version))
-            .where(t.source.c.guid == values["guid"])).first()
+            .join(
+                t.source_version,
+                (t.source_version.c.source_id == t.source.c.id)
+                & (t.source_version.c.version == t.source.c.current_version),
+            )
+            .where(t.source.c.guid == values["guid"])
+        ).first()
         if hit is None:
             return None
         mine = hashlib.sha256(self.texts.get(values["guid"], "").encode("utf-8", "surrogatepass")).hexdigest()
@@ -141,7 +154,10 @@ class Restorer:
 
     def _guid_taken(self, spec: Carried, values: dict) -> bool:
         table = t.metadata.tables[spec.table]
-        return "guid" in table.c and self.conn.execute(select(table.c.id).where(table.c.guid == values["guid"])).first() is not None
+        return (
+            "guid" in table.c
+            and self.conn.execute(select(table.c.id).where(table.c.guid == values["guid"])).first() is not None
+        )
 
     def _row(self, spec: Carried, row: dict) -> int:
         values = self._translate(spec, row)
@@ -219,8 +235,11 @@ class Restorer:
                 if version_id not in self.kept_ids.get("source_version", ()):
                     self.act.changes.insert_many(table, [v for _, v in pairs], scope={"source_version_id": version_id})
                 # memo links to turns refer to them by (version, position): the new ids, looked up once
-                new_ids = dict(self.conn.execute(select(table.c.position, table.c.id)
-                                                 .where(table.c.source_version_id == version_id)).all())
+                new_ids = dict(
+                    self.conn.execute(
+                        select(table.c.position, table.c.id).where(table.c.source_version_id == version_id)
+                    ).all()
+                )
                 for row, values in pairs:
                     self._remember(spec, row, new_ids[values["position"]])
             return len(ready)
@@ -304,8 +323,11 @@ class Restorer:
             self.r.decide("the project took the study's title, research question and method notes from the file")
         else:
             for k, v in differs.items():
-                self.r.skip("Project", f"the study's {k.replace('_', ' ')} ({_short(v)})",
-                            "this project holds work already and keeps its own")
+                self.r.skip(
+                    "Project",
+                    f"the study's {k.replace('_', ' ')} ({_short(v)})",
+                    "this project holds work already and keeps its own",
+                )
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -313,7 +335,7 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _instants(table_name: str) -> frozenset[str]:
     """The date-and-time columns of a table."""
     return frozenset(c.name for c in t.metadata.tables[table_name].c if isinstance(c.type, DateTime))
@@ -328,6 +350,6 @@ def _from_json(table, row: dict) -> dict[str, Any]:
         if key not in table.c:
             continue
         if value is not None and key in instants:
-            value = datetime.fromisoformat(value.removesuffix("Z")).replace(tzinfo=timezone.utc)
+            value = datetime.fromisoformat(value.removesuffix("Z")).replace(tzinfo=UTC)
         out[key] = value
     return out

@@ -15,9 +15,12 @@ from theorize.errors import Conflict, InvalidInput
 from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
 
-_SAME_TEXT_OR_NAME = (select(t.source.c.name, t.source.c.imported_sha256)
-                      .where((t.source.c.imported_sha256 == bindparam("digest")) | (t.source.c.name == bindparam("name")))
-                      .order_by((t.source.c.imported_sha256 == bindparam("digest")).desc()).limit(1))
+_SAME_TEXT_OR_NAME = (
+    select(t.source.c.name, t.source.c.imported_sha256)
+    .where((t.source.c.imported_sha256 == bindparam("digest")) | (t.source.c.name == bindparam("name")))
+    .order_by((t.source.c.imported_sha256 == bindparam("digest")).desc())
+    .limit(1)
+)
 
 
 def text_sha256(text: str, chunk: int = 1 << 20) -> str:
@@ -74,17 +77,35 @@ def _segment_rows(parsed_turns, version_id: int, first: int = 1) -> list[tuple]:
     if parsed_turns and isinstance(parsed_turns[0], tuple):
         return [(version_id, i, *turn) for i, turn in enumerate(parsed_turns, start=first)]
     roles = {r: r.value for r in Role}
-    return [(version_id, i, turn.start, turn.end, turn.speaker,
-             roles[turn.role] if turn.role in roles else str(turn.role), turn.started_at, turn.ended_at)
-            for i, turn in enumerate(parsed_turns, start=first)]
+    return [
+        (
+            version_id,
+            i,
+            turn.start,
+            turn.end,
+            turn.speaker,
+            roles[turn.role] if turn.role in roles else str(turn.role),
+            turn.started_at,
+            turn.ended_at,
+        )
+        for i, turn in enumerate(parsed_turns, start=first)
+    ]
 
 
 class SourcesMixin(ProjectBase):
     """Services for sources and participants."""
 
-    def import_file(self, path: str | Path, *, participant: str | None = None, group: str = "",
-                    kind: str | SourceKind | None = None, name: str | None = None,
-                    interviewer: Iterable[str] | None = None, max_bytes: int | None = None) -> Imported:
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        participant: str | None = None,
+        group: str = "",
+        kind: str | SourceKind | None = None,
+        name: str | None = None,
+        interviewer: Iterable[str] | None = None,
+        max_bytes: int | None = None,
+    ) -> Imported:
         """Import one transcript file as a new source.
 
         Args:
@@ -141,16 +162,26 @@ class SourcesMixin(ProjectBase):
                 added.append(name)
         return added
 
-    def import_parsed(self, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
-                      origin: str | None = None) -> Imported:
+    def import_parsed(
+        self, parsed: ParsedSource, *, participant: str | None = None, group: str = "", origin: str | None = None
+    ) -> Imported:
         """Add an already parsed source (from an importer, a survey sheet or a REFI-QDA file)."""
         with self._action("import source") as act:
             item = self._add_parsed(act, parsed, participant=participant, group=group, origin=origin)
             act.summary = f"imported {item.name} ({item.turns} turns, {item.words} words)"
         return item
 
-    def _add_parsed(self, act: Action, parsed: ParsedSource, *, participant: str | None = None, group: str = "",
-                    origin: str | None = None, turns: list[tuple] | None = None, words: int | None = None) -> Imported:
+    def _add_parsed(
+        self,
+        act: Action,
+        parsed: ParsedSource,
+        *,
+        participant: str | None = None,
+        group: str = "",
+        origin: str | None = None,
+        turns: list[tuple] | None = None,
+        words: int | None = None,
+    ) -> Imported:
         """Insert one parsed source inside an action; a duplicate raises Conflict before any write."""
         if not parsed.text or parsed.text.isspace():  # strip() would copy the whole text
             raise InvalidInput(f"{origin or parsed.name} has no text to import.")
@@ -161,7 +192,9 @@ class SourcesMixin(ProjectBase):
                 f"{origin or parsed.name} is already in the project as {existing.name!r} (same text); it was not imported again."
             )
         if existing:
-            raise Conflict(f"A source called {parsed.name!r} already exists; import this file under another name (--name).")
+            raise Conflict(
+                f"A source called {parsed.name!r} already exists; import this file under another name (--name)."
+            )
         source_id = self._insert_source(act, parsed, digest, turns=turns)
         who = participant or parsed.participant
         if who:
@@ -172,15 +205,19 @@ class SourcesMixin(ProjectBase):
 
             words = count_words(parsed.text)
         # who speaks in which role, once per speaker: no list as long as the transcript
-        pairs = (dict.fromkeys((x.speaker, getattr(x.role, "value", x.role)) for x in parsed.turns)
-                 if turns is None else dict.fromkeys((x[2], x[3]) for x in turns))
+        pairs = (
+            dict.fromkeys((x.speaker, getattr(x.role, "value", x.role)) for x in parsed.turns)
+            if turns is None
+            else dict.fromkeys((x[2], x[3]) for x in turns)
+        )
         count = len(parsed.turns) if turns is None else len(turns)
         others = tuple(dict.fromkeys(sp for sp, role in pairs if sp and role != "interviewer"))
         found = any(role == "interviewer" for _, role in pairs) or len(others) < 2
         return Imported(source_id, parsed.name, count, words, others, found, tuple(parsed.notes))
 
-    def _insert_source(self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None,
-                       turns: list[tuple] | None = None) -> int:
+    def _insert_source(
+        self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None, turns: list[tuple] | None = None
+    ) -> int:
         source_id = act.changes.insert(
             t.source,
             {
@@ -195,16 +232,28 @@ class SourcesMixin(ProjectBase):
         )
         version_id = act.changes.insert(
             t.source_version,
-            {"source_id": source_id, "version": 1, "text": parsed.text, "text_sha256": digest,
-             "reason": "imported", "created_at": now()},
+            {
+                "source_id": source_id,
+                "version": 1,
+                "text": parsed.text,
+                "text_sha256": digest,
+                "reason": "imported",
+                "created_at": now(),
+            },
         )
         every = parsed.turns if turns is None else turns
         for lo in range(0, max(len(every), 1), SEGMENT_BATCH):
-            act.changes.insert_many(t.segment, _segment_rows(every[lo : lo + SEGMENT_BATCH], version_id, lo + 1),
-                                    scope={"source_version_id": version_id}, columns=SEGMENT_COLUMNS)
+            act.changes.insert_many(
+                t.segment,
+                _segment_rows(every[lo : lo + SEGMENT_BATCH], version_id, lo + 1),
+                scope={"source_version_id": version_id},
+                columns=SEGMENT_COLUMNS,
+            )
         return source_id
 
-    def import_survey(self, path: str | Path, *, per: str = "respondent", id_column: str | None = None) -> list[Imported]:
+    def import_survey(
+        self, path: str | Path, *, per: str = "respondent", id_column: str | None = None
+    ) -> list[Imported]:
         """Import open-ended survey answers (.csv/.xlsx): one source per respondent or per question.
 
         In per-respondent mode each source belongs to the respondent (a participant, created if new).
@@ -219,9 +268,14 @@ class SourcesMixin(ProjectBase):
         with self._action("import survey") as act:
             for parsed in parsed_sources:
                 digest = text_sha256(parsed.text)
-                if act.conn.execute(select(t.source.c.id).where(
-                        (t.source.c.imported_sha256 == digest) | (t.source.c.name == parsed.name))).first():
-                    raise Conflict(f"{parsed.name} from {Path(path).name} is already in the project; nothing was imported.")
+                if act.conn.execute(
+                    select(t.source.c.id).where(
+                        (t.source.c.imported_sha256 == digest) | (t.source.c.name == parsed.name)
+                    )
+                ).first():
+                    raise Conflict(
+                        f"{parsed.name} from {Path(path).name} is already in the project; nothing was imported."
+                    )
                 source_id = self._insert_source(act, parsed, digest)
                 if parsed.participant:
                     pid = self._participant_id(act.conn, parsed.participant, act.changes)
@@ -230,8 +284,15 @@ class SourcesMixin(ProjectBase):
             act.summary = f"imported {len(done)} survey sources from {Path(path).name}"
         return done
 
-    def import_folder(self, folder: str | Path, *, progress: Callable[[str, int, int], None] | None = None,
-                      workers: int | None = None, start_method: str | None = None, **options) -> FolderImport:
+    def import_folder(
+        self,
+        folder: str | Path,
+        *,
+        progress: Callable[[str, int, int], None] | None = None,
+        workers: int | None = None,
+        start_method: str | None = None,
+        **options,
+    ) -> FolderImport:
         """Import every readable file in a folder (not its hidden files), reporting each bad one.
 
         The whole folder is one action (one audit event; `undo` takes the folder back). A bad file
@@ -250,7 +311,8 @@ class SourcesMixin(ProjectBase):
         if not folder.is_dir():
             raise InvalidInput(f"{folder} is not a folder.")
         files = sorted(
-            p for p in folder.rglob("*")
+            p
+            for p in folder.rglob("*")
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         )
         result = FolderImport()
@@ -259,7 +321,12 @@ class SourcesMixin(ProjectBase):
             if path.suffix.lower() in known:
                 readable.append(path)
             else:
-                result.failed.append((str(path), f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped."))
+                result.failed.append(
+                    (
+                        str(path),
+                        f"{path.name} has a suffix theorize cannot read ({path.suffix or 'none'}); it was skipped.",
+                    )
+                )
         given = list(options.get("interviewer") or ())
         remembered = self.interviewers()
         reader_options = _reader_options({**options, "interviewer": given + remembered})
@@ -299,8 +366,15 @@ class SourcesMixin(ProjectBase):
             parsed.name = options["name"]
         if options.get("kind"):
             parsed.kind = SourceKind(options["kind"])
-        return self._add_parsed(act, parsed, participant=options.get("participant"), group=options.get("group", ""),
-                                origin=str(path), turns=turns, words=words)
+        return self._add_parsed(
+            act,
+            parsed,
+            participant=options.get("participant"),
+            group=options.get("group", ""),
+            origin=str(path),
+            turns=turns,
+            words=words,
+        )
 
     def edit_text(self, source: int | str, new_text: str, *, reason: str = "") -> TextEdit:
         """Save a corrected text as a new version and carry every coding over to it.
@@ -311,8 +385,10 @@ class SourcesMixin(ProjectBase):
         with self._action("edit text") as act:
             src = self._source_row(act.conn, source)
             version, counts = self._save_version(act, src, new_text, reason)
-            act.summary = (f"edited the text of {src['name']} (version {version}): {counts['moved']} codings carried over, "
-                           f"{counts['changed']} changed, {counts['orphaned']} orphaned")
+            act.summary = (
+                f"edited the text of {src['name']} (version {version}): {counts['moved']} codings carried over, "
+                f"{counts['changed']} changed, {counts['orphaned']} orphaned"
+            )
         return TextEdit(src["id"], version, counts["moved"], counts["changed"], counts["orphaned"])
 
     def _save_version(self, act: Action, src, new_text: str, reason: str = "") -> tuple[int, dict[str, int]]:
@@ -325,13 +401,23 @@ class SourcesMixin(ProjectBase):
         version = src["current_version"] + 1
         version_id = act.changes.insert(
             t.source_version,
-            {"source_id": src["id"], "version": version, "text": new_text,
-             "text_sha256": text_sha256(new_text), "reason": reason, "created_at": now()},
+            {
+                "source_id": src["id"],
+                "version": version,
+                "text": new_text,
+                "text_sha256": text_sha256(new_text),
+                "reason": reason,
+                "created_at": now(),
+            },
         )
         act.changes.update(t.source, src["id"], {"current_version": version})
-        turns = act.conn.execute(
-            select(t.segment).where(t.segment.c.source_version_id == old_version_id).order_by(t.segment.c.position)
-        ).mappings().all()
+        turns = (
+            act.conn.execute(
+                select(t.segment).where(t.segment.c.source_version_id == old_version_id).order_by(t.segment.c.position)
+            )
+            .mappings()
+            .all()
+        )
         rows = []
         for turn in turns:
             a = diff.anchor(turn["start"], turn["end"])
@@ -344,8 +430,9 @@ class SourcesMixin(ProjectBase):
         for c in act.conn.execute(select(t.coding).where(t.coding.c.source_id == src["id"])).mappings():
             a = diff.anchor(c["start"], c["end"])
             review = a.review or c["review"]
-            act.changes.update(t.coding, c["id"], {"start": a.start, "end": a.end,
-                                                   "source_version": version, "review": review})
+            act.changes.update(
+                t.coding, c["id"], {"start": a.start, "end": a.end, "source_version": version, "review": review}
+            )
             counts["changed" if a.review == "changed" else "orphaned" if a.review else "moved"] += 1
         return version, counts
 

@@ -29,8 +29,9 @@ def _hasher():
     try:
         from argon2 import PasswordHasher
     except ModuleNotFoundError:
-        raise BackendUnavailable("Accounts need the argon2-cffi package to keep passwords.",
-                                 hint="install_team") from None
+        raise BackendUnavailable(
+            "Accounts need the argon2-cffi package to keep passwords.", hint="install_team"
+        ) from None
 
     return PasswordHasher()  # Argon2id with the library's current parameters
 
@@ -58,10 +59,24 @@ class TeamMixin:
     def users(self) -> list[dict]:
         """The people on the team: name, role, created_at, disabled (removed people stay named)."""
         with self._read() as conn:
-            rows = conn.execute(select(t.account.c.name, t.account.c.role, t.account.c.created_at,
-                                       t.account.c.disabled_at).order_by(t.account.c.id)).mappings().all()
-        return [{"name": r["name"], "role": r["role"], "created_at": r["created_at"],
-                 "disabled": r["disabled_at"] is not None} for r in rows]
+            rows = (
+                conn.execute(
+                    select(
+                        t.account.c.name, t.account.c.role, t.account.c.created_at, t.account.c.disabled_at
+                    ).order_by(t.account.c.id)
+                )
+                .mappings()
+                .all()
+            )
+        return [
+            {
+                "name": r["name"],
+                "role": r["role"],
+                "created_at": r["created_at"],
+                "disabled": r["disabled_at"] is not None,
+            }
+            for r in rows
+        ]
 
     def add_user(self, name: str, *, role: str = "coder") -> tuple[str, str]:
         """Add a person who may sign in; returns (role, one-time password). The first person added
@@ -85,10 +100,15 @@ class TeamMixin:
             if not first:
                 self._require_owner(conn)
             stamp = now()
-            account_id = act.changes.insert(t.account, {"name": name, "role": role, "created_at": stamp,
-                                                        "password_changed_at": stamp, "disabled_at": None})
-            conn.execute(insert(t.account_secret).values(account_id=account_id, password_hash=digest, epoch=0,
-                                                         failed=0, wait_until=None))
+            account_id = act.changes.insert(
+                t.account,
+                {"name": name, "role": role, "created_at": stamp, "password_changed_at": stamp, "disabled_at": None},
+            )
+            conn.execute(
+                insert(t.account_secret).values(
+                    account_id=account_id, password_hash=digest, epoch=0, failed=0, wait_until=None
+                )
+            )
             act.summary = f"added {name!r} to the team as {role}"
         return role, password
 
@@ -110,8 +130,11 @@ class TeamMixin:
             if row["role"] == "owner":
                 self._keep_an_owner(act.conn, name)
             act.changes.update(t.account, row["id"], {"disabled_at": now()})
-            act.conn.execute(update(t.account_secret).where(t.account_secret.c.account_id == row["id"])
-                             .values(epoch=t.account_secret.c.epoch + 1))
+            act.conn.execute(
+                update(t.account_secret)
+                .where(t.account_secret.c.account_id == row["id"])
+                .values(epoch=t.account_secret.c.epoch + 1)
+            )
 
     def reset_password(self, name: str) -> str:
         """A new one-time password for a person (an owner's action); their sessions end."""
@@ -140,10 +163,15 @@ class TeamMixin:
     def signed_in(self, account_id: int, epoch: int) -> dict | None:
         """The person behind a session (name, role), or None when removed or their password changed."""
         with self._read() as conn:
-            row = conn.execute(
-                select(t.account.c.name, t.account.c.role, t.account.c.disabled_at, t.account_secret.c.epoch)
-                .join(t.account_secret, t.account_secret.c.account_id == t.account.c.id)
-                .where(t.account.c.id == account_id)).mappings().first()
+            row = (
+                conn.execute(
+                    select(t.account.c.name, t.account.c.role, t.account.c.disabled_at, t.account_secret.c.epoch)
+                    .join(t.account_secret, t.account_secret.c.account_id == t.account.c.id)
+                    .where(t.account.c.id == account_id)
+                )
+                .mappings()
+                .first()
+            )
         if row is None or row["disabled_at"] is not None or row["epoch"] != epoch:
             return None
         return {"name": row["name"], "role": row["role"]}
@@ -182,9 +210,19 @@ class TeamMixin:
                 raise InvalidInput("A blind round needs at least one source.")
             if act.conn.execute(select(t.coding_round.c.id).where(t.coding_round.c.name == name)).first():
                 raise Conflict(f"There is already a round called {name!r}.")
-            return act.changes.insert(t.coding_round, {
-                "name": name, "sources": json.dumps(ids), "coders": json.dumps(coders), "codebook": codebook,
-                "opened_by": self.actor, "opened_at": now(), "closed_at": None, "results": None})
+            return act.changes.insert(
+                t.coding_round,
+                {
+                    "name": name,
+                    "sources": json.dumps(ids),
+                    "coders": json.dumps(coders),
+                    "codebook": codebook,
+                    "opened_by": self.actor,
+                    "opened_at": now(),
+                    "closed_at": None,
+                    "results": None,
+                },
+            )
 
     def close_round(self, name: str) -> dict:
         """Close a round: everyone sees all codings again; agreement per code is kept with the round."""
@@ -207,8 +245,9 @@ class TeamMixin:
         """The sources on which ``viewer`` is in an open round (they see only their own codings there)."""
         out: set[int] = set()
         with self._read() as conn:
-            rows = conn.execute(select(t.coding_round.c.sources, t.coding_round.c.coders)
-                                .where(t.coding_round.c.closed_at.is_(None))).all()
+            rows = conn.execute(
+                select(t.coding_round.c.sources, t.coding_round.c.coders).where(t.coding_round.c.closed_at.is_(None))
+            ).all()
         for sources, coders in rows:
             if viewer in json.loads(coders):
                 out.update(json.loads(sources))
@@ -228,10 +267,11 @@ class TeamMixin:
 
         view["recent"] = [e for e in view["recent"] if e["actor"] == viewer]
         with self._read() as conn:
-            rows = conn.execute(select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end)
-                                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
-                                .where(t.coder.c.name == viewer, t.coding.c.status == "accepted",
-                                       t.coding.c.source_id.in_(blind))).all()
+            rows = conn.execute(
+                select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end)
+                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                .where(t.coder.c.name == viewer, t.coding.c.status == "accepted", t.coding.c.source_id.in_(blind))
+            ).all()
         for s in view["sources"]:
             if s["id"] in blind:
                 spans = [(r.start, r.end) for r in rows if r.source_id == s["id"]]
@@ -260,9 +300,16 @@ class TeamMixin:
         with self._read() as conn:
             if after is None:
                 return conn.execute(select(func.coalesce(func.max(t.audit_event.c.id), 0))).scalar_one(), []
-            rows = conn.execute(select(t.audit_event.c.id, t.audit_event.c.actor, t.audit_event.c.action,
-                                       t.audit_event.c.summary).where(t.audit_event.c.id > after)
-                                .order_by(t.audit_event.c.id).limit(limit)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(t.audit_event.c.id, t.audit_event.c.actor, t.audit_event.c.action, t.audit_event.c.summary)
+                    .where(t.audit_event.c.id > after)
+                    .order_by(t.audit_event.c.id)
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
         events = [dict(r) for r in rows]
         return (events[-1]["id"] if events else after), events
 
@@ -272,14 +319,18 @@ class TeamMixin:
         the project's user, who must then be an owner)."""
         if conn.execute(select(t.account.c.id).limit(1)).first() is None:
             return
-        row = conn.execute(select(t.account.c.role, t.account.c.disabled_at)
-                           .where(t.account.c.name == self.actor)).first()
+        row = conn.execute(
+            select(t.account.c.role, t.account.c.disabled_at).where(t.account.c.name == self.actor)
+        ).first()
         if row is None or row.disabled_at is not None or row.role != "owner":
             raise Forbidden(f"Only an owner may do this; {self.actor} is not an owner of this project.")
 
     def _keep_an_owner(self, conn, name: str) -> None:
-        owners = conn.execute(select(func.count()).select_from(t.account).where(
-            t.account.c.role == "owner", t.account.c.disabled_at.is_(None), t.account.c.name != name)).scalar()
+        owners = conn.execute(
+            select(func.count())
+            .select_from(t.account)
+            .where(t.account.c.role == "owner", t.account.c.disabled_at.is_(None), t.account.c.name != name)
+        ).scalar()
         if not owners:
             raise Conflict(f"{name} is the last owner; make someone else an owner first.")
 
@@ -291,9 +342,11 @@ class TeamMixin:
 
     def _store_password(self, act, account_id: int, digest: str) -> None:
         act.changes.update(t.account, account_id, {"password_changed_at": now()})
-        act.conn.execute(update(t.account_secret).where(t.account_secret.c.account_id == account_id)
-                         .values(password_hash=digest, epoch=t.account_secret.c.epoch + 1, failed=0,
-                                 wait_until=None))
+        act.conn.execute(
+            update(t.account_secret)
+            .where(t.account_secret.c.account_id == account_id)
+            .values(password_hash=digest, epoch=t.account_secret.c.epoch + 1, failed=0, wait_until=None)
+        )
 
     def _verified(self, name: str, password: str) -> dict:
         hasher = _hasher()
@@ -301,12 +354,24 @@ class TeamMixin:
 
         refused = "That name and password do not match a person on this team."
         with self._read() as conn:
-            row = conn.execute(
-                select(t.account.c.id, t.account.c.name, t.account.c.role, t.account.c.disabled_at,
-                       t.account_secret.c.password_hash, t.account_secret.c.epoch, t.account_secret.c.failed,
-                       t.account_secret.c.wait_until)
-                .join(t.account_secret, t.account_secret.c.account_id == t.account.c.id)
-                .where(t.account.c.name == (name or "").strip())).mappings().first()
+            row = (
+                conn.execute(
+                    select(
+                        t.account.c.id,
+                        t.account.c.name,
+                        t.account.c.role,
+                        t.account.c.disabled_at,
+                        t.account_secret.c.password_hash,
+                        t.account_secret.c.epoch,
+                        t.account_secret.c.failed,
+                        t.account_secret.c.wait_until,
+                    )
+                    .join(t.account_secret, t.account_secret.c.account_id == t.account.c.id)
+                    .where(t.account.c.name == (name or "").strip())
+                )
+                .mappings()
+                .first()
+            )
         if row is None or row["disabled_at"] is not None:
             hasher.hash(password or "x")  # the same time as a wrong password: names do not leak
             raise Forbidden(refused)
@@ -315,8 +380,10 @@ class TeamMixin:
         if until is not None and until.tzinfo is None:
             until = until.replace(tzinfo=stamp.tzinfo)
         if until is not None and until > stamp:
-            raise Busy(f"Too many failed sign-ins for {row['name']}; wait {int((until - stamp).total_seconds()) + 1} s "
-                       "and try again.")
+            raise Busy(
+                f"Too many failed sign-ins for {row['name']}; wait {int((until - stamp).total_seconds()) + 1} s "
+                "and try again."
+            )
         try:
             hasher.verify(row["password_hash"], password or "")
             ok = True
@@ -325,8 +392,11 @@ class TeamMixin:
         failed = 0 if ok else row["failed"] + 1
         wait = wait_after(failed)
         with self.engine.begin() as conn:  # bookkeeping outside the trail
-            conn.execute(update(t.account_secret).where(t.account_secret.c.account_id == row["id"]).values(
-                failed=failed, wait_until=stamp + timedelta(seconds=wait) if wait else None))
+            conn.execute(
+                update(t.account_secret)
+                .where(t.account_secret.c.account_id == row["id"])
+                .values(failed=failed, wait_until=stamp + timedelta(seconds=wait) if wait else None)
+            )
         if not ok:
             raise Forbidden(refused)
         return {"id": row["id"], "name": row["name"], "role": row["role"], "epoch": row["epoch"]}
@@ -341,13 +411,20 @@ class TeamMixin:
     def _round_agreement(self, row) -> dict[str, Any]:
         """Agreement per code among the round's coders on its sources (a sentence when there is none)."""
         try:
-            report = self.agreement(coders=json.loads(row["coders"]), sources=json.loads(row["sources"]),
-                                    unit="sentence", resamples=200)
+            report = self.agreement(
+                coders=json.loads(row["coders"]), sources=json.loads(row["sources"]), unit="sentence", resamples=200
+            )
         except InvalidInput as error:
             return {"note": error.fact, "codes": []}
-        codes = [{"code": r["code"], "percent_agreement": _num(r.get("percent_agreement")),
-                  "alpha": _num(r.get("alpha")), "kappa": _num(r.get("kappa"))}
-                 for r in report.table.to_dict("records")]
+        codes = [
+            {
+                "code": r["code"],
+                "percent_agreement": _num(r.get("percent_agreement")),
+                "alpha": _num(r.get("alpha")),
+                "kappa": _num(r.get("kappa")),
+            }
+            for r in report.table.to_dict("records")
+        ]
         return {"note": "", "codes": codes, "overall_alpha": _num(report.overall.get("alpha"))}
 
 
@@ -365,6 +442,14 @@ def _check_role(role: str) -> None:
 
 
 def _round(r) -> dict:
-    return {"id": r["id"], "name": r["name"], "sources": json.loads(r["sources"]), "coders": json.loads(r["coders"]),
-            "codebook": r["codebook"], "opened_by": r["opened_by"], "opened_at": r["opened_at"],
-            "closed_at": r["closed_at"], "results": json.loads(r["results"]) if r["results"] else None}
+    return {
+        "id": r["id"],
+        "name": r["name"],
+        "sources": json.loads(r["sources"]),
+        "coders": json.loads(r["coders"]),
+        "codebook": r["codebook"],
+        "opened_by": r["opened_by"],
+        "opened_at": r["opened_at"],
+        "closed_at": r["closed_at"],
+        "results": json.loads(r["results"]) if r["results"] else None,
+    }

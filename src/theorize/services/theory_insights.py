@@ -30,8 +30,21 @@ if TYPE_CHECKING:
 else:
     from theorize._lazy import pandas as pd
 
-VALUE_COLUMNS = ["coding_id", "source_id", "interview", "participant", "group", "category_id", "category",
-                 "property_id", "kind", "property", "value", "start", "end"]
+VALUE_COLUMNS = [
+    "coding_id",
+    "source_id",
+    "interview",
+    "participant",
+    "group",
+    "category_id",
+    "category",
+    "property_id",
+    "kind",
+    "property",
+    "value",
+    "start",
+    "end",
+]
 
 
 def dimension_name(text: str) -> str:
@@ -75,14 +88,22 @@ class TheoryInsightsMixin(ProjectBase):
         kind, text, name (a dimension's name before its colon), position."""
         cols = ["id", "category_id", "category", "kind", "text", "name", "position"]
         with self._read() as conn:
-            q = (select(t.category_property.c.id, t.category_property.c.code_id.label("category_id"),
-                        t.code.c.name.label("category"), t.category_property.c.kind, t.category_property.c.text,
-                        t.category_property.c.position)
-                 .join(t.code, t.code.c.id == t.category_property.c.code_id))
+            q = select(
+                t.category_property.c.id,
+                t.category_property.c.code_id.label("category_id"),
+                t.code.c.name.label("category"),
+                t.category_property.c.kind,
+                t.category_property.c.text,
+                t.category_property.c.position,
+            ).join(t.code, t.code.c.id == t.category_property.c.code_id)
             if category is not None:
                 q = q.where(t.category_property.c.code_id == self._code_row(conn, category)["id"])
-            rows = [dict(r) for r in conn.execute(q.order_by(t.category_property.c.code_id,
-                                                             t.category_property.c.position)).mappings()]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    q.order_by(t.category_property.c.code_id, t.category_property.c.position)
+                ).mappings()
+            ]
         for r in rows:
             r["name"] = dimension_name(r["text"]) if r["kind"] == "dimension" else r["text"]
         return pd.DataFrame(rows, columns=cols)
@@ -105,11 +126,14 @@ class TheoryInsightsMixin(ProjectBase):
             found = [r for r in rows if r["id"] == int(prop)]
         else:
             wanted = str(prop).strip().lower()
-            found = [r for r in rows if r["text"].lower() == wanted] or \
-                    [r for r in rows if r["kind"] == "dimension" and dimension_name(r["text"]).lower() == wanted]
+            found = [r for r in rows if r["text"].lower() == wanted] or [
+                r for r in rows if r["kind"] == "dimension" and dimension_name(r["text"]).lower() == wanted
+            ]
         if not found:
             names = "; ".join(r["text"] for r in rows) or "none (add them with `theorize model describe`)"
-            raise NotFound(f"Coding #{coding_id} belongs to no category with a property {prop!r}; its categories have: {names}.")
+            raise NotFound(
+                f"Coding #{coding_id} belongs to no category with a property {prop!r}; its categories have: {names}."
+            )
         return found[0]
 
     def set_property_value(self, coding: int, prop: int | str, value: str = "") -> None:
@@ -124,14 +148,23 @@ class TheoryInsightsMixin(ProjectBase):
             row = self._property_row(act.conn, int(coding), prop)
             if row["kind"] == "dimension" and not value:
                 raise InvalidInput(f"{row['text']!r} is a dimension: give the value the passage has on it.")
-            old = act.conn.execute(select(t.coding_property).where(t.coding_property.c.coding_id == int(coding),
-                                                                   t.coding_property.c.property_id == row["id"])).mappings().first()
+            old = (
+                act.conn.execute(
+                    select(t.coding_property).where(
+                        t.coding_property.c.coding_id == int(coding), t.coding_property.c.property_id == row["id"]
+                    )
+                )
+                .mappings()
+                .first()
+            )
             if old is not None:
                 if old["value"] == value:
                     return
                 act.changes.update(t.coding_property, old["id"], {"value": value})
             else:
-                act.changes.insert(t.coding_property, {"coding_id": int(coding), "property_id": row["id"], "value": value})
+                act.changes.insert(
+                    t.coding_property, {"coding_id": int(coding), "property_id": row["id"], "value": value}
+                )
             shown = f"{dimension_name(row['text'])} = {value}" if row["kind"] == "dimension" else row["text"]
             act.summary = f"coding #{coding}: {shown}"
 
@@ -139,8 +172,11 @@ class TheoryInsightsMixin(ProjectBase):
         """Take a property or dimension value off a coding."""
         with self._action("remove property value") as act:
             row = self._property_row(act.conn, int(coding), prop)
-            old = act.conn.execute(select(t.coding_property.c.id).where(t.coding_property.c.coding_id == int(coding),
-                                                                       t.coding_property.c.property_id == row["id"])).first()
+            old = act.conn.execute(
+                select(t.coding_property.c.id).where(
+                    t.coding_property.c.coding_id == int(coding), t.coding_property.c.property_id == row["id"]
+                )
+            ).first()
             if old is None:
                 raise NotFound(f"Coding #{coding} has no value of {row['text']!r}.")
             act.changes.delete(t.coding_property, old.id)
@@ -152,24 +188,44 @@ class TheoryInsightsMixin(ProjectBase):
         property (its text), value, start, end."""
         with self._read() as conn:
             cat_id = self._code_row(conn, category)["id"] if category is not None else None
-            q = (select(t.coding_property.c.coding_id, t.coding.c.source_id, t.source.c.name.label("interview"),
-                        t.category_property.c.code_id.label("category_id"), t.code.c.name.label("category"),
-                        t.coding_property.c.property_id, t.category_property.c.kind,
-                        t.category_property.c.text.label("property"), t.coding_property.c.value,
-                        t.coding.c.start, t.coding.c.end)
-                 .join(t.coding, t.coding.c.id == t.coding_property.c.coding_id)
-                 .join(t.source, t.source.c.id == t.coding.c.source_id)
-                 .join(t.category_property, t.category_property.c.id == t.coding_property.c.property_id)
-                 .join(t.code, t.code.c.id == t.category_property.c.code_id)
-                 .where(counts(t.coding.c.status)))
+            q = (
+                select(
+                    t.coding_property.c.coding_id,
+                    t.coding.c.source_id,
+                    t.source.c.name.label("interview"),
+                    t.category_property.c.code_id.label("category_id"),
+                    t.code.c.name.label("category"),
+                    t.coding_property.c.property_id,
+                    t.category_property.c.kind,
+                    t.category_property.c.text.label("property"),
+                    t.coding_property.c.value,
+                    t.coding.c.start,
+                    t.coding.c.end,
+                )
+                .join(t.coding, t.coding.c.id == t.coding_property.c.coding_id)
+                .join(t.source, t.source.c.id == t.coding.c.source_id)
+                .join(t.category_property, t.category_property.c.id == t.coding_property.c.property_id)
+                .join(t.code, t.code.c.id == t.category_property.c.code_id)
+                .where(counts(t.coding.c.status))
+            )
             if cat_id is not None:
                 q = q.where(t.category_property.c.code_id == cat_id)
-            frame = pd.DataFrame([dict(r) for r in conn.execute(q.order_by(t.coding.c.source_id, t.coding.c.start,
-                                                                           t.coding_property.c.id)).mappings()])
-            people = {r.source_id: (r.pseudonym, r.group_name) for r in conn.execute(
-                select(t.source_participant.c.source_id, t.participant.c.pseudonym, t.participant.c.group_name)
-                .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
-                .order_by(t.participant.c.pseudonym.desc()))}
+            frame = pd.DataFrame(
+                [
+                    dict(r)
+                    for r in conn.execute(
+                        q.order_by(t.coding.c.source_id, t.coding.c.start, t.coding_property.c.id)
+                    ).mappings()
+                ]
+            )
+            people = {
+                r.source_id: (r.pseudonym, r.group_name)
+                for r in conn.execute(
+                    select(t.source_participant.c.source_id, t.participant.c.pseudonym, t.participant.c.group_name)
+                    .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
+                    .order_by(t.participant.c.pseudonym.desc())
+                )
+            }
         if frame.empty:
             return pd.DataFrame(columns=VALUE_COLUMNS)
         frame["participant"] = frame["source_id"].map(lambda s: people.get(s, ("", ""))[0])
@@ -177,8 +233,9 @@ class TheoryInsightsMixin(ProjectBase):
         return frame[VALUE_COLUMNS]
 
     # -- theoretical saturation -----------------------------------------------------------------
-    def theoretical_saturation(self, category: int | str | None = None, *,
-                               group: str | None = None) -> TheoreticalSaturation:
+    def theoretical_saturation(
+        self, category: int | str | None = None, *, group: str | None = None
+    ) -> TheoreticalSaturation:
         """When each category's properties and dimension values stopped growing: new elements per
         interview in interview order, the interview after which nothing new appeared, and the
         categories' properties over codebook snapshots.
@@ -194,8 +251,10 @@ class TheoryInsightsMixin(ProjectBase):
         values = values[values["source_id"].isin([s for s, _ in order])]
         if values.empty:
             where = f" of {category!r}" if category is not None else ""
-            raise InvalidInput(f"No coding carries a property or dimension value{where} yet; set them with "
-                               "`theorize properties set CODING PROPERTY [VALUE]`.")
+            raise InvalidInput(
+                f"No coding carries a property or dimension value{where} yet; set them with "
+                "`theorize properties set CODING PROPERTY [VALUE]`."
+            )
         from theorize.analysis.theoretical_saturation import (
             properties_over_snapshots,
             property_discovery,
@@ -207,15 +266,26 @@ class TheoryInsightsMixin(ProjectBase):
         points = saturation_points(discovery)
         categories = dict(zip(values["category_id"].astype(int), values["category"]))
         with self._read() as conn:
-            snaps = [(r.name, json.loads(r.content)) for r in conn.execute(
-                select(t.snapshot.c.name, t.snapshot.c.content).order_by(t.snapshot.c.taken_at, t.snapshot.c.id))]
+            snaps = [
+                (r.name, json.loads(r.content))
+                for r in conn.execute(
+                    select(t.snapshot.c.name, t.snapshot.c.content).order_by(t.snapshot.c.taken_at, t.snapshot.c.id)
+                )
+            ]
         snapshots = properties_over_snapshots(snaps)
         snapshots = snapshots[snapshots["category_id"].isin(list(categories))].reset_index(drop=True)
-        return TheoreticalSaturation(names, categories, discovery, points, snapshots,
-                                     [_point_sentence(categories[int(r.category_id)], r) for r in points.itertuples()])
+        return TheoreticalSaturation(
+            names,
+            categories,
+            discovery,
+            points,
+            snapshots,
+            [_point_sentence(categories[int(r.category_id)], r) for r in points.itertuples()],
+        )
 
-    def saturation_checks(self, incidence: pd.DataFrame, *, stage: str | None,
-                          unseen: float | None = None) -> tuple[CircularityCheck, SingletonCheck]:
+    def saturation_checks(
+        self, incidence: pd.DataFrame, *, stage: str | None, unseen: float | None = None
+    ) -> tuple[CircularityCheck, SingletonCheck]:
         """The checks to print beside a code saturation curve: is it circular (codes made from the
         whole corpus), and do the estimates of unseen codes rest on singletons.
 
@@ -232,16 +302,21 @@ class TheoryInsightsMixin(ProjectBase):
         with self._read() as conn:
             created = dict(conn.execute(select(t.code.c.id, t.code.c.created_at)).all())
             first: dict[str, object] = {}
-            for r in conn.execute(select(t.source.c.name, t.coding.c.created_at)
-                                  .join(t.source, t.source.c.id == t.coding.c.source_id)
-                                  .where(counts(t.coding.c.status))):
+            for r in conn.execute(
+                select(t.source.c.name, t.coding.c.created_at)
+                .join(t.source, t.source.c.id == t.coding.c.source_id)
+                .where(counts(t.coding.c.status))
+            ):
                 if r.name not in first or r.created_at < first[r.name]:
                     first[r.name] = r.created_at
         created_at = pd.to_datetime(pd.Series(created, dtype=object), utc=True)
         first_at = pd.to_datetime(pd.Series(first, dtype=object), utc=True)
-        return (circularity_check(incidence, created_at, first_at, stage=stage),
-                singleton_check(incidence, unseen=unseen) if stage in (None, "initial") else
-                SingletonCheck(0, 0, 0.0, False, ""))
+        return (
+            circularity_check(incidence, created_at, first_at, stage=stage),
+            singleton_check(incidence, unseen=unseen)
+            if stage in (None, "initial")
+            else SingletonCheck(0, 0, 0.0, False, ""),
+        )
 
     def saturation_warnings(self, report, *, stage: str | None) -> list[str]:
         """Sentences to print beside a code saturation report (:meth:`saturation`): circular when
@@ -356,11 +431,18 @@ class SamplingMixin(ProjectBase):
         memos = self.memos()
         memos = memos.loc[memos["type"] == "sampling", ["id", "title", "written_on"]].reset_index(drop=True)
         categories = {c: names[c] for c in cats}
-        return SamplingView(by, categories, coverage, prop_cov, memos, sampling_leads(coverage, prop_cov, categories,
-                                                                                  min_participants=min_participants))
+        return SamplingView(
+            by,
+            categories,
+            coverage,
+            prop_cov,
+            memos,
+            sampling_leads(coverage, prop_cov, categories, min_participants=min_participants),
+        )
 
-    def compare_groups(self, category: int | str, *, groups: list[str] | None = None, by: str = "group",
-                       quotes: int = 3) -> GroupComparison:
+    def compare_groups(
+        self, category: int | str, *, groups: list[str] | None = None, by: str = "group", quotes: int = 3
+    ) -> GroupComparison:
         """A category's properties, dimension values and quotes by group, side by side.
 
         Examples:
@@ -378,33 +460,56 @@ class SamplingMixin(ProjectBase):
         groups = list(groups) if groups else known
         unknown = [g for g in groups if g not in known]
         if unknown:
-            raise NotFound(f"There is no {'group' if by == 'group' else by} {unknown[0]!r}; "
-                           f"the participants are in: {', '.join(known) or 'no group'}.")
+            raise NotFound(
+                f"There is no {'group' if by == 'group' else by} {unknown[0]!r}; "
+                f"the participants are in: {', '.join(known) or 'no group'}."
+            )
         values = self.property_values(cat_id).assign(group=lambda f: f["participant"].map(side).fillna(""))
         props = self.category_properties(cat_id)
         table = compare_properties(values, props, groups)
         codings = self.category_codings()
-        codings = codings[codings["category_id"] == cat_id].assign(group=lambda f: f["participant"].map(side).fillna(""))
+        codings = codings[codings["category_id"] == cat_id].assign(
+            group=lambda f: f["participant"].map(side).fillna("")
+        )
         sizes = side.value_counts().to_dict()
-        coverage = pd.DataFrame([{"group": g, "participants": int(codings.loc[codings["group"] == g, "participant"].nunique()),
-                                  "of_participants": int(sizes.get(g, 0)),
-                                  "codings": int((codings["group"] == g).sum())} for g in groups])
+        coverage = pd.DataFrame(
+            [
+                {
+                    "group": g,
+                    "participants": int(codings.loc[codings["group"] == g, "participant"].nunique()),
+                    "of_participants": int(sizes.get(g, 0)),
+                    "codings": int((codings["group"] == g).sum()),
+                }
+                for g in groups
+            ]
+        )
         counted = values.groupby("coding_id").size()
         texts = self._texts_of(codings["source_id"].unique())
         sources = dict(zip(self._source_index()["id"], self._source_index()["name"]))
-        pool = codings.assign(values=codings["coding_id"].map(counted).fillna(0).astype(int),
-                              quote=[texts[s][a:b] for s, a, b in zip(codings["source_id"], codings["start"], codings["end"])],
-                              source=codings["source_id"].map(sources))
+        pool = codings.assign(
+            values=codings["coding_id"].map(counted).fillna(0).astype(int),
+            quote=[texts[s][a:b] for s, a, b in zip(codings["source_id"], codings["start"], codings["end"])],
+            source=codings["source_id"].map(sources),
+        )
         picked = quotes_by_group(pool, groups, per_group=quotes)
-        return GroupComparison(self.code_labels().get(cat_id, str(cat_id)), groups, table, coverage,
-                               picked[["group", "participant", "source_id", "source", "coding_id", "quote"]].reset_index(drop=True))
+        return GroupComparison(
+            self.code_labels().get(cat_id, str(cat_id)),
+            groups,
+            table,
+            coverage,
+            picked[["group", "participant", "source_id", "source", "coding_id", "quote"]].reset_index(drop=True),
+        )
 
 
 def _point_sentence(name: str, row) -> str:
     if row.last_new_interview is None:
         return f"{name}: no property or dimension value recorded."
     if row.interviews_after == 0:
-        return (f"{name}: {row.elements} properties and dimension values; the last interview "
-                f"({row.last_new_interview}) still added one, so the category is not saturated in these data.")
-    return (f"{name}: {row.elements} properties and dimension values; nothing new after {row.last_new_interview} "
-            f"(interview {row.last_new_position} of {row.interviews}; {row.interviews_after} interview{'s' if row.interviews_after != 1 else ''} since added none).")
+        return (
+            f"{name}: {row.elements} properties and dimension values; the last interview "
+            f"({row.last_new_interview}) still added one, so the category is not saturated in these data."
+        )
+    return (
+        f"{name}: {row.elements} properties and dimension values; nothing new after {row.last_new_interview} "
+        f"(interview {row.last_new_position} of {row.interviews}; {row.interviews_after} interview{'s' if row.interviews_after != 1 else ''} since added none)."
+    )

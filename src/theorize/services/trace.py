@@ -53,9 +53,11 @@ class TraceMixin(ProjectBase):
     def reference(self, coding_id: int) -> str:
         """The stable reference a report prints beside a coding's quote."""
         with self._read() as conn:
-            row = conn.execute(select(t.coding.c.guid, t.coding.c.start, t.coding.c.end, t.coding.c.source_version,
-                                      t.source.c.name).join(t.source, t.source.c.id == t.coding.c.source_id)
-                               .where(t.coding.c.id == coding_id)).first()
+            row = conn.execute(
+                select(t.coding.c.guid, t.coding.c.start, t.coding.c.end, t.coding.c.source_version, t.source.c.name)
+                .join(t.source, t.source.c.id == t.coding.c.source_id)
+                .where(t.coding.c.id == coding_id)
+            ).first()
         if row is None:
             raise NotFound(f"There is no coding {coding_id}.")
         return format_reference(row.name, row.source_version, row.start, row.end, row.guid)
@@ -74,23 +76,52 @@ class TraceMixin(ProjectBase):
             )
         with self._read() as conn:
             src = self._source_row(conn, m["source"])
-            candidates = conn.execute(select(t.coding, t.code.c.name.label("code"), t.coder.c.name.label("coder"))
-                                      .join(t.code, t.code.c.id == t.coding.c.code_id)
-                                      .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
-                                      .where(t.coding.c.source_id == src["id"])).mappings().all()
+            candidates = (
+                conn.execute(
+                    select(t.coding, t.code.c.name.label("code"), t.coder.c.name.label("coder"))
+                    .join(t.code, t.code.c.id == t.coding.c.code_id)
+                    .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                    .where(t.coding.c.source_id == src["id"])
+                )
+                .mappings()
+                .all()
+            )
             hit = next((c for c in candidates if c["guid"].replace("-", "").startswith(m["guid"])), None)
             if hit is None:
-                raise NotFound(f"No coding of {src['name']} matches {reference}; it may have been removed (see `theorize audit`).")
+                raise NotFound(
+                    f"No coding of {src['name']} matches {reference}; it may have been removed (see `theorize audit`)."
+                )
             version = int(m["version"])
-            vrow = conn.execute(select(t.source_version.c.id, t.source_version.c.text).where(
-                t.source_version.c.source_id == src["id"], t.source_version.c.version == version)).first()
+            vrow = conn.execute(
+                select(t.source_version.c.id, t.source_version.c.text).where(
+                    t.source_version.c.source_id == src["id"], t.source_version.c.version == version
+                )
+            ).first()
             if vrow is None:
                 raise NotFound(f"{src['name']} has no text version {version}.")
             start, end = int(m["start"]), int(m["end"])
             text = vrow.text
-            turn = conn.execute(select(t.segment.c.position, t.segment.c.speaker).where(
-                t.segment.c.source_version_id == vrow.id, t.segment.c.start <= start, t.segment.c.end >= start)).first()
-        return Trace(reference, hit["id"], src["name"], hit["code"], hit["coder"], version, start, end,
-                     text[start:end], text[max(0, start - context):start], text[end:end + context],
-                     turn.speaker if turn else None, turn.position if turn else None,
-                     src["current_version"], hit["start"], hit["end"], hit["review"])
+            turn = conn.execute(
+                select(t.segment.c.position, t.segment.c.speaker).where(
+                    t.segment.c.source_version_id == vrow.id, t.segment.c.start <= start, t.segment.c.end >= start
+                )
+            ).first()
+        return Trace(
+            reference,
+            hit["id"],
+            src["name"],
+            hit["code"],
+            hit["coder"],
+            version,
+            start,
+            end,
+            text[start:end],
+            text[max(0, start - context) : start],
+            text[end : end + context],
+            turn.speaker if turn else None,
+            turn.position if turn else None,
+            src["current_version"],
+            hit["start"],
+            hit["end"],
+            hit["review"],
+        )

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-
 def _frame(rows, columns) -> pd.DataFrame:
     import pandas as pd
+
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
@@ -65,11 +65,15 @@ def _texts(conn, key, ids) -> dict:
         return {}
     query = select(key, t.source_version.c.text)
     if key is t.source_version.c.source_id:
-        query = query.join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
-                                          t.source.c.current_version == t.source_version.c.version))
+        query = query.join(
+            t.source,
+            and_(
+                t.source.c.id == t.source_version.c.source_id, t.source.c.current_version == t.source_version.c.version
+            ),
+        )
     out = {}
     for start in range(0, len(ids), 500):
-        out.update(conn.execute(query.where(key.in_(ids[start:start + 500]))).all())
+        out.update(conn.execute(query.where(key.in_(ids[start : start + 500]))).all())
     return out
 
 
@@ -84,7 +88,11 @@ class ViewsMixin(ProjectBase):
     def study(self) -> dict:
         """The study's title, research question and method notes."""
         with self._read() as conn:
-            row = conn.execute(select(t.study.c.title, t.study.c.research_question, t.study.c.method_notes)).mappings().one()
+            row = (
+                conn.execute(select(t.study.c.title, t.study.c.research_question, t.study.c.method_notes))
+                .mappings()
+                .one()
+            )
         return dict(row)
 
     def sources(self) -> pd.DataFrame:
@@ -93,48 +101,96 @@ class ViewsMixin(ProjectBase):
 
         cols = ["id", "name", "kind", "file_format", "version", "participants", "turns", "characters", "words"]
         with self._read() as conn:
-            rows = conn.execute(
-                select(t.source.c.id, t.source.c.name, t.source.c.kind, t.source.c.file_format,
-                       t.source.c.current_version.label("version"), t.source_version.c.id.label("vid"),
-                       t.source_version.c.text)
-                .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
-                                             t.source_version.c.version == t.source.c.current_version))
-                .order_by(t.source.c.id)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(
+                        t.source.c.id,
+                        t.source.c.name,
+                        t.source.c.kind,
+                        t.source.c.file_format,
+                        t.source.c.current_version.label("version"),
+                        t.source_version.c.id.label("vid"),
+                        t.source_version.c.text,
+                    )
+                    .join(
+                        t.source_version,
+                        and_(
+                            t.source_version.c.source_id == t.source.c.id,
+                            t.source_version.c.version == t.source.c.current_version,
+                        ),
+                    )
+                    .order_by(t.source.c.id)
+                )
+                .mappings()
+                .all()
+            )
             people: dict[int, list[str]] = {}
-            for r in conn.execute(select(t.source_participant.c.source_id, t.participant.c.pseudonym)
-                                  .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)):
+            for r in conn.execute(
+                select(t.source_participant.c.source_id, t.participant.c.pseudonym).join(
+                    t.participant, t.participant.c.id == t.source_participant.c.participant_id
+                )
+            ):
                 people.setdefault(r.source_id, []).append(r.pseudonym)
-            turns: dict[int, int] = dict(conn.execute(select(t.segment.c.source_version_id, func.count())
-                                      .group_by(t.segment.c.source_version_id)).all())
-        out = [{"id": r["id"], "name": r["name"], "kind": r["kind"], "file_format": r["file_format"],
-                "version": r["version"], "participants": ", ".join(sorted(people.get(r["id"], []))),
-                "turns": turns.get(r["vid"], 0), "characters": len(r["text"]), "words": len(r["text"].split())}
-               for r in rows]
+            turns: dict[int, int] = dict(
+                conn.execute(
+                    select(t.segment.c.source_version_id, func.count()).group_by(t.segment.c.source_version_id)
+                ).all()
+            )
+        out = [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "kind": r["kind"],
+                "file_format": r["file_format"],
+                "version": r["version"],
+                "participants": ", ".join(sorted(people.get(r["id"], []))),
+                "turns": turns.get(r["vid"], 0),
+                "characters": len(r["text"]),
+                "words": len(r["text"].split()),
+            }
+            for r in rows
+        ]
         return pd.DataFrame(out, columns=cols)
 
     def _source_index(self) -> pd.DataFrame:
         """id, name, characters and first participant of every source, without reading a text."""
         with self._read() as conn:
-            frame = _bulk(conn, select(t.source.c.id, t.source.c.name,
-                                       func.length(t.source_version.c.text).label("characters"))
-                          .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
-                                                       t.source_version.c.version == t.source.c.current_version))
-                          .order_by(t.source.c.id))
-            first = dict(conn.execute(select(t.source_participant.c.source_id, func.min(t.participant.c.pseudonym))
-                                      .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
-                                      .group_by(t.source_participant.c.source_id)).all())
+            frame = _bulk(
+                conn,
+                select(t.source.c.id, t.source.c.name, func.length(t.source_version.c.text).label("characters"))
+                .join(
+                    t.source_version,
+                    and_(
+                        t.source_version.c.source_id == t.source.c.id,
+                        t.source_version.c.version == t.source.c.current_version,
+                    ),
+                )
+                .order_by(t.source.c.id),
+            )
+            first = dict(
+                conn.execute(
+                    select(t.source_participant.c.source_id, func.min(t.participant.c.pseudonym))
+                    .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
+                    .group_by(t.source_participant.c.source_id)
+                ).all()
+            )
         frame["participant"] = frame["id"].map(first)
         return frame
 
-    def _counted_codings(self, *, stage: str | None = None, coder: str | None = None,
-                         source_ids=None) -> pd.DataFrame:
+    def _counted_codings(self, *, stage: str | None = None, coder: str | None = None, source_ids=None) -> pd.DataFrame:
         """The codings that count (:func:`~theorize.services.coding.counts`): id, source_id,
         code_id, stage (the code's), coder (a name), start, end; of the code stage and the coder
         given, in the sources given. No text is read."""
         import pandas as pd
 
-        columns = (t.coding.c.id, t.coding.c.source_id, t.coding.c.code_id, t.coding.c.coder_id, t.coding.c.start,
-                   t.coding.c.end)
+        columns = (
+            t.coding.c.id,
+            t.coding.c.source_id,
+            t.coding.c.code_id,
+            t.coding.c.coder_id,
+            t.coding.c.start,
+            t.coding.c.end,
+        )
         with self._read() as conn:
             q = select(*columns).where(counts(t.coding.c.status))
             if coder:
@@ -154,8 +210,12 @@ class ViewsMixin(ProjectBase):
     def _code_rows(self) -> pd.DataFrame:
         """id, name, stage and parent_id of every live code, without counting codings."""
         with self._read() as conn:
-            return _bulk(conn, select(t.code.c.id, t.code.c.name, t.code.c.stage, t.code.c.parent_id)
-                         .where(t.code.c.merged_into_id.is_(None)).order_by(t.code.c.id))
+            return _bulk(
+                conn,
+                select(t.code.c.id, t.code.c.name, t.code.c.stage, t.code.c.parent_id)
+                .where(t.code.c.merged_into_id.is_(None))
+                .order_by(t.code.c.id),
+            )
 
     def code_id(self, code: int | str) -> int:
         """The id of a code given by id, name or path ("parent/child" where names repeat).
@@ -207,13 +267,28 @@ class ViewsMixin(ProjectBase):
         Each transcript is read once, however many turns it has."""
         cols = ["source_id", "source", "turn", "start", "end", "speaker", "role", "started_at", "ended_at", "text"]
         with self._read() as conn:
-            q = (select(t.source.c.id.label("source_id"), t.source.c.name.label("source"),
-                        t.segment.c.position.label("turn"), t.segment.c.start, t.segment.c.end, t.segment.c.speaker,
-                        t.segment.c.role, t.segment.c.started_at, t.segment.c.ended_at,
-                        t.source_version.c.id.label("version_id"))
-                 .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
-                 .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
-                                      t.source.c.current_version == t.source_version.c.version)))
+            q = (
+                select(
+                    t.source.c.id.label("source_id"),
+                    t.source.c.name.label("source"),
+                    t.segment.c.position.label("turn"),
+                    t.segment.c.start,
+                    t.segment.c.end,
+                    t.segment.c.speaker,
+                    t.segment.c.role,
+                    t.segment.c.started_at,
+                    t.segment.c.ended_at,
+                    t.source_version.c.id.label("version_id"),
+                )
+                .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
+                .join(
+                    t.source,
+                    and_(
+                        t.source.c.id == t.source_version.c.source_id,
+                        t.source.c.current_version == t.source_version.c.version,
+                    ),
+                )
+            )
             if source is not None:
                 q = q.where(t.source.c.id == self._source_row(conn, source)["id"])
             frame = _bulk(conn, q.order_by(t.source.c.id, t.segment.c.position), raw=True)
@@ -228,12 +303,20 @@ class ViewsMixin(ProjectBase):
         """source_id, start, end and speaker of every turn of the current versions, in order; the
         least an analysis needs, read straight from the driver."""
         with self._read() as conn:
-            return _bulk(conn, select(t.source_version.c.source_id, t.segment.c.start, t.segment.c.end,
-                                      t.segment.c.speaker)
-                         .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
-                         .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
-                                              t.source.c.current_version == t.source_version.c.version))
-                         .order_by(t.source_version.c.source_id, t.segment.c.position), raw=True)
+            return _bulk(
+                conn,
+                select(t.source_version.c.source_id, t.segment.c.start, t.segment.c.end, t.segment.c.speaker)
+                .join(t.source_version, t.source_version.c.id == t.segment.c.source_version_id)
+                .join(
+                    t.source,
+                    and_(
+                        t.source.c.id == t.source_version.c.source_id,
+                        t.source.c.current_version == t.source_version.c.version,
+                    ),
+                )
+                .order_by(t.source_version.c.source_id, t.segment.c.position),
+                raw=True,
+            )
 
     def units(self, source: int | str, unit: str = "sentence") -> pd.DataFrame:
         """A source cut into units for line-by-line coding: ``turn``, ``sentence`` or ``line``.
@@ -260,8 +343,17 @@ class ViewsMixin(ProjectBase):
             spans = [(turn.start, turn.end)] if split is None else split(text, turn.start, turn.end)
             for s, e in spans:
                 n += 1
-                rows.append({"unit": n, "turn": turn.turn, "speaker": turn.speaker, "role": turn.role, "start": s,
-                             "end": e, "text": text[s:e]})
+                rows.append(
+                    {
+                        "unit": n,
+                        "turn": turn.turn,
+                        "speaker": turn.speaker,
+                        "role": turn.role,
+                        "start": s,
+                        "end": e,
+                        "text": text[s:e],
+                    }
+                )
         return pd.DataFrame(rows, columns=["unit", "turn", "speaker", "role", "start", "end", "text"])
 
     def codes(self, *, include_merged: bool = False) -> pd.DataFrame:
@@ -271,16 +363,41 @@ class ViewsMixin(ProjectBase):
         accepted ones); ``pending`` the machine suggestions waiting for a decision."""
         import pandas as pd
 
-        cols = ["id", "name", "path", "stage", "parent_id", "definition", "in_vivo", "colour", "merged_into_id",
-                "codings", "sources", "pending"]
+        cols = [
+            "id",
+            "name",
+            "path",
+            "stage",
+            "parent_id",
+            "definition",
+            "in_vivo",
+            "colour",
+            "merged_into_id",
+            "codings",
+            "sources",
+            "pending",
+        ]
         with self._read() as conn:
             rows = [dict(r) for r in conn.execute(select(t.code).order_by(t.code.c.id)).mappings()]
-            tally = {r.code_id: (r.n, r.s) for r in conn.execute(
-                select(t.coding.c.code_id, func.count().label("n"), func.count(t.coding.c.source_id.distinct()).label("s"))
-                .where(counts(t.coding.c.status)).group_by(t.coding.c.code_id))}
-            pending: dict[int, int] = dict(conn.execute(select(t.coding.c.code_id, func.count())
-                                        .where(t.coding.c.status == CodingStatus.PENDING.value)
-                                        .group_by(t.coding.c.code_id)).all())
+            tally = {
+                r.code_id: (r.n, r.s)
+                for r in conn.execute(
+                    select(
+                        t.coding.c.code_id,
+                        func.count().label("n"),
+                        func.count(t.coding.c.source_id.distinct()).label("s"),
+                    )
+                    .where(counts(t.coding.c.status))
+                    .group_by(t.coding.c.code_id)
+                )
+            }
+            pending: dict[int, int] = dict(
+                conn.execute(
+                    select(t.coding.c.code_id, func.count())
+                    .where(t.coding.c.status == CodingStatus.PENDING.value)
+                    .group_by(t.coding.c.code_id)
+                ).all()
+            )
         by_id = {r["id"]: r for r in rows}
 
         def path(r) -> str:
@@ -296,34 +413,85 @@ class ViewsMixin(ProjectBase):
             if r["merged_into_id"] is not None and not include_merged:
                 continue
             n, s = tally.get(r["id"], (0, 0))
-            out.append({"id": r["id"], "name": r["name"], "path": path(r), "stage": r["stage"],
-                        "parent_id": r["parent_id"], "definition": r["definition"], "in_vivo": bool(r["in_vivo"]),
-                        "colour": r["colour"], "merged_into_id": r["merged_into_id"], "codings": n, "sources": s,
-                        "pending": pending.get(r["id"], 0)})
+            out.append(
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "path": path(r),
+                    "stage": r["stage"],
+                    "parent_id": r["parent_id"],
+                    "definition": r["definition"],
+                    "in_vivo": bool(r["in_vivo"]),
+                    "colour": r["colour"],
+                    "merged_into_id": r["merged_into_id"],
+                    "codings": n,
+                    "sources": s,
+                    "pending": pending.get(r["id"], 0),
+                }
+            )
         frame = pd.DataFrame(out, columns=cols)
         frame["parent_id"] = frame["parent_id"].astype("Int64")
         frame["merged_into_id"] = frame["merged_into_id"].astype("Int64")
         return frame
 
-    def codings(self, source: int | str | None = None, *, code: int | str | None = None,
-                coder: str | None = None, include_rejected: bool = False, with_text: bool = True,
-                counted_only: bool = False) -> pd.DataFrame:
+    def codings(
+        self,
+        source: int | str | None = None,
+        *,
+        code: int | str | None = None,
+        coder: str | None = None,
+        include_rejected: bool = False,
+        with_text: bool = True,
+        counted_only: bool = False,
+    ) -> pd.DataFrame:
         """Codings: id, source, code, coder, span, quote, origin, status, review flag, when.
 
         Every coding but rejected ones, each with its ``status`` (pending suggestions are listed,
         though they do not count yet); ``include_rejected`` adds those, ``counted_only`` keeps
         only the codings that count in analyses (:func:`theorize.services.coding.counts`)."""
-        cols = ["id", "source_id", "source", "code_id", "code", "stage", "coder", "start", "end", "quote",
-                "origin", "model_id", "confidence", "status", "review", "version", "created_at"]
+        cols = [
+            "id",
+            "source_id",
+            "source",
+            "code_id",
+            "code",
+            "stage",
+            "coder",
+            "start",
+            "end",
+            "quote",
+            "origin",
+            "model_id",
+            "confidence",
+            "status",
+            "review",
+            "version",
+            "created_at",
+        ]
         with self._read() as conn:
-            q = (select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.code_id,
-                        t.code.c.name.label("code"), t.code.c.stage, t.coder.c.name.label("coder"), t.coding.c.start,
-                        t.coding.c.end, t.coding.c.origin, t.coding.c.model_id, t.coding.c.confidence,
-                        t.coding.c.status, t.coding.c.review, t.coding.c.source_version.label("version"),
-                        t.coding.c.created_at)
-                 .join(t.source, t.source.c.id == t.coding.c.source_id)
-                 .join(t.code, t.code.c.id == t.coding.c.code_id)
-                 .join(t.coder, t.coder.c.id == t.coding.c.coder_id))
+            q = (
+                select(
+                    t.coding.c.id,
+                    t.coding.c.source_id,
+                    t.source.c.name.label("source"),
+                    t.coding.c.code_id,
+                    t.code.c.name.label("code"),
+                    t.code.c.stage,
+                    t.coder.c.name.label("coder"),
+                    t.coding.c.start,
+                    t.coding.c.end,
+                    t.coding.c.origin,
+                    t.coding.c.model_id,
+                    t.coding.c.confidence,
+                    t.coding.c.status,
+                    t.coding.c.review,
+                    t.coding.c.source_version.label("version"),
+                    t.coding.c.created_at,
+                )
+                .join(t.source, t.source.c.id == t.coding.c.source_id)
+                .join(t.code, t.code.c.id == t.coding.c.code_id)
+                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+            )
             if source is not None:
                 q = q.where(t.coding.c.source_id == self._source_row(conn, source)["id"])
             if code is not None:
@@ -345,10 +513,21 @@ class ViewsMixin(ProjectBase):
 
         cols = ["id", "title", "type", "author", "written_on", "body", "codes", "sources", "codings", "memos"]
         with self._read() as conn:
-            rows = [dict(r) for r in conn.execute(
-                select(t.memo.c.id, t.memo.c.title, t.memo.c.type, t.coder.c.name.label("author"),
-                       t.memo.c.written_on, t.memo.c.body)
-                .join(t.coder, t.coder.c.id == t.memo.c.author_id).order_by(t.memo.c.written_on, t.memo.c.id)).mappings()]
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(
+                        t.memo.c.id,
+                        t.memo.c.title,
+                        t.memo.c.type,
+                        t.coder.c.name.label("author"),
+                        t.memo.c.written_on,
+                        t.memo.c.body,
+                    )
+                    .join(t.coder, t.coder.c.id == t.memo.c.author_id)
+                    .order_by(t.memo.c.written_on, t.memo.c.id)
+                ).mappings()
+            ]
             links: dict[int, dict[str, list]] = {}
             code_names = dict(conn.execute(select(t.code.c.id, t.code.c.name)).all())
             source_names = dict(conn.execute(select(t.source.c.id, t.source.c.name)).all())
@@ -366,8 +545,11 @@ class ViewsMixin(ProjectBase):
         import pandas as pd
 
         with self._read() as conn:
-            people = conn.execute(select(t.participant.c.id, t.participant.c.pseudonym, t.participant.c.group_name)
-                                  .order_by(t.participant.c.pseudonym)).all()
+            people = conn.execute(
+                select(t.participant.c.id, t.participant.c.pseudonym, t.participant.c.group_name).order_by(
+                    t.participant.c.pseudonym
+                )
+            ).all()
             attrs = conn.execute(select(t.attribute.c.id, t.attribute.c.name).order_by(t.attribute.c.id)).all()
             values = {(r.participant_id, r.attribute_id): r.value for r in conn.execute(select(t.attribute_value))}
         out = []
@@ -388,12 +570,25 @@ class ViewsMixin(ProjectBase):
         cols = ["id", "source_id", "source", "type", "target_id", "target", "note"]
         a, b = t.code.alias("a"), t.code.alias("b")
         with self._read() as conn:
-            rows = conn.execute(
-                select(t.relation.c.id, a.c.id.label("source_id"), a.c.name.label("source"),
-                       t.relation_type.c.name.label("type"), b.c.id.label("target_id"), b.c.name.label("target"),
-                       t.relation.c.note)
-                .join(a, a.c.id == t.relation.c.source_code_id).join(b, b.c.id == t.relation.c.target_code_id)
-                .join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id).order_by(t.relation.c.id)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(
+                        t.relation.c.id,
+                        a.c.id.label("source_id"),
+                        a.c.name.label("source"),
+                        t.relation_type.c.name.label("type"),
+                        b.c.id.label("target_id"),
+                        b.c.name.label("target"),
+                        t.relation.c.note,
+                    )
+                    .join(a, a.c.id == t.relation.c.source_code_id)
+                    .join(b, b.c.id == t.relation.c.target_code_id)
+                    .join(t.relation_type, t.relation_type.c.id == t.relation.c.type_id)
+                    .order_by(t.relation.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return _frame(rows, cols)
 
     def relation_types(self) -> list[str]:
@@ -402,11 +597,20 @@ class ViewsMixin(ProjectBase):
 
     def coders(self) -> pd.DataFrame:
         with self._read() as conn:
-            return _frame(conn.execute(select(t.coder.c.id, t.coder.c.name, t.coder.c.role)).mappings().all(),
-                          ["id", "name", "role"])
+            return _frame(
+                conn.execute(select(t.coder.c.id, t.coder.c.name, t.coder.c.role)).mappings().all(),
+                ["id", "name", "role"],
+            )
 
     def snapshots(self) -> pd.DataFrame:
         with self._read() as conn:
-            return _frame(conn.execute(select(t.snapshot.c.id, t.snapshot.c.name, t.snapshot.c.taken_at)
-                                       .order_by(t.snapshot.c.taken_at, t.snapshot.c.id)).mappings().all(),
-                          ["id", "name", "taken_at"])
+            return _frame(
+                conn.execute(
+                    select(t.snapshot.c.id, t.snapshot.c.name, t.snapshot.c.taken_at).order_by(
+                        t.snapshot.c.taken_at, t.snapshot.c.id
+                    )
+                )
+                .mappings()
+                .all(),
+                ["id", "name", "taken_at"],
+            )

@@ -56,10 +56,12 @@ def _memo_links(conn, kind: str, ids) -> dict[int, list[dict]]:
     if not ids:
         return {}
     out: dict[int, list[dict]] = {}
-    rows = conn.execute(select(t.memo_link.c.target_id, t.memo.c.id, t.memo.c.title)
-                        .join(t.memo, t.memo.c.id == t.memo_link.c.memo_id)
-                        .where(t.memo_link.c.target_type == kind, t.memo_link.c.target_id.in_(ids))
-                        .order_by(t.memo.c.id))
+    rows = conn.execute(
+        select(t.memo_link.c.target_id, t.memo.c.id, t.memo.c.title)
+        .join(t.memo, t.memo.c.id == t.memo_link.c.memo_id)
+        .where(t.memo_link.c.target_type == kind, t.memo_link.c.target_id.in_(ids))
+        .order_by(t.memo.c.id)
+    )
     for r in rows:
         out.setdefault(r.target_id, []).append({"id": r.id, "title": r.title})
     return out
@@ -79,25 +81,51 @@ class WorkbenchMixin(ProjectBase):
         with self._read() as conn:
             src = self._source_row(conn, source)
             version_id, text = self._source_text(conn, src["id"])
-            people = [r.pseudonym for r in conn.execute(
-                select(t.participant.c.pseudonym).join(t.source_participant,
-                                                       t.source_participant.c.participant_id == t.participant.c.id)
-                .where(t.source_participant.c.source_id == src["id"]).order_by(t.participant.c.pseudonym))]
-            segs = conn.execute(select(t.segment.c.position, t.segment.c.speaker, t.segment.c.role,
-                                       t.segment.c.started_at, t.segment.c.start, t.segment.c.end)
-                                .where(t.segment.c.source_version_id == version_id)
-                                .order_by(t.segment.c.position)).all()
+            people = [
+                r.pseudonym
+                for r in conn.execute(
+                    select(t.participant.c.pseudonym)
+                    .join(t.source_participant, t.source_participant.c.participant_id == t.participant.c.id)
+                    .where(t.source_participant.c.source_id == src["id"])
+                    .order_by(t.participant.c.pseudonym)
+                )
+            ]
+            segs = conn.execute(
+                select(
+                    t.segment.c.position,
+                    t.segment.c.speaker,
+                    t.segment.c.role,
+                    t.segment.c.started_at,
+                    t.segment.c.start,
+                    t.segment.c.end,
+                )
+                .where(t.segment.c.source_version_id == version_id)
+                .order_by(t.segment.c.position)
+            ).all()
             rows = conn.execute(
-                select(t.coding.c.id, t.coding.c.start, t.coding.c.end, t.coding.c.code_id, t.code.c.name,
-                       t.code.c.colour, t.code.c.stage, t.coder.c.name, t.coding.c.status,
-                       t.coding.c.review, t.coding.c.origin)
-                .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                select(
+                    t.coding.c.id,
+                    t.coding.c.start,
+                    t.coding.c.end,
+                    t.coding.c.code_id,
+                    t.code.c.name,
+                    t.code.c.colour,
+                    t.code.c.stage,
+                    t.coder.c.name,
+                    t.coding.c.status,
+                    t.coding.c.review,
+                    t.coding.c.origin,
+                )
+                .join(t.code, t.code.c.id == t.coding.c.code_id)
+                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
                 # the transcript shows pending suggestions too, marked by their status, to be decided
                 .where(t.coding.c.source_id == src["id"], t.coding.c.status != CodingStatus.REJECTED.value)
-                .order_by(t.coding.c.start, t.coding.c.id)).all()
+                .order_by(t.coding.c.start, t.coding.c.id)
+            ).all()
             memos = _memo_links(conn, "coding", [r[0] for r in rows])
-        turns = [TranscriptTurn(s.position, s.speaker, s.role, s.started_at, s.start, s.end) for s in segs] \
-            or [TranscriptTurn(1, None, "", None, 0, len(text))]
+        turns = [TranscriptTurn(s.position, s.speaker, s.role, s.started_at, s.start, s.end) for s in segs] or [
+            TranscriptTurn(1, None, "", None, 0, len(text))
+        ]
         key = (version_id, unit, hash(text), len(turns))  # ids repeat across projects; texts rarely
         spans = _UNITS_CACHE.get(key)
         if spans is None:
@@ -117,24 +145,45 @@ class WorkbenchMixin(ProjectBase):
         """One coding: source, span, words (unless ``with_quote=False``), code, coder, status and
         linked memos."""
         with self._read() as conn:
-            row = conn.execute(
-                select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.start,
-                       t.coding.c.end, t.coding.c.code_id, t.code.c.name.label("code"), t.code.c.stage,
-                       t.code.c.colour, t.coder.c.name.label("coder"), t.coding.c.status, t.coding.c.origin,
-                       t.coding.c.review)
-                .join(t.source, t.source.c.id == t.coding.c.source_id).join(t.code, t.code.c.id == t.coding.c.code_id)
-                .join(t.coder, t.coder.c.id == t.coding.c.coder_id).where(t.coding.c.id == coding_id)).mappings().first()
+            row = (
+                conn.execute(
+                    select(
+                        t.coding.c.id,
+                        t.coding.c.source_id,
+                        t.source.c.name.label("source"),
+                        t.coding.c.start,
+                        t.coding.c.end,
+                        t.coding.c.code_id,
+                        t.code.c.name.label("code"),
+                        t.code.c.stage,
+                        t.code.c.colour,
+                        t.coder.c.name.label("coder"),
+                        t.coding.c.status,
+                        t.coding.c.origin,
+                        t.coding.c.review,
+                    )
+                    .join(t.source, t.source.c.id == t.coding.c.source_id)
+                    .join(t.code, t.code.c.id == t.coding.c.code_id)
+                    .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                    .where(t.coding.c.id == coding_id)
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFound(f"There is no coding {coding_id}.", hint="list_codings")
-            quote = self._source_text(conn, row["source_id"])[1][row["start"]:row["end"]] if with_quote else None
+            quote = self._source_text(conn, row["source_id"])[1][row["start"] : row["end"]] if with_quote else None
             memos = _memo_links(conn, "coding", [coding_id]).get(coding_id, [])
         return {**dict(row), "quote": quote, "memos": memos}
 
     def code_choices(self) -> list[dict]:
         """Every live code as id, name, path, stage and colour, for choosing one (a lighter :meth:`codes`)."""
         with self._read() as conn:
-            rows = conn.execute(select(t.code.c.id, t.code.c.name, t.code.c.parent_id, t.code.c.stage, t.code.c.colour)
-                                .where(t.code.c.merged_into_id.is_(None)).order_by(t.code.c.id)).all()
+            rows = conn.execute(
+                select(t.code.c.id, t.code.c.name, t.code.c.parent_id, t.code.c.stage, t.code.c.colour)
+                .where(t.code.c.merged_into_id.is_(None))
+                .order_by(t.code.c.id)
+            ).all()
         by_id = {r[0]: r for r in rows}
 
         def path(r) -> str:
@@ -163,32 +212,65 @@ class WorkbenchMixin(ProjectBase):
             todo.extend(children.get(cid, []))
         return out
 
-    def passages(self, code: int | str, *, descendants: bool = True, context: int = 80, group: str | None = None,
-                 attribute: str | None = None, value: str | None = None, coder: str | None = None,
-                 stage: str | None = None, limit: int = 2000) -> list[dict]:
+    def passages(
+        self,
+        code: int | str,
+        *,
+        descendants: bool = True,
+        context: int = 80,
+        group: str | None = None,
+        attribute: str | None = None,
+        value: str | None = None,
+        coder: str | None = None,
+        stage: str | None = None,
+        limit: int = 2000,
+    ) -> list[dict]:
         """Every passage of a code (and of the codes under it) with words around it, its
         participant, group and attributes: the material of constant comparison."""
         ids = self.code_family(code) if descendants else [self._code_id_of(code)]
         context = max(0, min(int(context), 5000))
         with self._read() as conn:
-            q = (select(t.coding.c.id, t.coding.c.source_id, t.source.c.name.label("source"), t.coding.c.start,
-                        t.coding.c.end, t.code.c.id.label("code_id"), t.code.c.name.label("code"), t.code.c.stage,
-                        t.coder.c.name.label("coder"))
-                 .join(t.code, t.code.c.id == t.coding.c.code_id).join(t.coder, t.coder.c.id == t.coding.c.coder_id)
-                 .join(t.source, t.source.c.id == t.coding.c.source_id)
-                 .where(t.coding.c.code_id.in_(ids), counts(t.coding.c.status))
-                 .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id))
+            q = (
+                select(
+                    t.coding.c.id,
+                    t.coding.c.source_id,
+                    t.source.c.name.label("source"),
+                    t.coding.c.start,
+                    t.coding.c.end,
+                    t.code.c.id.label("code_id"),
+                    t.code.c.name.label("code"),
+                    t.code.c.stage,
+                    t.coder.c.name.label("coder"),
+                )
+                .join(t.code, t.code.c.id == t.coding.c.code_id)
+                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
+                .join(t.source, t.source.c.id == t.coding.c.source_id)
+                .where(t.coding.c.code_id.in_(ids), counts(t.coding.c.status))
+                .order_by(t.coding.c.source_id, t.coding.c.start, t.coding.c.id)
+            )
             if coder:
                 q = q.where(t.coder.c.name == coder)
             if stage:
                 q = q.where(t.code.c.stage == stage)
             rows = conn.execute(q.limit(limit)).mappings().all()
             people = self._people_of_sources(conn, {r["source_id"] for r in rows})
-            texts = dict(conn.execute(
-                select(t.source_version.c.source_id, t.source_version.c.text)
-                .join(t.source, and_(t.source.c.id == t.source_version.c.source_id,
-                                     t.source.c.current_version == t.source_version.c.version))
-                .where(t.source.c.id.in_(sorted({r["source_id"] for r in rows})))).all()) if rows else {}
+            texts = (
+                dict(
+                    conn.execute(
+                        select(t.source_version.c.source_id, t.source_version.c.text)
+                        .join(
+                            t.source,
+                            and_(
+                                t.source.c.id == t.source_version.c.source_id,
+                                t.source.c.current_version == t.source_version.c.version,
+                            ),
+                        )
+                        .where(t.source.c.id.in_(sorted({r["source_id"] for r in rows})))
+                    ).all()
+                )
+                if rows
+                else {}
+            )
         out = []
         for r in rows:
             person = people.get(r["source_id"], {})
@@ -197,11 +279,25 @@ class WorkbenchMixin(ProjectBase):
             if attribute and str(person.get("attributes", {}).get(attribute)) != str(value):
                 continue
             text, s, e = texts[r["source_id"]], r["start"], r["end"]
-            out.append({"id": r["id"], "source_id": r["source_id"], "source": r["source"], "start": s, "end": e,
-                        "code_id": r["code_id"], "code": r["code"], "stage": r["stage"], "coder": r["coder"],
-                        "before": text[max(0, s - context):s], "quote": text[s:e], "after": text[e:e + context],
-                        "participant": person.get("pseudonym"), "group": person.get("group"),
-                        "attributes": person.get("attributes", {})})
+            out.append(
+                {
+                    "id": r["id"],
+                    "source_id": r["source_id"],
+                    "source": r["source"],
+                    "start": s,
+                    "end": e,
+                    "code_id": r["code_id"],
+                    "code": r["code"],
+                    "stage": r["stage"],
+                    "coder": r["coder"],
+                    "before": text[max(0, s - context) : s],
+                    "quote": text[s:e],
+                    "after": text[e : e + context],
+                    "participant": person.get("pseudonym"),
+                    "group": person.get("group"),
+                    "attributes": person.get("attributes", {}),
+                }
+            )
         return out
 
     def _code_id_of(self, code: int | str) -> int:
@@ -212,19 +308,29 @@ class WorkbenchMixin(ProjectBase):
         """The (first) participant of each source with group and attribute values."""
         if not source_ids:
             return {}
-        links = conn.execute(select(t.source_participant.c.source_id, t.participant.c.id, t.participant.c.pseudonym,
-                                    t.participant.c.group_name)
-                             .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
-                             .where(t.source_participant.c.source_id.in_(list(source_ids)))
-                             .order_by(t.participant.c.pseudonym)).all()
+        links = conn.execute(
+            select(
+                t.source_participant.c.source_id,
+                t.participant.c.id,
+                t.participant.c.pseudonym,
+                t.participant.c.group_name,
+            )
+            .join(t.participant, t.participant.c.id == t.source_participant.c.participant_id)
+            .where(t.source_participant.c.source_id.in_(list(source_ids)))
+            .order_by(t.participant.c.pseudonym)
+        ).all()
         attrs: dict[int, dict[str, str]] = {}
-        for r in conn.execute(select(t.attribute_value.c.participant_id, t.attribute.c.name, t.attribute_value.c.value)
-                              .join(t.attribute, t.attribute.c.id == t.attribute_value.c.attribute_id)):
+        for r in conn.execute(
+            select(t.attribute_value.c.participant_id, t.attribute.c.name, t.attribute_value.c.value).join(
+                t.attribute, t.attribute.c.id == t.attribute_value.c.attribute_id
+            )
+        ):
             attrs.setdefault(r.participant_id, {})[r.name] = r.value
         out: dict[int, dict] = {}
         for r in links:
-            out.setdefault(r.source_id, {"pseudonym": r.pseudonym, "group": r.group_name,
-                                         "attributes": attrs.get(r.id, {})})
+            out.setdefault(
+                r.source_id, {"pseudonym": r.pseudonym, "group": r.group_name, "attributes": attrs.get(r.id, {})}
+            )
         return out
 
     def overview(self, *, recent: int = 12) -> dict:
@@ -232,48 +338,105 @@ class WorkbenchMixin(ProjectBase):
         share of its characters coded; the newest actions."""
         with self._read() as conn:
             study = dict(conn.execute(select(t.study.c.title, t.study.c.research_question)).mappings().one())
-            sources = conn.execute(
-                select(t.source.c.id, t.source.c.name, t.source.c.kind, t.source.c.file_format,
-                       t.source.c.current_version, func.length(t.source_version.c.text).label("characters"))
-                .join(t.source_version, and_(t.source_version.c.source_id == t.source.c.id,
-                                             t.source_version.c.version == t.source.c.current_version))
-                .order_by(t.source.c.id)).mappings().all()
+            sources = (
+                conn.execute(
+                    select(
+                        t.source.c.id,
+                        t.source.c.name,
+                        t.source.c.kind,
+                        t.source.c.file_format,
+                        t.source.c.current_version,
+                        func.length(t.source_version.c.text).label("characters"),
+                    )
+                    .join(
+                        t.source_version,
+                        and_(
+                            t.source_version.c.source_id == t.source.c.id,
+                            t.source_version.c.version == t.source.c.current_version,
+                        ),
+                    )
+                    .order_by(t.source.c.id)
+                )
+                .mappings()
+                .all()
+            )
             spans: dict[int, list[tuple[int, int]]] = {}
             per_source: dict[int, int] = {}
-            for r in conn.execute(select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end)
-                                  .where(counts(t.coding.c.status))):
+            for r in conn.execute(
+                select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end).where(counts(t.coding.c.status))
+            ):
                 spans.setdefault(r.source_id, []).append((r.start, r.end))
                 per_source[r.source_id] = per_source.get(r.source_id, 0) + 1
             people = self._people_of_sources(conn, [s["id"] for s in sources])
-            events = conn.execute(select(t.audit_event.c.id, t.audit_event.c.at, t.audit_event.c.actor,
-                                         t.audit_event.c.action, t.audit_event.c.summary)
-                                  .order_by(t.audit_event.c.id.desc()).limit(recent)).mappings().all()
+            events = (
+                conn.execute(
+                    select(
+                        t.audit_event.c.id,
+                        t.audit_event.c.at,
+                        t.audit_event.c.actor,
+                        t.audit_event.c.action,
+                        t.audit_event.c.summary,
+                    )
+                    .order_by(t.audit_event.c.id.desc())
+                    .limit(recent)
+                )
+                .mappings()
+                .all()
+            )
         rows = []
         for s in sources:
             covered = _covered(spans.get(s["id"], []))
             person = people.get(s["id"], {})
-            rows.append({**dict(s), "codings": per_source.get(s["id"], 0),
-                         "coded_share": covered / s["characters"] if s["characters"] else 0.0,
-                         "participant": person.get("pseudonym"), "group": person.get("group"),
-                         "attributes": person.get("attributes", {})})
+            rows.append(
+                {
+                    **dict(s),
+                    "codings": per_source.get(s["id"], 0),
+                    "coded_share": covered / s["characters"] if s["characters"] else 0.0,
+                    "participant": person.get("pseudonym"),
+                    "group": person.get("group"),
+                    "attributes": person.get("attributes", {}),
+                }
+            )
         return {"study": study, "sources": rows, "recent": [dict(e) for e in events]}
 
     def memo(self, memo_id: int) -> dict:
         """One memo with its author, text and what it links to (kind, id, name)."""
         with self._read() as conn:
-            row = conn.execute(select(t.memo.c.id, t.memo.c.title, t.memo.c.type, t.memo.c.body, t.memo.c.written_on,
-                                      t.coder.c.name.label("author"))
-                               .join(t.coder, t.coder.c.id == t.memo.c.author_id)
-                               .where(t.memo.c.id == memo_id)).mappings().first()
+            row = (
+                conn.execute(
+                    select(
+                        t.memo.c.id,
+                        t.memo.c.title,
+                        t.memo.c.type,
+                        t.memo.c.body,
+                        t.memo.c.written_on,
+                        t.coder.c.name.label("author"),
+                    )
+                    .join(t.coder, t.coder.c.id == t.memo.c.author_id)
+                    .where(t.memo.c.id == memo_id)
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise NotFound(f"There is no memo {memo_id}.", hint="list_memos")
-            names = {"code": dict(conn.execute(select(t.code.c.id, t.code.c.name)).all()),
-                     "source": dict(conn.execute(select(t.source.c.id, t.source.c.name)).all()),
-                     "memo": dict(conn.execute(select(t.memo.c.id, t.memo.c.title)).all())}
-            links = [{"kind": r.target_type, "id": r.target_id,
-                      "name": names.get(r.target_type, {}).get(r.target_id, f"coding {r.target_id}")}
-                     for r in conn.execute(select(t.memo_link.c.target_type, t.memo_link.c.target_id)
-                                           .where(t.memo_link.c.memo_id == memo_id).order_by(t.memo_link.c.id))]
+            names = {
+                "code": dict(conn.execute(select(t.code.c.id, t.code.c.name)).all()),
+                "source": dict(conn.execute(select(t.source.c.id, t.source.c.name)).all()),
+                "memo": dict(conn.execute(select(t.memo.c.id, t.memo.c.title)).all()),
+            }
+            links = [
+                {
+                    "kind": r.target_type,
+                    "id": r.target_id,
+                    "name": names.get(r.target_type, {}).get(r.target_id, f"coding {r.target_id}"),
+                }
+                for r in conn.execute(
+                    select(t.memo_link.c.target_type, t.memo_link.c.target_id)
+                    .where(t.memo_link.c.memo_id == memo_id)
+                    .order_by(t.memo_link.c.id)
+                )
+            ]
         return {**dict(row), "links": links}
 
     def memos_on(self, kind: str, target_id: int) -> list[dict]:
@@ -309,8 +472,17 @@ class WorkbenchWritesMixin(WorkbenchMixin, CodingMixin):
             _, text = self._source_text(conn, src["id"])
         return src["id"], src["current_version"], text
 
-    def code_with_new(self, source: int | str, name: str, *, start: int, end: int, stage: str = "initial",
-                      parent: int | str | None = None, definition: str = "") -> tuple[int, int]:
+    def code_with_new(
+        self,
+        source: int | str,
+        name: str,
+        *,
+        start: int,
+        end: int,
+        stage: str = "initial",
+        parent: int | str | None = None,
+        definition: str = "",
+    ) -> tuple[int, int]:
         """Make a new code and code a span with it, as one action (one undo takes both back).
 
         Returns (code id, coding id).

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -25,8 +25,11 @@ GENESIS = "0" * 64
 _HEAD = select(study.c.id, study.c.audit_head, study.c.audit_count).with_for_update()
 _LAST = select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
 _INSERT = insert(audit_event)
-_MOVE_HEAD = (update(study).where(study.c.id == bindparam("study_id"))
-              .values(audit_head=bindparam("head"), audit_count=bindparam("count")))
+_MOVE_HEAD = (
+    update(study)
+    .where(study.c.id == bindparam("study_id"))
+    .values(audit_head=bindparam("head"), audit_count=bindparam("count"))
+)
 
 
 #: How new events are hashed (``audit_event.hash_version``); 1 is how events before migration 0009 were.
@@ -58,13 +61,21 @@ def sealed_changes(changes: str, summary: str) -> str:
             if isinstance(item.get(side), dict):
                 item[side] = {k: value_digest(v) for k, v in item[side].items()}
     match = _WITHHELD.match(summary)
-    said = ({"sha256": match.group(1), "characters": int(match.group(2))} if match
-            else value_digest(summary))
+    said = {"sha256": match.group(1), "characters": int(match.group(2))} if match else value_digest(summary)
     return json.dumps([said, items], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def event_hash(prev_hash: str, event_id: int, at: datetime, actor: str, action: str,
-               summary: str, changes: str, undoes: int | None, version: int = HASH_VERSION) -> str:
+def event_hash(
+    prev_hash: str,
+    event_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    summary: str,
+    changes: str,
+    undoes: int | None,
+    version: int = HASH_VERSION,
+) -> str:
     """SHA-256 over the event's fields and the hash before it, in one fixed serialisation.
 
     Version 1 covers the summary and the change images as written; version 2 covers them sealed
@@ -80,18 +91,31 @@ def event_hash(prev_hash: str, event_id: int, at: datetime, actor: str, action: 
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append_event(conn: Connection, *, actor: str, action: str, summary: str,
-                 changes: list[dict[str, Any]], undoes: int | None = None) -> int:
+def append_event(
+    conn: Connection, *, actor: str, action: str, summary: str, changes: list[dict[str, Any]], undoes: int | None = None
+) -> int:
     """Append one event to the chain inside the caller's transaction; returns its id."""
     head = conn.execute(_HEAD).one()
     last = conn.execute(_LAST).first()
     prev_hash = last.hash if last else GENESIS
     event_id = (last.id if last else 0) + 1
-    at = datetime.now(timezone.utc)
+    at = datetime.now(UTC)
     body = json.dumps(changes, ensure_ascii=False, separators=(",", ":"), default=str)
     digest = event_hash(prev_hash, event_id, at, actor, action, summary, body, undoes)
-    conn.execute(_INSERT, {"id": event_id, "at": at, "actor": actor, "action": action, "summary": summary,
-                           "changes": body, "undoes": undoes, "prev_hash": prev_hash, "hash": digest,
-                           "hash_version": HASH_VERSION})
+    conn.execute(
+        _INSERT,
+        {
+            "id": event_id,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "summary": summary,
+            "changes": body,
+            "undoes": undoes,
+            "prev_hash": prev_hash,
+            "hash": digest,
+            "hash_version": HASH_VERSION,
+        },
+    )
     conn.execute(_MOVE_HEAD, {"study_id": head.id, "head": digest, "count": event_id})
     return event_id

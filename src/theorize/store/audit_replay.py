@@ -59,8 +59,7 @@ class Difference:
 
 def compared_tables() -> list[Table]:
     """The tables whose rows the audit trail vouches for."""
-    return [t for t in schema.metadata.sorted_tables
-            if t.name not in _NOT_TABLES and t.info.get("audited", True)]
+    return [t for t in schema.metadata.sorted_tables if t.name not in _NOT_TABLES and t.info.get("audited", True)]
 
 
 def _key(table: Table, image: Mapping[Any, Any]) -> Key:
@@ -78,8 +77,11 @@ def _label(table: Table, key: Key) -> str:
 def _same(expected: Any, actual: Any) -> bool:
     """Compare a recorded value with the table's (a time as ISO text in UTC, as images hold it)."""
     if isinstance(expected, dict) and set(expected) == {"sha256", "characters"}:  # a long inserted text
-        return (isinstance(actual, str) and len(actual) == expected["characters"]
-                and hashlib.sha256(actual.encode("utf-8")).hexdigest() == expected["sha256"])
+        return (
+            isinstance(actual, str)
+            and len(actual) == expected["characters"]
+            and hashlib.sha256(actual.encode("utf-8")).hexdigest() == expected["sha256"]
+        )
     if isinstance(expected, bool) or isinstance(actual, bool):
         return expected is not None and actual is not None and bool(expected) == bool(actual)
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
@@ -100,8 +102,10 @@ def _differs(table: str, label: str, column: str, recorded: Any, actual: Any) ->
         return f"{where}: the table has {actual!r}, the audit trail {recorded!r}: it was changed outside theorize"
     have = _long(actual) if _long(actual) is not None else len(str(actual))
     had = _long(recorded) if _long(recorded) is not None else len(str(recorded))
-    return (f"{where}: the table's text ({have:,} characters) is not the one the audit trail recorded "
-            f"({had:,} characters): it was changed outside theorize")
+    return (
+        f"{where}: the table's text ({have:,} characters) is not the one the audit trail recorded "
+        f"({had:,} characters): it was changed outside theorize"
+    )
 
 
 class Replay:
@@ -194,26 +198,50 @@ class Replay:
                 if expected[key]:
                     out.extend(self._columns(table, key, expected[key], row))
                 continue
-            scope = next((found_scope for names, values in by_columns.items()
-                          if (found_scope := values.get(tuple(row[c] for c in names))) is not None), None)
+            scope = next(
+                (
+                    found_scope
+                    for names, values in by_columns.items()
+                    if (found_scope := values.get(tuple(row[c] for c in names))) is not None
+                ),
+                None,
+            )
             if scope is not None:
                 found[scope] += 1
             elif loose > 0:
                 loose -= 1
             else:
-                out.append(Difference(table.name, _label(table, key), None,
-                                      f"{table.name} {_label(table, key)} is in the table but in no audit event: "
-                                      "it was added outside theorize"))
+                out.append(
+                    Difference(
+                        table.name,
+                        _label(table, key),
+                        None,
+                        f"{table.name} {_label(table, key)} is in the table but in no audit event: "
+                        "it was added outside theorize",
+                    )
+                )
         for key in expected.keys() - seen - self.maybe_gone.get(table.name, set()):
-            out.append(Difference(table.name, _label(table, key), None,
-                                  f"{table.name} {_label(table, key)} is in the audit trail but not in the table: "
-                                  "it was deleted outside theorize"))
+            out.append(
+                Difference(
+                    table.name,
+                    _label(table, key),
+                    None,
+                    f"{table.name} {_label(table, key)} is in the audit trail but not in the table: "
+                    "it was deleted outside theorize",
+                )
+            )
         for scope, count in scopes.items():
             if found[scope] != count:
                 where = ", ".join(f"{c} {v}" for c, v in scope)
-                out.append(Difference(table.name, where, None,
-                                      f"{table.name} rows of {where}: the audit trail has {count}, the table "
-                                      f"{found[scope]}: rows were added or deleted outside theorize"))
+                out.append(
+                    Difference(
+                        table.name,
+                        where,
+                        None,
+                        f"{table.name} rows of {where}: the audit trail has {count}, the table "
+                        f"{found[scope]}: rows were added or deleted outside theorize",
+                    )
+                )
         return n, out
 
     def _columns(self, table: Table, key: Key, known: dict[str, Any], row) -> list[Difference]:

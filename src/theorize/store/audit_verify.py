@@ -52,8 +52,10 @@ class Anchor:
         """An anchor from its text form; anything else is refused in one sentence."""
         match = _ANCHOR.match(text or "")
         if match is None:
-            raise InvalidInput(f"{text!r} is not an audit anchor; an anchor is an event number, a colon and "
-                               "64 hex digits (e.g. 42:3f5a...), as `theorize audit anchor` prints it.")
+            raise InvalidInput(
+                f"{text!r} is not an audit anchor; an anchor is an event number, a colon and "
+                "64 hex digits (e.g. 42:3f5a...), as `theorize audit anchor` prints it."
+            )
         return cls(int(match.group(1)), match.group(2).lower())
 
 
@@ -76,8 +78,11 @@ class TrailReport:
 
 def take_anchor(conn: Connection) -> Anchor:
     """The anchor for the trail as it stands: its newest event's number, hash and time."""
-    row = conn.execute(select(audit_event.c.id, audit_event.c.hash, audit_event.c.at, audit_event.c.actor)
-                       .order_by(audit_event.c.id.desc()).limit(1)).first()
+    row = conn.execute(
+        select(audit_event.c.id, audit_event.c.hash, audit_event.c.at, audit_event.c.actor)
+        .order_by(audit_event.c.id.desc())
+        .limit(1)
+    ).first()
     if row is None:
         raise InvalidInput("The audit trail is empty, so there is nothing to anchor.")
     return Anchor(row.id, row.hash, utc(row.at), row.actor)
@@ -101,8 +106,17 @@ def check_chain(conn: Connection) -> TrailReport:
             report.problems.append(_missing(prev_id + 1, row["id"] - 1, prev_id, row["id"]))
         elif row["prev_hash"] != prev_hash:
             report.problems.append(f"event {row['id']} does not follow the event before it (removed or reordered)")
-        recomputed = event_hash(row["prev_hash"], row["id"], row["at"], row["actor"], row["action"],
-                                row["summary"], row["changes"], row["undoes"], row.get("hash_version") or 1)
+        recomputed = event_hash(
+            row["prev_hash"],
+            row["id"],
+            row["at"],
+            row["actor"],
+            row["action"],
+            row["summary"],
+            row["changes"],
+            row["undoes"],
+            row.get("hash_version") or 1,
+        )
         if recomputed != row["hash"]:
             report.problems.append(f"event {row['id']} ({row['action']}) was changed after it was written")
         prev_hash, prev_id = row["hash"], row["id"]
@@ -116,14 +130,20 @@ def check_chain(conn: Connection) -> TrailReport:
 def _head_problem(count: int, head: str, last_id: int, last_hash: str) -> str | None:
     if count > last_id:
         cut = f"event {count} was" if count == last_id + 1 else f"events {last_id + 1} to {count} were"
-        return (f"the trail should hold {count} events ending in {head[:12]}, but its last is event {last_id}: "
-                f"{cut} removed from its end")
+        return (
+            f"the trail should hold {count} events ending in {head[:12]}, but its last is event {last_id}: "
+            f"{cut} removed from its end"
+        )
     if count < last_id:
-        return (f"the study row counts {count} events but the trail holds {last_id}: "
-                "the study row was changed outside theorize")
+        return (
+            f"the study row counts {count} events but the trail holds {last_id}: "
+            "the study row was changed outside theorize"
+        )
     if head != last_hash:
-        return (f"the study row's newest hash {head[:12]} is not event {last_id}'s {last_hash[:12]}: "
-                "the last event or the study row was changed outside theorize")
+        return (
+            f"the study row's newest hash {head[:12]} is not event {last_id}'s {last_hash[:12]}: "
+            "the last event or the study row was changed outside theorize"
+        )
     return None
 
 
@@ -132,12 +152,18 @@ def check_anchor(conn: Connection, anchor: Anchor) -> str | None:
     last = conn.execute(select(func.max(audit_event.c.id))).scalar() or 0
     row = conn.execute(select(audit_event.c.hash).where(audit_event.c.id == anchor.event)).first()
     if row is None and anchor.event > last:
-        return (f"the anchor names event {anchor.event}, but the trail ends at event {last}: "
-                "it was cut back since the anchor was taken")
+        return (
+            f"the anchor names event {anchor.event}, but the trail ends at event {last}: "
+            "it was cut back since the anchor was taken"
+        )
     if row is None:
-        return (f"the anchor names event {anchor.event}, which is no longer in the trail: "
-                "it was removed since the anchor was taken")
+        return (
+            f"the anchor names event {anchor.event}, which is no longer in the trail: "
+            "it was removed since the anchor was taken"
+        )
     if row.hash != anchor.hash:
-        return (f"event {anchor.event}'s hash is {row.hash[:12]}, not the anchor's {anchor.hash[:12]}: "
-                f"the trail up to event {anchor.event} was rewritten since the anchor was taken")
+        return (
+            f"event {anchor.event}'s hash is {row.hash[:12]}, not the anchor's {anchor.hash[:12]}: "
+            f"the trail up to event {anchor.event} was rewritten since the anchor was taken"
+        )
     return None

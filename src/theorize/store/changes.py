@@ -13,7 +13,6 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from theorize.store import schema
 from theorize.store.rows import from_json, to_json
 
-
 LONG_TEXT = 2000
 
 
@@ -26,7 +25,7 @@ def _abbreviated(image: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _insert_returning(table: Table):
     """One statement object per table, built once: SQLAlchemy then reuses its compiled form."""
     return insert(table).returning(table.c.id)
@@ -137,7 +136,9 @@ def reverse(conn: Connection, items: list[dict[str, Any]]) -> Changes:
     if any(item["op"] == "withhold" or _withheld(item.get("before")) for item in items):
         from theorize.errors import Conflict
 
-        raise Conflict("That event's earlier words were de-identified (kept only in the vault), so it cannot be undone.")
+        raise Conflict(
+            "That event's earlier words were de-identified (kept only in the vault), so it cannot be undone."
+        )
     for item in reversed(items):
         table = schema.metadata.tables[item["table"]]
         op = item["op"]
@@ -155,7 +156,7 @@ def reverse(conn: Connection, items: list[dict[str, Any]]) -> Changes:
             continue  # removed with their parents by the foreign key's cascade
         elif op == "insert_rows":
             for chunk in range(0, len(item["ids"]), 500):
-                conn.execute(delete(table).where(table.c.id.in_(item["ids"][chunk:chunk + 500])))
+                conn.execute(delete(table).where(table.c.id.in_(item["ids"][chunk : chunk + 500])))
             undo.items.append({"table": table.name, "op": "delete_rows", "ids": item["ids"]})
         elif op == "update":
             undo.update(table, item["id"], from_json(table, item["before"]))

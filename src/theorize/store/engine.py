@@ -80,8 +80,11 @@ def make_engine(location: str | Path) -> Engine:
         # pysqlite's own transaction handling defers locks. A write transaction (see
         # ``write_transaction``) takes the write lock at BEGIN, so two writers never both read the
         # audit chain's head and then both append to it; reads stay deferred and never block.
-        event.listen(engine, "begin",
-                     lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("write", False) else "BEGIN"))
+        event.listen(
+            engine,
+            "begin",
+            lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("write", False) else "BEGIN"),
+        )
         return engine
     try:
         import psycopg  # noqa: F401
@@ -121,8 +124,9 @@ def database_failure(error: exc.DBAPIError) -> TheorizeError:
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, wait: float | None = None,
-                      on_wait: OnWait | None = None) -> Iterator[Connection]:
+def write_transaction(
+    engine: Engine, *, wait: float | None = None, on_wait: OnWait | None = None
+) -> Iterator[Connection]:
     """A transaction that will write, holding the project's write lock from its start.
 
     On SQLite the lock is taken by ``BEGIN IMMEDIATE``; on PostgreSQL by locking the study row

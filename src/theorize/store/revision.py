@@ -62,4 +62,3 @@ def is_current(engine: Engine) -> bool:
         return False
     with engine.connect() as conn:
         return stamped_revision(conn) == head
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Table
@@ -11,8 +11,8 @@ from sqlalchemy import DateTime, Table
 def utc(moment: datetime) -> datetime:
     """A datetime in UTC; naive ones (as SQLite returns them) are taken to be UTC already."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -31,6 +31,6 @@ def from_json(table: Table, values: dict[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         column = table.c[key]
         if value is not None and isinstance(column.type, DateTime):
-            value = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+            value = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
         out[key] = value
     return out

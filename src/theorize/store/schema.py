@@ -147,11 +147,21 @@ code = Table(
     Column("guid", String(36), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     # A live code's name is unique among its siblings (migration 0004); merged codes keep theirs.
-    Index("uq_code_live_name_top", "name", unique=True,
-          sqlite_where=text("parent_id IS NULL AND merged_into_id IS NULL"),
-          postgresql_where=text("parent_id IS NULL AND merged_into_id IS NULL")),
-    Index("uq_code_live_name_under", "parent_id", "name", unique=True,
-          sqlite_where=text("merged_into_id IS NULL"), postgresql_where=text("merged_into_id IS NULL")),
+    Index(
+        "uq_code_live_name_top",
+        "name",
+        unique=True,
+        sqlite_where=text("parent_id IS NULL AND merged_into_id IS NULL"),
+        postgresql_where=text("parent_id IS NULL AND merged_into_id IS NULL"),
+    ),
+    Index(
+        "uq_code_live_name_under",
+        "parent_id",
+        "name",
+        unique=True,
+        sqlite_where=text("merged_into_id IS NULL"),
+        postgresql_where=text("merged_into_id IS NULL"),
+    ),
 )
 
 code_lineage = Table(

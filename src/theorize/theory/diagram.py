@@ -120,8 +120,11 @@ def draw(model: TheoryModel | Layout, *, width_in: float = 7.0, dpi: float = 300
             )
         )
         if e.directed:
-            tip = [(x1, y1), (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
-                   (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2)]
+            tip = [
+                (x1, y1),
+                (base[0] - uy * head_w / 2, base[1] + ux * head_w / 2),
+                (base[0] + uy * head_w / 2, base[1] - ux * head_w / 2),
+            ]
             ax.add_patch(Polygon(tip, closed=True, facecolor=EDGE_COLOR, edgecolor=EDGE_COLOR, linewidth=0.3, zorder=2))
         if e.label_lines:
             ax.text(
@@ -211,9 +214,7 @@ def _save(fig: Figure, target, fmt: str, dpi: float) -> None:
         fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
 
 
-def to_svg(
-    model: TheoryModel | Layout, *, width_in: float = 7.0, standalone: bool = True, **layout_options
-) -> str:
+def to_svg(model: TheoryModel | Layout, *, width_in: float = 7.0, standalone: bool = True, **layout_options) -> str:
     """The diagram as SVG text.
 
     Args:
@@ -260,8 +261,14 @@ def render_png(
 
 
 #: The drawing each file suffix asks for.
-DRAWING_FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot",
-                                   ".mmd": "mermaid", ".mermaid": "mermaid"}
+DRAWING_FORMATS: dict[str, str] = {
+    ".svg": "svg",
+    ".png": "png",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+}
 
 
 def drawing_format(path: str | os.PathLike[str]) -> str:

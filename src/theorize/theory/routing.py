@@ -326,8 +326,9 @@ class _Routing(_PlacementState):
             xs += [(a + b) / 2, a + (b - a) / 3, a + 2 * (b - a) / 3]
         for layer in self.ordered:
             for upper, lower in itertools.pairwise(layer):
-                ys.append((self.center_y[upper] + self.height[upper] / 2
-                           + self.center_y[lower] - self.height[lower] / 2) / 2)
+                ys.append(
+                    (self.center_y[upper] + self.height[upper] / 2 + self.center_y[lower] - self.height[lower] / 2) / 2
+                )
         if self.band_rect is not None:
             x0, _, x1, _ = self.band_rect
             xs += list(np.linspace(x0 + 12, x1 - 20, 9))

@@ -50,9 +50,9 @@ def create_app(settings: WorkbenchSettings | dict | str | Path, *, study=None) -
     """
     import theorize
     from theorize.services.project import default_user
+    from theorize.web import live
     from theorize.web.auth import Accounts
     from theorize.web.routes import ROUTERS
-    from theorize.web import live
     from theorize.web.routes import team as team_routes
 
     if not isinstance(settings, WorkbenchSettings):

@@ -65,12 +65,30 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
 
 #: What a coder in an open blind round may read: pages that show only their own codings (filtered
 #: in the library) or no codings at all. Everything else waits until the round is closed.
-ROUND_READABLE = frozenset({
-    "/", "/api/study", "/api/session", "/sources/{source_id}", "/api/sources/{source_id}",
-    "/api/sources/{source_id}/codings", "/api/codings/{coding_id}", "/codes", "/api/codes", "/codes.css",
-    "/memos", "/memos/new", "/memos/{memo_id}", "/api/memos", "/api/memos/{memo_id}", "/model", "/api/model",
-    "/model.{fmt}", "/account", "/events",
-})
+ROUND_READABLE = frozenset(
+    {
+        "/",
+        "/api/study",
+        "/api/session",
+        "/sources/{source_id}",
+        "/api/sources/{source_id}",
+        "/api/sources/{source_id}/codings",
+        "/api/codings/{coding_id}",
+        "/codes",
+        "/api/codes",
+        "/codes.css",
+        "/memos",
+        "/memos/new",
+        "/memos/{memo_id}",
+        "/api/memos",
+        "/api/memos/{memo_id}",
+        "/model",
+        "/api/model",
+        "/model.{fmt}",
+        "/account",
+        "/events",
+    }
+)
 
 
 class Sessions:
@@ -158,21 +176,29 @@ class Accounts:
             if method in SAFE and not path.startswith("/api/") and not _wants_json(scope):
                 target = path + (f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else "")
                 return await _answer(send, 303, "", location=f"/login?next={quote(target, safe='')}")
-            return await _answer(send, 401, "Sign in first: this workbench is for the members of its team.",
-                                 json_body=True)
+            return await _answer(
+                send, 401, "Sign in first: this workbench is for the members of its team.", json_body=True
+            )
         state["person"] = person
         template = self.template(scope)
         if template is not None:
             asked = "GET" if method == "HEAD" else method  # a HEAD needs what its GET needs
             need = ROUTE_PERMISSIONS.get((asked, template)) or ("read" if method in SAFE else "owner")
             if not may(person, need):
-                return await _answer(send, 403, f"{person.name} ({person.role}) may not do this.",
-                                     json_body=path.startswith("/api/") or _wants_json(scope))
+                return await _answer(
+                    send,
+                    403,
+                    f"{person.name} ({person.role}) may not do this.",
+                    json_body=path.startswith("/api/") or _wants_json(scope),
+                )
             if person.role != "owner" and method in SAFE and template not in ROUND_READABLE:
                 if await run_in_threadpool(self.study.in_open_round, person.name):
-                    return await _answer(send, 403, "While your blind coding round is open, this page waits: it "
-                                                    "would show other coders' codings.",
-                                         json_body=path.startswith("/api/") or _wants_json(scope))
+                    return await _answer(
+                        send,
+                        403,
+                        "While your blind coding round is open, this page waits: it would show other coders' codings.",
+                        json_body=path.startswith("/api/") or _wants_json(scope),
+                    )
         return await self.app(scope, receive, send)
 
     async def person(self, scope) -> Person | None:

@@ -13,8 +13,15 @@ REST = "<!--theorize:rest-->"  # where a column's remaining passages go in the p
 
 def about(p: dict) -> str:
     """Participant, group and attribute values of a passage, as one line."""
-    return " · ".join(x for x in (p.get("participant"), p.get("group"), *(
-        f"{k}: {v}" for k, v in (p.get("attributes") or {}).items() if v)) if x)
+    return " · ".join(
+        x
+        for x in (
+            p.get("participant"),
+            p.get("group"),
+            *(f"{k}: {v}" for k, v in (p.get("attributes") or {}).items() if v),
+        )
+        if x
+    )
 
 
 def passages_html(passages: list[dict], *, embed: bool = False) -> str:
@@ -26,11 +33,12 @@ def passages_html(passages: list[dict], *, embed: bool = False) -> str:
         who = escape(p["about"]) if p.get("about") else ""
         out.append(
             f'<li class="passage" data-coding="{cid}"><div class="who"><a href="/sources/{int(p["source_id"])}#c{cid}"'
-            f'{target}>{escape(p["source"])}</a>{" · " + who if who else ""} · {escape(p["code"])} · '
+            f"{target}>{escape(p['source'])}</a>{' · ' + who if who else ''} · {escape(p['code'])} · "
             f'<span class="quiet">{escape(p["coder"])}</span></div><p class="ctx"><span class="before">'
             f'{escape(p["before"], quote=False)}</span><mark>{escape(p["quote"], quote=False)}</mark><span class="after">'
             f'{escape(p["after"], quote=False)}</span></p><button type="button" class="linklike" data-widen="{cid}">'
-            f'wider context</button></li>')
+            f"wider context</button></li>"
+        )
     return "".join(out)
 
 

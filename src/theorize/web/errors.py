@@ -36,8 +36,7 @@ def wants_json(request: Request) -> bool:
 async def theorize_error(request: Request, exc: TheorizeError):
     """One sentence for the researcher, as JSON for scripts or as an error page."""
     status = status_of(exc)
-    body = {"error": exc.sentence(WEB_HINTS), "fact": exc.fact, "hint": exc.hint,
-            "hint_text": exc.hint_text(WEB_HINTS)}
+    body = {"error": exc.sentence(WEB_HINTS), "fact": exc.fact, "hint": exc.hint, "hint_text": exc.hint_text(WEB_HINTS)}
     if wants_json(request):
         return JSONResponse(body, status_code=status)
     from theorize.web.render import page

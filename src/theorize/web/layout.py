@@ -11,8 +11,24 @@ from theorize.web.offsets import to_dom
 
 LANES = 12  # the margin shows this many stripes side by side; more overlaps share the last lane
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf", "#ff7f0e", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#ff7f0e",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+)
 
 
 def colour_of(code_id: int, colour: str | None) -> str:
@@ -106,8 +122,12 @@ def lay_out(tr: Transcript, hidden_coders: set[str] | frozenset[str] = frozenset
         first, last = place.get(c["id"], (None, None))
         shown = {**c, "lane": lanes[c["id"]], "colour": colour_of(c["code_id"], c["colour"])}
         if first is not None and last is not None:
-            shown.update(row_first=first.number, off_first=to_dom(tr.text, first.start, max(c["start"], first.start)),
-                         row_last=last.number, off_last=to_dom(tr.text, last.start, min(c["end"], last.end)))
+            shown.update(
+                row_first=first.number,
+                off_first=to_dom(tr.text, first.start, max(c["start"], first.start)),
+                row_last=last.number,
+                off_last=to_dom(tr.text, last.start, min(c["end"], last.end)),
+            )
         out.append(shown)
     return turns, out
 
@@ -134,14 +154,20 @@ def rows_html(turns: list[Turn], by_id: dict[int, dict]) -> str:
     coder_attr = {cid: escape(c["coder"], quote=True) for cid, c in by_id.items()}
     for turn in turns:
         time = f" <time>{turn.time}</time>" if turn.time else ""
-        out.append(f'<div class="turn" id="turn-{turn.number}" data-turn="{turn.number}"><div class="turn-head">'
-                   f'<span class="speaker">{escape(turn.speaker or "")}</span>{time} '
-                   f'<span class="turn-no">turn {turn.number}</span></div>')
+        out.append(
+            f'<div class="turn" id="turn-{turn.number}" data-turn="{turn.number}"><div class="turn-head">'
+            f'<span class="speaker">{escape(turn.speaker or "")}</span>{time} '
+            f'<span class="turn-no">turn {turn.number}</span></div>'
+        )
         for row in turn.rows:
-            stripes = "".join(f'<b class="s l{lane} c{by_id[cid]["code_id"]}{_PENDING[_pending(by_id[cid])]}" data-c="{cid}" data-coder="{coder_attr[cid]}"></b>'
-                              for cid, lane in row.stripes)
-            out.append(f'<div class="row" id="u{row.number}" tabindex="-1" data-n="{row.number}" data-s="{row.start}" '
-                       f'data-e="{row.end}"><span class="n" aria-hidden="true">{row.number}</span>'
-                       f'<span class="margin">{stripes}</span><span class="words" dir="auto">{escape(row.text, quote=False)}</span></div>')
+            stripes = "".join(
+                f'<b class="s l{lane} c{by_id[cid]["code_id"]}{_PENDING[_pending(by_id[cid])]}" data-c="{cid}" data-coder="{coder_attr[cid]}"></b>'
+                for cid, lane in row.stripes
+            )
+            out.append(
+                f'<div class="row" id="u{row.number}" tabindex="-1" data-n="{row.number}" data-s="{row.start}" '
+                f'data-e="{row.end}"><span class="n" aria-hidden="true">{row.number}</span>'
+                f'<span class="margin">{stripes}</span><span class="words" dir="auto">{escape(row.text, quote=False)}</span></div>'
+            )
         out.append("</div>")
     return "".join(out)

@@ -27,12 +27,29 @@ router = APIRouter()
 POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15.0
 #: What a page redraws after: codings, the codebook, memos (other actions only show who did what).
-KINDS = {"code": "codings", "uncode": "codings", "code in vivo": "codings", "undo": "all", "add code": "codebook",
-         "rename code": "codebook", "merge codes": "codebook", "move code": "codebook", "define code": "codebook",
-         "split code": "codebook", "promote code": "codebook", "colour code": "codebook", "move codes": "codebook",
-         "code many": "codings", "review coding": "codings", "accept suggestion": "codings",
-         "accept suggestions": "codings", "edit text": "all", "write memo": "memos", "edit memo": "memos",
-         "link memo": "memos"}
+KINDS = {
+    "code": "codings",
+    "uncode": "codings",
+    "code in vivo": "codings",
+    "undo": "all",
+    "add code": "codebook",
+    "rename code": "codebook",
+    "merge codes": "codebook",
+    "move code": "codebook",
+    "define code": "codebook",
+    "split code": "codebook",
+    "promote code": "codebook",
+    "colour code": "codebook",
+    "move codes": "codebook",
+    "code many": "codings",
+    "review coding": "codings",
+    "accept suggestion": "codings",
+    "accept suggestions": "codings",
+    "edit text": "all",
+    "write memo": "memos",
+    "edit memo": "memos",
+    "link memo": "memos",
+}
 
 
 class Feed:
@@ -118,7 +135,7 @@ async def events(request: Request):
             while True:
                 try:
                     event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     if await request.is_disconnected():
                         return
                     yield ": still here\n\n"
@@ -135,5 +152,6 @@ async def events(request: Request):
     async def _hears(event: dict) -> bool:
         return event["actor"] == person.name or not await run_in_threadpool(study.in_open_round, person.name)
 
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"cache-control": "no-store", "x-accel-buffering": "no"}
+    )

@@ -12,9 +12,17 @@ from theorize.web.layout import clock, colour_of
 from theorize.web.people import current_person
 
 HERE = Path(__file__).parent
-NAV = (("study", "/", "Study"), ("codebook", "/codes", "Codebook"), ("compare", "/compare", "Compare"),
-       ("memos", "/memos", "Memos"), ("model", "/model", "Model"), ("analyses", "/analyses", "Analyses"),
-       ("history", "/history", "History"), ("out", "/out", "Out"), ("assist", "/suggestions", "Machine help"))
+NAV = (
+    ("study", "/", "Study"),
+    ("codebook", "/codes", "Codebook"),
+    ("compare", "/compare", "Compare"),
+    ("memos", "/memos", "Memos"),
+    ("model", "/model", "Model"),
+    ("analyses", "/analyses", "Analyses"),
+    ("history", "/history", "History"),
+    ("out", "/out", "Out"),
+    ("assist", "/suggestions", "Machine help"),
+)
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
@@ -41,8 +49,12 @@ def page(request: Request, name: str, context: dict, *, status_code: int = 200):
     """A whole page: the template with the person, the CSRF token and the navigation."""
     app = request.app
     state = request.scope.get("state", {})
-    ctx = {"person": current_person(request), "csrf": state.get("csrf", ""),
-           "title_of_study": app.state.study_title, **context}
+    ctx = {
+        "person": current_person(request),
+        "csrf": state.get("csrf", ""),
+        "title_of_study": app.state.study_title,
+        **context,
+    }
     if state.get("team"):  # where the trail ended as this page was drawn: its live stream starts there
         ctx["trail"] = app.state.study.events_after(None)[0]
     return app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)

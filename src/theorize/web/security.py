@@ -18,8 +18,10 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'; frame-src 'self'; font-src 'self'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'; frame-src 'self'; font-src 'self'"
+)
 
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
@@ -56,8 +58,12 @@ class Guard:
         if scope["method"] not in SAFE_METHODS:
             origin = headers.get("origin")
             if origin and urlsplit(origin).hostname not in self.hosts:
-                return await _plain(send, 403, "This change was refused: it came from another site.",
-                                    json_body="application/json" in headers.get("accept", ""))
+                return await _plain(
+                    send,
+                    403,
+                    "This change was refused: it came from another site.",
+                    json_body="application/json" in headers.get("accept", ""),
+                )
             given = headers.get(CSRF_HEADER) or None
             kind = headers.get("content-type", "")
             if given is None and kind.startswith("application/x-www-form-urlencoded"):
@@ -67,9 +73,13 @@ class Guard:
                 body, receive = await _buffer(receive)
                 given = multipart_field(body, kind, CSRF_FIELD)
             if fresh or not given or not secrets.compare_digest(given, token):
-                return await _plain(send, 403, "This change was refused: the page was out of date or came from "
-                                               "elsewhere (no valid CSRF token). Reload the page and try again.",
-                                    json_body="application/json" in headers.get("accept", ""))
+                return await _plain(
+                    send,
+                    403,
+                    "This change was refused: the page was out of date or came from "
+                    "elsewhere (no valid CSRF token). Reload the page and try again.",
+                    json_body="application/json" in headers.get("accept", ""),
+                )
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -119,8 +129,14 @@ async def _buffer(receive):
 
 def multipart_field(body: bytes, content_type: str, name: str) -> str | None:
     """One plain (not file) field of a multipart/form-data body, or None."""
-    boundary = next((p.split("=", 1)[1].strip().strip('"') for p in content_type.split(";")[1:]
-                     if p.strip().lower().startswith("boundary=")), None)
+    boundary = next(
+        (
+            p.split("=", 1)[1].strip().strip('"')
+            for p in content_type.split(";")[1:]
+            if p.strip().lower().startswith("boundary=")
+        ),
+        None,
+    )
     if not boundary:
         return None
     wanted = f'name="{name}"'.encode()
@@ -138,6 +154,11 @@ async def _plain(send, status: int, sentence: str, *, json_body: bool = False) -
         body, kind = json.dumps({"error": sentence}).encode(), b"application/json"
     else:
         body, kind = sentence.encode(), b"text/plain; charset=utf-8"
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *HEADERS]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *HEADERS],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

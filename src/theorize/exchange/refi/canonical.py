@@ -44,8 +44,17 @@ def canonical(project: RefiProject) -> dict[str, list[tuple]]:
     return {
         "users": sorted((_g(u.guid), u.name) for u in p.users),
         "codes": sorted(
-            (_g(c.guid), c.name, _g(parent) or "", c.is_codable, (c.color or "").upper(), c.description,
-             c.stage or "", _ids(c.merged_from), c.in_vivo)
+            (
+                _g(c.guid),
+                c.name,
+                _g(parent) or "",
+                c.is_codable,
+                (c.color or "").upper(),
+                c.description,
+                c.stage or "",
+                _ids(c.merged_from),
+                c.in_vivo,
+            )
             for c, parent, _ in p.walk_codes()
         ),
         "sources": sorted((_g(s.guid), s.name, _sha(s.text), s.description) for s in p.sources),

@@ -85,7 +85,9 @@ def read_qdpx(
     return project, report
 
 
-def read_qdc(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_CODEBOOK_BYTES) -> tuple[RefiProject, ExchangeReport]:
+def read_qdc(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_CODEBOOK_BYTES
+) -> tuple[RefiProject, ExchangeReport]:
     """Read a REFI-QDA codebook exchange file (``.qdc``) into a project holding only codes and sets.
 
     Raises:
@@ -96,13 +98,19 @@ def read_qdc(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_CODEB
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise refuse(label, "codebook", f"it is {size:,} bytes, more than the {max_bytes:,} allowed",
-                         "If it is genuine, raise max_bytes and try again.")
+            raise refuse(
+                label,
+                "codebook",
+                f"it is {size:,} bytes, more than the {max_bytes:,} allowed",
+                "If it is genuine, raise max_bytes and try again.",
+            )
         data = path.read_bytes()
     except OSError as e:
         raise InvalidInput(f"{label} cannot be read ({e.strerror or e}); check the path and try again.") from None
     if data.startswith(b"PK\x03\x04"):
-        raise refuse(label, "codebook", "it is a zip archive, probably a project", "Import it as a project (.qdpx) instead.")
+        raise refuse(
+            label, "codebook", "it is a zip archive, probably a project", "Import it as a project (.qdpx) instead."
+        )
     report = ExchangeReport(file=label, direction="import", kind="codebook")
     root = parse_xml(data, label, label, "codebook")
     check_root(root, label, label, "codebook")
@@ -118,12 +126,18 @@ def check_root(root: etree._Element, label: str, member: str, want: str) -> None
     q = etree.QName(root)
     subject = "it" if member == label else member
     if not is_qda_namespace(q.namespace):
-        raise refuse(label, want, f"{subject} is XML of another kind (its root element is <{q.localname}> in namespace {q.namespace})")
+        raise refuse(
+            label,
+            want,
+            f"{subject} is XML of another kind (its root element is <{q.localname}> in namespace {q.namespace})",
+        )
     expected = "Project" if want == "project" else "CodeBook"
     if q.localname == expected:
         return
     if want == "project" and q.localname == "CodeBook":
-        raise refuse(label, want, f"{subject} holds a codebook, not a project", "Import it as a codebook (.qdc) instead.")
+        raise refuse(
+            label, want, f"{subject} holds a codebook, not a project", "Import it as a codebook (.qdc) instead."
+        )
     if want == "codebook" and q.localname == "Project":
         raise refuse(label, want, f"{subject} holds a whole project", "Import it as a project instead.")
     raise refuse(label, want, f"{subject} has the root element <{q.localname}>, not <{expected}>")
@@ -136,8 +150,12 @@ def _refuse_xml_given_as_zip(path: Path, label: str) -> None:
     except OSError as e:
         raise InvalidInput(f"{label} cannot be read ({e.strerror or e}); check the path and try again.") from None
     if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
-        raise refuse(label, "project", "it is an XML file, not the zip archive a .qdpx is",
-                     "If it is a codebook, import it as a codebook (.qdc) instead.")
+        raise refuse(
+            label,
+            "project",
+            "it is an XML file, not the zip archive a .qdpx is",
+            "If it is a codebook, import it as a codebook (.qdc) instead.",
+        )
 
 
 def _find_qde(archive: SafeArchive, report: ExchangeReport) -> str:
@@ -150,8 +168,11 @@ def _find_qde(archive: SafeArchive, report: ExchangeReport) -> str:
         return qdes[0]
     if not qdes:
         raise refuse(archive.label, "project", "the archive holds no project.qde (nor any other .qde file at its root)")
-    raise refuse(archive.label, "project",
-                 f"the archive holds {len(qdes)} .qde files ({', '.join(sorted(qdes))}) and no project.qde, so which one is the project is unclear")
+    raise refuse(
+        archive.label,
+        "project",
+        f"the archive holds {len(qdes)} .qde files ({', '.join(sorted(qdes))}) and no project.qde, so which one is the project is unclear",
+    )
 
 
 def _text_loader(archive: SafeArchive, report: ExchangeReport, used: set[str]):
@@ -166,7 +187,9 @@ def _text_loader(archive: SafeArchive, report: ExchangeReport, used: set[str]):
         if member is None:
             return None
         if not p.lower().startswith("internal://"):
-            report.decide(f"{label}: its plainTextPath '{p}' lacks 'internal://'; the text was read from {member} in the archive")
+            report.decide(
+                f"{label}: its plainTextPath '{p}' lacks 'internal://'; the text was read from {member} in the archive"
+            )
         used.add(member)
         return decode_text(archive.read(member), f"{label} ({member})", report)
 

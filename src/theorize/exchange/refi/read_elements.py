@@ -203,7 +203,9 @@ class ElementReader:
         obj.creating_user = self.user(el.get(user_attr))  # type: ignore[attr-defined]
         obj.created = self.date(el, "creationDateTime", label)  # type: ignore[attr-defined]
         if hasattr(obj, "modified"):
-            obj.modifying_user = self.user(el.get("modifyingUser" if user_attr == "creatingUser" else "modifyingUserGUID"))  # type: ignore[attr-defined]
+            obj.modifying_user = self.user(
+                el.get("modifyingUser" if user_attr == "creatingUser" else "modifyingUserGUID")
+            )  # type: ignore[attr-defined]
             obj.modified = self.date(el, "modifiedDateTime", label)  # type: ignore[attr-defined]
 
     # -- elements -----------------------------------------------------------------------------
@@ -261,9 +263,13 @@ class ElementReader:
             g = normalise_guid(raw)
             value = next((c for c in vv if c.tag in VALUE_KINDS), None)
             if g not in self.variables:
-                self.r.skip("VariableValue", f"a value of {label}", f"it refers to variable {raw!r}, which is not in the file")
+                self.r.skip(
+                    "VariableValue", f"a value of {label}", f"it refers to variable {raw!r}, which is not in the file"
+                )
             elif value is None:
-                self.r.skip("VariableValue", f"the value of '{self.variables[g].name}' for {label}", "it holds no value")
+                self.r.skip(
+                    "VariableValue", f"the value of '{self.variables[g].name}' for {label}", "it holds no value"
+                )
             else:
                 out.append(VariableValue(g, value.text or "", VALUE_KINDS[value.tag]))
         return out
@@ -308,7 +314,11 @@ class ElementReader:
             self.r.decide(f"a source without a name ({g}) was named '{name}' after its text file")
             label = f"source '{name}'"
         if el.get("richTextPath"):
-            self.r.skip("Source rich text", f"{el.get('richTextPath')} of {label}", "rich text is not carried; the plain text is")
+            self.r.skip(
+                "Source rich text",
+                f"{el.get('richTextPath')} of {label}",
+                "rich text is not carried; the plain text is",
+            )
         src = Source(g, name, text, path, description=kid_text(head, "Description") or kid_text(el, "Description"))
         self.stamp(src, head, label)
         self.sources[g] = src
@@ -326,7 +336,9 @@ class ElementReader:
             try:
                 raw.append((s, int(s.get("startPosition", "")), int(s.get("endPosition", ""))))
             except ValueError:
-                self.r.skip("PlainTextSelection", f"selection {s.get('guid')} in {label}", "its positions are not whole numbers")
+                self.r.skip(
+                    "PlainTextSelection", f"selection {s.get('guid')} in {label}", "its positions are not whole numbers"
+                )
         reading = choose_reading(owner.text, [(a, b, s.get("name") or "") for s, a, b in raw])
         self.readings[owner.guid] = reading
         if raw and "\r\n" in owner.text:
@@ -339,7 +351,13 @@ class ElementReader:
         return out
 
     def selection(
-        self, s: etree._Element, a: int, b: int, reading: Reading, owner: Source | Note, label: str,
+        self,
+        s: etree._Element,
+        a: int,
+        b: int,
+        reading: Reading,
+        owner: Source | Note,
+        label: str,
     ) -> Selection | None:
         g = self.guid(s, "PlainTextSelection", f"a selection in {label}")
         start, end = reading.convert(a), reading.convert(b)
@@ -361,23 +379,31 @@ class ElementReader:
 
     def report_reading(self, reading: Reading, label: str) -> None:
         if reading.tested == 0:
-            self.r.decide(f"{label}: the text has Windows line breaks (CRLF) and no selection names its text, "
-                          "so offsets were read as code points (a CRLF counts as two positions)")
+            self.r.decide(
+                f"{label}: the text has Windows line breaks (CRLF) and no selection names its text, "
+                "so offsets were read as code points (a CRLF counts as two positions)"
+            )
         elif reading.reading == CRLF_AS_ONE:
-            self.r.decide(f"{label}: the text has Windows line breaks (CRLF); {reading.matched} of {reading.tested} "
-                          f"named selections match their text when a CRLF counts as one position (against "
-                          f"{reading.matched_other} as two), so offsets were read that way and converted to code points")
+            self.r.decide(
+                f"{label}: the text has Windows line breaks (CRLF); {reading.matched} of {reading.tested} "
+                f"named selections match their text when a CRLF counts as one position (against "
+                f"{reading.matched_other} as two), so offsets were read that way and converted to code points"
+            )
         else:  # CODE_POINTS
-            self.r.decide(f"{label}: the text has Windows line breaks (CRLF); {reading.matched} of {reading.tested} "
-                          f"named selections match their text with offsets in code points (against "
-                          f"{reading.matched_other} with a CRLF as one position), so offsets were kept")
+            self.r.decide(
+                f"{label}: the text has Windows line breaks (CRLF); {reading.matched} of {reading.tested} "
+                f"named selections match their text with offsets in code points (against "
+                f"{reading.matched_other} with a CRLF as one position), so offsets were kept"
+            )
 
     def other_source(self, el: etree._Element) -> None:
         name = el.get("name") or el.get("guid") or "unnamed"
         sel = sum(1 for c in el.iter() if c.tag.endswith("Selection"))
         cod = sum(1 for c in el.iter() if c.tag == "Coding")
         kind = el.tag.removesuffix("Source").lower()
-        self.r.skip(el.tag, f"{kind} '{name}'", f"theorize carries text only ({sel} selections, {cod} codings left behind)")
+        self.r.skip(
+            el.tag, f"{kind} '{name}'", f"theorize carries text only ({sel} selections, {cod} codings left behind)"
+        )
 
     def pdf_source(self, el: etree._Element) -> Source | None:
         rep = kid(el, "Representation")
@@ -387,10 +413,16 @@ class ElementReader:
             return None
         for s in kids(el, "PDFSelection"):
             n = sum(1 for c in s.iter() if c.tag == "Coding")
-            self.r.skip("PDFSelection", f"an area of page {s.get('page')} of PDF '{name}'", f"PDF areas are not carried ({n} codings left behind)")
+            self.r.skip(
+                "PDFSelection",
+                f"an area of page {s.get('page')} of PDF '{name}'",
+                f"PDF areas are not carried ({n} codings left behind)",
+            )
         src = self.text_source(rep, outer=el)
         if src is not None:
-            self.r.decide(f"PDF '{name}': its text representation was carried as a text source; the PDF file itself was not")
+            self.r.decide(
+                f"PDF '{name}': its text representation was carried as a text source; the PDF file itself was not"
+            )
         return src
 
     def note(self, el: etree._Element) -> Note:
@@ -403,7 +435,11 @@ class ElementReader:
         text = self.load_text(path, label) if path else None
         if text is None:
             if path:
-                self.r.skip("Note text", f"'{path}' of {label}", "the file is not in the archive; the note was kept without text")
+                self.r.skip(
+                    "Note text",
+                    f"'{path}' of {label}",
+                    "the file is not in the archive; the note was kept without text",
+                )
             text = kid_text(el, "PlainTextContent")
         desc, fields = extras.parse(kid_text(el, "Description"), NOTE_FIELDS)
         note = Note(g, name, text.removeprefix("\ufeff"), desc, memo_type=fields.get("memo type"))
@@ -458,7 +494,9 @@ class ElementReader:
 
     def read_project(self, root: etree._Element, name: str) -> RefiProject:
         """Read a namespace-stripped ``<Project>``; references are resolved by ``resolve.resolve``."""
-        p = RefiProject(name=root.get("name") or name, origin=root.get("origin", ""), base_path=root.get("basePath", ""))
+        p = RefiProject(
+            name=root.get("name") or name, origin=root.get("origin", ""), base_path=root.get("basePath", "")
+        )
         self.stamp(p, root, "the project", user_attr="creatingUserGUID")
         p.users = self.users(kid(root, "Users"))
         book = kid(root, "CodeBook")

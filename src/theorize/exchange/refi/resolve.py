@@ -30,7 +30,9 @@ def _note_refs(reader: ElementReader) -> None:
     for owner, note_guid, raw, label in reader.note_refs:
         note = reader.notes.get(note_guid or "")
         if note is None:
-            reader.r.skip("NoteRef", f"a note reference on {label}", f"it points at {raw!r}, which is no note in the file")
+            reader.r.skip(
+                "NoteRef", f"a note reference on {label}", f"it points at {raw!r}, which is no note in the file"
+            )
         elif owner is None:
             note.about_project = True
         else:
@@ -47,7 +49,9 @@ def _positions(reader: ElementReader, els: list[etree._Element], label: str) -> 
         try:
             out.append((e, int(e.get("startPosition", "")), int(e.get("endPosition", ""))))
         except ValueError:
-            reader.r.skip("PlainTextSelection", f"selection {e.get('guid')} in {label}", "its positions are not whole numbers")
+            reader.r.skip(
+                "PlainTextSelection", f"selection {e.get('guid')} in {label}", "its positions are not whole numbers"
+            )
     return out
 
 
@@ -131,7 +135,11 @@ def _links(reader: ElementReader) -> list[Link]:
         missing = [raw or "nothing" for raw, g in zip((origin, target), ends) if g not in reader.kinds]
         if missing:
             reader.forget(link.guid)
-            reader.r.skip("Link", f"link '{link.name}' ({link.guid})", f"it points at {', '.join(map(repr, missing))}, not in the file")
+            reader.r.skip(
+                "Link",
+                f"link '{link.name}' ({link.guid})",
+                f"it points at {', '.join(map(repr, missing))}, not in the file",
+            )
             continue
         link.origin_guid, link.target_guid = ends
         kept.append(link)
@@ -174,12 +182,19 @@ def count(project: RefiProject, report: ExchangeReport) -> None:
         report.decide(f"{on_folders} codings apply codes marked not codable (folders); they were kept")
     values = sum(len(x.variable_values) for x in project.sources) + sum(len(x.variable_values) for x in project.cases)
     for element, n in [
-        ("User", len(project.users)), ("Code", len(codes)), ("Variable", len(project.variables)),
-        ("Case", len(project.cases)), ("Source", len(project.sources)),
-        ("PlainTextSelection", sum(1 for _ in project.all_selections())), ("Coding", len(codings)),
-        ("VariableValue", values), ("Note", len(project.notes)),
+        ("User", len(project.users)),
+        ("Code", len(codes)),
+        ("Variable", len(project.variables)),
+        ("Case", len(project.cases)),
+        ("Source", len(project.sources)),
+        ("PlainTextSelection", sum(1 for _ in project.all_selections())),
+        ("Coding", len(codings)),
+        ("VariableValue", values),
+        ("Note", len(project.notes)),
         ("NoteRef", sum(len(n.targets) + n.about_project for n in project.notes)),
-        ("Link", len(project.links)), ("Set", len(project.sets)), ("Graph", len(project.graphs)),
+        ("Link", len(project.links)),
+        ("Set", len(project.sets)),
+        ("Graph", len(project.graphs)),
     ]:
         if n:
             report.carry(element, n)

@@ -159,16 +159,16 @@ class SafeArchive:
                     if got > budget:
                         raise self._bomb(f"{name} unpacks to more than the {_mib(self.max_unpacked_bytes)} allowed")
                     if got > limit:
-                        raise self._bomb(
-                            f"{name} unpacks to more than {self.max_ratio:g} times its packed size"
-                        )
+                        raise self._bomb(f"{name} unpacks to more than {self.max_ratio:g} times its packed size")
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:
             raise refuse(self.label, "project", f"the zip archive is damaged ({name}: {e})") from None
         except NotImplementedError as e:
             raise refuse(self.label, "project", f"{name} is packed in a way Python cannot read ({e})") from None
         except RuntimeError as e:  # encrypted members
-            raise refuse(self.label, "project", f"{name} cannot be unpacked ({e})", "Export it again without a password.") from None
+            raise refuse(
+                self.label, "project", f"{name} cannot be unpacked ({e})", "Export it again without a password."
+            ) from None
         self.unpacked += got
         return b"".join(chunks)
 
@@ -231,7 +231,7 @@ def parse_xml(data: bytes, file: str, member: str, what: str = "project") -> etr
                 text = _DECLARATION.sub("", data.decode("utf-16"), count=1)
                 data = text.encode("utf-8")
             else:
-                data = data[len(bom):]
+                data = data[len(bom) :]
             break
     inside = "" if member == file else f"{member} "
     root_at = _ROOT_START.search(data)
@@ -245,15 +245,22 @@ def parse_xml(data: bytes, file: str, member: str, what: str = "project") -> etr
             "Ask for a fresh export from the tool that made it.",
         )
     parser = etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         line, column = e.position if e.position else (e.lineno, 0)
         where = f"line {line}, column {column}: " if line else ""
-        raise refuse(file, what, f"{inside or 'it '}is not well-formed XML ({where}{_plain(e.msg or str(e))})") from None
+        raise refuse(
+            file, what, f"{inside or 'it '}is not well-formed XML ({where}{_plain(e.msg or str(e))})"
+        ) from None
     if root is None:
         raise refuse(file, what, f"{inside or 'it '}is not well-formed XML (the document is empty)")
     if root.getroottree().docinfo.internalDTD is not None:  # belt and braces

@@ -32,9 +32,19 @@ from .write_elements import NS_CODEBOOK, NS_PROJECT, ElementWriter
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so two exports of one project are the same bytes
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _COUNTED = {
-    "User": "User", "Code": "Code", "Variable": "Variable", "Case": "Case", "TextSource": "Source",
-    "PlainTextSelection": "PlainTextSelection", "Coding": "Coding", "VariableValue": "VariableValue",
-    "Note": "Note", "NoteRef": "NoteRef", "Link": "Link", "Set": "Set", "Graph": "Graph",
+    "User": "User",
+    "Code": "Code",
+    "Variable": "Variable",
+    "Case": "Case",
+    "TextSource": "Source",
+    "PlainTextSelection": "PlainTextSelection",
+    "Coding": "Coding",
+    "VariableValue": "VariableValue",
+    "Note": "Note",
+    "NoteRef": "NoteRef",
+    "Link": "Link",
+    "Set": "Set",
+    "Graph": "Graph",
 }
 
 
@@ -94,7 +104,9 @@ def write_qdc(project: RefiProject, path: str | os.PathLike[str]) -> ExchangeRep
     path = Path(path)
     report = ExchangeReport(file=path.name, direction="export", kind="codebook")
     if not project.codes:
-        raise InvalidInput(f"Cannot write {path.name}: the project has no codes, and a REFI-QDA codebook needs at least one.")
+        raise InvalidInput(
+            f"Cannot write {path.name}: the project has no codes, and a REFI-QDA codebook needs at least one."
+        )
     _check_folder(path)
     root = ElementWriter(project, report, NS_CODEBOOK).codebook(origin())
     _validate(root, "Codebook.xsd", path.name)
@@ -106,15 +118,19 @@ def write_qdc(project: RefiProject, path: str | os.PathLike[str]) -> ExchangeRep
 
 def _check_folder(path: Path) -> None:
     if not path.parent.is_dir():
-        raise InvalidInput(f"Cannot write {path.name}: the folder {path.parent} does not exist; create it or choose another.")
+        raise InvalidInput(
+            f"Cannot write {path.name}: the folder {path.parent} does not exist; create it or choose another."
+        )
 
 
 def _validate(root: etree._Element, xsd: str, label: str) -> None:
     s = schema(xsd)
     if not s.validate(root):
         e = s.error_log.last_error
-        raise InvalidInput(f"Cannot write {label}: the export would not be valid REFI-QDA ({e.message}, line {e.line}), "
-                           "so nothing was written; please report this as a bug in theorize.")
+        raise InvalidInput(
+            f"Cannot write {label}: the export would not be valid REFI-QDA ({e.message}, line {e.line}), "
+            "so nothing was written; please report this as a bug in theorize."
+        )
 
 
 def _count(root: etree._Element, report: ExchangeReport) -> None:

@@ -55,7 +55,10 @@ _NOTE_PLACES = ("Code", "PlainTextSelection", "Coding", "Note", "Link")
 
 
 #: What a yes/no value may be written as, and the REFI Boolean it means.
-BOOLEAN_WORDS = {**dict.fromkeys(("true", "1", "yes", "y"), "true"), **dict.fromkeys(("false", "0", "no", "n"), "false")}
+BOOLEAN_WORDS = {
+    **dict.fromkeys(("true", "1", "yes", "y"), "true"),
+    **dict.fromkeys(("false", "0", "no", "n"), "false"),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -174,21 +177,32 @@ class ElementWriter:
         """Check every GUID (valid, unique) and decide where each memo's references go."""
         p = self.p
         groups: list[tuple[str, list]] = [
-            ("User", p.users), ("Code", [c for c, _, _ in p.walk_codes()]), ("Variable", p.variables),
-            ("Case", p.cases), ("Source", p.sources), ("Note", p.notes),
+            ("User", p.users),
+            ("Code", [c for c, _, _ in p.walk_codes()]),
+            ("Variable", p.variables),
+            ("Case", p.cases),
+            ("Source", p.sources),
+            ("Note", p.notes),
             ("PlainTextSelection", [s for _, s in p.all_selections()]),
-            ("Coding", [c for _, _, c in p.all_codings()]), ("Link", p.links), ("Set", p.sets), ("Graph", p.graphs),
+            ("Coding", [c for _, _, c in p.all_codings()]),
+            ("Link", p.links),
+            ("Set", p.sets),
+            ("Graph", p.graphs),
         ]
         for kind, items in groups:
             for obj in items:
                 g: str | None = self.g(obj.guid)
                 label = f"{kind} '{getattr(obj, 'name', '') or obj.guid}'"
                 if g is None:
-                    raise InvalidInput(f"Cannot write {self.r.file}: {label} has {obj.guid!r} as its GUID, which is "
-                                       "not a GUID; give it one made with guid_for().")
+                    raise InvalidInput(
+                        f"Cannot write {self.r.file}: {label} has {obj.guid!r} as its GUID, which is "
+                        "not a GUID; give it one made with guid_for()."
+                    )
                 if g in self.kinds:
-                    raise InvalidInput(f"Cannot write {self.r.file}: the GUID {g} belongs to both a {self.kinds[g]} "
-                                       f"and {label}; every element needs its own.")
+                    raise InvalidInput(
+                        f"Cannot write {self.r.file}: the GUID {g} belongs to both a {self.kinds[g]} "
+                        f"and {label}; every element needs its own."
+                    )
                 self.kinds[g] = kind
         self.users = {normalise_guid(u.guid) for u in p.users}  # type: ignore[misc]
         about_source = 0
@@ -201,19 +215,25 @@ class ElementWriter:
                     if target_kind == "Code":
                         self.notes_on.setdefault(g, []).append(ng)
                 elif target_kind is None:
-                    self.r.skip("NoteRef", f"what note '{note.name or ng}' is about", f"{target!r} is not in the project")
+                    self.r.skip(
+                        "NoteRef", f"what note '{note.name or ng}' is about", f"{target!r} is not in the project"
+                    )
                 elif target_kind in _NOTE_PLACES:
                     self.notes_on.setdefault(g, []).append(ng)
                 else:
                     self.about.setdefault(ng, []).append(g)
                     about_source += target_kind == "Source"
                     if target_kind != "Source":
-                        self.r.decide(f"note '{note.name or ng}' is about a {target_kind.lower()}, where REFI has no NoteRef; "
-                                      "this was written into the note's Description")
+                        self.r.decide(
+                            f"note '{note.name or ng}' is about a {target_kind.lower()}, where REFI has no NoteRef; "
+                            "this was written into the note's Description"
+                        )
         if about_source:
-            self.r.decide(f"{about_source} links from memos to sources are written in the memo's Description "
-                          "('[theorize] about: …'), not as the source's NoteRef, which QualCoder reads as a text "
-                          "annotation and drops")
+            self.r.decide(
+                f"{about_source} links from memos to sources are written in the memo's Description "
+                "('[theorize] about: …'), not as the source's NoteRef, which QualCoder reads as a text "
+                "annotation and drops"
+            )
         self.warn_repeated_names()
 
     def warn_repeated_names(self) -> None:
@@ -226,8 +246,10 @@ class ElementWriter:
             paths.setdefault(code.name, []).append(path)
         for name, places in paths.items():
             if len(places) > 1:
-                self.r.warn(f"{len(places)} codes are named '{name}' ({'; '.join(places)}): QualCoder merges codes "
-                            "of one name into one on import; rename them to keep them apart there")
+                self.r.warn(
+                    f"{len(places)} codes are named '{name}' ({'; '.join(places)}): QualCoder merges codes "
+                    "of one name into one on import; rename them to keep them apart there"
+                )
 
     # -- the project --------------------------------------------------------------------------
 
@@ -240,8 +262,14 @@ class ElementWriter:
         self.stamp(root, p, "the project", project=True)
         if p.base_path:
             root.set("basePath", self.t(p.base_path))
-        self.container(root, "Users", p.users, lambda box, u: self.sub(
-            box, "User", guid=self.g(u.guid), name=self.t(u.name) or None, id=self.t(u.id) or None))
+        self.container(
+            root,
+            "Users",
+            p.users,
+            lambda box, u: self.sub(
+                box, "User", guid=self.g(u.guid), name=self.t(u.name) or None, id=self.t(u.id) or None
+            ),
+        )
         if p.codes:
             self.container(self.sub(root, "CodeBook"), "Codes", p.codes, self.code)
         self.container(root, "Variables", p.variables, self.variable)
@@ -257,8 +285,10 @@ class ElementWriter:
                 self.sub(root, "NoteRef", targetGUID=normalise_guid(note.guid))
         for name, text in p.attachments.items():
             if name == "project.qde" or name.lower().startswith("sources/") or "/" in name or "\\" in name:
-                raise InvalidInput(f"Cannot write {self.r.file}: {name!r} cannot be carried beside the project; "
-                                   "an attachment is a plain file name at the archive's root.")
+                raise InvalidInput(
+                    f"Cannot write {self.r.file}: {name!r} cannot be carried beside the project; "
+                    "an attachment is a plain file name at the archive's root."
+                )
             self.files[name] = text
         self.finish()
         return root
@@ -278,18 +308,28 @@ class ElementWriter:
 
     def finish(self) -> None:
         if self.stripped:
-            self.r.decide(f"{self.stripped} characters that XML 1.0 forbids (control characters) were left out of names and texts")
+            self.r.decide(
+                f"{self.stripped} characters that XML 1.0 forbids (control characters) were left out of names and texts"
+            )
         if self.extras_written:
-            self.r.decide(f"{self.extras_written} codes or memos carry theorize's stage, lineage, in-vivo flag or memo "
-                          "type as '[theorize] …' lines at the end of their Description (REFI has no place for them)")
+            self.r.decide(
+                f"{self.extras_written} codes or memos carry theorize's stage, lineage, in-vivo flag or memo "
+                "type as '[theorize] …' lines at the end of their Description (REFI has no place for them)"
+            )
 
     def code(self, parent: etree._Element, c: Code) -> None:
         g = self.g(c.guid)
         color = c.color if c.color and _COLOR.match(c.color) else None
         if c.color and not color:
             self.r.skip("@color", f"the colour {c.color!r} of code '{c.name}'", "it is not a #RRGGBB colour")
-        el = self.sub(parent, "Code", guid=g, name=self.t(c.name), isCodable="true" if c.is_codable else "false", color=color)
-        fields = {"stage": c.stage or "", "merged from": ", ".join(c.merged_from), "in vivo": "yes" if c.in_vivo else ""}
+        el = self.sub(
+            parent, "Code", guid=g, name=self.t(c.name), isCodable="true" if c.is_codable else "false", color=color
+        )
+        fields = {
+            "stage": c.stage or "",
+            "merged from": ", ".join(c.merged_from),
+            "in vivo": "yes" if c.in_vivo else "",
+        }
         desc = extras.compose(c.description, fields)
         self.extras_written += desc != c.description
         self.text_child(el, "Description", desc)
@@ -342,11 +382,21 @@ class ElementWriter:
         self.refs(el, "SourceRef", c.source_guids, ("Source",), what)
         self.refs(el, "SelectionRef", c.selection_guids, ("PlainTextSelection",), what)
 
-    def refs(self, el: etree._Element, tag: str, guids: list[str], kinds: tuple[str, ...], what: str, attr: str = "targetGUID") -> None:
+    def refs(
+        self,
+        el: etree._Element,
+        tag: str,
+        guids: list[str],
+        kinds: tuple[str, ...],
+        what: str,
+        attr: str = "targetGUID",
+    ) -> None:
         for guid in guids:
             g = self.ref(guid, kinds)
             if g is None:
-                self.r.skip(tag, f"a {kinds[0].lower()} of {what}", f"{guid!r} is not a {kinds[0].lower()} in the project")
+                self.r.skip(
+                    tag, f"a {kinds[0].lower()} of {what}", f"{guid!r} is not a {kinds[0].lower()} in the project"
+                )
             else:
                 self.sub(el, tag, **{attr: g})
 
@@ -367,12 +417,21 @@ class ElementWriter:
 
     def selection(self, parent: etree._Element, sel: Selection, text: str, what: str) -> None:
         if not (0 <= sel.start <= sel.end <= len(text)):
-            self.r.skip("PlainTextSelection", f"selection {sel.start}–{sel.end} ({sel.guid}) in {what}",
-                        f"it lies outside the text ({len(text)} characters); its {len(sel.codings)} codings are not written either")
+            self.r.skip(
+                "PlainTextSelection",
+                f"selection {sel.start}–{sel.end} ({sel.guid}) in {what}",
+                f"it lies outside the text ({len(text)} characters); its {len(sel.codings)} codings are not written either",
+            )
             return
-        name = sel.name or text[sel.start:min(sel.end, sel.start + NAME_LENGTH)]  # a label, as other tools write
-        el = self.sub(parent, "PlainTextSelection", guid=self.g(sel.guid), name=self.t(name) or None,
-                      startPosition=str(sel.start), endPosition=str(sel.end))
+        name = sel.name or text[sel.start : min(sel.end, sel.start + NAME_LENGTH)]  # a label, as other tools write
+        el = self.sub(
+            parent,
+            "PlainTextSelection",
+            guid=self.g(sel.guid),
+            name=self.t(name) or None,
+            startPosition=str(sel.start),
+            endPosition=str(sel.end),
+        )
         self.stamp(el, sel, f"selection {sel.guid}")
         self.text_child(el, "Description", sel.description)
         for c in sel.codings:
@@ -413,10 +472,20 @@ class ElementWriter:
             return
         direction = link.direction if link.direction in LINK_DIRECTIONS else None
         if link.direction and not direction:
-            self.r.skip("@direction", f"the direction {link.direction!r} of link '{link.name}'", "it is not a REFI direction")
+            self.r.skip(
+                "@direction", f"the direction {link.direction!r} of link '{link.name}'", "it is not a REFI direction"
+            )
         color = link.color if link.color and _COLOR.match(link.color) else None
-        el = self.sub(parent, "Link", guid=self.g(link.guid), name=self.t(link.name) or None,
-                      direction=direction, color=color, originGUID=ends[0], targetGUID=ends[1])
+        el = self.sub(
+            parent,
+            "Link",
+            guid=self.g(link.guid),
+            name=self.t(link.name) or None,
+            direction=direction,
+            color=color,
+            originGUID=ends[0],
+            targetGUID=ends[1],
+        )
         self.note_refs(el, link.guid)
 
     def set(self, parent: etree._Element, s: Set) -> None:

@@ -20,25 +20,40 @@ router = APIRouter()
 PARTS = ("agreement", "saturation", "matrix", "cooccurrence")
 
 #: Headings for the library's snake_case columns on the page (the JSON keeps the columns as they are).
-HEADINGS = {"code_id": "Id", "code": "Code", "units": "Units", "units_coded": "Units coded",
-            "percent_agreement": "Percent agreement", "alpha": "Krippendorff's alpha",
-            "alpha_ci_low": "Alpha 95% CI low", "alpha_ci_high": "Alpha 95% CI high",
-            "alpha_resamples": "Resamples", "kappa": "Cohen's kappa", "binary_u_alpha": "Binary u-alpha",
-            "u_alpha": "U-alpha", "interview_id": "Interview", "interview": "Interview", "new_codes": "New codes",
-            "cumulative_codes": "Cumulative codes", "participant": "Participant"}
+HEADINGS = {
+    "code_id": "Id",
+    "code": "Code",
+    "units": "Units",
+    "units_coded": "Units coded",
+    "percent_agreement": "Percent agreement",
+    "alpha": "Krippendorff's alpha",
+    "alpha_ci_low": "Alpha 95% CI low",
+    "alpha_ci_high": "Alpha 95% CI high",
+    "alpha_resamples": "Resamples",
+    "kappa": "Cohen's kappa",
+    "binary_u_alpha": "Binary u-alpha",
+    "u_alpha": "U-alpha",
+    "interview_id": "Interview",
+    "interview": "Interview",
+    "new_codes": "New codes",
+    "cumulative_codes": "Cumulative codes",
+    "participant": "Participant",
+}
 
 
 def heading(column: str) -> str:
     """A column's heading in the researcher's words: ``coded_by_sam`` -> "Coded by sam"."""
     if column.startswith("coded_by_"):
-        return f"Coded by {column[len('coded_by_'):]}"
+        return f"Coded by {column[len('coded_by_') :]}"
     return HEADINGS.get(column, column)
 
 
 def _with_headings(result: dict) -> dict:
     """The page's copy of a result: every table's columns worded as headings."""
-    return {k: {**v, "columns": [heading(c) for c in v["columns"]]} if isinstance(v, dict) and "columns" in v else v
-            for k, v in result.items()}
+    return {
+        k: {**v, "columns": [heading(c) for c in v["columns"]]} if isinstance(v, dict) and "columns" in v else v
+        for k, v in result.items()
+    }
 
 
 def _table(frame: pd.DataFrame, index: bool = False) -> dict:
@@ -67,12 +82,23 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
         if part == "agreement":
             report = study.agreement(stage=stage or None, resamples=resamples)
             dis = report.disagreements
-            return {"coders": report.coders, "table": _table(report.to_frame()), "notes": report.notes,
-                    "disagreements": [{"source": r["source"], "start": int(r["start"]), "end": int(r["end"]),
-                                       "speaker": r["speaker"], "passage": r["passage"],
-                                       "codes": {c: r[c] for c in report.coders}}
-                                      for r in dis.head(200).to_dict(orient="records")],
-                    "disagreement_count": len(dis)}
+            return {
+                "coders": report.coders,
+                "table": _table(report.to_frame()),
+                "notes": report.notes,
+                "disagreements": [
+                    {
+                        "source": r["source"],
+                        "start": int(r["start"]),
+                        "end": int(r["end"]),
+                        "speaker": r["speaker"],
+                        "passage": r["passage"],
+                        "codes": {c: r[c] for c in report.coders},
+                    }
+                    for r in dis.head(200).to_dict(orient="records")
+                ],
+                "disagreement_count": len(dis),
+            }
         if part == "saturation":
             report = study.saturation(stage=stage or None, n_orders=resamples)
             return {"statement": report.statement, "curve": _table(report.curve)}
@@ -82,8 +108,12 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
             matrix.insert(0, "code", [names.get(i, "") for i in matrix.index])
             return {"table": _table(matrix, index=True)}
         frame = study.cooccurrence(stage=stage or None)
-        pairs = [(a, b, int(frame.loc[a, b])) for i, a in enumerate(frame.index) for b in frame.columns[i + 1:]
-                 if b in frame.index and frame.loc[a, b] > 0]
+        pairs = [
+            (a, b, int(frame.loc[a, b]))
+            for i, a in enumerate(frame.index)
+            for b in frame.columns[i + 1 :]
+            if b in frame.index and frame.loc[a, b] > 0
+        ]
         pairs.sort(key=lambda x: -x[2])
         return {"pairs": pairs[:60]}
     except InvalidInput as exc:
@@ -93,8 +123,11 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
 @router.get("/analyses")
 def analyses_page(request: Request, part: str = "agreement", stage: str = "", resamples: int = 200):
     result = _with_headings(compute(request.app.state.study, part, stage, max(50, min(resamples, 2000))))
-    return page(request, "analyses/index.html", {"part": part, "parts": PARTS, "stage": stage, "result": result,
-                                                 "section": "analyses"})
+    return page(
+        request,
+        "analyses/index.html",
+        {"part": part, "parts": PARTS, "stage": stage, "result": result, "section": "analyses"},
+    )
 
 
 @router.get("/api/analyses/{part}")
@@ -108,8 +141,9 @@ def saturation_svg(request: Request, stage: str = ""):
 
     report = request.app.state.study.saturation(stage=stage or None, n_orders=200)
     with tempfile.TemporaryDirectory() as tmp:
-        path = plot_discovery_curve(report.curve, Path(tmp) / "curve.svg", bootstrap=report.bootstrap,
-                                    saturation=report.guest)
+        path = plot_discovery_curve(
+            report.curve, Path(tmp) / "curve.svg", bootstrap=report.bootstrap, saturation=report.guest
+        )
         return Response(Path(path).read_bytes(), media_type="image/svg+xml")
 
 
@@ -119,8 +153,16 @@ def _spans(study, source: str, start: int, end: int) -> dict:
     near = codings[(codings.start < max(end, start + 1)) & (codings.end > start)]
     out: dict[str, list] = {}
     for r in near.itertuples():
-        out.setdefault(r.coder, []).append({"id": int(r.id), "code_id": int(r.code_id), "code": r.code,
-                                            "start": int(r.start), "end": int(r.end), "quote": r.quote})
+        out.setdefault(r.coder, []).append(
+            {
+                "id": int(r.id),
+                "code_id": int(r.code_id),
+                "code": r.code,
+                "start": int(r.start),
+                "end": int(r.end),
+                "quote": r.quote,
+            }
+        )
     return out
 
 
@@ -133,9 +175,20 @@ def disagreement_page(request: Request, source: str, start: int, end: int):
         raise NotFound(f"There is no source {source!r} in this project.", hint="list_sources")
     text = study.text(sid)
     codes = sorted({(c["code_id"], c["code"]) for items in spans.values() for c in items}, key=lambda x: x[1])
-    return page(request, "analyses/disagreement.html", {
-        "source": source, "source_id": sid, "start": start, "end": end, "passage": text[start:end],
-        "spans": spans, "codes": codes, "section": "analyses"})
+    return page(
+        request,
+        "analyses/disagreement.html",
+        {
+            "source": source,
+            "source_id": sid,
+            "start": start,
+            "end": end,
+            "passage": text[start:end],
+            "spans": spans,
+            "codes": codes,
+            "section": "analyses",
+        },
+    )
 
 
 @router.get("/api/disagreement")
@@ -152,7 +205,14 @@ async def adjudicate(request: Request):
         code = field(data, "code", required=False, kind=int)
     except TheorizeError:
         code = None
-    memo_id = await act(request, "adjudicate", study.adjudicate, field(data, "source"),
-                        start=field(data, "start", kind=int), end=field(data, "end", kind=int), code=code,
-                        note=str(data.get("note") or ""))
+    memo_id = await act(
+        request,
+        "adjudicate",
+        study.adjudicate,
+        field(data, "source"),
+        start=field(data, "start", kind=int),
+        end=field(data, "end", kind=int),
+        code=code,
+        note=str(data.get("note") or ""),
+    )
     return done(request, {"id": memo_id, "memo_id": memo_id}, "/analyses", status_code=201)

@@ -37,10 +37,20 @@ def _passages(frame, source_ids: dict[str, int]) -> list[dict]:
     """The similar-passages frame as rows the page draws (source number added for links)."""
     out = []
     for r in frame.itertuples(index=False):
-        out.append({"rank": int(r.rank), "score": float(r.score), "source": r.source,
-                    "source_id": source_ids.get(r.source), "participant": r.participant or "",
-                    "turn": None if r.turn is None or str(r.turn) == "<NA>" else int(r.turn),
-                    "start": int(r.start), "end": int(r.end), "text": r.text, "codes": r.codes or ""})
+        out.append(
+            {
+                "rank": int(r.rank),
+                "score": float(r.score),
+                "source": r.source,
+                "source_id": source_ids.get(r.source),
+                "participant": r.participant or "",
+                "turn": None if r.turn is None or str(r.turn) == "<NA>" else int(r.turn),
+                "start": int(r.start),
+                "end": int(r.end),
+                "text": r.text,
+                "codes": r.codes or "",
+            }
+        )
     return out
 
 
@@ -65,8 +75,10 @@ def _source_ids(study) -> dict[str, int]:
 
 def _filters(query) -> dict:
     """The panel's filters: other participants only, uncoded only."""
-    return {"other_participants": _flag(query.get("other_participants", "")),
-            "coded": False if _flag(query.get("uncoded", "")) else None}
+    return {
+        "other_participants": _flag(query.get("other_participants", "")),
+        "coded": False if _flag(query.get("uncoded", "")) else None,
+    }
 
 
 @router.get("/api/sources/{source_id}/similar")
@@ -77,8 +89,12 @@ def similar_to_selection(request: Request, source_id: int):
     query = dict(request.query_params)
     start, end = span_of(study, source_id, query)
     found = study.similar(source_id, span=(start, end), k=_k(query.get("k")), **_filters(query))
-    return {"source_id": source_id, "start": start, "end": end,
-            "passages": _hide_codes(request, _passages(found, _source_ids(study)))}
+    return {
+        "source_id": source_id,
+        "start": start,
+        "end": end,
+        "passages": _hide_codes(request, _passages(found, _source_ids(study))),
+    }
 
 
 @router.get("/api/codes/{code_id}/similar")
@@ -95,8 +111,11 @@ def more_like_these(request: Request, code_id: int):
     found = study.similar(text=" ".join(quotes), k=min(MAX_SIMILAR, k + len(passages)), **_filters(query))
     ranked = _passages(found, _source_ids(study))
     mine = {(p["source_id"], p["start"], p["end"]) for p in passages}
-    fresh = [r for r in ranked if (r["source_id"], r["start"], r["end"]) not in mine
-             and not names & {c.strip() for c in r["codes"].split(",")}]
+    fresh = [
+        r
+        for r in ranked
+        if (r["source_id"], r["start"], r["end"]) not in mine and not names & {c.strip() for c in r["codes"].split(",")}
+    ]
     return {"code": code_id, "passages": _hide_codes(request, fresh[:k])}
 
 
@@ -105,9 +124,20 @@ def in_vivo_candidates(request: Request, source_id: int, limit: int = 20):
     """Phrases of this transcript's participant that stand out: quoted, repeated, or theirs far
     more than the rest of the corpus's (candidates for in-vivo codes)."""
     found = request.app.state.study.in_vivo_candidates(source_id, limit=max(1, min(limit, 100)))
-    return {"source_id": source_id, "candidates": [
-        {"phrase": r.phrase, "start": int(r.start), "end": int(r.end), "count": int(r.count),
-         "score": float(r.score), "reasons": r.reasons} for r in found.itertuples(index=False)]}
+    return {
+        "source_id": source_id,
+        "candidates": [
+            {
+                "phrase": r.phrase,
+                "start": int(r.start),
+                "end": int(r.end),
+                "count": int(r.count),
+                "score": float(r.score),
+                "reasons": r.reasons,
+            }
+            for r in found.itertuples(index=False)
+        ],
+    }
 
 
 # -- suggestions ----------------------------------------------------------------------------------
@@ -126,9 +156,18 @@ def _suggestion_rows(study, source: str | None, status: str | None) -> list[dict
 @router.get("/suggestions")
 def suggestions_page(request: Request, source: str | None = None, status: str | None = "pending"):
     study = request.app.state.study
-    return page(request, "assist/suggestions.html", {
-        "suggestions": _suggestion_rows(study, source, status), "sources": list(study.sources().name),
-        "source": source or "", "status": status or "", "facts": study.machine_help_facts(), "section": "assist"})
+    return page(
+        request,
+        "assist/suggestions.html",
+        {
+            "suggestions": _suggestion_rows(study, source, status),
+            "sources": list(study.sources().name),
+            "source": source or "",
+            "status": status or "",
+            "facts": study.machine_help_facts(),
+            "section": "assist",
+        },
+    )
 
 
 @router.get("/api/suggestions")
@@ -155,9 +194,15 @@ async def decide(request: Request):
         if given in (None, "", []):
             raise InvalidInput("Choose the suggestions to decide on.")
         ids = [field({"coding": i}, "coding", kind=int) for i in (given if isinstance(given, list) else [given])]
-    n = await act(request, "code", study.decide_suggestions, ids, accept=decision == "accept",
-                  source=data.get("source") or None,
-                  min_confidence=field(data, "min_confidence", required=False, kind=float))
+    n = await act(
+        request,
+        "code",
+        study.decide_suggestions,
+        ids,
+        accept=decision == "accept",
+        source=data.get("source") or None,
+        min_confidence=field(data, "min_confidence", required=False, kind=float),
+    )
     return done(request, {"decided": n, "decision": decision}, "/suggestions")
 
 
@@ -168,8 +213,18 @@ async def run_suggestions(request: Request):
     study = request.app.state.study
     stage = field(data, "stage", required=False, default="focused")
     run = await act(request, "code", study.suggest, None, stage=stage)
-    return done(request, {"suggested": len(run.ids), "model_id": run.model_id, "threshold": run.threshold,
-                          "precision": run.precision, "recall": run.recall, "notes": run.notes}, "/suggestions")
+    return done(
+        request,
+        {
+            "suggested": len(run.ids),
+            "model_id": run.model_id,
+            "threshold": run.threshold,
+            "precision": run.precision,
+            "recall": run.recall,
+            "notes": run.notes,
+        },
+        "/suggestions",
+    )
 
 
 # -- focused-code proposals -----------------------------------------------------------------------
@@ -181,8 +236,9 @@ def proposals_page(request: Request):
         proposals = study.propose_focused_codes()
     except BackendUnavailable as exc:
         unavailable = exc.sentence(WEB_HINTS)
-    return page(request, "assist/proposals.html", {"proposals": proposals, "unavailable": unavailable,
-                                                   "section": "assist"})
+    return page(
+        request, "assist/proposals.html", {"proposals": proposals, "unavailable": unavailable, "section": "assist"}
+    )
 
 
 @router.post("/api/proposals/accept")
@@ -191,11 +247,14 @@ async def accept_proposal(request: Request):
     data = await payload(request)
     study = request.app.state.study
     given = data.get("code")
-    codes = [field({"code": c}, "code", kind=int) for c in (given if isinstance(given, list) else [given] if given else [])]
+    codes = [
+        field({"code": c}, "code", kind=int) for c in (given if isinstance(given, list) else [given] if given else [])
+    ]
     if len(codes) < 1:
         raise InvalidInput("Choose the initial codes the focused code gathers.")
     name = field(data, "name").strip()
     how = field(data, "how", required=False, default="nest")
-    code_id = await act(request, "codebook", study.accept_proposal, codes, name, how=how,
-                        definition=str(data.get("definition") or ""))
+    code_id = await act(
+        request, "codebook", study.accept_proposal, codes, name, how=how, definition=str(data.get("definition") or "")
+    )
     return done(request, {"id": code_id, "name": name, "how": how}, f"/codes/{code_id}", status_code=201)

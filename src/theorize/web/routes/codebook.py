@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -29,9 +28,18 @@ def code_tree(study, q: str = "") -> dict:
         kids = [k for k in (node(c) for c in n.children) if k is not None]
         if words and not kids and words not in n.name.lower() and words not in (n.definition or "").lower():
             return None
-        return {"id": n.id, "name": n.name, "path": n.path, "stage": n.stage, "definition": n.definition,
-                "in_vivo": n.in_vivo, "codings": n.own_codings, "total": n.codings, "sources": n.sources,
-                "children": kids}
+        return {
+            "id": n.id,
+            "name": n.name,
+            "path": n.path,
+            "stage": n.stage,
+            "definition": n.definition,
+            "in_vivo": n.in_vivo,
+            "codings": n.own_codings,
+            "total": n.codings,
+            "sources": n.sources,
+            "children": kids,
+        }
 
     roots = [x for x in (node(n) for n in tree.roots) if x is not None]
     unplaced = [x for x in (node(n) for n in tree.unplaced) if x is not None]
@@ -48,9 +56,20 @@ def _flat(study) -> list[dict]:
 def codebook_page(request: Request, q: str = "", before: str | None = None, after: str | None = None):
     study = request.app.state.study
     diff = dataclasses.asdict(study.diff(before, after or None)) if before else None
-    return page(request, "codebook/index.html", {
-        "tree": code_tree(study, q), "q": q, "stages": STAGES, "snapshots": study.snapshots().to_dict(orient="records"),
-        "diff": diff, "before": before, "after": after, "section": "codebook"})
+    return page(
+        request,
+        "codebook/index.html",
+        {
+            "tree": code_tree(study, q),
+            "q": q,
+            "stages": STAGES,
+            "snapshots": study.snapshots().to_dict(orient="records"),
+            "diff": diff,
+            "before": before,
+            "after": after,
+            "section": "codebook",
+        },
+    )
 
 
 @router.get("/api/codes")
@@ -75,9 +94,19 @@ def code_page(request: Request, code_id: int):
     code = codes.loc[code_id].to_dict()
     lineage = study.lineage(code_id).fillna("").to_dict(orient="records")
     codings = study.codings(code=code_id).to_dict(orient="records")
-    return page(request, "codebook/code.html", {
-        "code": {**code, "id": code_id}, "lineage": lineage, "codings": codings, "stages": STAGES,
-        "all_codes": _flat(study), "memos": study.memos_on("code", code_id), "section": "codebook"})
+    return page(
+        request,
+        "codebook/code.html",
+        {
+            "code": {**code, "id": code_id},
+            "lineage": lineage,
+            "codings": codings,
+            "stages": STAGES,
+            "all_codes": _flat(study),
+            "memos": study.memos_on("code", code_id),
+            "section": "codebook",
+        },
+    )
 
 
 @router.get("/api/codes/{code_id}/lineage")
@@ -91,9 +120,15 @@ def lineage_json(request: Request, code_id: int):
 async def add_code(request: Request):
     study = request.app.state.study
     data = await payload(request)
-    code_id = await act(request, "codebook", study.add_code, field(data, "name"),
-                        definition=str(data.get("definition") or ""), stage=str(data.get("stage") or "initial"),
-                        parent=field(data, "parent", required=False, kind=int))
+    code_id = await act(
+        request,
+        "codebook",
+        study.add_code,
+        field(data, "name"),
+        definition=str(data.get("definition") or ""),
+        stage=str(data.get("stage") or "initial"),
+        parent=field(data, "parent", required=False, kind=int),
+    )
     return done(request, {"id": code_id}, status_code=201)
 
 
@@ -108,8 +143,9 @@ async def change_code(request: Request, code_id: int, change: str):
     elif change == "define":
         result = await act(request, "codebook", study.define_code, code_id, str(data.get("definition") or ""))
     elif change == "move":
-        result = await act(request, "codebook", study.move_code, code_id,
-                           field(data, "parent", required=False, kind=int))
+        result = await act(
+            request, "codebook", study.move_code, code_id, field(data, "parent", required=False, kind=int)
+        )
     elif change == "merge":
         ids = [int(x) for x in _list(data.get("codes"))]
         result = await act(request, "codebook", study.merge_codes, ids, code_id)
@@ -121,8 +157,9 @@ async def change_code(request: Request, code_id: int, change: str):
     elif change == "colour":
         result = await act(request, "codebook", study.set_code_colour, code_id, data.get("colour") or None)
     else:
-        raise NotFound(f"{change!r} is not something a code can do; rename, define, move, merge, split, promote "
-                       "or colour.")
+        raise NotFound(
+            f"{change!r} is not something a code can do; rename, define, move, merge, split, promote or colour."
+        )
     return done(request, {"code_id": code_id, "done": change, "result": result})
 
 

@@ -13,14 +13,28 @@ router = APIRouter()
 
 
 def _filters(group, attribute, value, coder, stage) -> dict:
-    return {"group": group or None, "attribute": attribute or None, "value": value, "coder": coder or None,
-            "stage": stage or None}
+    return {
+        "group": group or None,
+        "attribute": attribute or None,
+        "value": value,
+        "coder": coder or None,
+        "stage": stage or None,
+    }
 
 
 @router.get("/compare")
-def compare_page(request: Request, code: int | None = None, code2: int | None = None, context: int = 80,
-                 group: str | None = None, attribute: str | None = None, value: str | None = None,
-                 coder: str | None = None, stage: str | None = None, embed: int = 0):
+def compare_page(
+    request: Request,
+    code: int | None = None,
+    code2: int | None = None,
+    context: int = 80,
+    group: str | None = None,
+    attribute: str | None = None,
+    value: str | None = None,
+    coder: str | None = None,
+    stage: str | None = None,
+    embed: int = 0,
+):
     study = request.app.state.study
     filters = _filters(group, attribute, value, coder, stage)
     columns = []
@@ -31,14 +45,32 @@ def compare_page(request: Request, code: int | None = None, code2: int | None = 
             passages = study.passages(ref, context=context, **filters)  # an unknown code: one sentence
             for p in passages:
                 p["about"] = about(p)
-            columns.append({"id": ref, "name": paths.get(ref) or ref, "passages": passages,
-                            "first_html": passages_html(passages[:FIRST], embed=bool(embed))})
+            columns.append(
+                {
+                    "id": ref,
+                    "name": paths.get(ref) or ref,
+                    "passages": passages,
+                    "first_html": passages_html(passages[:FIRST], embed=bool(embed)),
+                }
+            )
     people = study.participants()
-    whole = page(request, "compare/index.html", {
-        "columns": columns, "codes": codes, "code": code, "code2": code2, "context": context, "f": filters,
-        "groups": sorted(g for g in people["group"].dropna().unique() if g),
-        "attributes": [c for c in people.columns if c not in ("participant", "group")],
-        "coders": list(study.coders().name), "embed": bool(embed), "section": "compare"})
+    whole = page(
+        request,
+        "compare/index.html",
+        {
+            "columns": columns,
+            "codes": codes,
+            "code": code,
+            "code2": code2,
+            "context": context,
+            "f": filters,
+            "groups": sorted(g for g in people["group"].dropna().unique() if g),
+            "attributes": [c for c in people.columns if c not in ("participant", "group")],
+            "coders": list(study.coders().name),
+            "embed": bool(embed),
+            "section": "compare",
+        },
+    )
     if not columns:
         return whole
     # the first screenful goes out at once; the rest of each column is written and sent after it
@@ -46,11 +78,19 @@ def compare_page(request: Request, code: int | None = None, code2: int | None = 
 
 
 @router.get("/api/compare")
-def compare_json(request: Request, code: int, context: int = 80, group: str | None = None,
-                 attribute: str | None = None, value: str | None = None, coder: str | None = None,
-                 stage: str | None = None):
-    passages = request.app.state.study.passages(code, context=context,
-                                               **_filters(group, attribute, value, coder, stage))
+def compare_json(
+    request: Request,
+    code: int,
+    context: int = 80,
+    group: str | None = None,
+    attribute: str | None = None,
+    value: str | None = None,
+    coder: str | None = None,
+    stage: str | None = None,
+):
+    passages = request.app.state.study.passages(
+        code, context=context, **_filters(group, attribute, value, coder, stage)
+    )
     return {"code": code, "passages": passages}
 
 
@@ -61,5 +101,9 @@ def passage_context(request: Request, coding_id: int, chars: int = 400):
     c = study.coding(coding_id)
     _, _, text = study.current_text(c["source_id"])
     chars = max(0, min(chars, 20000))
-    return {"id": coding_id, "before": text[max(0, c["start"] - chars):c["start"]], "quote": c["quote"],
-            "after": text[c["end"]:c["end"] + chars]}
+    return {
+        "id": coding_id,
+        "before": text[max(0, c["start"] - chars) : c["start"]],
+        "quote": c["quote"],
+        "after": text[c["end"] : c["end"] + chars],
+    }

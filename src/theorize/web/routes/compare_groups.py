@@ -21,11 +21,20 @@ def compare_groups_page(request: Request, category: int | None = None, by: str =
     study = request.app.state.study
     result = study.compare_groups(category, by=by, quotes=quotes) if category is not None else None
     people = study.participants()
-    return page(request, "compare/groups.html", {
-        "result": result, "category": category, "by": by, "categories": _categories(study),
-        "splits": ["group", *[c for c in people.columns if c not in ("participant", "group")]],
-        "rows": result.properties.to_dict("records") if result else [],
-        "quotes": result.quotes.to_dict("records") if result else [], "section": "compare"})
+    return page(
+        request,
+        "compare/groups.html",
+        {
+            "result": result,
+            "category": category,
+            "by": by,
+            "categories": _categories(study),
+            "splits": ["group", *[c for c in people.columns if c not in ("participant", "group")]],
+            "rows": result.properties.to_dict("records") if result else [],
+            "quotes": result.quotes.to_dict("records") if result else [],
+            "section": "compare",
+        },
+    )
 
 
 @router.get("/api/compare/groups")
@@ -33,6 +42,10 @@ def compare_groups_json(request: Request, category: int | None = None, by: str =
     if category is None:
         raise InvalidInput("Name the category to compare: /api/compare/groups?category=ID.")
     result = request.app.state.study.compare_groups(category, by=by, quotes=quotes)
-    return {"category": result.category, "groups": result.groups,
-            "coverage": result.coverage.to_dict("records"), "properties": result.properties.to_dict("records"),
-            "quotes": result.quotes.to_dict("records")}
+    return {
+        "category": result.category,
+        "groups": result.groups,
+        "coverage": result.coverage.to_dict("records"),
+        "properties": result.properties.to_dict("records"),
+        "quotes": result.quotes.to_dict("records"),
+    }

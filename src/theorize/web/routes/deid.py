@@ -19,18 +19,27 @@ def _findings(study, source: str | None, status: str | None) -> list[dict]:
     texts: dict[str, str] = {}
     for f in found:
         text = texts.setdefault(f["source"], study.text(f["source"]))
-        f["before"] = text[max(0, f["start"] - _CONTEXT):f["start"]].rsplit("\n", 1)[-1]
-        f["after"] = text[f["end"]:f["end"] + _CONTEXT].split("\n", 1)[0]
+        f["before"] = text[max(0, f["start"] - _CONTEXT) : f["start"]].rsplit("\n", 1)[-1]
+        f["after"] = text[f["end"] : f["end"] + _CONTEXT].split("\n", 1)[0]
     return found
 
 
 @router.get("/deid")
 def deid_page(request: Request, source: str | None = None, status: str | None = "pending"):
     study = request.app.state.study
-    return page(request, "deid/index.html", {
-        "findings": _findings(study, source, status), "sources": list(study.sources().name), "source": source or "",
-        "status": status or "", "types": TYPES, "pending_sources": study.deid_pending_sources(),
-        "section": "study"})
+    return page(
+        request,
+        "deid/index.html",
+        {
+            "findings": _findings(study, source, status),
+            "sources": list(study.sources().name),
+            "source": source or "",
+            "status": status or "",
+            "types": TYPES,
+            "pending_sources": study.deid_pending_sources(),
+            "section": "study",
+        },
+    )
 
 
 @router.get("/api/deid")

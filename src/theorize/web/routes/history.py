@@ -19,24 +19,42 @@ def _events(study, actor: str | None, action: str | None, text: str | None, limi
     if text:
         frame = frame[frame.summary.str.contains(text, case=False, regex=False)]
     frame = frame.sort_values("id", ascending=False).head(limit)
-    return [{**r, "at": r["at"].isoformat(), "undoes": None if r["undoes"] != r["undoes"] or r["undoes"] is None
-             else int(r["undoes"])} for r in frame.to_dict(orient="records")]
+    return [
+        {
+            **r,
+            "at": r["at"].isoformat(),
+            "undoes": None if r["undoes"] != r["undoes"] or r["undoes"] is None else int(r["undoes"]),
+        }
+        for r in frame.to_dict(orient="records")
+    ]
 
 
 @router.get("/history")
-def history_page(request: Request, actor: str | None = None, action: str | None = None, q: str | None = None,
-                 limit: int = 200):
+def history_page(
+    request: Request, actor: str | None = None, action: str | None = None, q: str | None = None, limit: int = 200
+):
     study = request.app.state.study
     frame = study.audit()
-    return page(request, "history/index.html", {
-        "events": _events(study, actor, action, q, limit), "actors": sorted(frame.actor.unique()),
-        "actions": sorted(frame.action.unique()), "actor": actor, "action": action, "q": q or "",
-        "snapshots": study.snapshots().to_dict(orient="records"), "section": "history"})
+    return page(
+        request,
+        "history/index.html",
+        {
+            "events": _events(study, actor, action, q, limit),
+            "actors": sorted(frame.actor.unique()),
+            "actions": sorted(frame.action.unique()),
+            "actor": actor,
+            "action": action,
+            "q": q or "",
+            "snapshots": study.snapshots().to_dict(orient="records"),
+            "section": "history",
+        },
+    )
 
 
 @router.get("/api/history")
-def history_json(request: Request, actor: str | None = None, action: str | None = None, q: str | None = None,
-                 limit: int = 200):
+def history_json(
+    request: Request, actor: str | None = None, action: str | None = None, q: str | None = None, limit: int = 200
+):
     return {"events": _events(request.app.state.study, actor, action, q, limit)}
 
 

@@ -18,15 +18,26 @@ def _memo_list(study, type_: str | None) -> list[dict]:
     if type_:
         frame = frame[frame.type == type_]
     frame = frame.sort_values(["written_on", "id"], ascending=False)
-    return [{"id": int(r.id), "title": r.title, "type": r.type, "author": r.author,
-             "written_on": r.written_on.isoformat()[:10], "links": len(r.codes) + len(r.sources) + len(r.codings)}
-            for r in frame.itertuples()]
+    return [
+        {
+            "id": int(r.id),
+            "title": r.title,
+            "type": r.type,
+            "author": r.author,
+            "written_on": r.written_on.isoformat()[:10],
+            "links": len(r.codes) + len(r.sources) + len(r.codings),
+        }
+        for r in frame.itertuples()
+    ]
 
 
 @router.get("/memos")
 def memos_page(request: Request, type: str | None = None):
-    return page(request, "memos/index.html", {"memos": _memo_list(request.app.state.study, type), "types": TYPES,
-                                              "type": type, "section": "memos"})
+    return page(
+        request,
+        "memos/index.html",
+        {"memos": _memo_list(request.app.state.study, type), "types": TYPES, "type": type, "section": "memos"},
+    )
 
 
 @router.get("/api/memos")
@@ -47,8 +58,9 @@ def new_memo_page(request: Request, code: int | None = None, source: int | None 
 @router.get("/memos/{memo_id}")
 def memo_page(request: Request, memo_id: int):
     memo = request.app.state.study.memo(memo_id)
-    return page(request, "memos/edit.html", {"memo": memo, "types": TYPES, "html": markdown(memo["body"]),
-                                             "section": "memos"})
+    return page(
+        request, "memos/edit.html", {"memo": memo, "types": TYPES, "html": markdown(memo["body"]), "section": "memos"}
+    )
 
 
 @router.get("/api/memos/{memo_id}")
@@ -71,8 +83,15 @@ async def write_memo(request: Request):
     """A new memo, linked to what ``codes``, ``sources``, ``codings`` and ``memos`` name."""
     study = request.app.state.study
     data = await payload(request)
-    memo_id = await act(request, "memo", study.write_memo, field(data, "title"), str(data.get("body") or ""),
-                        type=str(data.get("type") or "code"), **_links(data))
+    memo_id = await act(
+        request,
+        "memo",
+        study.write_memo,
+        field(data, "title"),
+        str(data.get("body") or ""),
+        type=str(data.get("type") or "code"),
+        **_links(data),
+    )
     return done(request, {"id": memo_id}, f"/memos/{memo_id}", status_code=201)
 
 
@@ -81,8 +100,9 @@ async def edit_memo(request: Request, memo_id: int):
     """Save a memo's title, body or type (the editor autosaves through this)."""
     study = request.app.state.study
     data = await payload(request)
-    await act(request, "memo", study.edit_memo, memo_id, title=data.get("title"), body=data.get("body"),
-              type=data.get("type"))
+    await act(
+        request, "memo", study.edit_memo, memo_id, title=data.get("title"), body=data.get("body"), type=data.get("type")
+    )
     links = _links(data)
     if any(links.values()):
         await act(request, "memo", study.link_memo, memo_id, **links)

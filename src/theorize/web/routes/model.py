@@ -23,11 +23,20 @@ def model_page(request: Request):
     study = request.app.state.study
     model = study.model()
     codes = [{"id": int(r.id), "path": r.path, "stage": r.stage} for r in study.codes().itertuples()]
-    return page(request, "model/index.html", {
-        "model": model, "codes": codes, "roles": ROLES, "relation_types": study.relation_types(),
-        "relations": study.relations().to_dict(orient="records"), "stages": getattr(model, "stages", []),
-        "drawable": bool(getattr(model, "categories", [])),
-        "section": "model"})
+    return page(
+        request,
+        "model/index.html",
+        {
+            "model": model,
+            "codes": codes,
+            "roles": ROLES,
+            "relation_types": study.relation_types(),
+            "relations": study.relations().to_dict(orient="records"),
+            "stages": getattr(model, "stages", []),
+            "drawable": bool(getattr(model, "categories", [])),
+            "section": "model",
+        },
+    )
 
 
 @router.get("/api/model")
@@ -52,7 +61,9 @@ async def diagram(request: Request, fmt: str):
         body, kind = (await run_in_threadpool(to_svg, model)).encode("utf-8"), "image/svg+xml"
     else:
         body, kind = await run_in_threadpool(lambda: to_png(model, dpi=150)), "image/png"
-    headers = {"Content-Disposition": f'attachment; filename="model.{fmt}"'} if "download" in request.query_params else {}
+    headers = (
+        {"Content-Disposition": f'attachment; filename="model.{fmt}"'} if "download" in request.query_params else {}
+    )
     return Response(body, media_type=kind, headers=headers)
 
 
@@ -65,19 +76,42 @@ async def change_model(request: Request, change: str):
     study = request.app.state.study
     data = await payload(request)
     if change == "stage":
-        result = await act(request, "model", study.add_stage, field(data, "name"),
-                           position=field(data, "position", required=False, kind=int))
+        result = await act(
+            request,
+            "model",
+            study.add_stage,
+            field(data, "name"),
+            position=field(data, "position", required=False, kind=int),
+        )
     elif change == "place":
         stage = field(data, "stage", required=False)
-        result = await act(request, "model", study.place_category, field(data, "code", kind=int), field(data, "role"),
-                           stage=int(stage) if stage and str(stage).isdigit() else stage)
+        result = await act(
+            request,
+            "model",
+            study.place_category,
+            field(data, "code", kind=int),
+            field(data, "role"),
+            stage=int(stage) if stage and str(stage).isdigit() else stage,
+        )
     elif change == "describe":
-        result = await act(request, "model", study.describe_category, field(data, "code", kind=int),
-                           properties=_lines(data.get("properties")), dimensions=_lines(data.get("dimensions")))
+        result = await act(
+            request,
+            "model",
+            study.describe_category,
+            field(data, "code", kind=int),
+            properties=_lines(data.get("properties")),
+            dimensions=_lines(data.get("dimensions")),
+        )
     elif change == "relate":
-        result = await act(request, "model", study.relate, field(data, "source", kind=int),
-                           field(data, "target", kind=int), str(data.get("type") or "leads to"),
-                           note=str(data.get("note") or ""))
+        result = await act(
+            request,
+            "model",
+            study.relate,
+            field(data, "source", kind=int),
+            field(data, "target", kind=int),
+            str(data.get("type") or "leads to"),
+            note=str(data.get("note") or ""),
+        )
     elif change == "unrelate":
         result = await act(request, "model", study.unrelate, field(data, "relation", kind=int))
     else:

@@ -22,7 +22,10 @@ DOWNLOADS = {
     "qdc": ("The codebook for other QDA software (REFI-QDA codebook)", "application/xml"),
     "xlsx": ("Every table in one spreadsheet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "html": ("The report as a web page", "text/html"),
-    "docx": ("The report as a Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "docx": (
+        "The report as a Word document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
 }
 
 
@@ -60,5 +63,6 @@ async def download(request: Request, fmt: str):
         path = await run_in_threadpool(write_download, study, fmt, Path(tmp))
         body = path.read_bytes()
     name = f"{_stem(request.app.state.study_title)}.{fmt}"
-    return Response(body, media_type=DOWNLOADS[fmt][1],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        body, media_type=DOWNLOADS[fmt][1], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -34,9 +34,21 @@ def _flagged(request: Request, source: int | str | None = None) -> list[dict]:
         sid = int(r["source_id"])
         text = texts.setdefault(sid, study.text(sid))
         s, e = int(r["start"]), int(r["end"])
-        out.append({"id": int(r["id"]), "source_id": sid, "source": r["source"], "code": r["code"],
-                    "coder": r["coder"], "review": r["review"], "start": s, "end": e,
-                    "before": text[max(0, s - _CONTEXT):s], "quote": text[s:e], "after": text[e:e + _CONTEXT]})
+        out.append(
+            {
+                "id": int(r["id"]),
+                "source_id": sid,
+                "source": r["source"],
+                "code": r["code"],
+                "coder": r["coder"],
+                "review": r["review"],
+                "start": s,
+                "end": e,
+                "before": text[max(0, s - _CONTEXT) : s],
+                "quote": text[s:e],
+                "after": text[e : e + _CONTEXT],
+            }
+        )
     return out
 
 
@@ -53,8 +65,16 @@ def line_ends_like(old: str, new: str) -> str:
 @router.get("/review")
 def review_page(request: Request, source: str | None = None):
     study = request.app.state.study
-    return page(request, "review/index.html", {"flagged": _flagged(request, source or None), "source": source or "",
-                                               "sources": list(study.sources().name), "section": "study"})
+    return page(
+        request,
+        "review/index.html",
+        {
+            "flagged": _flagged(request, source or None),
+            "source": source or "",
+            "sources": list(study.sources().name),
+            "section": "study",
+        },
+    )
 
 
 @router.get("/api/review")
@@ -85,8 +105,18 @@ def edit_page(request: Request, source_id: int):
     sid, version, text = study.current_text(source_id)
     sources = study.sources()
     name = next((n for i, n in zip(sources.id, sources.name) if int(i) == sid), str(sid))
-    return page(request, "review/edit.html", {"source_id": sid, "name": name, "version": version, "text": text,
-                                              "flagged": _flagged(request, sid), "section": "study"})
+    return page(
+        request,
+        "review/edit.html",
+        {
+            "source_id": sid,
+            "name": name,
+            "version": version,
+            "text": text,
+            "flagged": _flagged(request, sid),
+            "section": "study",
+        },
+    )
 
 
 @router.post("/api/sources/{source_id}/text")
@@ -97,17 +127,28 @@ async def save_text(request: Request, source_id: int):
     given = field(data, "version", required=False, kind=int)
     new_text = str(field(data, "text", required=False, default=""))
     if not new_text.strip():
-        raise InvalidInput("The corrected text is empty; a transcript keeps at least some words "
-                           "(delete the source instead).")
+        raise InvalidInput(
+            "The corrected text is empty; a transcript keeps at least some words (delete the source instead)."
+        )
     reason = str(data.get("reason") or "")
 
     def run():
         _, version, old = study.current_text(source_id)
         if given is not None and given != version:
-            raise Conflict("The transcript was changed since this page was opened; reload it and make the "
-                           "correction again.")
+            raise Conflict(
+                "The transcript was changed since this page was opened; reload it and make the correction again."
+            )
         return study.edit_text(source_id, line_ends_like(old, new_text), reason=reason)
 
     edit = await act(request, "import", run)
-    return done(request, {"source_id": edit.source_id, "version": edit.version, "moved": edit.moved,
-                          "changed": edit.changed, "orphaned": edit.orphaned}, f"/sources/{source_id}/edit")
+    return done(
+        request,
+        {
+            "source_id": edit.source_id,
+            "version": edit.version,
+            "moved": edit.moved,
+            "changed": edit.changed,
+            "orphaned": edit.orphaned,
+        },
+        f"/sources/{source_id}/edit",
+    )

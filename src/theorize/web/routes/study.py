@@ -28,7 +28,11 @@ def _overview(study, viewer: str) -> dict:
 
 @router.get("/")
 def study_page(request: Request):
-    return page(request, "study/index.html", {"view": _overview(request.app.state.study, current_person(request).name), "section": "study"})
+    return page(
+        request,
+        "study/index.html",
+        {"view": _overview(request.app.state.study, current_person(request).name), "section": "study"},
+    )
 
 
 @router.get("/api/study")
@@ -47,8 +51,13 @@ async def describe_study(request: Request):
     title = str(data["title"]).strip() if data.get("title") is not None else None
     if title == "":
         raise InvalidInput("A study needs a title.")
-    await act(request, "codebook", study.describe_study, title=title,
-              research_question=None if data.get("research_question") is None else str(data["research_question"]))
+    await act(
+        request,
+        "codebook",
+        study.describe_study,
+        title=title,
+        research_question=None if data.get("research_question") is None else str(data["research_question"]),
+    )
     if title:
         request.app.state.study_title = title
     return done(request, {"title": study.study["title"]}, "/")
@@ -58,8 +67,12 @@ async def describe_study(request: Request):
 def session_json(request: Request):
     """Who the browser acts as, and the token its writes must carry."""
     person = current_person(request)
-    return {"person": person.name, "role": person.role, "csrf": request.scope["state"]["csrf"],
-            "team": bool(request.scope["state"].get("team"))}
+    return {
+        "person": person.name,
+        "role": person.role,
+        "csrf": request.scope["state"]["csrf"],
+        "team": bool(request.scope["state"].get("team")),
+    }
 
 
 @router.post("/api/sources")
@@ -74,8 +87,9 @@ async def upload(request: Request):
     participant = str(data.get("participant") or "").strip() or None
     what = str(data.get("what") or "transcript")
     if what not in ("transcript", "attributes", "refi"):
-        raise InvalidInput(f"{what!r} is not something to import; a transcript, participant attributes or a "
-                           "REFI-QDA project.")
+        raise InvalidInput(
+            f"{what!r} is not something to import; a transcript, participant attributes or a REFI-QDA project."
+        )
     study = request.app.state.study
     results = []
     for upload in files:
@@ -88,16 +102,30 @@ async def upload(request: Request):
                 if what == "attributes":
                     done = await act(request, "import", study.import_attributes, path)
                     rows = getattr(done, "participants", done)  # a count, or what the import did
-                    results.append({"file": name, "imported": True, "participants": rows,
-                                    "said": f"attributes of {rows} participants"})
+                    results.append(
+                        {
+                            "file": name,
+                            "imported": True,
+                            "participants": rows,
+                            "said": f"attributes of {rows} participants",
+                        }
+                    )
                 elif what == "refi":
                     await act(request, "import", study.import_refi, path)
                     results.append({"file": name, "imported": True, "said": "the REFI-QDA project"})
                 else:
                     item = await act(request, "import", study.import_file, path, participant=participant)
-                    results.append({"file": name, "imported": True, "source_id": item.source_id, "name": item.name,
-                                    "turns": item.turns, "words": item.words,
-                                    "said": f"{item.turns} turns, {item.words} words"})
+                    results.append(
+                        {
+                            "file": name,
+                            "imported": True,
+                            "source_id": item.source_id,
+                            "name": item.name,
+                            "turns": item.turns,
+                            "words": item.words,
+                            "said": f"{item.turns} turns, {item.words} words",
+                        }
+                    )
             except TheorizeError as exc:
                 results.append({"file": name, "imported": False, "error": exc.sentence(WEB_HINTS)})
     # Each file's outcome is in the body: a refused file is an answer, not a failed request.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import Request
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -30,8 +29,9 @@ def _address(request: Request) -> str:
 def _check_address(address: str) -> None:
     failures, until = _FAILED_BY_ADDRESS.get(address, (0, 0.0))
     if until > time.monotonic():
-        raise Busy(f"Too many failed sign-ins from this address; wait {int(until - time.monotonic()) + 1} s "
-                   "and try again.")
+        raise Busy(
+            f"Too many failed sign-ins from this address; wait {int(until - time.monotonic()) + 1} s and try again."
+        )
 
 
 def _failed_from(address: str) -> None:
@@ -57,8 +57,10 @@ def _signed_in(request: Request, found: dict, target: str):
     """Go on with a new session (a fresh id) and a fresh CSRF token."""
     response = RedirectResponse(target, status_code=303)
     secure = behind_tls(request.scope)
-    response.headers.append("set-cookie", session_cookie(_sessions(request).make(found["id"], found["epoch"]),
-                                                         secure=secure, max_age=12 * 3600))
+    response.headers.append(
+        "set-cookie",
+        session_cookie(_sessions(request).make(found["id"], found["epoch"]), secure=secure, max_age=12 * 3600),
+    )
     response.headers.append("set-cookie", f"{CSRF_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
     return response
 
@@ -82,8 +84,12 @@ async def login(request: Request):
     except (Forbidden, Busy) as error:
         if isinstance(error, Forbidden):
             _failed_from(address)
-        return page(request, "team/login.html", {"next": target, "error": error.fact, "section": ""},
-                    status_code=401 if isinstance(error, Forbidden) else 429)
+        return page(
+            request,
+            "team/login.html",
+            {"next": target, "error": error.fact, "section": ""},
+            status_code=401 if isinstance(error, Forbidden) else 429,
+        )
     _FAILED_BY_ADDRESS.pop(address, None)
     return _signed_in(request, found, target)
 
@@ -118,8 +124,16 @@ async def change_password(request: Request):
 @router.get("/team")
 def team_page(request: Request):
     study = request.app.state.study
-    return page(request, "team/index.html", {"people": study.users(), "rounds": study.rounds(),
-                                             "sources": study.overview(recent=0)["sources"], "section": ""})
+    return page(
+        request,
+        "team/index.html",
+        {
+            "people": study.users(),
+            "rounds": study.rounds(),
+            "sources": study.overview(recent=0)["sources"],
+            "section": "",
+        },
+    )
 
 
 @router.get("/api/team/rounds")
@@ -139,8 +153,15 @@ async def open_round(request: Request):
     coders = data.get("coders") or []
     sources = [int(s) for s in (sources if isinstance(sources, list) else [sources])]
     coders = coders if isinstance(coders, list) else [c.strip() for c in str(coders).split(",")]
-    round_id = await act(request, "read", study.open_round, field(data, "name"), sources=sources, coders=coders,
-                         codebook=str(data.get("codebook") or "open"))
+    round_id = await act(
+        request,
+        "read",
+        study.open_round,
+        field(data, "name"),
+        sources=sources,
+        coders=coders,
+        codebook=str(data.get("codebook") or "open"),
+    )
     return done(request, {"round": round_id}, "/team", status_code=201)
 
 

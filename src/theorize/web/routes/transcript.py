@@ -28,20 +28,47 @@ def transcript_page(request: Request, source_id: int, unit: str = "sentence", hi
     study = request.app.state.study
     hidden = set(hide or [])
     tr, turns, codings, coders = _transcript(request, source_id, unit, hidden)
-    return page(request, "transcript/page.html", {
-        "tr": tr, "rows_html": rows_html(turns, {c["id"]: c for c in codings}), "codings": codings, "coders": coders,
-        "hidden": hidden, "codes": study.code_choices(), "section": "study",
-        "stages": ("initial", "focused", "category", "theoretical")})
+    return page(
+        request,
+        "transcript/page.html",
+        {
+            "tr": tr,
+            "rows_html": rows_html(turns, {c["id"]: c for c in codings}),
+            "codings": codings,
+            "coders": coders,
+            "hidden": hidden,
+            "codes": study.code_choices(),
+            "section": "study",
+            "stages": ("initial", "focused", "category", "theoretical"),
+        },
+    )
 
 
 @router.get("/api/sources/{source_id}")
 def transcript_json(request: Request, source_id: int, unit: str = "sentence", hide: list[str] | None = Query(None)):
     tr, turns, codings, coders = _transcript(request, source_id, unit, set(hide or []))
-    return {"source_id": tr.source_id, "name": tr.name, "version": tr.version, "participants": tr.participants,
-            "unit": tr.unit, "coders": coders, "codings": codings,
-            "turns": [{"number": x.number, "speaker": x.speaker, "role": x.role, "time": x.time,
-                       "rows": [{"number": r.number, "start": r.start, "end": r.end, "text": r.text,
-                                 "stripes": r.stripes} for r in x.rows]} for x in turns]}
+    return {
+        "source_id": tr.source_id,
+        "name": tr.name,
+        "version": tr.version,
+        "participants": tr.participants,
+        "unit": tr.unit,
+        "coders": coders,
+        "codings": codings,
+        "turns": [
+            {
+                "number": x.number,
+                "speaker": x.speaker,
+                "role": x.role,
+                "time": x.time,
+                "rows": [
+                    {"number": r.number, "start": r.start, "end": r.end, "text": r.text, "stripes": r.stripes}
+                    for r in x.rows
+                ],
+            }
+            for x in turns
+        ],
+    }
 
 
 @router.get("/api/sources/{source_id}/codings")
@@ -84,7 +111,8 @@ def _stored(study, coding_id: int) -> dict:
     """The new coding as the page draws it at once: span, code, coder, stripe colour."""
     c = study.coding(coding_id, with_quote=False)
     return {k: c[k] for k in ("id", "start", "end", "code_id", "code", "stage", "coder", "status")} | {
-        "colour": colour_of(c["code_id"], c["colour"])}
+        "colour": colour_of(c["code_id"], c["colour"])
+    }
 
 
 @router.post("/api/sources/{source_id}/codings")
@@ -96,9 +124,14 @@ async def code_words(request: Request, source_id: int):
     def run():
         start, end = span_of(study, source_id, data)
         if data.get("new_code"):
-            code_id, cid = study.code_with_new(source_id, str(data["new_code"]), start=start, end=end,
-                                               stage=str(data.get("stage") or "initial"),
-                                               parent=field(data, "parent", required=False, kind=int))
+            code_id, cid = study.code_with_new(
+                source_id,
+                str(data["new_code"]),
+                start=start,
+                end=end,
+                stage=str(data.get("stage") or "initial"),
+                parent=field(data, "parent", required=False, kind=int),
+            )
         else:
             code_id = field(data, "code_id", kind=int)
             cid = study.code(source_id, code_id, start=start, end=end)
