@@ -1,5 +1,5 @@
 # make demo: set up, build the demo study (file to report) and open it in the workbench (Ctrl-C stops it).
-# make test: set up and run the tests.
+# make test: set up, check the code (ruff, mypy) and run the tests.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= demo-study
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: demo test test-fast bench docs clean
+.PHONY: demo test lint test-fast bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,15 @@ demo: $(STAMP)
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund || echo "npm is not available: the browser tests' accessibility checks will skip."
 
-test: $(STAMP) node_modules/.package-lock.json
+test: $(STAMP) node_modules/.package-lock.json lint
 	$(PY) -m pytest -q -n 2 --dist loadfile
 	$(PY) -m pytest -q -p no:cacheprovider --doctest-modules src/theorize/analysis
+
+# ruff (lint and format) over the code and tests, mypy over the library.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benches tools
+	$(VENV)/bin/ruff format --check src tests benches tools
+	$(VENV)/bin/mypy
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow and not postgres and not libreoffice and not browser"

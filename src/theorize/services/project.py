@@ -42,6 +42,9 @@ class Project(
     BulkCodingMixin,
     MemosMixin,
     ModelMixin,
+    TeamMixin,
+    SamplingMixin,
+    TheoryInsightsMixin,
     AgreementMixin,
     InsightsMixin,
     TraceMixin,
@@ -53,10 +56,7 @@ class Project(
     WorkbenchWritesMixin,
     CodebookMixin,
     AssistMixin,
-    TheoryInsightsMixin,
-    SamplingMixin,
     DeidMixin,
-    TeamMixin,
 ):
     """A grounded theory study: sources, codes, codings, memos, relations, snapshots and audit trail.
 

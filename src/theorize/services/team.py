@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import exc, func, insert, select, update
 
 from theorize.errors import BackendUnavailable, Busy, Conflict, Forbidden, InvalidInput, NotFound
+from theorize.services.agreement import AgreementMixin
 from theorize.services.base import now
+from theorize.services.workbench import WorkbenchMixin
 from theorize.store import schema as t
 
 ROLES = ("owner", "coder", "viewer")
@@ -47,7 +49,7 @@ def wait_after(failed: int) -> int:
     return 0 if failed <= FREE_FAILURES else min(2 ** (failed - FREE_FAILURES), LONGEST_WAIT)
 
 
-class TeamMixin:
+class TeamMixin(AgreementMixin, WorkbenchMixin):
     """People, roles and blind coding rounds (needs the ``_action``/``_read`` of ProjectBase)."""
 
     # -- people -----------------------------------------------------------------------------------

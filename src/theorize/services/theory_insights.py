@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from theorize.errors import InvalidInput, NotFound
-from theorize.services.base import ProjectBase
 from theorize.services.coding import counts
+from theorize.services.insights import InsightsMixin
 from theorize.store import schema as t
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class TheoreticalSaturation:
     statements: list[str]
 
 
-class TheoryInsightsMixin(ProjectBase):
+class TheoryInsightsMixin(InsightsMixin):
     """Property values on codings, theoretical saturation, sampling, group comparison."""
 
     # -- properties of a category, and their values on codings ---------------------------------
@@ -371,7 +371,7 @@ class GroupComparison:
     quotes: pd.DataFrame
 
 
-class SamplingMixin(ProjectBase):
+class SamplingMixin(TheoryInsightsMixin):
     """Theoretical sampling and group comparison on the categories."""
 
     def _people(self, by: str) -> pd.Series:

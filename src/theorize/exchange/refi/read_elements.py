@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from lxml import etree
 
@@ -198,15 +199,15 @@ class ElementReader:
             raw = ref.get("targetGUID") or ""
             self.note_refs.append((owner, normalise_guid(raw), raw, label))
 
-    def stamp(self, obj: object, el: etree._Element, label: str, user_attr: str = "creatingUser") -> None:
-        """Set creating/modifying user and dates on ``obj`` from ``el``'s attributes."""
-        obj.creating_user = self.user(el.get(user_attr))  # type: ignore[attr-defined]
-        obj.created = self.date(el, "creationDateTime", label)  # type: ignore[attr-defined]
+    def stamp(self, obj: Any, el: etree._Element, label: str, user_attr: str = "creatingUser") -> None:
+        """Set creating/modifying user and dates on ``obj`` (any element record) from ``el``'s attributes."""
+        obj.creating_user = self.user(el.get(user_attr))
+        obj.created = self.date(el, "creationDateTime", label)
         if hasattr(obj, "modified"):
             obj.modifying_user = self.user(
                 el.get("modifyingUser" if user_attr == "creatingUser" else "modifyingUserGUID")
-            )  # type: ignore[attr-defined]
-            obj.modified = self.date(el, "modifiedDateTime", label)  # type: ignore[attr-defined]
+            )
+            obj.modified = self.date(el, "modifiedDateTime", label)
 
     # -- elements -----------------------------------------------------------------------------
 
