@@ -39,3 +39,20 @@ C03 = transcript(
         ),
     ],
 )
+
+
+def cli_runner(monkeypatch, workdir=None, *, columns: int | None = None):
+    """``run(*args)``: the CLI through click's runner as lena, in ``workdir``, with no project from the
+    environment (the tests name it); exceptions are not caught, so a traceback fails the test."""
+    from click.testing import CliRunner
+
+    from theorize.cli.main import cli
+
+    if workdir is not None:
+        monkeypatch.chdir(workdir)
+    monkeypatch.setenv("THEORIZE_USER", "lena")
+    if columns is not None:
+        monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 import theorize
-from tests.helpers import transcript
-from theorize.cli.main import cli
+from tests.helpers import cli_runner, transcript
 
 ANSWERS = [
     "I was just doing my time. The judge scared me. I trust Luis now.",
@@ -57,15 +55,7 @@ def study_file(tmp_path):
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("THEORIZE_USER", "lena")
-    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch, tmp_path)
 
 
 def _refused(result, sentence: str) -> None:

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 import theorize
-from tests.helpers import C03
-from theorize.cli.main import cli
+from tests.helpers import C03, cli_runner
 
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("THEORIZE_USER", "lena")
-    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -10,11 +10,9 @@ import subprocess
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 
 import theorize
-from tests.helpers import transcript
-from theorize.cli.main import cli
+from tests.helpers import cli_runner, transcript
 from theorize.demo import build_demo
 from theorize.report import write_report
 
@@ -289,10 +287,7 @@ def test_format_from_the_name_and_bad_formats(small, tmp_path):
 # -- the command line ------------------------------------------------------------------------------
 @pytest.fixture
 def run(monkeypatch):
-    monkeypatch.setenv("THEORIZE_USER", "lena")
-    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
-    runner = CliRunner()
-    return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+    return cli_runner(monkeypatch)
 
 
 def test_cli_report_writes_next_to_the_project_and_prints_the_path(run, small):

@@ -5,11 +5,9 @@ theoretical saturation, the circular-saturation warning, theoretical sampling, g
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 import theorize
-from tests.helpers import transcript
-from theorize.cli.main import cli
+from tests.helpers import cli_runner, transcript
 
 ANSWERS = {
     "C01": "The judge scared me. She holds my liberty.",
@@ -44,16 +42,7 @@ def study_file(tmp_path):
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("THEORIZE_USER", "lena")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
+    return cli_runner(monkeypatch, tmp_path, columns=200)
 
 
 def _refused(result, sentence: str) -> None:
