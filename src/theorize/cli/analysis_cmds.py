@@ -96,12 +96,20 @@ def _by_label(frame: pd.DataFrame, labels: dict[int, str], axis: str = "index") 
     is_flag=True,
     help="List the passages the coders disagree on (with --json or --csv: only those).",
 )
+@click.option(
+    "--with-pending",
+    "with_pending",
+    multiple=True,
+    metavar="CODER",
+    help="Count this coder's pending suggestions (e.g. 'machine: <model>') to compare the machine "
+    "with a person; the coder joins the comparison (repeatable). Otherwise pending suggestions never count.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the table (.csv/.xlsx).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Draw agreement per code (.png/.svg).")
 @listing_options
 @click.pass_context
 @friendly
-def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> None:
+def agreement(ctx, coders, sources, codes, stage, unit, show_dis, with_pending, out, plot) -> None:
     """Intercoder agreement per code and overall."""
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInput(f"{out.name}: tables are written as .csv or .xlsx.")
@@ -112,6 +120,7 @@ def agreement(ctx, coders, sources, codes, stage, unit, show_dis, out, plot) -> 
             codes=list(codes) or None,
             stage=stage,
             unit=unit,
+            with_pending=list(with_pending) or None,
         )
     if _listed(report.disagreements if show_dis else report.to_frame()):
         for note in report.notes:

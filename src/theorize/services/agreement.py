@@ -191,7 +191,9 @@ def _disagreements(coder_of, where, code_of, code_ids, units, coders, chosen, la
 class AgreementMixin(ViewsMixin):
     """Agreement services."""
 
-    def _agreement_codings(self, coders, sources, codes, stage) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    def _agreement_codings(
+        self, coders, sources, codes, stage, with_pending=()
+    ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
         all_sources = self._source_index()
         if sources:
             wanted = {s for s in sources if isinstance(s, str)}
@@ -204,6 +206,15 @@ class AgreementMixin(ViewsMixin):
         else:
             chosen = all_sources
         codings = self._counted_codings(stage=stage, source_ids=chosen["id"])
+        if with_pending:
+            import pandas as pd
+
+            pending = self._pending_codings(with_pending, stage=stage, source_ids=chosen["id"])
+            codings = pd.concat([codings, pending], ignore_index=True).sort_values(
+                ["source_id", "start", "id"], kind="stable", ignore_index=True
+            )
+            if coders:
+                coders = list(coders) + [c for c in with_pending if c not in coders]
         if codes:
             codings = codings[codings.code_id.isin([self.code_id(c) for c in codes])]
         coders = list(coders) if coders else sorted(codings.coder.unique())
@@ -219,6 +230,55 @@ class AgreementMixin(ViewsMixin):
         chosen = chosen[chosen.id.isin(shared)]
         return codings[codings.source_id.isin(shared)], chosen, coders
 
+    def _pending_codings(self, coders, *, stage: str | None, source_ids) -> pd.DataFrame:
+        """The pending machine suggestions of the coders named, in :meth:`_counted_codings`'s
+        columns: what ``agreement(with_pending=...)`` counts beside the codings that count."""
+        import pandas as pd
+
+        with self._read() as conn:
+            ids = {}
+            for name in coders:
+                row = conn.execute(select(t.coder.c.id).where(t.coder.c.name == name)).first()
+                if row is None:
+                    machines = conn.execute(
+                        select(t.coder.c.name)
+                        .join(t.coding, t.coding.c.coder_id == t.coder.c.id)
+                        .where(t.coding.c.origin == "machine")
+                        .distinct()
+                        .order_by(t.coder.c.name)
+                    ).scalars()
+                    known = ", ".join(repr(m) for m in machines)
+                    hint = (
+                        f"the machine's suggestions are filed under {known}"
+                        if known
+                        else "no suggestions were made yet"
+                    )
+                    raise InvalidInput(f"There is no coder called {name!r} in this project; {hint}.")
+                ids[row.id] = name
+            q = (
+                select(
+                    t.coding.c.id,
+                    t.coding.c.source_id,
+                    t.coding.c.code_id,
+                    t.code.c.stage,
+                    t.coding.c.coder_id,
+                    t.coding.c.start,
+                    t.coding.c.end,
+                )
+                .join(t.code, t.code.c.id == t.coding.c.code_id)
+                .where(
+                    t.coding.c.origin == "machine",
+                    t.coding.c.status == "pending",
+                    t.coding.c.coder_id.in_(list(ids)),
+                )
+            )
+            if stage:
+                q = q.where(t.code.c.stage == stage)
+            rows = conn.execute(q).all()
+        frame = pd.DataFrame(rows, columns=["id", "source_id", "code_id", "stage", "coder", "start", "end"])
+        frame["coder"] = frame["coder"].map(ids)
+        return frame[frame["source_id"].isin(list(source_ids))]
+
     def agreement(
         self,
         *,
@@ -229,6 +289,7 @@ class AgreementMixin(ViewsMixin):
         unit: str = "turn",
         resamples: int = 1000,
         seed: int = 0,
+        with_pending=None,
     ) -> AgreementReport:
         """Agreement of two or more coders per code and overall, on the sources they all coded.
 
@@ -244,6 +305,11 @@ class AgreementMixin(ViewsMixin):
                 interval from ``resamples`` resamples of units; over all codes too, each unit
                 carrying all its codes), or "character" (Krippendorff's unitizing alpha family:
                 binary u-alpha per code and u-alpha overall).
+            with_pending: a coder name (or several) whose pending suggestions count here as
+                their codings, so the machine can be compared with a person before anyone
+                decides on its suggestions (a machine's coder is ``machine: <model>``). The
+                coder joins ``coders`` if not named there. Without it, as everywhere, pending
+                suggestions do not count.
 
         Examples:
             >>> report = study.agreement(coders=["Dr. Lena Marsh", "Sam Okoye"], stage="focused")  # doctest: +SKIP
@@ -254,10 +320,14 @@ class AgreementMixin(ViewsMixin):
 
         if unit not in UNITS:
             raise InvalidInput(f"{unit!r} is not a unit of agreement; use one of {', '.join(UNITS)}.")
-        codings, chosen, coders = self._agreement_codings(coders, sources, codes, stage)
+        pending = [with_pending] if isinstance(with_pending, str) else list(with_pending or ())
+        codings, chosen, coders = self._agreement_codings(coders, sources, codes, stage, pending)
         labels = self.code_labels()
+        said = [f"{name}: pending suggestions count here (asked for; elsewhere they do not)" for name in pending]
         if unit == "character":
-            return self._unitizing(codings, chosen, coders, labels)
+            report = self._unitizing(codings, chosen, coders, labels)
+            report.notes[:0] = said
+            return report
         from theorize.analysis.presence_agreement import presence_agreement
 
         units = _units(self, chosen, unit)
@@ -279,7 +349,7 @@ class AgreementMixin(ViewsMixin):
         )
         table = result.table.reset_index().rename(columns={"code": "code_id"})
         table.insert(1, "code", [labels.get(int(c), str(c)) for c in table["code_id"]])
-        notes = [
+        notes = said + [
             f"{labels.get(int(c), c)}: left out ({why}, so its agreement is undefined)"
             for c, why in result.left_out.items()
         ]
