@@ -18,9 +18,10 @@ from theorize.store import schema as t
 
 UNITS = ("sentence", "line", "turn")
 _CODING_KEYS = ("id", "start", "end", "code_id", "code", "colour", "stage", "coder", "status", "review", "origin")
-#: Units cut from a text version: (version row id, unit, text hash, turns) -> spans per turn. A
-#: version's text and turns never change (an edit makes a new version), so this never goes stale.
-_UNITS_CACHE: dict[tuple, list[list[tuple[int, int]]]] = {}
+#: A text version's turns cut into units: (version row id, its creation time, unit, text hash) ->
+#: turns. A version's text and turns never change (an edit makes a new version), so this never goes
+#: stale; the turns are shared between reads and not changed by anyone.
+_TURNS_CACHE: dict[tuple, list[TranscriptTurn]] = {}
 
 
 @dataclass
@@ -67,20 +68,37 @@ def _memo_links(conn, kind: str, ids) -> dict[int, list[dict]]:
     return out
 
 
+def _cut(text: str, turns: list[TranscriptTurn], split) -> list[TranscriptTurn]:
+    """Turns (a whole-text one when there are none) with their units numbered through the text."""
+    turns = turns or [TranscriptTurn(1, None, "", None, 0, len(text))]
+    n = 0
+    for turn in turns:
+        for s, e in [(turn.start, turn.end)] if split is None else split(text, turn.start, turn.end):
+            n += 1
+            turn.units.append((n, s, e))
+    return turns
+
+
 class WorkbenchMixin(ProjectBase):
     """Reads shaped for the workbench pages and their JSON API."""
 
     def transcript(self, source: int | str, unit: str = "sentence") -> Transcript:
         """A source ready to read and code: turns, units numbered through the source, codings with
         their code, colour, stage, coder and linked memos."""
-        from theorize.ingest import split_lines, split_sentences
+        from theorize.ingest.sentences import split_lines, split_sentences
 
         if unit not in UNITS:
             raise InvalidInput(f"{unit!r} is not a unit; use sentence, line or turn.")
         split = {"sentence": split_sentences, "line": split_lines}.get(unit)
         with self._read() as conn:
             src = self._source_row(conn, source)
-            version_id, text = self._source_text(conn, src["id"])
+            version_id, made, text = conn.execute(
+                select(t.source_version.c.id, t.source_version.c.created_at, t.source_version.c.text).where(
+                    t.source_version.c.source_id == src["id"], t.source_version.c.version == src["current_version"]
+                )
+            ).one()
+            key = (version_id, made, unit, len(text), hash(text))
+            turns = _TURNS_CACHE.get(key)
             people = [
                 r.pseudonym
                 for r in conn.execute(
@@ -90,18 +108,23 @@ class WorkbenchMixin(ProjectBase):
                     .order_by(t.participant.c.pseudonym)
                 )
             ]
-            segs = conn.execute(
-                select(
-                    t.segment.c.position,
-                    t.segment.c.speaker,
-                    t.segment.c.role,
-                    t.segment.c.started_at,
-                    t.segment.c.start,
-                    t.segment.c.end,
-                )
-                .where(t.segment.c.source_version_id == version_id)
-                .order_by(t.segment.c.position)
-            ).all()
+            if turns is None:
+                segs = conn.execute(
+                    select(
+                        t.segment.c.position,
+                        t.segment.c.speaker,
+                        t.segment.c.role,
+                        t.segment.c.started_at,
+                        t.segment.c.start,
+                        t.segment.c.end,
+                    )
+                    .where(t.segment.c.source_version_id == version_id)
+                    .order_by(t.segment.c.position)
+                ).all()
+                turns = _cut(text, [TranscriptTurn(*s) for s in segs], split)
+                if len(_TURNS_CACHE) > 64:
+                    _TURNS_CACHE.clear()
+                _TURNS_CACHE[key] = turns
             rows = conn.execute(
                 select(
                     t.coding.c.id,
@@ -122,23 +145,17 @@ class WorkbenchMixin(ProjectBase):
                 .where(t.coding.c.source_id == src["id"], t.coding.c.status != CodingStatus.REJECTED.value)
                 .order_by(t.coding.c.start, t.coding.c.id)
             ).all()
-            memos = _memo_links(conn, "coding", [r[0] for r in rows])
-        turns = [TranscriptTurn(s.position, s.speaker, s.role, s.started_at, s.start, s.end) for s in segs] or [
-            TranscriptTurn(1, None, "", None, 0, len(text))
-        ]
-        key = (version_id, unit, hash(text), len(turns))  # ids repeat across projects; texts rarely
-        spans = _UNITS_CACHE.get(key)
-        if spans is None:
-            spans = [[(turn.start, turn.end)] if split is None else split(text, turn.start, turn.end) for turn in turns]
-            if len(_UNITS_CACHE) > 64:
-                _UNITS_CACHE.clear()
-            _UNITS_CACHE[key] = spans
-        n = 0
-        for turn, cut in zip(turns, spans):
-            for s, e in cut:
-                n += 1
-                turn.units.append((n, s, e))
-        codings = [{**dict(zip(_CODING_KEYS, r)), "memos": memos.get(r[0], [])} for r in rows]
+            # the memos on this source's codings in one join (not an IN list of every coding id)
+            memos: dict[int, list[dict]] = {}
+            for r in conn.execute(
+                select(t.memo_link.c.target_id, t.memo.c.id, t.memo.c.title)
+                .join(t.memo, t.memo.c.id == t.memo_link.c.memo_id)
+                .join(t.coding, t.coding.c.id == t.memo_link.c.target_id)
+                .where(t.memo_link.c.target_type == "coding", t.coding.c.source_id == src["id"])
+                .order_by(t.memo.c.id)
+            ):
+                memos.setdefault(r.target_id, []).append({"id": r.id, "title": r.title})
+        codings = [dict(zip(_CODING_KEYS, r), memos=memos.get(r[0], [])) for r in rows]
         return Transcript(src["id"], src["name"], src["current_version"], people, text, unit, turns, codings)
 
     def coding(self, coding_id: int, *, with_quote: bool = True) -> dict:

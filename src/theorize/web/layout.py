@@ -36,22 +36,31 @@ def colour_of(code_id: int, colour: str | None) -> str:
     return colour or PALETTE[code_id % len(PALETTE)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     start: int
     end: int
     text: str
     stripes: list[tuple[int, int]] = field(default_factory=list)  # (coding id, lane)
+    html: tuple[str, str] = ("", "")  # the row's HTML before and after its stripes
 
 
-@dataclass
+@dataclass(slots=True)
 class Turn:
     number: int
     speaker: str | None
     role: str
     time: str
     rows: list[Row]
+    html: str = ""  # the turn's head
+
+
+#: The rows of a text version cut into one unit, by the identity of the transcript's turns (which
+#: the library keeps per version and unit): (those turns, and per turn (turn number, speaker,
+#: role, time, head HTML, rows as (number, start, end, text, HTML around the stripes))). A
+#: version's words never change, so only the stripes are drawn per request.
+_SKELETONS: dict[int, tuple[list, list[tuple]]] = {}
 
 
 def clock(seconds: float | None) -> str:
@@ -83,51 +92,91 @@ def assign_lanes(codings: list[dict]) -> dict[int, int]:
     return lanes
 
 
+def _skeleton(tr: Transcript) -> list[tuple]:
+    """The turns and rows of a transcript with their HTML, without stripes (cached per version)."""
+    from html import escape
+
+    found = _SKELETONS.get(id(tr.turns))
+    if found is not None and found[0] is tr.turns:  # the entry holds the turns: their id is not reused
+        return found[1]
+    text, out = tr.text, []
+    for turn in tr.turns:
+        time = clock(turn.started_at)
+        shown = f" <time>{time}</time>" if time else ""
+        head = (
+            f'<div class="turn" id="turn-{turn.number}" data-turn="{turn.number}"><div class="turn-head">'
+            f'<span class="speaker">{escape(turn.speaker or "")}</span>{shown} '
+            f'<span class="turn-no">turn {turn.number}</span></div>'
+        )
+        rows = []
+        for n, s, e in turn.units:
+            words = text[s:e]
+            around = (
+                f'<div class="row" id="u{n}" tabindex="-1" data-n="{n}" data-s="{s}" data-e="{e}">'
+                f'<span class="n" aria-hidden="true">{n}</span><span class="margin">',
+                f'</span><span class="words" dir="auto">{escape(words, quote=False)}</span></div>',
+            )
+            rows.append((n, s, e, words, around))
+        out.append((turn.number, turn.speaker, turn.role, time, head, rows))
+    if len(_SKELETONS) > 32:
+        _SKELETONS.clear()
+    _SKELETONS[id(tr.turns)] = (tr.turns, out)
+    return out
+
+
 def lay_out(tr: Transcript, hidden_coders: set[str] | frozenset[str] = frozenset()) -> tuple[list[Turn], list[dict]]:
     """Turns of rows with their stripes, and the codings enriched for the page's script: lane,
     colour, and first/last row with the UTF-16 offsets of the coding's ends in them."""
-    codings = [c for c in tr.codings if c["coder"] not in hidden_coders]
+    codings = [c for c in tr.codings if c["coder"] not in hidden_coders] if hidden_coders else tr.codings
     lanes = assign_lanes(codings)
     rows_in_order: list[Row] = []
     turns = []
-    for turn in tr.turns:
-        rows = [Row(n, s, e, tr.text[s:e]) for n, s, e in turn.units]
+    for number, speaker, role, time, head, cut in _skeleton(tr):
+        rows = [Row(n, s, e, words, [], around) for n, s, e, words, around in cut]
         rows_in_order.extend(rows)
-        turns.append(Turn(turn.number, turn.speaker, turn.role, clock(turn.started_at), rows))
+        turns.append(Turn(number, speaker, role, time, rows, head))
     items = sorted((c["start"], c["end"], c["id"]) for c in codings)
     active: list[tuple[int, int, int]] = []
     k, n = 0, len(items)
     place: dict[int, list] = {}
     for row in rows_in_order:
-        start, limit = row.start, max(row.end, row.start + 1)
+        start, end = row.start, row.end
+        limit = end if end > start else start + 1
         while k < n and items[k][0] < limit:
             active.append(items[k])
             k += 1
         if not active:
             continue
         keep = []
+        stripes = row.stripes
         for item in active:
             s, e, cid = item
             if e > start or e == s == start:
                 keep.append(item)
-                row.stripes.append((cid, lanes[cid]))
+                stripes.append((cid, lanes[cid]))
                 p = place.get(cid)
                 if p is None:
                     place[cid] = [row, row]
                 else:
                     p[1] = row
         active = keep
+    text = tr.text
+    plain = text.isascii() and "\r" not in text  # then a UTF-16 offset is a code point offset
     out = []
     for c in codings:
-        first, last = place.get(c["id"], (None, None))
-        shown = {**c, "lane": lanes[c["id"]], "colour": colour_of(c["code_id"], c["colour"])}
-        if first is not None and last is not None:
-            shown.update(
-                row_first=first.number,
-                off_first=to_dom(tr.text, first.start, max(c["start"], first.start)),
-                row_last=last.number,
-                off_last=to_dom(tr.text, last.start, min(c["end"], last.end)),
-            )
+        cid = c["id"]
+        shown = dict(c)
+        shown["lane"] = lanes[cid]
+        shown["colour"] = c["colour"] or PALETTE[c["code_id"] % len(PALETTE)]
+        p = place.get(cid)
+        if p is not None:
+            first, last = p
+            a = c["start"] if c["start"] > first.start else first.start
+            b = c["end"] if c["end"] < last.end else last.end
+            shown["row_first"] = first.number
+            shown["off_first"] = a - first.start if plain else to_dom(text, first.start, a)
+            shown["row_last"] = last.number
+            shown["off_last"] = b - last.start if plain else to_dom(text, last.start, b)
         out.append(shown)
     return turns, out
 
@@ -147,27 +196,20 @@ def _pending(c: dict) -> bool:
 
 def rows_html(turns: list[Turn], by_id: dict[int, dict]) -> str:
     """The transcript's turns and rows as HTML, every text escaped. Written out here rather than in
-    the template: a long interview has a thousand rows, and this is five times faster."""
+    the template: a long interview has a thousand rows, and this is five times faster. The words
+    are escaped once per text version (:func:`_skeleton`); only the stripes are written each time."""
     from html import escape
 
     out = []
-    coder_attr = {cid: escape(c["coder"], quote=True) for cid, c in by_id.items()}
+    stripe = {cid: f'" data-c="{cid}" data-coder="{escape(c["coder"], quote=True)}"></b>' for cid, c in by_id.items()}
+    kind = {cid: f'<b class="s l{{}} c{c["code_id"]}{_PENDING[_pending(c)]}' for cid, c in by_id.items()}
     for turn in turns:
-        time = f" <time>{turn.time}</time>" if turn.time else ""
-        out.append(
-            f'<div class="turn" id="turn-{turn.number}" data-turn="{turn.number}"><div class="turn-head">'
-            f'<span class="speaker">{escape(turn.speaker or "")}</span>{time} '
-            f'<span class="turn-no">turn {turn.number}</span></div>'
-        )
+        out.append(turn.html)
         for row in turn.rows:
-            stripes = "".join(
-                f'<b class="s l{lane} c{by_id[cid]["code_id"]}{_PENDING[_pending(by_id[cid])]}" data-c="{cid}" data-coder="{coder_attr[cid]}"></b>'
-                for cid, lane in row.stripes
-            )
-            out.append(
-                f'<div class="row" id="u{row.number}" tabindex="-1" data-n="{row.number}" data-s="{row.start}" '
-                f'data-e="{row.end}"><span class="n" aria-hidden="true">{row.number}</span>'
-                f'<span class="margin">{stripes}</span><span class="words" dir="auto">{escape(row.text, quote=False)}</span></div>'
-            )
+            before, after = row.html
+            if row.stripes:
+                out.append(before + "".join(kind[cid].format(lane) + stripe[cid] for cid, lane in row.stripes) + after)
+            else:
+                out.append(before + after)
         out.append("</div>")
     return "".join(out)
