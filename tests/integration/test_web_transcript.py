@@ -99,15 +99,18 @@ def test_in_vivo_names_the_code_by_the_words(client, web_study):
     assert response.json()["code"] == "\u201cdoing my time\u201d"
 
 
-def test_a_stale_page_is_refused_in_one_sentence(client, web_study):
+def test_a_stale_page_codes_the_same_words_after_a_correction_or_is_refused_in_one_sentence(client, web_study):
     sid = source_id(web_study)
     text = web_study.text(sid)
     data = client.get(f"/api/sources/{sid}").json()
-    web_study.edit_text(sid, text.replace("first week", "first weeks"))
+    web_study.edit_text(sid, text.replace("first week", "first weeks").replace("so relieved", "so very relieved"))
+    kept = client.post(f"/api/sources/{sid}/codings", json={**_selection(text, data, "was open"), "code_id": 1})
+    assert kept.status_code == 201
+    assert web_study.text(sid)[kept.json()["start"] : kept.json()["end"]] == "was open"  # moved by 6
     body = {**_selection(text, data, "so relieved"), "code_id": 1}
     response = client.post(f"/api/sources/{sid}/codings", json=body)
     assert response.status_code == 409
-    assert response.json()["error"].startswith("The transcript was changed since this page was opened")
+    assert response.json()["error"].startswith("The words you selected in ")
 
 
 def test_an_empty_selection_is_refused(client, web_study):
@@ -154,10 +157,15 @@ def test_offsets_round_trip_through_the_browsers_units(text, start):
         assert from_dom(text, start, len(text), to_dom(text, start, index)) == index
 
 
-def test_a_stale_page_is_refused_for_code_point_spans_too(client, web_study):
+def test_a_stale_page_is_carried_over_or_refused_for_code_point_spans_too(client, web_study):
     sid = source_id(web_study)
-    web_study.edit_text(sid, web_study.text(sid).replace("first week", "first weeks"))
-    response = client.post(f"/api/sources/{sid}/codings", json={"start": 0, "end": 5, "code_id": 1, "version": 1})
+    old = web_study.text(sid)
+    web_study.edit_text(sid, old.replace("first week", "first weeks"))
+    a = old.index("first week")
+    response = client.post(f"/api/sources/{sid}/codings", json={"start": a, "end": a + 10, "code_id": 1, "version": 1})
     assert response.status_code == 409
+    b = old.index("so relieved")
+    carried = client.post(f"/api/sources/{sid}/codings", json={"start": b, "end": b + 11, "code_id": 1, "version": 1})
+    assert carried.status_code == 201 and carried.json()["start"] == b + 1
     ok = client.post(f"/api/sources/{sid}/codings", json={"start": 0, "end": 5, "code_id": 1, "version": 2})
     assert ok.status_code == 201 and ok.json()["colour"].startswith("#")

@@ -135,8 +135,13 @@ class ProjectBase:
                 ) from None
             if not act.changes.items:  # nothing changed (a folder of duplicates): nothing to record
                 return
+            self._allowed(conn, action, act.changes.items)
             event = append_event(conn, actor=self.actor, action=action, summary=act.summary, changes=act.changes.items)
         log.info("%s: %s (event %d)", action, act.summary, event)
+
+    def _allowed(self, conn: Connection, action: str, items: list[dict]) -> None:
+        """A last check of an action's changes before they are recorded; raising rolls it back
+        (a frozen codebook in a blind round: ``services/rounds.py``)."""
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:

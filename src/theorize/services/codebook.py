@@ -107,10 +107,17 @@ class CodebookMixin(ProjectBase):
                 act, name, definition=definition, stage=stage, parent_id=parent_id, in_vivo=in_vivo, colour=colour
             )
 
-    def rename_code(self, code: int | str, new_name: str) -> None:
-        """Rename a code; its lineage records the old name."""
+    def rename_code(self, code: int | str, new_name: str, *, expected: str | None = None) -> None:
+        """Rename a code; its lineage records the old name. With ``expected`` (the name the person
+        saw), a code renamed by someone else meanwhile is refused, naming who renamed it to what."""
         with self._action("rename code") as act:
             row = self._code_row(act.conn, code)
+            if expected is not None and row["name"] != expected:
+                if row["name"] == new_name:  # someone made the same change first: nothing to do
+                    return
+                from theorize.services.races import renamed_meanwhile
+
+                raise Conflict(renamed_meanwhile(act.conn, row, expected))
             self._check_name_free(act.conn, new_name, row["parent_id"], except_id=row["id"])
             act.changes.update(t.code, row["id"], {"name": new_name})
             act.changes.insert(

@@ -9,6 +9,7 @@ from theorize.domain.codebook import counts as counts  # the one rule for which 
 from theorize.errors import InvalidInput, NotFound
 from theorize.services.base import Action, new_guid, now
 from theorize.services.codebook import CodebookMixin
+from theorize.services.races import carried_span
 from theorize.store import schema as t
 
 #: Which codings a code counts in a table: its own only, or its own and those of every code
@@ -223,6 +224,7 @@ class CodingMixin(CodebookMixin):
         status: str | None = None,
         create: bool = False,
         stage: str = "initial",
+        version: int | None = None,
     ) -> int:
         """Apply a code to a span of a source: by offsets, by number of a turn, sentence or line
         (``segment`` with ``unit``; a range as ``(first, last)``), or by quoted words (inside the
@@ -231,7 +233,9 @@ class CodingMixin(CodebookMixin):
         is made at ``stage`` in the same action (one undo takes both back).
 
         Machine suggestions (``origin="machine"``) need a ``model_id`` and wait as ``pending``
-        until a person accepts or rejects them. Returns the coding's id.
+        until a person accepts or rejects them. ``version`` names the text version ``start`` and
+        ``end`` were read from: a span on an older version is carried to the current one, or
+        refused when its words were corrected (``services/races.py``). Returns the coding's id.
 
         Examples:
             >>> study.code("C03_interview.txt", "fearing jail and sanctions", quote="I just didn't want to go back")  # doctest: +SKIP
@@ -247,6 +251,8 @@ class CodingMixin(CodebookMixin):
         CodingStatus(status)
         with self._action("code") as act:
             src = self._source_row(act.conn, source)
+            if version is not None and start is not None and end is not None:
+                start, end = carried_span(act.conn, src, start, end, version)
             text = _SourceText(self, act.conn, src)  # read only if the words are needed
             s, e = self._resolve_span(act, src, text, start, end, segment, quote, occurrence, unit)
             code_row = self._code_to_apply(act, code, create, stage)
@@ -322,13 +328,16 @@ class CodingMixin(CodebookMixin):
         occurrence: int | None = None,
         coder: str | None = None,
         parent: int | str | None = None,
+        version: int | None = None,
     ) -> int:
         """Make an in-vivo code named by the participant's own words and code them with it.
 
-        Returns the new coding's id.
+        ``version``: as for :meth:`code`. Returns the new coding's id.
         """
         with self._action("code in vivo") as act:
             src = self._source_row(act.conn, source)
+            if version is not None and start is not None and end is not None:
+                start, end = carried_span(act.conn, src, start, end, version)
             _, text = self._source_text(act.conn, src["id"])
             s, e = self._resolve_span(act, src, text, start, end, None, quote, occurrence)
             words = " ".join(text[s:e].split()).strip(" .,;:!?")

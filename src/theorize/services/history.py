@@ -125,6 +125,7 @@ class HistoryMixin(ProjectBase):
                     f"({_first_line(error)}).",
                     event=target["id"],
                 ) from None
+            self._allowed(conn, "undo", reversal.items)
             append_event(conn, actor=actor, action="undo", summary=summary, changes=reversal.items, undoes=target["id"])
         return summary
 

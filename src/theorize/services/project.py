@@ -24,8 +24,8 @@ from theorize.services.model import ModelMixin
 from theorize.services.participants import ParticipantsMixin
 from theorize.services.refi_export import RefiExportMixin
 from theorize.services.refi_import import RefiImportMixin
+from theorize.services.rounds import RoundsMixin
 from theorize.services.sources import SourcesMixin
-from theorize.services.team import TeamMixin
 from theorize.services.theory_insights import SamplingMixin, TheoryInsightsMixin
 from theorize.services.trace import TraceMixin
 from theorize.services.views import ViewsMixin
@@ -42,7 +42,7 @@ class Project(
     BulkCodingMixin,
     MemosMixin,
     ModelMixin,
-    TeamMixin,
+    RoundsMixin,
     SamplingMixin,
     TheoryInsightsMixin,
     AgreementMixin,

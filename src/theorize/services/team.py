@@ -1,4 +1,4 @@
-"""A coding team on one server: people who sign in, their roles, and blind coding rounds.
+"""A coding team on one server: people who sign in and their roles (rounds are in ``rounds.py``).
 
 Adding a person, changing a role, removing a person, changing a password and opening or closing a
 round are actions in the audit trail (the person acting is named there). Password hashes
@@ -7,21 +7,16 @@ round are actions in the audit trail (the person acting is named there). Passwor
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import exc, func, insert, select, update
 
 from theorize.errors import BackendUnavailable, Busy, Conflict, Forbidden, InvalidInput, NotFound
-from theorize.services.agreement import AgreementMixin
-from theorize.services.base import now
-from theorize.services.workbench import WorkbenchMixin
+from theorize.services.base import ProjectBase, now
 from theorize.store import schema as t
 
 ROLES = ("owner", "coder", "viewer")
-CODEBOOK_IN_ROUND = ("open", "frozen")
 #: Failed sign-ins in a row before a wait; the wait doubles with each further failure, up to a cap.
 FREE_FAILURES = 2
 LONGEST_WAIT = 300
@@ -49,8 +44,8 @@ def wait_after(failed: int) -> int:
     return 0 if failed <= FREE_FAILURES else min(2 ** (failed - FREE_FAILURES), LONGEST_WAIT)
 
 
-class TeamMixin(AgreementMixin, WorkbenchMixin):
-    """People, roles and blind coding rounds (needs the ``_action``/``_read`` of ProjectBase)."""
+class TeamMixin(ProjectBase):
+    """People and roles; blind coding rounds are :class:`~theorize.services.rounds.RoundsMixin`."""
 
     # -- people -----------------------------------------------------------------------------------
     def has_accounts(self) -> bool:
@@ -192,109 +187,6 @@ class TeamMixin(AgreementMixin, WorkbenchMixin):
         with self._read() as conn:
             return conn.execute(select(t.server_key.c.value).where(t.server_key.c.purpose == purpose)).scalar_one()
 
-    # -- blind coding rounds ------------------------------------------------------------------------
-    def open_round(self, name: str, *, sources: list, coders: list[str], codebook: str = "open") -> int:
-        """Open a blind coding round: in it, each of ``coders`` sees only their own codings on
-        ``sources`` (in every page and in the JSON API) until the round is closed.
-
-        Examples:
-            >>> study.open_round("R1", sources=["C01.docx"], coders=["Sam", "Ana"])  # doctest: +SKIP
-        """
-        if codebook not in CODEBOOK_IN_ROUND:
-            raise InvalidInput(f"The codebook in a round is 'open' or 'frozen', not {codebook!r}.")
-        coders = sorted({c.strip() for c in coders if c and c.strip()})
-        if len(coders) < 2:
-            raise InvalidInput("A blind round needs at least two coders.")
-        with self._action("open round", f"opened the blind round {name!r}") as act:
-            self._require_owner(act.conn)
-            ids = sorted({self._source_row(act.conn, s)["id"] for s in sources})
-            if not ids:
-                raise InvalidInput("A blind round needs at least one source.")
-            if act.conn.execute(select(t.coding_round.c.id).where(t.coding_round.c.name == name)).first():
-                raise Conflict(f"There is already a round called {name!r}.")
-            return act.changes.insert(
-                t.coding_round,
-                {
-                    "name": name,
-                    "sources": json.dumps(ids),
-                    "coders": json.dumps(coders),
-                    "codebook": codebook,
-                    "opened_by": self.actor,
-                    "opened_at": now(),
-                    "closed_at": None,
-                    "results": None,
-                },
-            )
-
-    def close_round(self, name: str) -> dict:
-        """Close a round: everyone sees all codings again; agreement per code is kept with the round."""
-        row = self._round_row(name)
-        if row["closed_at"] is not None:
-            raise Conflict(f"The round {name!r} is closed already.")
-        results = self._round_agreement(row)
-        with self._action("close round", f"closed the blind round {name!r}") as act:
-            self._require_owner(act.conn)
-            act.changes.update(t.coding_round, row["id"], {"closed_at": now(), "results": json.dumps(results)})
-        return results
-
-    def rounds(self) -> list[dict]:
-        """Every round, open or closed, with its sources, coders and (when closed) agreement per code."""
-        with self._read() as conn:
-            rows = conn.execute(select(t.coding_round).order_by(t.coding_round.c.id)).mappings().all()
-        return [_round(r) for r in rows]
-
-    def blind_sources(self, viewer: str) -> set[int]:
-        """The sources on which ``viewer`` is in an open round (they see only their own codings there)."""
-        out: set[int] = set()
-        with self._read() as conn:
-            rows = conn.execute(
-                select(t.coding_round.c.sources, t.coding_round.c.coders).where(t.coding_round.c.closed_at.is_(None))
-            ).all()
-        for sources, coders in rows:
-            if viewer in json.loads(coders):
-                out.update(json.loads(sources))
-        return out
-
-    def in_open_round(self, viewer: str) -> bool:
-        return bool(self.blind_sources(viewer))
-
-    def overview_for(self, viewer: str, *, recent: int = 12) -> dict:
-        """:meth:`overview` as ``viewer`` may see it: in an open round, the round's sources count
-        their codings only, and the newest actions are theirs only."""
-        view = self.overview(recent=recent)
-        blind = self.blind_sources(viewer)
-        if not blind:
-            return view
-        from theorize.services.workbench import _covered
-
-        view["recent"] = [e for e in view["recent"] if e["actor"] == viewer]
-        with self._read() as conn:
-            rows = conn.execute(
-                select(t.coding.c.source_id, t.coding.c.start, t.coding.c.end)
-                .join(t.coder, t.coder.c.id == t.coding.c.coder_id)
-                .where(t.coder.c.name == viewer, t.coding.c.status == "accepted", t.coding.c.source_id.in_(blind))
-            ).all()
-        for s in view["sources"]:
-            if s["id"] in blind:
-                spans = [(r.start, r.end) for r in rows if r.source_id == s["id"]]
-                s["codings"] = len(spans)
-                s["coded_share"] = _covered(spans) / s["characters"] if s["characters"] else 0.0
-        return view
-
-    def transcript_for(self, source: int | str, viewer: str, unit: str = "sentence"):
-        """:meth:`transcript` as ``viewer`` may see it: in an open round, their own codings only."""
-        tr = self.transcript(source, unit)
-        if tr.source_id in self.blind_sources(viewer):
-            tr.codings = [c for c in tr.codings if c["coder"] == viewer]
-        return tr
-
-    def coding_for(self, coding_id: int, viewer: str, **kwargs) -> dict:
-        """:meth:`coding` unless it is another coder's coding on a source blind to ``viewer``."""
-        c = self.coding(coding_id, **kwargs)
-        if c["coder"] != viewer and c["source_id"] in self.blind_sources(viewer):
-            raise NotFound(f"There is no coding {coding_id}.", hint="list_codings")
-        return c
-
     # -- live updates -------------------------------------------------------------------------------
     def events_after(self, after: int | None, *, limit: int = 200) -> tuple[int, list[dict]]:
         """The audit events newer than event ``after`` (id, actor, action, summary), and the newest
@@ -403,55 +295,7 @@ class TeamMixin(AgreementMixin, WorkbenchMixin):
             raise Forbidden(refused)
         return {"id": row["id"], "name": row["name"], "role": row["role"], "epoch": row["epoch"]}
 
-    def _round_row(self, name: str):
-        with self._read() as conn:
-            row = conn.execute(select(t.coding_round).where(t.coding_round.c.name == name)).mappings().first()
-        if row is None:
-            raise NotFound(f"There is no round called {name!r}.")
-        return row
-
-    def _round_agreement(self, row) -> dict[str, Any]:
-        """Agreement per code among the round's coders on its sources (a sentence when there is none)."""
-        try:
-            report = self.agreement(
-                coders=json.loads(row["coders"]), sources=json.loads(row["sources"]), unit="sentence", resamples=200
-            )
-        except InvalidInput as error:
-            return {"note": error.fact, "codes": []}
-        codes = [
-            {
-                "code": r["code"],
-                "percent_agreement": _num(r.get("percent_agreement")),
-                "alpha": _num(r.get("alpha")),
-                "kappa": _num(r.get("kappa")),
-            }
-            for r in report.table.to_dict("records")
-        ]
-        return {"note": "", "codes": codes, "overall_alpha": _num(report.overall.get("alpha"))}
-
-
-def _num(value) -> float | None:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if value != value else round(value, 4)
-
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise InvalidInput(f"A role is owner, coder or viewer, not {role!r}.")
-
-
-def _round(r) -> dict:
-    return {
-        "id": r["id"],
-        "name": r["name"],
-        "sources": json.loads(r["sources"]),
-        "coders": json.loads(r["coders"]),
-        "codebook": r["codebook"],
-        "opened_by": r["opened_by"],
-        "opened_at": r["opened_at"],
-        "closed_at": r["closed_at"],
-        "results": json.loads(r["results"]) if r["results"] else None,
-    }

@@ -14,6 +14,7 @@ from theorize.domain.codebook import CodingStatus
 from theorize.errors import InvalidInput, NotFound
 from theorize.services.base import ProjectBase
 from theorize.services.coding import CodingMixin, counts
+from theorize.services.races import carried_span
 from theorize.store import schema as t
 
 UNITS = ("sentence", "line", "turn")
@@ -499,8 +500,10 @@ class WorkbenchWritesMixin(WorkbenchMixin, CodingMixin):
         stage: str = "initial",
         parent: int | str | None = None,
         definition: str = "",
+        version: int | None = None,
     ) -> tuple[int, int]:
-        """Make a new code and code a span with it, as one action (one undo takes both back).
+        """Make a new code and code a span with it, as one action (one undo takes both back);
+        ``version`` as for :meth:`code`.
 
         Returns (code id, coding id).
         """
@@ -509,6 +512,7 @@ class WorkbenchWritesMixin(WorkbenchMixin, CodingMixin):
         name = (name or "").strip()
         with self._action("code") as act:
             src = self._source_row(act.conn, source)
+            start, end = carried_span(act.conn, src, start, end, version)
             _, text = self._source_text(act.conn, src["id"])
             s, e = self._resolve_span(act, src, text, start, end, None, None, 1)
             parent_id = self._code_row(act.conn, parent)["id"] if parent is not None else None

@@ -134,12 +134,13 @@ async def add_code(request: Request):
 
 @router.post("/api/codes/{code_id}/{change}")
 async def change_code(request: Request, code_id: int, change: str):
-    """rename (name), define (definition), move (parent: id or empty for the top), merge (codes:
+    """rename (name; expected: the name the person saw), define (definition), move (parent: id or empty for the top), merge (codes:
     ids merged into this one), split (codings: ids, name), promote (stage), colour (colour)."""
     study = request.app.state.study
     data = await payload(request)
     if change == "rename":
-        result = await act(request, "codebook", study.rename_code, code_id, field(data, "name"))
+        expected = field(data, "expected", required=False)  # the name the page showed
+        result = await act(request, "codebook", study.rename_code, code_id, field(data, "name"), expected=expected)
     elif change == "define":
         result = await act(request, "codebook", study.define_code, code_id, str(data.get("definition") or ""))
     elif change == "move":

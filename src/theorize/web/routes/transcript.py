@@ -82,16 +82,26 @@ STALE = "The transcript was changed since this page was opened; reload it and se
 
 
 def span_of(study, source_id: int, data: dict) -> tuple[int, int]:
-    """The code point span a request names: ``start``/``end`` directly, or the browser's selection
-    as row bounds and UTF-16 offsets in the first and last rows (converted here, at the edge)."""
+    """The span of the current text a request names (for reads: refused when the text changed)."""
+    start, end, given = selection_of(study, source_id, data)
+    if given is not None and given != study.current_version(source_id)[1]:
+        raise Conflict(STALE)
+    return start, end
+
+
+def selection_of(study, source_id: int, data: dict) -> tuple[int, int, int | None]:
+    """The code point span a request names and the text version it was read from (None: the
+    current one): ``start``/``end`` directly, or the browser's selection as row bounds and UTF-16
+    offsets in the first and last rows (converted here, at the edge, on the text the person saw).
+    A write hands the version to the library, which carries the span over a correction or refuses."""
     given = field(data, "version", required=False, kind=int)
     if "start" in data and "end" in data:  # code points already: the library checks them
-        if given is not None and given != study.current_version(source_id)[1]:
-            raise Conflict(STALE)
-        return field(data, "start", kind=int), field(data, "end", kind=int)
+        return field(data, "start", kind=int), field(data, "end", kind=int), given
     sid, version, text = study.current_text(source_id)
     if given is not None and given != version:
-        raise Conflict(STALE)
+        if not 1 <= given < version:
+            raise Conflict(STALE)
+        text = study.text(source_id, given)  # the words as the page showed them
     n = len(text)
     a_start, a_end = field(data, "first_start", kind=int), field(data, "first_end", kind=int)
     b_start, b_end = field(data, "last_start", kind=int), field(data, "last_end", kind=int)
@@ -104,7 +114,7 @@ def span_of(study, source_id: int, data: dict) -> tuple[int, int]:
     start, end = trim(text, start, end)
     if start == end:
         raise InvalidInput("Select some words first: the selection is empty.")
-    return start, end
+    return start, end, given
 
 
 def _stored(study, coding_id: int) -> dict:
@@ -122,7 +132,7 @@ async def code_words(request: Request, source_id: int):
     data = await payload(request)
 
     def run():
-        start, end = span_of(study, source_id, data)
+        start, end, version = selection_of(study, source_id, data)
         if data.get("new_code"):
             code_id, cid = study.code_with_new(
                 source_id,
@@ -131,10 +141,11 @@ async def code_words(request: Request, source_id: int):
                 end=end,
                 stage=str(data.get("stage") or "initial"),
                 parent=field(data, "parent", required=False, kind=int),
+                version=version,
             )
         else:
             code_id = field(data, "code_id", kind=int)
-            cid = study.code(source_id, code_id, start=start, end=end)
+            cid = study.code(source_id, code_id, start=start, end=end, version=version)
         return _stored(study, cid)
 
     result = await act(request, "code", run)
@@ -148,8 +159,8 @@ async def code_in_vivo(request: Request, source_id: int):
     data = await payload(request)
 
     def run():
-        start, end = span_of(study, source_id, data)
-        return _stored(study, study.code_in_vivo(source_id, start=start, end=end))
+        start, end, version = selection_of(study, source_id, data)
+        return _stored(study, study.code_in_vivo(source_id, start=start, end=end, version=version))
 
     result = await act(request, "code", run)
     return done(request, result, f"/sources/{source_id}", status_code=201)
