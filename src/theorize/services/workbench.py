@@ -270,8 +270,8 @@ class WorkbenchMixin(ProjectBase):
                 q = q.where(t.coder.c.name == coder)
             if stage:
                 q = q.where(t.code.c.stage == stage)
-            rows = conn.execute(q.limit(limit)).mappings().all()
-            people = self._people_of_sources(conn, {r["source_id"] for r in rows})
+            rows = conn.execute(q.limit(limit)).all()  # plain tuples, not a mapping per passage
+            people = self._people_of_sources(conn, {r[1] for r in rows})
             texts = (
                 dict(
                     conn.execute(
@@ -283,31 +283,31 @@ class WorkbenchMixin(ProjectBase):
                                 t.source.c.current_version == t.source_version.c.version,
                             ),
                         )
-                        .where(t.source.c.id.in_(sorted({r["source_id"] for r in rows})))
+                        .where(t.source.c.id.in_(sorted({r[1] for r in rows})))
                     ).all()
                 )
                 if rows
                 else {}
             )
         out = []
-        for r in rows:
-            person = people.get(r["source_id"], {})
+        for cid, sid, source, s, e, code_id, code_name, code_stage, coder_name in rows:
+            person = people.get(sid, {})
             if group and person.get("group") != group:
                 continue
             if attribute and str(person.get("attributes", {}).get(attribute)) != str(value):
                 continue
-            text, s, e = texts[r["source_id"]], r["start"], r["end"]
+            text = texts[sid]
             out.append(
                 {
-                    "id": r["id"],
-                    "source_id": r["source_id"],
-                    "source": r["source"],
+                    "id": cid,
+                    "source_id": sid,
+                    "source": source,
                     "start": s,
                     "end": e,
-                    "code_id": r["code_id"],
-                    "code": r["code"],
-                    "stage": r["stage"],
-                    "coder": r["coder"],
+                    "code_id": code_id,
+                    "code": code_name,
+                    "stage": code_stage,
+                    "coder": coder_name,
                     "before": text[max(0, s - context) : s],
                     "quote": text[s:e],
                     "after": text[e : e + context],
@@ -317,6 +317,19 @@ class WorkbenchMixin(ProjectBase):
                 }
             )
         return out
+
+    def compare_choices(self) -> dict[str, list[str]]:
+        """What the compare view's filters offer: participant groups, attribute names and coders
+        (plain lists, read without building data frames)."""
+        with self._read() as conn:
+            groups = sorted({g for g in conn.execute(select(t.participant.c.group_name).distinct()).scalars() if g})
+            attributes = [
+                a
+                for a in conn.execute(select(t.attribute.c.name).order_by(t.attribute.c.id)).scalars()
+                if a not in ("participant", "group")
+            ]
+            coders = list(conn.execute(select(t.coder.c.name).order_by(t.coder.c.id)).scalars())
+        return {"groups": groups, "attributes": attributes, "coders": coders}
 
     def _code_id_of(self, code: int | str) -> int:
         with self._read() as conn:

@@ -30,7 +30,8 @@ def passages_html(passages: list[dict], *, embed: bool = False) -> str:
     out = []
     for p in passages:
         cid = int(p["id"])
-        who = escape(p["about"]) if p.get("about") else ""
+        told = p["about"] if "about" in p else about(p)
+        who = escape(told) if told else ""
         out.append(
             f'<li class="passage" data-coding="{cid}"><div class="who"><a href="/sources/{int(p["source_id"])}#c{cid}"'
             f"{target}>{escape(p['source'])}</a>{' · ' + who if who else ''} · {escape(p['code'])} · "

@@ -43,7 +43,7 @@ def compare_page(
     for ref in (code, code2):
         if ref is not None:
             passages = study.passages(ref, context=context, **filters)  # an unknown code: one sentence
-            for p in passages:
+            for p in passages[:FIRST]:  # the rest's are written as they stream
                 p["about"] = about(p)
             columns.append(
                 {
@@ -53,7 +53,7 @@ def compare_page(
                     "first_html": passages_html(passages[:FIRST], embed=bool(embed)),
                 }
             )
-    people = study.participants()
+    choices = study.compare_choices()
     whole = page(
         request,
         "compare/index.html",
@@ -64,9 +64,9 @@ def compare_page(
             "code2": code2,
             "context": context,
             "f": filters,
-            "groups": sorted(g for g in people["group"].dropna().unique() if g),
-            "attributes": [c for c in people.columns if c not in ("participant", "group")],
-            "coders": list(study.coders().name),
+            "groups": choices["groups"],
+            "attributes": choices["attributes"],
+            "coders": choices["coders"],
             "embed": bool(embed),
             "section": "compare",
         },

@@ -133,24 +133,51 @@ function drawMargins() {
   }
 }
 
-// Draw one new coding at once, before the server's full layout arrives: its rows by their code
-// point bounds, the first lane free in all of them.
+// UTF-16 units of the first `points` code points of a row's words (the browser counts in units).
+function unitsAt(row, points) {
+  let units = 0;
+  let k = 0;
+  for (const ch of textNode(row).data) {
+    if (k >= points) break;
+    units += ch.length;
+    k += 1;
+  }
+  return units;
+}
+
+// Draw one new coding at once, without asking the server for the whole layout again: its rows by
+// their code point bounds, the first lane free in all of them; then it joins the page's codings
+// (for its detail and highlight). Returns false where only the server can place it exactly (a row
+// with a line break in it: the browser shows a CRLF as one character), and the margin is redrawn.
 let spans = null;
 function drawOne(c) {
   spans = spans || rows().map((r) => [r, Number(r.dataset.s), Number(r.dataset.e)]);
-  const hit = spans.filter(([, s, e]) => s < Math.max(c.end, c.start + 1) && e > c.start).map(([r]) => r);
+  const hit = spans.filter(([, s, e]) => s < Math.max(c.end, c.start + 1) && e > c.start);
   const used = new Set();
-  for (const row of hit) for (const b of row.querySelectorAll(".s")) used.add(b.className.match(/\bl(\d+)/)?.[1]);
+  for (const [row] of hit) for (const b of row.querySelectorAll(".s")) used.add(b.className.match(/\bl(\d+)/)?.[1]);
   let lane = 0;
   while (lane < 11 && used.has(String(lane))) lane += 1;
-  for (const row of hit) {
+  for (const [row] of hit) {
     const stripe = document.createElement("b");
     stripe.className = `s l${lane}`;
     stripe.dataset.c = c.id;
     stripe.dataset.coder = c.coder;
     stripe.style.background = c.colour;
+    stripe.hidden = hiddenCoders.has(c.coder);
     row.querySelector(".margin").append(stripe);
   }
+  const placed = { review: null, origin: "person", memos: [], ...c, lane };
+  if (hit.length) {
+    const [first, firstStart] = hit[0];
+    const [last, lastStart, lastEnd] = hit[hit.length - 1];
+    if (hit.some(([row]) => textNode(row).data.includes("\n"))) return false;
+    Object.assign(placed, {
+      row_first: Number(first.dataset.n), off_first: unitsAt(first, Math.max(c.start, firstStart) - firstStart),
+      row_last: Number(last.dataset.n), off_last: unitsAt(last, Math.min(c.end, lastEnd) - lastStart),
+    });
+  }
+  codings = [...codings.filter((x) => x.id !== c.id), placed];
+  return true;
 }
 
 export async function refresh() {
@@ -224,7 +251,8 @@ async function removeCoding(c) {
   try {
     await api("DELETE", `/api/codings/${c.id}`);
     showDetail(null);
-    await refresh();
+    for (const stripe of rowsBox.querySelectorAll(`.s[data-c="${c.id}"]`)) stripe.remove();
+    codings = codings.filter((x) => x.id !== c.id);
     toast(`Removed the coding of ${c.code}.`);
   } catch (e) { toast(e.message, true); }
 }
@@ -257,11 +285,11 @@ async function codeWith(body, label) {
   if (!span) return;
   try {
     const result = await api("POST", `/api/sources/${sourceId}/codings`, { ...span, ...body });
-    drawOne(result);
+    const placed = drawOne(result);
     if (body.new_code) codes.push({ id: result.code_id, name: body.new_code, path: body.new_code, stage: body.stage });
     remember(result.code_id);
     getSelection().removeAllRanges();
-    await refresh();
+    if (!placed) await refresh();
     toast(`Coded with ${label}.`);
     current?.focus({ preventScroll: true });
   } catch (e) { toast(e.message, true); }
@@ -272,11 +300,11 @@ async function inVivo() {
   if (!span) return;
   try {
     const result = await api("POST", `/api/sources/${sourceId}/in-vivo`, span);
-    drawOne(result);
+    const placed = drawOne(result);
     codes.push({ id: result.code_id, name: result.code, path: result.code, stage: "initial" });
     remember(result.code_id);
     getSelection().removeAllRanges();
-    await refresh();
+    if (!placed) await refresh();
     toast(`In-vivo code ${result.code}.`);
     current?.focus({ preventScroll: true });
   } catch (e) { toast(e.message, true); }
