@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from theorize.store.notify import notify_event
 from theorize.store.rows import iso
 from theorize.store.schema import audit_event, study
 
@@ -118,4 +119,5 @@ def append_event(
         },
     )
     conn.execute(_MOVE_HEAD, {"study_id": head.id, "head": digest, "count": event_id})
+    notify_event(conn, event_id)  # PostgreSQL: other workers hear of it at commit
     return event_id

@@ -1,9 +1,12 @@
 """Live updates: what others do appears in every open page within a second, without a reload.
 
-``GET /events`` is a server-sent event stream. Each worker process runs one poller that reads the
-audit events newer than the last it saw, four times a second, and hands them to the streams it
-serves; the project holds the events, so workers keep nothing of their own and every worker sees
-what any other wrote (on SQLite and PostgreSQL alike). A coder in an open blind round receives
+``GET /events`` is a server-sent event stream. Each worker process runs one feed that reads the
+audit events newer than the last it saw and hands them to the streams it serves; the project holds
+the events, so workers keep nothing of their own and every worker sees what any other wrote. On
+SQLite the feed reads four times a second. On PostgreSQL every event is also announced by NOTIFY at
+commit (``store/notify.py``); the feed LISTENs on a connection of its own and reads as soon as one
+arrives from any worker or machine, and otherwise only every few seconds, in case one was missed
+(if the listening connection is lost, it polls four times a second again). A coder in an open blind round receives
 only their own actions (the others' summaries would name codings they must not see).
 
 Nothing is lost between a page and its stream: a page carries where the trail ended when it was
@@ -20,11 +23,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from theorize.store.notify import EventListener, can_listen
 from theorize.web.people import current_person
 
 router = APIRouter()
 
 POLL_SECONDS = 0.25
+#: How often a feed that hears PostgreSQL's notifications still reads the trail, in case one was missed.
+LISTENING_POLL_SECONDS = 5.0
+#: Events read at a time; a full page is followed at once by the next.
+PAGE = 200
 HEARTBEAT_SECONDS = 15.0
 #: What a page redraws after: codings, the codebook, memos (other actions only show who did what).
 KINDS = {
@@ -53,13 +61,15 @@ KINDS = {
 
 
 class Feed:
-    """One poller per worker: reads new audit events and fans them out to the open streams."""
+    """One feed per worker: reads new audit events and fans them out to the open streams; on
+    PostgreSQL it is woken by the trail's notifications."""
 
     def __init__(self, study) -> None:
         self.study = study
         self.queues: set[asyncio.Queue] = set()
         self.task: asyncio.Task | None = None
         self.last: int | None = None
+        self.listener: EventListener | None = None
 
     def join(self) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue(maxsize=500)
@@ -72,18 +82,41 @@ class Feed:
         self.queues.discard(queue)
 
     async def poll(self) -> None:
-        while self.queues:
-            try:
-                self.last, events = await run_in_threadpool(self.study.events_after, self.last)
-            except Exception:  # the database away for a moment: try again at the next tick
-                events = []
-            for event in events:
-                event["kind"] = KINDS.get(event["action"], "other")
-                for queue in list(self.queues):
-                    if not queue.full():
-                        queue.put_nowait(event)
-            await asyncio.sleep(POLL_SECONDS)
-        self.last = None
+        wake = asyncio.Event()
+        self.listener = await self._listen(wake)
+        try:
+            while self.queues:
+                wake.clear()  # before reading: an event committed while we read wakes us again
+                try:
+                    self.last, events = await run_in_threadpool(self.study.events_after, self.last, limit=PAGE)
+                except Exception:  # the database away for a moment: try again at the next tick
+                    events = []
+                for event in events:
+                    event["kind"] = KINDS.get(event["action"], "other")
+                    for queue in list(self.queues):
+                        if not queue.full():
+                            queue.put_nowait(event)
+                if len(events) == PAGE:
+                    continue
+                listening = self.listener is not None and self.listener.alive
+                try:
+                    await asyncio.wait_for(wake.wait(), LISTENING_POLL_SECONDS if listening else POLL_SECONDS)
+                except TimeoutError:
+                    pass
+        finally:
+            if self.listener is not None:
+                self.listener.stop()
+                self.listener = None
+            self.last = None
+
+    async def _listen(self, wake: asyncio.Event) -> EventListener | None:
+        """On PostgreSQL, a listener that sets ``wake`` on each new event (None on SQLite, or when
+        the database cannot be reached: the feed then polls)."""
+        if not can_listen(self.study.engine):
+            return None
+        loop = asyncio.get_running_loop()
+        listener = EventListener(self.study.engine, lambda: loop.call_soon_threadsafe(wake.set))
+        return listener if await run_in_threadpool(listener.start) else None
 
 
 def feed_of(request: Request) -> Feed:
