@@ -1,7 +1,11 @@
-"""Importing a long plain-text transcript takes a few times its size in memory, not twenty."""
+"""Importing a long plain-text transcript takes under four times its size in memory, not twenty;
+the text is stored once, as text, and the audit and undo of the import stay exact."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -25,10 +29,12 @@ _IMPORT = textwrap.dedent(
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
-def test_a_20_mb_transcript_imports_in_under_5_times_its_size(tmp_path):
-    line = "Interviewer: how did the week go with the judge and the counselor?\nC03: " + "fine " * 60 + "\n"
+@pytest.mark.parametrize("fine", ["fine", "fine’"], ids=["ascii", "curly-apostrophe"])
+def test_a_20_mb_transcript_imports_in_under_4_times_its_size(tmp_path, fine):
+    # One curly apostrophe makes Python hold the text at 2 bytes a character.
+    line = "Interviewer: how did the week go with the judge and the counselor?\nC03: " + f"{fine} " * 60 + "\n"
     path = tmp_path / "long.txt"
-    repeats = 20_000_000 // len(line)
+    repeats = 20_000_000 // len(line.encode("utf-8"))
     path.write_text(line * repeats, encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-c", _IMPORT, str(path), str(tmp_path / "s.theorize")],
@@ -39,7 +45,48 @@ def test_a_20_mb_transcript_imports_in_under_5_times_its_size(tmp_path):
     turns, words, grown_kib = map(int, out.stdout.split())
     assert turns == 2 * repeats
     assert words == repeats * (12 + 1 + 60)
-    assert grown_kib * 1024 < 5 * path.stat().st_size
+    assert grown_kib * 1024 < 4 * path.stat().st_size
+
+
+def _rows(path) -> dict[str, list[tuple]]:
+    """Every row of every table but the audit trail and the study row (which carries its head)."""
+    con = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        skip = {"audit_event", "study", "alembic_version", "sqlite_sequence"}
+        return {n: sorted(con.execute(f'SELECT * FROM "{n}"'), key=repr) for n in names if n not in skip}
+    finally:
+        con.close()
+
+
+def test_an_imported_text_is_stored_once_as_text_and_its_undo_is_exact(tmp_path):
+    text = "FICTIONAL\n\n" + "Interviewer: how was court?\nC03: the judge said I don’t have to, café 😀\n" * 2000
+    path = tmp_path / "c03.txt"
+    path.write_text(text, encoding="utf-8")
+    project = tmp_path / "s.theorize"
+    study = theorize.create_project(project, user="lena")
+    study.import_file(tmp_path / "c03.txt")  # a first source, so undo has something to keep
+    before = _rows(project)
+    other = tmp_path / "c04.txt"
+    other.write_text(text.replace("C03", "C04"), encoding="utf-8")
+    item = study.import_file(other)
+    assert item.turns == 4000
+    assert study.text(item.source_id) == text.replace("C03", "C04")
+    con = sqlite3.connect(project)
+    stored, kind, digest = con.execute(
+        "SELECT text, typeof(text), text_sha256 FROM source_version WHERE source_id = ?", (item.source_id,)
+    ).fetchone()
+    changes = json.loads(con.execute("SELECT changes FROM audit_event ORDER BY id DESC LIMIT 1").fetchone()[0])
+    con.close()
+    assert kind == "text" and stored == text.replace("C03", "C04")
+    assert digest == hashlib.sha256(stored.encode("utf-8")).hexdigest()
+    version = next(c for c in changes if c["table"] == "source_version")
+    assert version["after"]["text"] == {"sha256": digest, "characters": len(stored)}  # the trail keeps no copy
+    assert study.verify_audit(deep=True).ok
+    study.undo()
+    assert _rows(project) == before
+    assert study.verify_audit(deep=True).ok
+    study.close()
 
 
 def test_words_are_counted_as_split_counts_them(tmp_path):

@@ -12,12 +12,8 @@ Examples:
     [('I', 'interviewer', 'How did it start?'), ('P3', 'participant', 'With the judge.')]
 """
 
-from theorize.ingest.attributes import (
-    ATTRIBUTE_TYPES,
-    AttributeSheet,
-    read_attributes,
-    read_attributes_bytes,
-)
+from typing import TYPE_CHECKING, Any
+
 from theorize.ingest.files import DEFAULT_MAX_BYTES
 from theorize.ingest.layout import ReadRequest
 from theorize.ingest.registry import (
@@ -31,8 +27,34 @@ from theorize.ingest.registry import (
     supported_suffixes,
 )
 from theorize.ingest.sentences import split_lines, split_sentences
-from theorize.ingest.survey import read_survey, read_survey_bytes
 from theorize.ingest.turns import SpeakerOverride, SpeakerRoles, detect_turns
+
+if TYPE_CHECKING:
+    from theorize.ingest.attributes import ATTRIBUTE_TYPES, AttributeSheet, read_attributes, read_attributes_bytes
+    from theorize.ingest.survey import read_survey, read_survey_bytes
+
+# Sheets (surveys, attributes) need pandas: imported when first asked for, so reading a
+# transcript, and every command that does not read a sheet, starts without it.
+_SHEETS = {
+    "ATTRIBUTE_TYPES": "attributes",
+    "AttributeSheet": "attributes",
+    "read_attributes": "attributes",
+    "read_attributes_bytes": "attributes",
+    "read_survey": "survey",
+    "read_survey_bytes": "survey",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _SHEETS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"theorize.ingest.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ATTRIBUTE_TYPES",

@@ -12,9 +12,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-from charset_normalizer.md import mess_ratio
-
 from theorize.errors import InvalidInput
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -211,6 +208,9 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 def _legacy(data: bytes, filename: str) -> tuple[str, str]:
     """Windows-1252 unless its reading looks garbled and charset-normalizer knows better."""
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8: imported then
+    from charset_normalizer.md import mess_ratio
+
     try:
         cp1252 = data.decode("cp1252")
     except UnicodeDecodeError:

@@ -48,6 +48,8 @@ RTF = FileType("rtf", "an RTF file", ".rtf")
 XLSX = FileType("xlsx", "an Excel workbook", ".xlsx")
 HTML = FileType("html", "a web page", ".html")
 TEXT = FileType("text", "a plain text file", ".txt")
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
+"""Suffixes read as tables (survey answers, attribute sheets), not as sources."""
 CFB = FileType(
     "cfb",
     "an old Word or Excel file, or a password-protected Office file",

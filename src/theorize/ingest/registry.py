@@ -7,6 +7,7 @@ cannot be read. Readers check the content by its first bytes, not only by its su
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,16 +16,9 @@ from typing import Protocol
 
 from theorize.domain.sources import ParsedSource, SourceKind
 from theorize.errors import InvalidInput
-from theorize.ingest.captions import read_srt, read_vtt
-from theorize.ingest.docx import read_docx
 from theorize.ingest.files import DEFAULT_MAX_BYTES, check_size, load_bytes
-from theorize.ingest.html import read_html
+from theorize.ingest.filetype import SPREADSHEET_SUFFIXES
 from theorize.ingest.layout import ReadRequest, empty_error
-from theorize.ingest.odt import read_odt
-from theorize.ingest.pdf import read_pdf
-from theorize.ingest.rtf import read_rtf
-from theorize.ingest.spreadsheet import SPREADSHEET_SUFFIXES
-from theorize.ingest.text import read_markdown, read_text
 from theorize.ingest.turns import SpeakerOverride, SpeakerRoles
 
 
@@ -43,16 +37,35 @@ class ReaderEntry:
     read: SourceReader
 
 
+class _Lazy:
+    """A reader imported when it first reads: a .txt import does not load the PDF, Word and
+    OpenDocument libraries (tens of megabytes, and most of a second of start-up)."""
+
+    __slots__ = ("_module", "_name", "_read")
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module, self._name = module, name
+        self._read: SourceReader | None = None
+
+    def __call__(self, data: bytes, request: ReadRequest) -> ParsedSource:
+        if self._read is None:
+            self._read = getattr(importlib.import_module(f"theorize.ingest.{self._module}"), self._name)
+        return self._read(data, request)
+
+    def __repr__(self) -> str:
+        return f"<reader theorize.ingest.{self._module}.{self._name}>"
+
+
 READERS: tuple[ReaderEntry, ...] = (
-    ReaderEntry("txt", (".txt", ".text"), read_text),
-    ReaderEntry("md", (".md", ".markdown"), read_markdown),
-    ReaderEntry("docx", (".docx",), read_docx),
-    ReaderEntry("pdf", (".pdf",), read_pdf),
-    ReaderEntry("odt", (".odt",), read_odt),
-    ReaderEntry("rtf", (".rtf",), read_rtf),
-    ReaderEntry("html", (".html", ".htm"), read_html),
-    ReaderEntry("vtt", (".vtt",), read_vtt),
-    ReaderEntry("srt", (".srt",), read_srt),
+    ReaderEntry("txt", (".txt", ".text"), _Lazy("text", "read_text")),
+    ReaderEntry("md", (".md", ".markdown"), _Lazy("text", "read_markdown")),
+    ReaderEntry("docx", (".docx",), _Lazy("docx", "read_docx")),
+    ReaderEntry("pdf", (".pdf",), _Lazy("pdf", "read_pdf")),
+    ReaderEntry("odt", (".odt",), _Lazy("odt", "read_odt")),
+    ReaderEntry("rtf", (".rtf",), _Lazy("rtf", "read_rtf")),
+    ReaderEntry("html", (".html", ".htm"), _Lazy("html", "read_html")),
+    ReaderEntry("vtt", (".vtt",), _Lazy("captions", "read_vtt")),
+    ReaderEntry("srt", (".srt",), _Lazy("captions", "read_srt")),
 )
 """Every source reader, in the order the documentation lists them."""
 

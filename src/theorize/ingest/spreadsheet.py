@@ -26,8 +26,6 @@ from theorize.ingest.filetype import (
 )
 from theorize.ingest.layout import empty_error
 
-SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
-
 
 def load_table(
     data: bytes,

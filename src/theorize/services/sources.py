@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import Connection, bindparam, select
 
 from theorize.domain.anchoring import TextDiff
-from theorize.domain.sources import ParsedSource, Role, SourceKind
+from theorize.domain.sources import ParsedSource, Role, SourceKind, Turn
 from theorize.errors import Conflict, InvalidInput
 from theorize.services.base import Action, ProjectBase, new_guid, now
 from theorize.store import schema as t
+from theorize.store.changes import LongText, text_sha256
 
 _SAME_TEXT_OR_NAME = (
     select(t.source.c.name, t.source.c.imported_sha256)
@@ -21,14 +22,6 @@ _SAME_TEXT_OR_NAME = (
     .order_by((t.source.c.imported_sha256 == bindparam("digest")).desc())
     .limit(1)
 )
-
-
-def text_sha256(text: str, chunk: int = 1 << 20) -> str:
-    """The SHA-256 of the text's UTF-8, a megabyte at a time (a whole copy would double the memory)."""
-    digest = hashlib.sha256()
-    for i in range(0, len(text), chunk):
-        digest.update(text[i : i + chunk].encode("utf-8"))
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ class TextEdit:
 SEGMENT_COLUMNS = ["source_version_id", "position", "start", "end", "speaker", "role", "started_at", "ended_at"]
 
 
-SEGMENT_BATCH = 50_000  # rows per executemany: a very long transcript's rows are not all built at once
+SEGMENT_BATCH = 10_000  # rows per executemany: a very long transcript's rows are not all built at once
 
 
 def _segment_rows(parsed_turns, version_id: int, first: int = 1) -> list[tuple]:
@@ -90,6 +83,42 @@ def _segment_rows(parsed_turns, version_id: int, first: int = 1) -> list[tuple]:
         )
         for i, turn in enumerate(parsed_turns, start=first)
     ]
+
+
+class _TurnColumns:
+    """Turns as columns, for the segment rows of a long transcript: about 50 bytes a turn where
+    a Turn object with its two offsets takes 150 (a 100 MB transcript has 400,000 turns)."""
+
+    __slots__ = ("end", "ended_at", "role", "speaker", "start", "started_at")
+
+    def __init__(self, turns: list[Turn]) -> None:
+        roles = {r: r.value for r in Role}
+        self.start = array("q", [x.start for x in turns])
+        self.end = array("q", [x.end for x in turns])
+        self.speaker = [x.speaker for x in turns]
+        self.role = [roles[x.role] if x.role in roles else str(x.role) for x in turns]
+        self.started_at = [x.started_at for x in turns]
+        self.ended_at = [x.ended_at for x in turns]
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def rows(self, version_id: int, lo: int, hi: int) -> list[tuple]:
+        """Segment rows (in the order of SEGMENT_COLUMNS) of turns ``lo`` to ``hi``, numbered from 1."""
+        hi = min(hi, len(self.start))
+        return [
+            (
+                version_id,
+                i + 1,
+                self.start[i],
+                self.end[i],
+                self.speaker[i],
+                self.role[i],
+                self.started_at[i],
+                self.ended_at[i],
+            )
+            for i in range(lo, hi)
+        ]
 
 
 class SourcesMixin(ProjectBase):
@@ -135,7 +164,7 @@ class SourcesMixin(ProjectBase):
         if kind:
             parsed.kind = SourceKind(kind)
         with self._action("import source") as act:
-            item = self._add_parsed(act, parsed, participant=participant, group=group, origin=str(path))
+            item = self._add_parsed(act, parsed, participant=participant, group=group, origin=str(path), hand_over=True)
             self._remember_interviewers(act, given)
             act.summary = f"imported {item.name} ({item.turns} turns, {item.words} words)"
         return item
@@ -181,8 +210,14 @@ class SourcesMixin(ProjectBase):
         origin: str | None = None,
         turns: list[tuple] | None = None,
         words: int | None = None,
+        hand_over: bool = False,
     ) -> Imported:
-        """Insert one parsed source inside an action; a duplicate raises Conflict before any write."""
+        """Insert one parsed source inside an action; a duplicate raises Conflict before any write.
+
+        ``hand_over=True`` (a file read for this import) gives the text to the database:
+        ``parsed.text`` is emptied once its UTF-8 is made, so one copy of the text is alive at
+        a time besides the database's own. No local name here holds the text for that reason.
+        """
         if not parsed.text or parsed.text.isspace():  # strip() would copy the whole text
             raise InvalidInput(f"{origin or parsed.name} has no text to import.")
         digest = text_sha256(parsed.text)
@@ -195,11 +230,6 @@ class SourcesMixin(ProjectBase):
             raise Conflict(
                 f"A source called {parsed.name!r} already exists; import this file under another name (--name)."
             )
-        source_id = self._insert_source(act, parsed, digest, turns=turns)
-        who = participant or parsed.participant
-        if who:
-            pid = self._participant_id(act.conn, who, act.changes, group)
-            act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
         if words is None:
             from theorize.ingest.text import count_words
 
@@ -211,13 +241,27 @@ class SourcesMixin(ProjectBase):
             else dict.fromkeys((x[2], x[3]) for x in turns)
         )
         count = len(parsed.turns) if turns is None else len(turns)
+        source_id = self._insert_source(act, parsed, digest, turns=turns, hand_over=hand_over)
+        who = participant or parsed.participant
+        if who:
+            pid = self._participant_id(act.conn, who, act.changes, group)
+            act.changes.insert_link(t.source_participant, {"source_id": source_id, "participant_id": pid})
         others = tuple(dict.fromkeys(sp for sp, role in pairs if sp and role != "interviewer"))
         found = any(role == "interviewer" for _, role in pairs) or len(others) < 2
         return Imported(source_id, parsed.name, count, words, others, found, tuple(parsed.notes))
 
     def _insert_source(
-        self, act: Action, parsed: ParsedSource, digest: str, guid: str | None = None, turns: list[tuple] | None = None
+        self,
+        act: Action,
+        parsed: ParsedSource,
+        digest: str,
+        guid: str | None = None,
+        turns: list[tuple] | None = None,
+        hand_over: bool = False,
     ) -> int:
+        every: list | _TurnColumns = parsed.turns if turns is None else turns
+        if hand_over and turns is None:  # the turns as columns, before the text goes in
+            every, parsed.turns = _TurnColumns(parsed.turns), []
         source_id = act.changes.insert(
             t.source,
             {
@@ -235,17 +279,18 @@ class SourcesMixin(ProjectBase):
             {
                 "source_id": source_id,
                 "version": 1,
-                "text": parsed.text,
+                "text": _handed_over(parsed, digest) if hand_over else parsed.text,
                 "text_sha256": digest,
                 "reason": "imported",
                 "created_at": now(),
             },
         )
-        every = parsed.turns if turns is None else turns
         for lo in range(0, max(len(every), 1), SEGMENT_BATCH):
             act.changes.insert_many(
                 t.segment,
-                _segment_rows(every[lo : lo + SEGMENT_BATCH], version_id, lo + 1),
+                every.rows(version_id, lo, lo + SEGMENT_BATCH)
+                if isinstance(every, _TurnColumns)
+                else _segment_rows(every[lo : lo + SEGMENT_BATCH], version_id, lo + 1),
                 scope={"source_version_id": version_id},
                 columns=SEGMENT_COLUMNS,
             )
@@ -374,6 +419,7 @@ class SourcesMixin(ProjectBase):
             origin=str(path),
             turns=turns,
             words=words,
+            hand_over=True,
         )
 
     def edit_text(self, source: int | str, new_text: str, *, reason: str = "") -> TextEdit:
@@ -435,6 +481,13 @@ class SourcesMixin(ProjectBase):
             )
             counts["changed" if a.review == "changed" else "orphaned" if a.review else "moved"] += 1
         return version, counts
+
+
+def _handed_over(parsed: ParsedSource, digest: str) -> LongText:
+    """The text of ``parsed`` as UTF-8 for the database, ``parsed.text`` emptied (freeing the str)."""
+    text = LongText.of(parsed.text, digest)
+    parsed.text = ""
+    return text
 
 
 def _reader_options(options: dict) -> dict:

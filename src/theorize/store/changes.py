@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import operator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, LargeBinary, Table, Text, bindparam, cast, delete, insert, select, update
 
 from theorize.store import schema
 from theorize.store.rows import from_json, to_json
@@ -16,11 +17,47 @@ from theorize.store.rows import from_json, to_json
 LONG_TEXT = 2000
 
 
+@dataclass(frozen=True)
+class LongText:
+    """A long text (a transcript) handed to :meth:`Changes.insert` as its UTF-8 bytes, with the
+    SHA-256 and length in characters that the audit records in its place.
+
+    The caller can then let go of the ``str`` before the database makes its own copies: a
+    transcript with one curly apostrophe is held by Python at two or four bytes a character, and
+    binding that ``str`` would add a UTF-8 copy cached inside it for as long as it lives.
+    SQLite stores the bytes as TEXT (``CAST(? AS TEXT)``, no copy); other databases get a ``str``.
+    """
+
+    utf8: bytes
+    sha256: str
+    characters: int
+
+    @classmethod
+    def of(cls, text: str, sha256: str | None = None) -> LongText:
+        """The text's UTF-8 and its digest (computed here when not given)."""
+        return cls(text.encode("utf-8"), sha256 or text_sha256(text), len(text))
+
+
+def text_sha256(text: str, chunk: int = 1 << 20) -> str:
+    """The SHA-256 of a text's UTF-8, a megabyte at a time (a whole copy would double the memory).
+
+    Examples:
+        >>> text_sha256("café", chunk=2) == hashlib.sha256("café".encode()).hexdigest()
+        True
+    """
+    digest = hashlib.sha256()
+    for i in range(0, len(text), chunk):
+        digest.update(text[i : i + chunk].encode("utf-8"))
+    return digest.hexdigest()
+
+
 def _abbreviated(image: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for key, value in image.items():
-        if isinstance(value, str) and len(value) > LONG_TEXT:
-            value = {"sha256": hashlib.sha256(value.encode("utf-8")).hexdigest(), "characters": len(value)}
+        if isinstance(value, LongText):
+            value = {"sha256": value.sha256, "characters": value.characters}
+        elif isinstance(value, str) and len(value) > LONG_TEXT:
+            value = {"sha256": text_sha256(value), "characters": len(value)}
         out[key] = value
     return out
 
@@ -29,6 +66,13 @@ def _abbreviated(image: dict[str, Any]) -> dict[str, Any]:
 def _insert_returning(table: Table):
     """One statement object per table, built once: SQLAlchemy then reuses its compiled form."""
     return insert(table).returning(table.c.id)
+
+
+@functools.cache
+def _insert_bytes_as_text(table: Table, columns: tuple[str, ...]):
+    """An insert whose ``columns`` take UTF-8 bytes and store them as TEXT (SQLite)."""
+    as_text = {c: cast(bindparam(c, type_=LargeBinary), Text) for c in columns}
+    return insert(table).values(as_text).returning(table.c.id)
 
 
 class Changes:
@@ -42,9 +86,20 @@ class Changes:
         """Insert one row and return its id.
 
         The audit image of an inserted row keeps long texts (a transcript) as their SHA-256 and
-        length: undoing an insertion needs only the id, and the text itself is in the row.
+        length: undoing an insertion needs only the id, and the text itself is in the row. A
+        :class:`LongText` value is stored as its text and recorded the same way.
         """
-        new_id = self.conn.execute(_insert_returning(table), values).scalar_one()
+        long = tuple(k for k, v in values.items() if isinstance(v, LongText))
+        if not long:
+            new_id = self.conn.execute(_insert_returning(table), values).scalar_one()
+        elif self.conn.dialect.name == "sqlite":
+            params = {k: v.utf8 if k in long else v for k, v in values.items()}
+            new_id = self.conn.execute(_insert_bytes_as_text(table, long), params).scalar_one()
+            del params
+        else:
+            params = {k: v.utf8.decode("utf-8") if k in long else v for k, v in values.items()}
+            new_id = self.conn.execute(_insert_returning(table), params).scalar_one()
+            del params
         row = {**values, "id": new_id}
         self.items.append({"table": table.name, "op": "insert", "after": _abbreviated(to_json(row))})
         return new_id
