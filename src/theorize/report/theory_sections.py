@@ -17,6 +17,7 @@ from theorize.errors import InvalidInput
 from theorize.report.content import Analysis, Figure, ReportContent, Table
 from theorize.report.formatting import excerpt, percent, plural
 from theorize.report.methods_section import method_paragraphs, positionality
+from theorize.report.rounds import round_sections
 
 
 def extend(content: ReportContent, study, options) -> ReportContent:
@@ -41,6 +42,7 @@ def extend(content: ReportContent, study, options) -> ReportContent:
             study, stage=options.agreement_stage, unit=options.agreement_unit, coders=options.agreement_coders
         ),
         theoretical_saturation(study),
+        *round_sections(study),
     ]
     content.sampling = [sampling(study), *comparisons(study)]
     number_floats(content)
