@@ -104,6 +104,8 @@ def test_the_cli_refuses_in_one_sentence_with_exit_2(run, study_file):
         assert result.output == f"Error: {REFUSED.format(done=done)}\n"
     assert run(*p, "codes", "define", "doing my time", "Counting the days.").exit_code == 0
     assert run(*p, "rounds", "close", "R1").exit_code == 0
+    listed = run(*p, "rounds", "list", "--json").output
+    assert '"codebook": "frozen"' in listed and '"closed_by": "lena"' in listed
     assert run(*p, "codes", "add", "hope").exit_code == 0
     with theorize.open_project(study_file, user="lena") as study:
         assert set(study.codes().name) == {"doing my time", "hope"}
@@ -131,5 +133,6 @@ def test_the_web_refuses_with_409_and_the_sentence(frozen):
     assert ok.status_code == 201
     assert set(study.codes().name) == {"relief", "fear"}
     assert client_for(study).get("/api/team/rounds").status_code in (303, 401, 403)  # anonymous: sign in first
+    assert "codebook frozen (no code may be added, renamed, moved, merged, split or promoted" in lena.get("/team").text
     listed = lena.get("/api/team/rounds").json()["rounds"][0]
     assert listed["codebook"] == "frozen" and listed["closed_by"] is None

@@ -158,6 +158,8 @@ def rounds_list(ctx: click.Context) -> None:
                 "sources": len(r["sources"]),
                 "codebook": r["codebook"],
                 "state": "closed" if r["closed_at"] else "open",
+                "opened_by": r["opened_by"],
+                "closed_by": r["closed_by"] or "",
             }
             for r in found
         ]
