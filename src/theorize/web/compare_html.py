@@ -1,8 +1,6 @@
 """The compare view's passages as HTML, written out in Python (every text escaped), and sent in
 two parts: the first screenful at once, the rest streamed after it. A code with 500 passages
-paints its first ones before the last are written; Jinja took five times longer for the list. The
-rest comes hidden and is shown just after the first paint, which then lays out a screenful rather
-than hundreds of passages."""
+paints its first ones before the last are written; Jinja took five times longer for the list."""
 
 from __future__ import annotations
 
@@ -11,8 +9,6 @@ from html import escape
 
 FIRST = 12  # passages in the first part: more than a screen holds
 REST = "<!--theorize:rest-->"  # where a column's remaining passages go in the page
-#: Without scripts nothing would show the rest: this style sheet does, and only then.
-SHOW_WITHOUT_SCRIPTS = '<noscript><link rel="stylesheet" href="/static/later.css"></noscript>'
 
 
 def about(p: dict) -> str:
@@ -53,8 +49,5 @@ def streamed(page: str, columns: list[dict], *, embed: bool = False) -> Iterator
     for n, part in enumerate(parts):
         yield part.encode()
         rest = columns[n]["passages"][FIRST:] if n < len(columns) else []
-        if rest:  # a list of its own, hidden until the first screenful is painted (compare.js shows it)
-            yield (
-                f'{SHOW_WITHOUT_SCRIPTS}<div class="later" hidden><ol class="passages rest" start="{FIRST + 1}">'
-                f"{passages_html(rest, embed=embed)}</ol></div>"
-            ).encode()
+        if rest:  # a list of its own, skipped by layout while off screen (content-visibility)
+            yield f'<ol class="passages rest" start="{FIRST + 1}">{passages_html(rest, embed=embed)}</ol>'.encode()

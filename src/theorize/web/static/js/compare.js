@@ -1,11 +1,6 @@
 // Compare: widen the words around one passage without leaving the page.
 import { api, toast } from "./api.js";
 
-// The passages after the first screenful arrive hidden, so that the first paint lays out a
-// screenful rather than hundreds; they are shown just after it.
-const later = document.querySelectorAll(".later[hidden]");
-if (later.length) requestAnimationFrame(() => setTimeout(() => { for (const box of later) box.hidden = false; }));
-
 document.addEventListener("click", async (e) => {
   const button = e.target.closest("[data-widen]");
   if (!button) return;
