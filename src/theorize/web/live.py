@@ -33,6 +33,8 @@ POLL_SECONDS = 0.25
 LISTENING_POLL_SECONDS = 5.0
 #: Events read at a time; a full page is followed at once by the next.
 PAGE = 200
+#: The shortest time between two reads when woken: a burst of actions is read in one go.
+MIN_GAP_SECONDS = 0.05
 HEARTBEAT_SECONDS = 15.0
 #: What a page redraws after: codings, the codebook, memos (other actions only show who did what).
 KINDS = {
@@ -83,10 +85,12 @@ class Feed:
 
     async def poll(self) -> None:
         wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
         self.listener = await self._listen(wake)
         try:
             while self.queues:
                 wake.clear()  # before reading: an event committed while we read wakes us again
+                began = loop.time()
                 try:
                     self.last, events = await run_in_threadpool(self.study.events_after, self.last, limit=PAGE)
                 except Exception:  # the database away for a moment: try again at the next tick
@@ -103,6 +107,9 @@ class Feed:
                     await asyncio.wait_for(wake.wait(), LISTENING_POLL_SECONDS if listening else POLL_SECONDS)
                 except TimeoutError:
                     pass
+                rest = began + MIN_GAP_SECONDS - loop.time()
+                if rest > 0:
+                    await asyncio.sleep(rest)
         finally:
             if self.listener is not None:
                 self.listener.stop()
