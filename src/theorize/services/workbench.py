@@ -159,9 +159,9 @@ class WorkbenchMixin(ProjectBase):
         codings = [dict(zip(_CODING_KEYS, r), memos=memos.get(r[0], [])) for r in rows]
         return Transcript(src["id"], src["name"], src["current_version"], people, text, unit, turns, codings)
 
-    def coding(self, coding_id: int, *, with_quote: bool = True) -> dict:
+    def coding(self, coding_id: int, *, with_quote: bool = True, with_memos: bool = True) -> dict:
         """One coding: source, span, words (unless ``with_quote=False``), code, coder, status and
-        linked memos."""
+        linked memos (unless ``with_memos=False``)."""
         with self._read() as conn:
             row = (
                 conn.execute(
@@ -191,7 +191,7 @@ class WorkbenchMixin(ProjectBase):
             if row is None:
                 raise NotFound(f"There is no coding {coding_id}.", hint="list_codings")
             quote = self._source_text(conn, row["source_id"])[1][row["start"] : row["end"]] if with_quote else None
-            memos = _memo_links(conn, "coding", [coding_id]).get(coding_id, [])
+            memos = _memo_links(conn, "coding", [coding_id]).get(coding_id, []) if with_memos else None
         return {**dict(row), "quote": quote, "memos": memos}
 
     def code_choices(self) -> list[dict]:

@@ -47,35 +47,38 @@ def transcript_page(request: Request, source_id: int, unit: str = "sentence", hi
 @router.get("/api/sources/{source_id}")
 def transcript_json(request: Request, source_id: int, unit: str = "sentence", hide: list[str] | None = Query(None)):
     tr, turns, codings, coders = _transcript(request, source_id, unit, set(hide or []))
-    return {
-        "source_id": tr.source_id,
-        "name": tr.name,
-        "version": tr.version,
-        "participants": tr.participants,
-        "unit": tr.unit,
-        "coders": coders,
-        "codings": codings,
-        "turns": [
-            {
-                "number": x.number,
-                "speaker": x.speaker,
-                "role": x.role,
-                "time": x.time,
-                "rows": [
-                    {"number": r.number, "start": r.start, "end": r.end, "text": r.text, "stripes": r.stripes}
-                    for r in x.rows
-                ],
-            }
-            for x in turns
-        ],
-    }
+    # plain JSON already: a JSONResponse skips FastAPI's walk over every value of every row
+    return JSONResponse(
+        {
+            "source_id": tr.source_id,
+            "name": tr.name,
+            "version": tr.version,
+            "participants": tr.participants,
+            "unit": tr.unit,
+            "coders": coders,
+            "codings": codings,
+            "turns": [
+                {
+                    "number": x.number,
+                    "speaker": x.speaker,
+                    "role": x.role,
+                    "time": x.time,
+                    "rows": [
+                        {"number": r.number, "start": r.start, "end": r.end, "text": r.text, "stripes": r.stripes}
+                        for r in x.rows
+                    ],
+                }
+                for x in turns
+            ],
+        }
+    )
 
 
 @router.get("/api/sources/{source_id}/codings")
 def codings_json(request: Request, source_id: int, unit: str = "sentence", hide: list[str] | None = Query(None)):
     """The codings laid out for the margin (lane, colour, rows), for redrawing after a change."""
     _, _, codings, _ = _transcript(request, source_id, unit, set(hide or []))
-    return {"codings": codings}
+    return JSONResponse({"codings": codings})
 
 
 STALE = "The transcript was changed since this page was opened; reload it and select the words again."
@@ -119,7 +122,7 @@ def selection_of(study, source_id: int, data: dict) -> tuple[int, int, int | Non
 
 def _stored(study, coding_id: int) -> dict:
     """The new coding as the page draws it at once: span, code, coder, stripe colour."""
-    c = study.coding(coding_id, with_quote=False)
+    c = study.coding(coding_id, with_quote=False, with_memos=False)
     return {k: c[k] for k in ("id", "start", "end", "code_id", "code", "stage", "coder", "status")} | {
         "colour": colour_of(c["code_id"], c["colour"])
     }
