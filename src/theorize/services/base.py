@@ -18,7 +18,7 @@ from theorize.errors import Conflict, NotFound
 from theorize.store import schema as t
 from theorize.store.audit import append_event
 from theorize.store.changes import Changes
-from theorize.store.engine import LOCK_WAIT, OnWait, write_transaction
+from theorize.store.engine import LOCK_WAIT, OnWait, read_connection, write_transaction
 
 log = logging.getLogger("theorize.services")
 
@@ -145,7 +145,7 @@ class ProjectBase:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             yield conn
 
     # -- lookups ------------------------------------------------------------------------------

@@ -103,7 +103,8 @@ class _SourceText:
         return int(
             self._conn.execute(
                 select(func.length(t.source_version.c.text)).where(
-                    t.source_version.c.id == self._study._version_id(self._conn, self._src)
+                    t.source_version.c.source_id == self._src["id"],
+                    t.source_version.c.version == self._src["current_version"],
                 )
             ).scalar_one()
         )

@@ -23,8 +23,14 @@ from theorize.store.schema import audit_event, study
 GENESIS = "0" * 64
 
 # Built once; appended to on every action.
-_HEAD = select(study.c.id, study.c.audit_head, study.c.audit_count).with_for_update()
 _LAST = select(audit_event.c.id, audit_event.c.hash).order_by(audit_event.c.id.desc()).limit(1)
+#: The study row (locked) and the newest event, in one round trip: an action holds the write lock
+#: while it appends, so each statement saved there is time every other writer waits less.
+_HEAD = select(
+    study.c.id,
+    _LAST.with_only_columns(audit_event.c.id).scalar_subquery().label("last_id"),
+    _LAST.with_only_columns(audit_event.c.hash).scalar_subquery().label("last_hash"),
+).with_for_update()
 _INSERT = insert(audit_event)
 _MOVE_HEAD = (
     update(study)
@@ -95,11 +101,14 @@ def event_hash(
 def append_event(
     conn: Connection, *, actor: str, action: str, summary: str, changes: list[dict[str, Any]], undoes: int | None = None
 ) -> int:
-    """Append one event to the chain inside the caller's transaction; returns its id."""
+    """Append one event to the chain inside the caller's transaction; returns its id.
+
+    The caller holds the write lock (:func:`theorize.store.engine.write_transaction`), so the
+    newest event read here stays the newest until this one is committed.
+    """
     head = conn.execute(_HEAD).one()
-    last = conn.execute(_LAST).first()
-    prev_hash = last.hash if last else GENESIS
-    event_id = (last.id if last else 0) + 1
+    prev_hash = head.last_hash or GENESIS
+    event_id = (head.last_id or 0) + 1
     at = datetime.now(UTC)
     body = json.dumps(changes, ensure_ascii=False, separators=(",", ":"), default=str)
     digest = event_hash(prev_hash, event_id, at, actor, action, summary, body, undoes)

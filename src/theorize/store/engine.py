@@ -5,12 +5,13 @@ Dialect-specific settings live here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, exc, func, select
 
 from theorize.errors import BackendUnavailable, Busy, InvalidInput, TheorizeError
 from theorize.store.files import create_private_database
@@ -25,6 +26,16 @@ LOCK_WAIT = 10.0
 #: SQLite waits for the lock in steps this long (ms), so that Ctrl-C is heard between steps and
 #: the caller learns early that it is waiting.
 _SQLITE_STEP_MS = 200
+
+#: PostgreSQL connections kept open per process (``theorize serve --workers 4``: four times this),
+#: and how many more a burst may open for a moment. Reads take one for a millisecond or two;
+#: writers wait for the write lock holding one.
+PG_POOL_SIZE, PG_POOL_OVERFLOW = 5, 10
+
+#: A pooled PostgreSQL connection unused for longer than this is checked (one round trip) before
+#: it is handed out, and replaced if the server went away. A busy pool is not pinged: a database
+#: restarted while it is in use costs one request per process an error, and the pool reconnects.
+PG_IDLE_PING_SECONDS = 10.0
 
 
 def is_url(location: str) -> bool:
@@ -92,7 +103,43 @@ def make_engine(location: str | Path) -> Engine:
         raise BackendUnavailable(
             "PostgreSQL projects need the database driver; install it with: pip install 'theorize[postgres]'"
         ) from exc
-    return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW)
+    event.listen(engine.pool, "checkin", _note_checkin)
+    event.listen(engine.pool, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+def _note_checkin(_dbapi_connection, record) -> None:
+    if record is not None:
+        record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect, dbapi_connection, record, _proxy) -> None:
+    """Before a pooled connection is handed out: if it sat idle a while, check that the server is
+    still there (a new connection, or one just used, is not checked: a ping per checkout would add
+    a round trip to every request). A dead one makes the pool connect afresh."""
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < PG_IDLE_PING_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as error:
+        raise exc.DisconnectionError(str(error)) from error
+
+
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for reading. On PostgreSQL it runs each statement on its own (autocommit):
+    its default isolation (read committed) gives each statement its own snapshot inside a
+    transaction too, so reads see the same, and each read saves the BEGIN and ROLLBACK round
+    trips (a ROLLBACK would also drop the driver's prepared statements). A caller that needs one
+    snapshot for several statements sets ``isolation_level`` on the connection before its first.
+    SQLite keeps its read transaction: there it is what makes several statements one snapshot.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 #: What a front end shows while an action waits for the write lock: a context manager factory.
@@ -177,14 +224,17 @@ def _begin_sqlite(conn: Connection, wait: float, on_wait: OnWait | None, waiting
 
 def _begin_postgres(conn: Connection, wait: float, on_wait: OnWait | None, waiting: ExitStack):
     transaction = conn.begin()
+    # 0 would mean "wait for ever" to PostgreSQL: wait at least a millisecond.
+    timeout = f"{max(1, int(wait * 1000))}ms"
     try:
-        # 0 would mean "wait for ever" to PostgreSQL: wait at least a millisecond.
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(1, int(wait * 1000))}ms'")
-        # Try without waiting first, so a front end can say that it waits.
-        if conn.execute(_LOCK_STUDY_NOW).first() is None and conn.execute(_ANY_STUDY).first() is not None:
-            if on_wait is not None:
-                waiting.enter_context(on_wait())
-            conn.execute(_LOCK_STUDY).first()
+        # Try without waiting first, so a front end can say that it waits; the same statement sets
+        # how long later locks in this transaction may be waited for (one round trip when free).
+        if conn.execute(_LOCK_STUDY_NOW, {"timeout": timeout}).first() is None:
+            conn.execute(_SET_LOCK_TIMEOUT, {"timeout": timeout})
+            if conn.execute(_ANY_STUDY).first() is not None:
+                if on_wait is not None:
+                    waiting.enter_context(on_wait())
+                conn.execute(_LOCK_STUDY).first()
     except BaseException:
         transaction.rollback()
         raise
@@ -192,5 +242,6 @@ def _begin_postgres(conn: Connection, wait: float, on_wait: OnWait | None, waiti
 
 
 _LOCK_STUDY = select(study.c.id).with_for_update()
-_LOCK_STUDY_NOW = select(study.c.id).with_for_update(skip_locked=True)
+_SET_LOCK_TIMEOUT = select(func.set_config("lock_timeout", bindparam("timeout"), True))
+_LOCK_STUDY_NOW = select(study.c.id, _SET_LOCK_TIMEOUT.scalar_subquery()).with_for_update(skip_locked=True)
 _ANY_STUDY = select(study.c.id)
