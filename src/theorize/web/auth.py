@@ -6,7 +6,9 @@ inside the CSRF guard) finds the person from their signed session cookie, sends 
 to the sign-in page (or answers 401 to scripts), and checks the permission the matched route needs
 (:data:`ROUTE_PERMISSIONS`, keyed by method and path template; a write route not listed there is an
 owner's). A coder in an open blind round may read only the pages that show their own codings.
-Without accounts (one researcher on their own machine) it lets everything through unchanged.
+Each worker process remembers who a session is for :data:`SESSION_RECHECK_SECONDS` (a request
+then asks the database nothing about its person); a change to an account made in the process is
+heard at once. Without accounts (one researcher on their own machine) it lets everything through unchanged.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from __future__ import annotations
 import json
 import secrets
 import time
+import weakref
 from http.cookies import SimpleCookie
 from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import event
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
@@ -25,6 +29,13 @@ from theorize.web.people import ROLES, Person
 
 SESSION_COOKIE = "theorize_session"
 SESSION_HOURS = 12
+#: How long a worker process trusts what it found for a session (who, in which role) before it
+#: asks the project again. A change to an account made in this process (a new password, a role, a
+#: removal; through the web or the library) is heard at the next request; one made by another
+#: worker or by the CLI, within this many seconds.
+SESSION_RECHECK_SECONDS = 2.0
+#: Statements that change who may do what (``account`` and ``account_secret`` rows).
+_ACCOUNT_WRITES = ("UPDATE account", "INSERT INTO account", "DELETE FROM account")
 SAFE = {"GET", "HEAD", "OPTIONS"}
 #: Paths anyone may reach: the sign-in page and the static files it needs.
 PUBLIC = ("/login", "/static/")
@@ -109,6 +120,38 @@ class Sessions:
         return data if isinstance(data, dict) and {"a", "e"} <= data.keys() else None
 
 
+class AccountWrites:
+    """Counts the commits on one engine that changed an account, so that what a process remembers
+    about sessions is forgotten as soon as it changed something about them itself."""
+
+    def __init__(self, engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+        event.listen(engine, "rollback", self._rollback)
+
+    def _statement(self, conn, _cursor, statement: str, *_args) -> None:
+        if statement.startswith(_ACCOUNT_WRITES):
+            conn.info["account_written"] = True
+
+    def _commit(self, conn) -> None:
+        if conn.info.pop("account_written", False):
+            self.count += 1
+
+    def _rollback(self, conn) -> None:
+        conn.info.pop("account_written", None)
+
+
+_WATCHED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def account_writes(engine) -> AccountWrites:
+    """The one counter of account changes for an engine (made on first use)."""
+    if engine not in _WATCHED:
+        _WATCHED[engine] = AccountWrites(engine)
+    return _WATCHED[engine]
+
+
 def session_cookie(value: str, *, secure: bool, max_age: int | None = None) -> str:
     """The Set-Cookie value: HttpOnly, SameSite=Lax, Secure behind TLS."""
     parts = [f"{SESSION_COOKIE}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
@@ -147,6 +190,9 @@ class Accounts:
         self.routes = routes
         self._sessions = sessions
         self._team: tuple[float, bool] = (0.0, False)
+        #: session cookie -> (trusted until, account changes counted then, the person or None)
+        self._people: dict[str, tuple[float, int, Person | None]] = {}
+        self._writes = account_writes(study.engine)
 
     @property
     def sessions(self) -> Sessions:
@@ -211,11 +257,21 @@ class Accounts:
                     return None
         if SESSION_COOKIE not in jar:
             return None
-        data = self.sessions.read(jar[SESSION_COOKIE].value)
-        if data is None:
+        value = jar[SESSION_COOKIE].value
+        now, writes = time.monotonic(), self._writes.count
+        known = self._people.get(value)
+        if known is not None and known[0] > now and known[1] == writes:
+            return known[2]
+        data = self.sessions.read(value)
+        if data is None:  # not ours or too old: nothing to remember
             return None
         found = await run_in_threadpool(self.study.signed_in, data["a"], data["e"])
-        return Person(found["name"], found["role"]) if found else None
+        person = Person(found["name"], found["role"]) if found else None
+        if self._writes.count == writes:  # no account changed here while we asked
+            if len(self._people) >= 10_000:
+                self._people.clear()
+            self._people[value] = (now + SESSION_RECHECK_SECONDS, writes, person)
+        return person
 
     def template(self, scope) -> str | None:
         """The path template of the route this request reaches (None: no route, a 404 or 405)."""
