@@ -63,7 +63,9 @@ def study(demo):
 @pytest.fixture(scope="module")
 def reports(study, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    return {fmt: write_report(study, out / f"results.{fmt}") for fmt in ("html", "md", "docx")}
+    return {
+        fmt: write_report(study, out / f"results.{fmt}", saturation_group="client") for fmt in ("html", "md", "docx")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +252,7 @@ def test_sections_that_do_not_apply_say_so_in_one_line(small, tmp_path, fmt):
     assert len(result.omitted) == 3
     assert result.omitted[0].startswith("The model figure is not shown")
     assert result.omitted[1].startswith(
-        "Saturation is not reported: There are no interviews to analyse in group 'client'"
+        "Saturation is not reported: A base of 4 interviews leaves nothing to assess in 1 interview"
     )
     assert result.omitted[2] == (
         "Intercoder agreement is not reported: Agreement needs at least two coders; "

@@ -29,9 +29,8 @@ CONTEXT_CHARS = 240
 )
 @click.option(
     "--saturation-group",
-    default="client",
-    show_default=True,
-    help="Participant group whose interviews the saturation analysis uses ('' for all).",
+    default="",
+    help="Participant group whose interviews the saturation analysis uses (default: all interviews).",
 )
 @click.option(
     "--saturation-stage",

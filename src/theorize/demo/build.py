@@ -252,7 +252,8 @@ def _write_outputs(
     result.outputs["model figure (PNG)"] = directory / "model.png"
     for fmt in ("html", "docx"):
         progress(f"{fmt.upper()} report")
-        written = write_report(study, directory / f"demo-study-report.{fmt}", fmt=fmt)
+        # saturation over the client interviews: the counselors are the next study's sample
+        written = write_report(study, directory / f"demo-study-report.{fmt}", fmt=fmt, saturation_group="client")
         result.outputs[f"report ({fmt.upper()})"] = written.path
 
 

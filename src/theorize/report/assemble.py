@@ -34,7 +34,7 @@ class ReportOptions:
         quotes_per_category: exemplar quotes per category in the model chapter.
     """
 
-    saturation_group: str | None = "client"
+    saturation_group: str | None = None
     saturation_stage: str | None = "focused"
     saturation_orders: int = 1000
     agreement_coders: list[str] | None = None
@@ -89,7 +89,8 @@ def assemble(
 
     say("methods")
     overview = methods.overview(info, sources, participants, codes, codings, memos)
-    overview.append(study.deid_notice())  # whether the words were de-identified
+    if len(sources):
+        overview.append(study.deid_notice())  # whether the words were de-identified
     steps = methods.steps_table(audit, codings, memos, snapshots, sources)
     steps.rows.append(methods.anchor_row(study.audit_anchor()))
 

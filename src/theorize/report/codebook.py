@@ -4,13 +4,15 @@ counts by participant and exemplar quotes.
 A *category* here is a code of stage "category" or "theoretical" with no category above it; the
 codes listed under it are its direct sub-codes past the initial stage (focused codes, and
 sub-categories promoted from them); initial codes are counted, not listed. A code's counts are
-its own codings plus those of the non-initial codes beneath it (all codes beneath when only
-initial codes are there), so initial and focused passes on the same words are not added up.
+its own codings plus those of the non-initial codes beneath it (all codes beneath when those hold
+no coding, as when initial codes were placed under a category without a focused pass), so initial
+and focused passes on the same words are not added up.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container
 
 import pandas as pd
 
@@ -68,11 +70,17 @@ class CodeTree:
                 out.append(cid)
         return out
 
-    def counted(self, code_id: int) -> list[int]:
-        """The codes whose codings count for this one (see the module docstring)."""
+    def counted(self, code_id: int, coded: Container[int] | None = None) -> list[int]:
+        """The codes whose codings count for this one (see the module docstring): itself and the
+        codes past the initial stage beneath it; all the codes beneath when none of those holds a
+        coding (``coded``: the codes that do; None: not known), as when initial codes were only placed
+        under it."""
         below = self.descendants(code_id)
         later = [c for c in below if self.rows[c].stage != "initial"]
-        return [code_id, *later] if later or self.rows[code_id].stage != "initial" else [code_id, *below]
+        chosen = [code_id, *later]
+        if coded is None or any(c in coded for c in chosen):
+            return chosen
+        return [code_id, *below]
 
     def category_of(self, code_id: int, categories: set[int]) -> int | None:
         node: int | None = code_id
@@ -170,7 +178,7 @@ class CodebookBuilder:
 
     def entry(self, code_id: int, lineage: pd.DataFrame, *, quotes: bool, cls=CodeEntry, **extra) -> CodeEntry:
         row = self.tree.rows[code_id]
-        frame = self.codings_for(self.tree.counted(code_id))
+        frame = self.codings_for(self.tree.counted(code_id, self.by_code))
         people = frame["source_id"].map(lambda s: self.participant_of.get(int(s))).dropna()
         per_person = people.value_counts()
         by_group = []

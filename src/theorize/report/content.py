@@ -230,15 +230,24 @@ class ReportContent:
     model_reference: str = ""  # "Figure 1", once numbered
 
     def codebook_intro(self) -> str:
-        n_cats = len(self.categories)
-        n_codes = sum(len(c.codes) for c in self.categories) + len(self.uncategorised)
-        if not n_cats and not n_codes:
+        from theorize.report.formatting import listing, plural
+
+        n_cats, n_loose = len(self.categories), len(self.uncategorised)
+        n_nested = sum(len(c.codes) for c in self.categories)
+        n_initial = sum(c.initial_codes for c in self.categories)
+        if not n_cats and not n_loose:
             return "The codebook has no categories or focused codes yet."
-        cats = f"{n_cats} categor{'y' if n_cats == 1 else 'ies'}"
-        codes = f"{n_codes} code{'' if n_codes == 1 else 's'}"
+        beneath = [plural(n_nested, "code") + " past the initial stage"] if n_nested else []
+        if n_initial:
+            beneath.append(plural(n_initial, "initial code") + " (counted, not listed)")
+        text = plural(n_cats, "category", "categories") if n_cats else "No categories yet"
+        if beneath:
+            text += f" with {listing(beneath)} beneath them"
+        if n_loose:
+            text += f"{', and ' if n_cats else '; '}{plural(n_loose, 'focused code')} not yet in a category"
         return (
-            f"{cats} with {codes} beneath them; each is given with its definition, its history in the "
-            "codebook, how many participants it was coded for, and exemplar quotes."
+            f"{text}; each is given with its definition, its history in the codebook, how many participants "
+            "it was coded for, and exemplar quotes."
         )
 
     def memos_intro(self) -> str:

@@ -176,7 +176,7 @@ def steps_table(
     undone = _dated(audit, ["undo"])
     if not undone.empty:
         add("Actions undone", undone["at"].min(), undone["at"].max(), plural(len(undone), "undo"))
-    total = f"{len(audit):,} audited actions"
+    total = plural(len(audit), "audited action")
     return Table(["Step", "When", "What"], steps, caption=f"Analysis steps, summarised from the audit trail ({total})")
 
 

@@ -59,8 +59,11 @@ def method_paragraphs(
 def _sampling(participants: pd.DataFrame, memos: pd.DataFrame) -> str:
     if participants.empty:
         return "No participants are recorded in this project."
-    groups = participants["group"].fillna("").replace("", "no group").value_counts()
-    parts = [plural(int(n), f"{g} participant") for g, n in groups.items()]
+    groups = participants["group"].fillna("").value_counts()
+    parts = [
+        plural(int(n), f"{g} participant") if g else plural(int(n), "participant") + " without a group"
+        for g, n in groups.items()
+    ]
     text = f"The study interviewed {listing(parts)}."
     if "interview_date" in participants.columns:
         dates = participants.dropna(subset=["interview_date"])

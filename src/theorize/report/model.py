@@ -146,6 +146,8 @@ def model_sections(
         quotes = []
         if key is not None and key in tree.rows:
             frame = codings_of(tree.counted(key))
+            if frame.empty:  # only initial codes, placed beneath without a focused pass
+                frame = codings_of([key, *tree.descendants(key)])
             quotes = picker.pick(frame["id"], quotes_per_category)
         sections.append(
             ModelSection(

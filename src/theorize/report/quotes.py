@@ -58,8 +58,8 @@ class QuotePicker:
         frame = codings[["id", "source_id", "source", "code", "coder", "start", "end", "quote", "review"]]
         frame = frame[(frame["end"] > frame["start"]) & (frame["review"].fillna("") != "orphaned")].copy()
         frame["flagged"] = frame["review"].notna()
-        frame["text"] = frame["quote"].map(one_line)
-        frame["length"] = frame["text"].str.len()
+        frame["text"] = frame["quote"].map(one_line).astype(object)
+        frame["length"] = [len(t) for t in frame["text"]]  # a project without codings has no strings here
         self.codings = frame
 
     def _index(self, source_id: int, turns: pd.DataFrame) -> None:
