@@ -42,3 +42,16 @@ def test_a_category_over_initial_codes_counts_and_quotes_their_codings(fresh, tm
     chapter = text.split("## 2 Codebook")[1].split("## 3")[0]
     assert "first weeks" in chapter  # an exemplar quote from the initial codes beneath
     assert "The study interviewed 1 participant without a group." in text
+
+
+def test_without_participant_groups_sampling_looks_at_everyone(fresh, tmp_path):
+    fresh.import_parsed(C03, participant="P1")
+    fresh.add_code("Living in the court's shadow", stage="category")
+    fresh.add_code("feeling watched", stage="initial", parent="Living in the court's shadow")
+    fresh.code("C03_interview", "feeling watched", quote="first weeks")
+    view = fresh.sampling()
+    assert list(view.coverage["group"]) == ["all participants"]
+    assert view.coverage[["participants", "of_participants"]].values.tolist() == [[1, 1]]
+    text = write_report(fresh, tmp_path / "r.md", saturation_orders=20).path.read_text(encoding="utf-8")
+    assert "Coverage of 1 category by 1 participant group." in text
+    assert "all participants participants" not in text

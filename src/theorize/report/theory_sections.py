@@ -199,7 +199,7 @@ def sampling(study) -> Analysis:
             ]
         )
     table = Table(
-        ["Category", *[f"{g} participants" for g in groups]],
+        ["Category", *[g if g.endswith("participants") else f"{g} participants" for g in groups]],
         rows,
         "Who has spoken to each category, and to how many of its properties and dimensions, by group.",
     )

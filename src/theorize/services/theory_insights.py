@@ -416,6 +416,8 @@ class SamplingMixin(TheoryInsightsMixin):
         )
 
         side = self._people(by)
+        if len(side) and (side == "").all():  # no participant has a group yet: everyone in one column
+            side = side.where(side != "", "all participants")
         sizes = side[side != ""].value_counts().to_dict()
         codings = self.category_codings()
         if codings.empty:
