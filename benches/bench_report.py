@@ -1,5 +1,7 @@
 """Report speed: the results report of a 200-interview, 50,000-coding project in HTML, DOCX and
-Markdown (target: <= 30 s each). Prints the median of 3 runs per format.
+Markdown, agreement included (target, issue 10.5: the HTML report <= 15 s; 31 s when the issue was
+filed). Prints the median of 3 runs per format, wall and CPU time (CPU time is what the report
+costs; on a shared machine the wall time also counts the others' work).
 
     python benches/bench_report.py [--interviews 200] [--codings 50000] [--runs 3] [--keep DIR]
     python benches/bench_report.py --keep DIR --baseline /tmp/baseline-wt/src --formats html
@@ -238,13 +240,16 @@ def main() -> int:
             return 0
         study = theorize.open_project(project)
         for fmt in args.formats.split(","):
-            times = []
+            times, cpus = [], []
             for run in range(args.runs):
+                cpu = time.process_time()
                 result = write_report(study, folder / f"report-{run}.{fmt}")
                 times.append(result.seconds)
+                cpus.append(time.process_time() - cpu)
             print(
-                f"{fmt:5s} report: median {statistics.median(times):6.2f} s (runs: "
-                f"{', '.join(f'{t:.2f}' for t in times)}); {result.quotes} quotes, "
+                f"{fmt:5s} report: median {statistics.median(times):6.2f} s wall, "
+                f"{statistics.median(cpus):6.2f} s CPU (runs: {', '.join(f'{t:.2f}' for t in times)} s wall; "
+                f"{', '.join(f'{c:.2f}' for c in cpus)} s CPU); {result.quotes} quotes, "
                 f"{result.path.stat().st_size / 1e6:.1f} MB",
                 flush=True,
             )

@@ -58,3 +58,34 @@ def test_codes_on_a_current_project_loads_no_heavy_library(current_project):
 
 def test_an_analysis_still_loads_what_it_needs(current_project):
     assert "pandas" in loaded("-p", str(current_project), "sources")
+
+
+READERS = ("pandas", "numpy", "pypdf", "docx", "odf", "striprtf", "lxml", "charset_normalizer")
+
+
+def test_importing_a_text_file_loads_no_other_reader(tmp_path):
+    # A .txt import reads with the text reader only: the PDF, Word, OpenDocument, RTF and HTML
+    # readers' libraries (and pandas, for sheets) wait for a file that needs them.
+    path = tmp_path / "C03_interview.txt"
+    path.write_text("Interviewer: How did it start?\nC03: With the judge.\n", encoding="utf-8")
+    probe = (
+        "import json, sys\n"
+        "import theorize\n"
+        "study = theorize.create_project(sys.argv[1], user='lena')\n"
+        "study.import_file(sys.argv[2])\n"
+        f"print(json.dumps(sorted(m for m in {READERS!r} if m in sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "s.theorize"), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_sheet_reader_is_there_when_asked_for():
+    from theorize import ingest
+
+    assert callable(ingest.read_survey) and callable(ingest.read_attributes)
+    assert "yes/no" in ingest.ATTRIBUTE_TYPES
