@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -48,43 +47,56 @@ def test_a_20_mb_transcript_imports_in_under_4_times_its_size(tmp_path, fine):
     assert grown_kib * 1024 < 4 * path.stat().st_size
 
 
-def _rows(path) -> dict[str, list[tuple]]:
+def _rows(study) -> dict[str, list[tuple]]:
     """Every row of every table but the audit trail and the study row (which carries its head)."""
-    con = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        skip = {"audit_event", "study", "alembic_version", "sqlite_sequence"}
-        return {n: sorted(con.execute(f'SELECT * FROM "{n}"'), key=repr) for n in names if n not in skip}
-    finally:
-        con.close()
+    from sqlalchemy import select
+
+    from theorize.store import schema
+
+    with study.engine.connect() as conn:
+        return {
+            name: sorted((tuple(r) for r in conn.execute(select(table))), key=repr)
+            for name, table in schema.metadata.tables.items()
+            if name not in ("audit_event", "study")
+        }
 
 
-def test_an_imported_text_is_stored_once_as_text_and_its_undo_is_exact(tmp_path):
-    text = "FICTIONAL\n\n" + "Interviewer: how was court?\nC03: the judge said I don’t have to, café 😀\n" * 2000
-    path = tmp_path / "c03.txt"
-    path.write_text(text, encoding="utf-8")
-    project = tmp_path / "s.theorize"
-    study = theorize.create_project(project, user="lena")
-    study.import_file(tmp_path / "c03.txt")  # a first source, so undo has something to keep
-    before = _rows(project)
+def test_an_imported_text_is_stored_once_as_text_and_its_undo_is_exact(location, tmp_path):
+    from sqlalchemy import text as sql
+
+    text = (
+        "FICTIONAL\n\n"
+        + "Interviewer: how was court?\nC03: the judge said I don\u2019t have to, caf\u00e9 \U0001f600\n" * 2000
+    )
+    study = theorize.create_project(location, user="lena")
+    first = tmp_path / "c03.txt"
+    first.write_text(text, encoding="utf-8")
+    study.import_file(first)  # a first source, which undo must leave as it is
+    before = _rows(study)
     other = tmp_path / "c04.txt"
     other.write_text(text.replace("C03", "C04"), encoding="utf-8")
     item = study.import_file(other)
     assert item.turns == 4000
     assert study.text(item.source_id) == text.replace("C03", "C04")
-    con = sqlite3.connect(project)
-    stored, kind, digest = con.execute(
-        "SELECT text, typeof(text), text_sha256 FROM source_version WHERE source_id = ?", (item.source_id,)
-    ).fetchone()
-    changes = json.loads(con.execute("SELECT changes FROM audit_event ORDER BY id DESC LIMIT 1").fetchone()[0])
-    con.close()
-    assert kind == "text" and stored == text.replace("C03", "C04")
+    with study.engine.connect() as conn:
+        stored, digest = conn.execute(
+            sql("SELECT text, text_sha256 FROM source_version WHERE source_id = :s"), {"s": item.source_id}
+        ).one()
+        changes = conn.execute(sql("SELECT changes FROM audit_event ORDER BY id DESC LIMIT 1")).scalar_one()
+        if conn.dialect.name == "sqlite":  # stored as TEXT, not as the bytes it was handed over in
+            assert (
+                conn.execute(
+                    sql("SELECT typeof(text) FROM source_version WHERE source_id = :s"), {"s": item.source_id}
+                ).scalar_one()
+                == "text"
+            )
+    assert stored == text.replace("C03", "C04")
     assert digest == hashlib.sha256(stored.encode("utf-8")).hexdigest()
-    version = next(c for c in changes if c["table"] == "source_version")
+    version = next(c for c in json.loads(changes) if c["table"] == "source_version")
     assert version["after"]["text"] == {"sha256": digest, "characters": len(stored)}  # the trail keeps no copy
     assert study.verify_audit(deep=True).ok
     study.undo()
-    assert _rows(project) == before
+    assert _rows(study) == before
     assert study.verify_audit(deep=True).ok
     study.close()
 
