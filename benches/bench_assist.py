@@ -8,7 +8,9 @@ Run: .venv/bin/python benches/bench_assist.py [--project demo.theorize] [--skip-
 ``--project`` copies a built demo project (``theorize demo DIR``) instead of building one. The
 suggestions are made for each client interview in turn (leave one interview out): learned from A's
 focused codings of the other eleven interviews, threshold chosen by cross-validation on them, then
-all accepted in a copy so that `agreement` counts them, and compared with A's codings by sentence.
+all accepted in a copy so that `agreement` counts them, and compared with A's codings by sentence;
+then again as suggestions were made before (the baseline, same run; ``--skip-baseline`` leaves it out).
+``agreement --with-pending`` would give the same figures without accepting anything.
 The vectors at scale are the demo's sentence vectors with Gaussian noise added (renormalised), so
 that they have the clustered shape of real passages. Numbers, not pass/fail.
 """
@@ -16,6 +18,7 @@ that they have the clustered shape of real passages. Numbers, not pass/fail.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -26,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 import theorize
-from theorize.assist.index import ExactIndex, InvertedFileIndex
+from theorize.assist.index import ExactIndex, InvertedFileIndex, top_k
 from theorize.assist.registry import embedder
 from theorize.assist.units import overlaps
 from theorize.services.assist import machine_coder_name
@@ -59,7 +62,7 @@ def embedding_speed(study) -> tuple[float, float, int]:
     return len(texts) / (time.perf_counter() - began), len(texts) / (time.process_time() - cpu), len(texts)
 
 
-def machine_against_a(path: Path) -> None:
+def machine_against_a(path: Path, label: str = "") -> None:
     study = theorize.open_project(path, user=A)
     clients = [s for s in study.sources().name if s.startswith("C")]
     everyone = list(study.sources().name)
@@ -84,7 +87,7 @@ def machine_against_a(path: Path) -> None:
     for r in fits:
         methods[r.method] = methods.get(r.method, 0) + 1
     print(
-        f"suggestions, leave one client interview out ({len(clients)} runs, {seconds:.0f} s): "
+        f"{label}suggestions, leave one client interview out ({len(clients)} runs, {seconds:.0f} s): "
         f"{len(made)} suggested; learners chosen {methods}"
     )
     print(
@@ -101,6 +104,26 @@ def machine_against_a(path: Path) -> None:
         m = "" if row.machine_vs_A != row.machine_vs_A else f"{row.machine_vs_A:13.2f}"
         print(f"  {str(row.code)[:44]:44s} {b:>7s} {m:>13s}")
     study.close()
+
+
+@contextlib.contextmanager
+def as_before():
+    """Suggestions learned as they were before the question, the mean learner and the chosen
+    number of codes per sentence came in: the baseline, measured in the same run."""
+    from theorize.assist import suggest as learning
+    from theorize.services import assist
+
+    saved = (assist.QUESTION_WEIGHT, learning.METHODS, learning.CodeSuggester)
+
+    class Before(learning.CodeSuggester):
+        def __init__(self, method: str = "auto", per_unit: int = 2) -> None:
+            super().__init__(method=method, per_unit=per_unit, choose_per_unit=False)
+
+    assist.QUESTION_WEIGHT, learning.METHODS, learning.CodeSuggester = 0.0, ("knn", "prototype", "linear"), Before
+    try:
+        yield
+    finally:
+        assist.QUESTION_WEIGHT, learning.METHODS, learning.CodeSuggester = saved
 
 
 def _sentence_pairs(study, coder: str, sources: list[str]) -> set[tuple[int, int, int]]:
@@ -162,32 +185,61 @@ def scaled(base: np.ndarray, n: int, rng: np.random.Generator, noise: float = 0.
     return out
 
 
-def p95_ms(index, queries: np.ndarray, k: int = 10) -> str:
-    """The 95th percentile of a query's wall time, and of its CPU time (all threads): on a shared
-    machine the wall time includes waiting for a core."""
+def timed(fn, queries: np.ndarray) -> tuple[float, float, float]:
+    """(median, p95) of a query's wall time and the median of its CPU time (all threads), in ms:
+    on a shared machine the wall time includes waiting for a core."""
     wall, cpu = [], []
     for q in queries:
         began, used = time.perf_counter(), time.process_time()
-        index.search(q[None, :], k)
+        fn(q)
         wall.append((time.perf_counter() - began) * 1000)
         cpu.append((time.process_time() - used) * 1000)
-    return f"{np.percentile(wall, 95):.2f} ms (CPU {np.percentile(cpu, 95):.2f} ms)"
+    return float(np.median(wall)), float(np.percentile(wall, 95)), float(np.median(cpu))
+
+
+def show(figures: tuple[float, float, float]) -> str:
+    return f"median {figures[0]:.1f} ms, p95 {figures[1]:.1f} ms (CPU median {figures[2]:.1f} ms)"
+
+
+def p95_ms(index, queries: np.ndarray, k: int = 10) -> str:
+    return show(timed(lambda q: index.search(q[None, :], k), queries))
+
+
+def gathered_top(vectors: np.ndarray, query: np.ndarray, keep: np.ndarray, k: int = 10) -> np.ndarray:
+    """The search as it was before (the baseline): the allowed rows copied out, then scored and sorted."""
+    candidates = np.flatnonzero(keep)
+    scores = vectors[candidates] @ query
+    return candidates[np.argsort(-scores, kind="stable")[:k]]
 
 
 def search_at_scale(path: Path, units: int, big: int, n_queries: int, noise: float) -> None:
     study = theorize.open_project(path)
-    base = study.corpus(unit="sentence").vectors
-    study.close()
-    rng = np.random.default_rng(0)
+    corpus = study.corpus(unit="sentence")
+    base = corpus.vectors
     print(f"vectors at scale: {len(base):,} demo sentence vectors plus Gaussian noise of norm {noise}, renormalised")
+    rng = np.random.default_rng(0)
     queries = scaled(base, n_queries, rng, noise)
-    vectors = scaled(base, units, rng, noise)
-    exact = ExactIndex().fit(vectors)
+    texts = corpus.frame.text.sample(min(n_queries, 100), random_state=0).tolist()
+    study.similar(text="warm up", k=10)
+    service = timed(lambda q: study.similar(text=q, k=10), np.array(texts, dtype=object))
     print(
-        f"exact search, {units:,} units: query p95 {p95_ms(exact, queries)} (k=10, {n_queries} queries, "
-        f"load average {os.getloadavg()[0]:.1f})"
+        f"study.similar(text=..., k=10) on the demo ({len(base):,} sentences; embeds the words, reads "
+        f"the codings, masks, searches): {show(service)}"
     )
-    del vectors, exact
+    study.close()
+    vectors = scaled(base, units, rng, noise)
+    half = rng.random(units) < 0.5  # a filter leaving half the units (e.g. a group)
+    load = os.getloadavg()[0]
+    for label, keep in (("no filter", None), ("a filter leaving half", half)):
+        mask = np.ones(units, bool) if keep is None else keep
+        before = timed(lambda q, m=mask: gathered_top(vectors, q, m), queries[:50])
+        now = timed(lambda q, m=keep: top_k(vectors, q, 10, m), queries)
+        print(
+            f"exact search, {units:,} units, {label}: in place {show(now)}; baseline (rows copied "
+            f"out, then sorted) {show(before)}"
+        )
+    print(f"  ({n_queries} queries, k=10, load average {load:.1f} -> {os.getloadavg()[0]:.1f})")
+    del vectors
     vectors = scaled(base, big, rng, noise)
     began = time.perf_counter()
     approx = InvertedFileIndex().fit(vectors)
@@ -195,8 +247,8 @@ def search_at_scale(path: Path, units: int, big: int, n_queries: int, noise: flo
     exact = ExactIndex().fit(vectors)
     print(
         f"approximate search, {big:,} units: index built in {built:.0f} s ({approx.lists_} lists, "
-        f"{approx.probes} probed): query p95 {p95_ms(approx, queries)}; "
-        f"exact in the same run p95 {p95_ms(exact, queries[:20])}"
+        f"{approx.probes} probed): query {p95_ms(approx, queries)}; "
+        f"exact in the same run {p95_ms(exact, queries[:20])}"
     )
     _, truth = exact.search(queries, 10)
     _, found = approx.search(queries, 10)
@@ -211,6 +263,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-scale", action="store_true", help="leave out the 100,000 and 1,000,000 unit runs")
+    parser.add_argument("--skip-baseline", action="store_true", help="leave out the suggestions as they were before")
     parser.add_argument("--scale-only", action="store_true", help="only the 100,000 and 1,000,000 unit runs")
     parser.add_argument("--noise", type=float, default=0.5, help="norm of the noise added to make vectors at scale")
     args = parser.parse_args()
@@ -233,7 +286,16 @@ def main() -> None:
                 f"{per_cpu * os.cpu_count():.0f}/s on {os.cpu_count()} cores not shared"
             )
             neighbours_share_codes(path)
-            machine_against_a(path)
+            if not args.skip_baseline:
+                baseline = Path(tmp) / "baseline.theorize"
+                shutil.copy(path, baseline)
+                with as_before():
+                    machine_against_a(
+                        baseline,
+                        label="BASELINE (as before: sentence in turn, no question, "
+                        "knn/prototype/linear, up to 2 codes a sentence): ",
+                    )
+            machine_against_a(path, label="NOW: ")
         if not args.skip_scale:
             search_at_scale(path, args.units, args.big, args.queries, args.noise)
 

@@ -18,6 +18,37 @@ def _as_matrix(vectors: np.ndarray) -> np.ndarray:
     return vectors
 
 
+def top_k(
+    vectors: np.ndarray, query: np.ndarray, k: int, keep: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best rows for one query, exactly: (positions, scores), best first (ties by position).
+
+    One matrix-vector product over the whole float32 matrix (no copy of its rows), the rows a
+    filter leaves out (``keep`` False) set aside, then a partial sort of the scores.
+
+    Examples:
+        >>> import numpy as np
+        >>> v = np.eye(4, dtype=np.float32)
+        >>> q = np.array([0.1, 0.9, 0.3, 0.0], dtype=np.float32)
+        >>> top_k(v, q, 2)[0].tolist(), top_k(v, q, 2, keep=np.array([1, 0, 1, 1], bool))[0].tolist()
+        ([1, 2], [2, 0])
+    """
+    scores = vectors @ np.asarray(query, dtype=vectors.dtype)
+    n = len(scores) if keep is None else int(np.count_nonzero(keep))
+    kk = min(k, n)
+    if kk <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if keep is not None:
+        scores[~keep] = -np.inf
+    if kk < len(scores):
+        cut = scores[np.argpartition(scores, len(scores) - kk)[len(scores) - kk]]
+        top = np.flatnonzero(scores >= cut)  # every row tied at the cut, so ties go to the first
+    else:
+        top = np.arange(len(scores))
+    top = top[np.lexsort((top, -scores[top]))][:kk]
+    return top.astype(np.int64), scores[top]
+
+
 class ExactIndex:
     """Every vector compared with the query: exact, and fast enough to ~100,000 units.
 
@@ -36,6 +67,9 @@ class ExactIndex:
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         queries = _as_matrix(queries)
         n = len(self.vectors_)
+        if len(queries) == 1 and 0 < k <= n:
+            positions, best = top_k(self.vectors_, queries[0], k)
+            return best[None, :].astype(np.float32), positions[None, :]
         scores = queries @ self.vectors_.T
         kk = min(k, n)
         if kk == 0:

@@ -63,6 +63,31 @@ def overlaps(starts: np.ndarray, ends: np.ndarray, start: int, end: int) -> np.n
     return (starts <= start) & (ends > start)
 
 
+def covered(starts: np.ndarray, ends: np.ndarray, span_starts: np.ndarray, span_ends: np.ndarray) -> np.ndarray:
+    """Which units any of the spans marks (as :func:`overlaps`, for many spans at once), for units
+    in order and not overlapping one another; positions may be offset per source so that many
+    sources lie end to end.
+
+    Examples:
+        >>> import numpy as np
+        >>> covered(np.array([0, 10, 20]), np.array([9, 19, 29]), np.array([12, 25]), np.array([14, 25])).tolist()
+        [False, True, True]
+    """
+    s, e = np.asarray(span_starts, dtype=np.int64), np.asarray(span_ends, dtype=np.int64)
+    first = np.searchsorted(ends, s, side="right")
+    last = np.searchsorted(starts, e, side="left") - 1
+    point = e <= s
+    holder = np.searchsorted(starts, s, side="right") - 1
+    holds = (holder >= 0) & (ends[np.maximum(holder, 0)] > s)
+    first = np.where(point, holder, first)
+    last = np.where(point, np.where(holds, holder, -1), last)
+    ok = last >= first
+    marks = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.add.at(marks, first[ok], 1)
+    np.add.at(marks, last[ok] + 1, -1)
+    return np.cumsum(marks[:-1]) > 0
+
+
 def label_matrix(
     starts: np.ndarray, ends: np.ndarray, codings: Iterable[tuple[int, int, int]], code_ids: Sequence[int]
 ) -> np.ndarray:

@@ -19,9 +19,9 @@ from theorize.assist import registry
 from theorize.assist.protocols import Embedder
 from theorize.assist.units import (
     Unit,
+    covered,
     cut_units,
     from_blobs,
-    overlaps,
     text_sha256,
     to_blob,
 )
@@ -59,9 +59,50 @@ class Corpus:
     """Units of many sources, one row each, with their vectors in the same order."""
 
     frame: pd.DataFrame  # source_id, source, participant, group, unit, turn, role, start, end, text
-    vectors: np.ndarray
+    vectors: np.ndarray  # float32, one unit-length row per unit, C-contiguous (searched in place)
     model_id: str
     approximate: object = None  # an approximate index over the vectors, built when first needed
+    masks: dict = field(default_factory=dict, repr=False)  # filters, computed once per corpus
+
+    def mask(self, kind: str, value) -> np.ndarray:
+        """The units of a source (``"source"``, its id), of a group (``"group"``), or spoken by any
+        participant of a set (``"participants"``, a frozenset): a boolean array, kept for the next
+        query (the corpus is rebuilt when a text changes)."""
+        key = (kind, value)
+        found = self.masks.get(key)
+        if found is None:
+            column = {"source": "source_id", "group": "group", "participants": "participant"}[kind]
+            if kind == "source":
+                found = (self.frame.source_id == value).to_numpy()
+            else:
+                names = {value} if kind == "group" else set(value)
+                labels = self.frame[column].astype(str)
+                hit = {x: bool(names & set(x.split(", "))) for x in labels.unique()}
+                found = labels.map(hit).to_numpy(dtype=bool)
+            self.masks[key] = found
+        return found
+
+    def coded(self, spans: pd.DataFrame) -> np.ndarray:
+        """Which units the codings given (source_id, start, end) mark."""
+        if "positions" not in self.masks:
+            shift = np.int64(1) << 32  # sources laid end to end, far apart
+            rank = pd.Index(self.frame.source_id.unique())
+            base = rank.get_indexer(self.frame.source_id).astype(np.int64) * shift
+            self.masks["positions"] = (
+                rank,
+                base + self.frame.start.to_numpy(np.int64),
+                base + self.frame.end.to_numpy(np.int64),
+            )
+        rank, starts, ends = self.masks["positions"]
+        where = rank.get_indexer(spans.source_id).astype(np.int64)
+        ok = where >= 0
+        shift = np.int64(1) << 32
+        return covered(
+            starts,
+            ends,
+            where[ok] * shift + spans.start.to_numpy(np.int64)[ok],
+            where[ok] * shift + spans.end.to_numpy(np.int64)[ok],
+        )
 
 
 @dataclass
@@ -285,7 +326,7 @@ class CorpusMixin(ProjectBase):
         if blend:
             vectors = vectors + from_blobs(turns, emb.dimension)
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        found = Corpus(frame, vectors, emb.model_id)
+        found = Corpus(frame, np.ascontiguousarray(vectors, dtype=np.float32), emb.model_id)
         self._assist_cache()[key] = found
         return found
 
@@ -320,22 +361,30 @@ class CorpusMixin(ProjectBase):
             q = q.where(t.code.c.stage == stage)
         if coder:
             q = q.where(t.coder.c.name == coder)
-        return pd.DataFrame(conn.execute(q).all(), columns=["source_id", "code_id", "code", "start", "end"])
+        rows = [tuple(r) for r in conn.execute(q)]  # plain tuples: pandas probes Row objects slowly
+        return pd.DataFrame(rows, columns=["source_id", "code_id", "code", "start", "end"])
 
     @staticmethod
     def _codes_on(frame: pd.DataFrame, spans: pd.DataFrame) -> list[list[str]]:
         """For each unit, the names of the codes whose counted codings overlap it."""
         out: list[list[str]] = [[] for _ in range(len(frame))]
+        if not len(frame) or spans.empty:
+            return out
+        spans = spans[spans.source_id.isin(frame.source_id.unique())]
         by_source = {sid: g for sid, g in spans.groupby("source_id")}
         for sid, rows in frame.groupby("source_id").indices.items():
             g = by_source.get(sid)
             if g is None:
                 continue
-            starts, ends = frame.start.to_numpy()[rows], frame.end.to_numpy()[rows]
-            for c in g.itertuples():
-                for r in rows[overlaps(starts, ends, c.start, c.end)]:
-                    if c.code not in out[r]:
-                        out[r].append(c.code)
+            starts, ends = frame.start.to_numpy()[rows, None], frame.end.to_numpy()[rows, None]
+            a, b = g.start.to_numpy()[None, :], g.end.to_numpy()[None, :]
+            # as overlaps(): a span marks the units it overlaps; an empty span, the unit holding it
+            hit = np.where(b > a, (starts < b) & (ends > a), (starts <= a) & (ends > a))
+            names = g.code.to_numpy()
+            for r, marks in zip(rows, hit):
+                for name in names[marks]:
+                    if name not in out[r]:
+                        out[r].append(name)
         return out
 
 
