@@ -74,13 +74,24 @@ def _table(frame: pd.DataFrame, index: bool = False) -> dict:
     return {"columns": [str(c) for c in frame.columns], "rows": rows}
 
 
-def compute(study, part: str, stage: str | None, resamples: int) -> dict:
-    """One analysis as tables and sentences; a degenerate case is its sentence, not an error page."""
+def round_named(study, name: str) -> dict:
+    """A blind coding round by its name (its coders and sources scope the agreement)."""
+    for r in study.rounds():
+        if r["name"] == name:
+            return r
+    known = ", ".join(r["name"] for r in study.rounds()) or "none yet"
+    raise NotFound(f"There is no coding round {name!r}; the rounds are: {known}.")
+
+
+def compute(study, part: str, stage: str | None, resamples: int, round_: dict | None = None) -> dict:
+    """One analysis as tables and sentences; a degenerate case is its sentence, not an error page.
+    With a round, agreement compares its coders on its sources only."""
     if part not in PARTS:
         raise NotFound(f"{part!r} is not an analysis here; choose {', '.join(PARTS)}.")
     try:
         if part == "agreement":
-            report = study.agreement(stage=stage or None, resamples=resamples)
+            scope = {"coders": round_["coders"], "sources": round_["sources"]} if round_ else {}
+            report = study.agreement(stage=stage or None, resamples=resamples, **scope)
             dis = report.disagreements
             return {
                 "coders": report.coders,
@@ -121,18 +132,21 @@ def compute(study, part: str, stage: str | None, resamples: int) -> dict:
 
 
 @router.get("/analyses")
-def analyses_page(request: Request, part: str = "agreement", stage: str = "", resamples: int = 200):
-    result = _with_headings(compute(request.app.state.study, part, stage, max(50, min(resamples, 2000))))
+def analyses_page(request: Request, part: str = "agreement", stage: str = "", resamples: int = 200, round: str = ""):
+    study = request.app.state.study
+    chosen = round_named(study, round) if round else None
+    result = _with_headings(compute(study, part, stage, max(50, min(resamples, 2000)), chosen))
     return page(
         request,
         "analyses/index.html",
-        {"part": part, "parts": PARTS, "stage": stage, "result": result, "section": "analyses"},
+        {"part": part, "parts": PARTS, "stage": stage, "result": result, "section": "analyses", "round": chosen},
     )
 
 
 @router.get("/api/analyses/{part}")
-def analyses_json(request: Request, part: str, stage: str = "", resamples: int = 200):
-    return compute(request.app.state.study, part, stage, max(50, min(resamples, 2000)))
+def analyses_json(request: Request, part: str, stage: str = "", resamples: int = 200, round: str = ""):
+    study = request.app.state.study
+    return compute(study, part, stage, max(50, min(resamples, 2000)), round_named(study, round) if round else None)
 
 
 @router.get("/analyses/saturation.svg")
