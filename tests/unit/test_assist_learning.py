@@ -30,7 +30,7 @@ def themed(n_per: int = 40, d: int = 16, seed: int = 0):
     return X, Y, groups
 
 
-@pytest.mark.parametrize("method", ["knn", "prototype", "linear", "auto"])
+@pytest.mark.parametrize("method", ["knn", "prototype", "linear", "linear+knn", "auto"])
 def test_each_learner_recovers_codes_on_unseen_sources(method):
     X, Y, groups = themed()
     s = CodeSuggester(method=method, per_unit=1).fit(X, Y, groups)
@@ -42,7 +42,14 @@ def test_each_learner_recovers_codes_on_unseen_sources(method):
         assert 0 <= score <= 1
     assert (got == Y).mean() >= 0.95
     if method == "auto":
-        assert {f.method for f in s.fits_} == {"knn", "prototype", "linear"}
+        assert {f.method for f in s.fits_} == {"knn", "prototype", "linear", "linear+knn"}
+
+
+def test_how_many_codes_a_unit_gets_is_chosen_by_cross_validation_up_to_the_cap():
+    X, Y, groups = themed()  # one code per unit: a second would only add wrong suggestions
+    s = CodeSuggester(method="linear", per_unit=3).fit(X, Y, groups)
+    assert s.fit_.per_unit == 1 and {f.per_unit for f in s.fits_} == {1, 2, 3}
+    assert max(np.bincount([r for r, _, _ in s.suggest(X)])) == 1
 
 
 def test_no_codings_to_learn_from_is_refused():

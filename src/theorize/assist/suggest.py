@@ -1,6 +1,6 @@
 """Code suggestions learned from a researcher's own codings, on passage vectors.
 
-Three learners score every (unit, code) pair between 0 and 1; a suggestion is a score at or above a
+Three learners (and the mean of two of them) score every (unit, code) pair between 0 and 1; a suggestion is a score at or above a
 threshold chosen by cross-validation over sources (train on some interviews, score the others), so
 the threshold is set by how the learner does on interviews it has not seen. Components follow
 scikit-learn's conventions: ``__init__`` stores parameters, ``fit`` returns self, learned state ends
@@ -16,7 +16,7 @@ import numpy as np
 from theorize.assist.index import ExactIndex
 from theorize.errors import InvalidInput
 
-METHODS = ("knn", "prototype", "linear")
+METHODS = ("knn", "prototype", "linear", "linear+knn")
 
 
 class NeighbourSuggester:
@@ -97,11 +97,31 @@ def _platt(f: np.ndarray, y: np.ndarray, steps: int = 30) -> tuple[float, float]
     return float(a), float(b)
 
 
+class MeanSuggester:
+    """The mean of two learners' scores (the linear model's and the neighbours' vote): each errs
+    on different passages, so where both score high the code is more often the researcher's."""
+
+    def fit(self, X: np.ndarray, Y: np.ndarray) -> MeanSuggester:
+        self.linear_ = LinearSuggester().fit(X, Y)
+        self.neighbours_ = NeighbourSuggester().fit(X, Y)
+        return self
+
+    def scores(self, X: np.ndarray) -> np.ndarray:
+        return ((self.linear_.scores(X) + self.neighbours_.scores(X)) / 2).astype(np.float32)
+
+
 def learner(method: str):
-    """A new learner by name: knn, prototype or linear."""
-    table = {"knn": NeighbourSuggester, "prototype": PrototypeSuggester, "linear": LinearSuggester}
+    """A new learner by name: knn, prototype, linear or linear+knn."""
+    table = {
+        "knn": NeighbourSuggester,
+        "prototype": PrototypeSuggester,
+        "linear": LinearSuggester,
+        "linear+knn": MeanSuggester,
+    }
     if method not in table:
-        raise InvalidInput(f"{method!r} is not a way of learning codes; choose knn, prototype, linear or auto.")
+        raise InvalidInput(
+            f"{method!r} is not a way of learning codes; choose knn, prototype, linear, linear+knn or auto."
+        )
     return table[method]()
 
 
@@ -115,6 +135,7 @@ class Fit:
     recall: float
     f1: float
     folds: int
+    per_unit: int = 1  # at most this many codes on one unit (up to the cap asked for), chosen alike
 
 
 def _folds(groups: np.ndarray, n_folds: int) -> list[np.ndarray]:
@@ -160,9 +181,12 @@ class CodeSuggester:
     """Learns a researcher's codes and suggests them for new units.
 
     Args:
-        method: ``knn``, ``prototype``, ``linear``, or ``auto`` (the best by cross-validation).
+        method: ``knn``, ``prototype``, ``linear``, ``linear+knn`` (the mean of the two), or
+            ``auto`` (the best by cross-validation).
         folds: cross-validation folds (whole sources held out).
         per_unit: at most this many codes suggested for one unit.
+        choose_per_unit: let cross-validation pick how many codes a unit may get, up to
+            ``per_unit``, with the threshold (otherwise ``per_unit``).
 
     Examples:
         >>> import numpy as np
@@ -175,10 +199,11 @@ class CodeSuggester:
         True
     """
 
-    def __init__(self, method: str = "auto", folds: int = 5, per_unit: int = 2) -> None:
+    def __init__(self, method: str = "auto", folds: int = 5, per_unit: int = 2, choose_per_unit: bool = True) -> None:
         self.method = method
         self.folds = folds
         self.per_unit = per_unit
+        self.choose_per_unit = choose_per_unit
 
     def fit(self, X: np.ndarray, Y: np.ndarray, groups: np.ndarray) -> CodeSuggester:
         if len(X) < 2 or not Y.any():
@@ -194,8 +219,9 @@ class CodeSuggester:
                 if held.all() or not Y[~held].any():
                     continue
                 oof[held] = learner(m).fit(X[~held], Y[~held]).scores(X[held])
-            threshold, p, r, f = best_threshold(oof, Y, self.per_unit)
-            fits.append(Fit(m, threshold, p, r, f, len(masks)))
+            for cap in range(1 if self.choose_per_unit else self.per_unit, self.per_unit + 1):
+                threshold, p, r, f = best_threshold(oof, Y, cap)
+                fits.append(Fit(m, threshold, p, r, f, len(masks), cap))
         self.fit_ = max(fits, key=lambda f: f.f1)
         self.fits_ = fits
         self.model_ = learner(self.fit_.method).fit(X, Y)
@@ -203,6 +229,6 @@ class CodeSuggester:
 
     def suggest(self, X: np.ndarray) -> list[tuple[int, int, float]]:
         """(unit row, code column, score) for every score at or above the threshold."""
-        scores = _top_per_unit(self.model_.scores(X), self.per_unit)
+        scores = _top_per_unit(self.model_.scores(X), self.fit_.per_unit)
         rows, cols = np.nonzero(scores >= self.fit_.threshold)
         return [(int(r), int(c), float(min(1.0, scores[r, c]))) for r, c in zip(rows, cols)]

@@ -127,10 +127,11 @@ def similar(ctx, source, span, coding, text, k, unit, group, attribute, coded, o
 @click.option("--learn-source", "learn_sources", multiple=True, help="Learn only from these sources (repeatable).")
 @click.option(
     "--method",
-    type=click.Choice(["auto", "knn", "prototype", "linear"]),
+    type=click.Choice(["auto", "knn", "prototype", "linear", "linear+knn"]),
     default="auto",
     show_default=True,
-    help="How to learn: nearest neighbours, prototypes, a linear model, or the best by cross-validation.",
+    help="How to learn: nearest neighbours, prototypes, a linear model, the mean of linear and neighbours, "
+    "or the best by cross-validation.",
 )
 @click.option("--all-units", is_flag=True, help="Suggest for coded sentences too, not only uncoded ones.")
 @click.option("--per-unit", type=int, default=2, show_default=True, help="At most this many codes per sentence.")
