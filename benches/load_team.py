@@ -103,7 +103,7 @@ class Cpu:
     """CPU seconds used so far: the server's processes, PostgreSQL's, this client's, the machine's."""
 
     server: float
-    postgres: float
+    postgres: dict[int, int]  # CPU ticks of each PostgreSQL process
     client: float
     machine_busy: float
     machine_all: float
@@ -113,18 +113,22 @@ class Cpu:
         procs = _processes()
         tree = _tree(server_pid, procs)
         server = sum(procs[p][2] for p in tree if p in procs) / TICK
-        postgres = sum(ticks for _, name, ticks in procs.values() if name.startswith("postgres")) / TICK
+        postgres = {pid: ticks for pid, (_, name, ticks) in procs.items() if name.startswith("postgres")}
         times = os.times()
         cpu = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         idle = cpu[3] + cpu[4]
         return cls(server, postgres, times.user + times.system, (sum(cpu) - idle) / TICK, sum(cpu) / TICK)
+
+    def postgres_since(self, before: Cpu) -> float:
+        """CPU seconds of the PostgreSQL processes alive at the end (one that ended is not counted)."""
+        return sum(ticks - before.postgres.get(pid, 0) for pid, ticks in self.postgres.items()) / TICK
 
     def since(self, before: Cpu, wall: float) -> str:
         cores = os.cpu_count() or 1
         busy = (self.machine_busy - before.machine_busy) / max(1e-9, self.machine_all - before.machine_all)
         return (
             f"CPU over {wall:.0f} s: server {self.server - before.server:.0f} s, "
-            f"PostgreSQL {self.postgres - before.postgres:.0f} s, this client {self.client - before.client:.0f} s; "
+            f"PostgreSQL {self.postgres_since(before):.0f} s, this client {self.client - before.client:.0f} s; "
             f"machine {busy:.0%} busy of {cores} cores (everything on it), load average {os.getloadavg()[0]:.1f}"
         )
 
