@@ -28,13 +28,20 @@ _IMPORT = textwrap.dedent(
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux")
-@pytest.mark.parametrize("fine", ["fine", "fine’"], ids=["ascii", "curly-apostrophe"])
-def test_a_20_mb_transcript_imports_in_under_4_times_its_size(tmp_path, fine):
-    # One curly apostrophe makes Python hold the text at 2 bytes a character.
-    line = "Interviewer: how did the week go with the judge and the counselor?\nC03: " + f"{fine} " * 60 + "\n"
+@pytest.mark.parametrize(
+    ("fine", "newline"),
+    [("fine", "\n"), ("fine’", "\n"), ("fine’", "\r\n")],
+    ids=["ascii", "curly-apostrophe", "curly-apostrophe-crlf"],
+)
+def test_a_20_mb_transcript_imports_in_under_4_times_its_size(tmp_path, fine, newline):
+    # One curly apostrophe makes Python hold the text at 2 bytes a character; Windows line
+    # endings must not make it twice.
+    line = (
+        f"Interviewer: how did the week go with the judge and the counselor?{newline}C03: " + f"{fine} " * 60 + newline
+    )
     path = tmp_path / "long.txt"
     repeats = 20_000_000 // len(line.encode("utf-8"))
-    path.write_text(line * repeats, encoding="utf-8")
+    path.write_bytes((line * repeats).encode("utf-8"))
     out = subprocess.run(
         [sys.executable, "-c", _IMPORT, str(path), str(tmp_path / "s.theorize")],
         capture_output=True,
@@ -109,4 +116,15 @@ def test_words_are_counted_as_split_counts_them(tmp_path):
     path = tmp_path / "c03.txt"
     path.write_text(text, encoding="utf-8")
     assert study.import_file(path).words == len(text.split())
+    study.close()
+
+
+def test_windows_line_endings_are_read_as_one_text_with_lf(tmp_path):
+    text = "Interviewer: how was court?\r\nC03: I don\u2019t know,\rcaf\u00e9 \U0001f600\r\n" * 300
+    path = tmp_path / "c03.txt"
+    path.write_bytes(text.encode("utf-8"))
+    study = theorize.create_project(tmp_path / "s.theorize", user="lena")
+    item = study.import_file(path)
+    assert study.text(item.source_id) == text.replace("\r\n", "\n").replace("\r", "\n")
+    assert item.turns == 600
     study.close()

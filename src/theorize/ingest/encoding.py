@@ -47,6 +47,23 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r", "\n") if "\r" in text else text
 
 
+def _lf_in_utf8(data: bytearray, chunk: int = 1 << 20) -> None:
+    """CRLF and lone CR turned into LF inside ``data`` when it is UTF-8 (checked a megabyte at a
+    time, making no text); other bytes are left alone, so what is said about them (a byte's
+    position) still refers to the file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with memoryview(data) as view:
+        try:
+            for i in range(0, len(view), chunk):
+                decoder.decode(view[i : i + chunk])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return
+    data[:] = data.replace(b"\r\n", b"\n")
+    if b"\r" in data:
+        data[:] = data.replace(b"\r", b"\n")
+
+
 def release(data: bytes) -> None:
     """Free a file's bytes once decoded, when they were read into a bytearray for that
     (``load_bytes(..., releasable=True)``): a large transcript is then not held twice."""
@@ -62,13 +79,16 @@ def binary_error(filename: str) -> InvalidInput:
     )
 
 
-def decode_text(data: bytes, filename: str, encoding: str | None = None) -> DecodedText:
+def decode_text(data: bytes, filename: str, encoding: str | None = None, *, in_place: bool = False) -> DecodedText:
     """Decode the bytes of a text file.
 
     Args:
         data: the file's bytes.
         filename: the name used in error messages.
         encoding: a Python codec name to use instead of guessing.
+        in_place: ``data`` is a bytearray the caller is done with after this call (it releases
+            it): CRLF line endings of UTF-8 text are then turned into LF in it, before the text
+            is made, so the text is not made twice (a str takes up to 4 bytes a character).
 
     Returns:
         The text with line endings normalised to ``"\\n"`` and any byte-order mark removed.
@@ -81,6 +101,8 @@ def decode_text(data: bytes, filename: str, encoding: str | None = None) -> Deco
         'café\\n'
     """
     notes: tuple[str, ...] = ()
+    if in_place and encoding is None and isinstance(data, bytearray) and b"\r" in data:
+        _lf_in_utf8(data)
     if encoding is not None:
         text, used = _decode_as(data, filename, encoding), encoding
     else:

@@ -38,7 +38,7 @@ def read_text(data: bytes, request: ReadRequest) -> ParsedSource:
         ('Interviewer: Hi\\nP3: Hello', [('Interviewer', 'Hi'), ('P3', 'Hello')])
     """
     check_text(data, request.filename, "a text file")
-    decoded = decode_text(data, request.filename, request.encoding)
+    decoded = decode_text(data, request.filename, request.encoding, in_place=True)
     release(data)
     return build_source(decoded.text, request, "txt", metadata={"encoding": decoded.encoding}, notes=decoded.notes)
 
@@ -46,6 +46,6 @@ def read_text(data: bytes, request: ReadRequest) -> ParsedSource:
 def read_markdown(data: bytes, request: ReadRequest) -> ParsedSource:
     """Read a .md file as text; Markdown marks stay (``**Interviewer:**`` is a label)."""
     check_text(data, request.filename, "a text file")
-    decoded = decode_text(data, request.filename, request.encoding)
+    decoded = decode_text(data, request.filename, request.encoding, in_place=True)
     release(data)
     return build_source(decoded.text, request, "md", metadata={"encoding": decoded.encoding}, notes=decoded.notes)
