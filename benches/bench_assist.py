@@ -83,9 +83,10 @@ def machine_against_a(path: Path, label: str = "") -> None:
         .rename(columns={"alpha": "B_vs_A"})
         .merge(am[["code", "alpha"]].rename(columns={"alpha": "machine_vs_A"}), on="code", how="outer")
     )
-    methods = {}
+    methods: dict[str, int] = {}
     for r in fits:
-        methods[r.method] = methods.get(r.method, 0) + 1
+        learned = r.model_id.split("/", 1)[1]  # what the sentence was read with, and the learner
+        methods[learned] = methods.get(learned, 0) + 1
     print(
         f"{label}suggestions, leave one client interview out ({len(clients)} runs, {seconds:.0f} s): "
         f"{len(made)} suggested; learners chosen {methods}"
@@ -113,17 +114,17 @@ def as_before():
     from theorize.assist import suggest as learning
     from theorize.services import assist
 
-    saved = (assist.QUESTION_WEIGHT, learning.METHODS, learning.CodeSuggester)
+    saved = (assist.QUESTION_WEIGHTS, learning.METHODS, learning.CodeSuggester)
 
     class Before(learning.CodeSuggester):
         def __init__(self, method: str = "auto", per_unit: int = 2) -> None:
             super().__init__(method=method, per_unit=per_unit, choose_per_unit=False)
 
-    assist.QUESTION_WEIGHT, learning.METHODS, learning.CodeSuggester = 0.0, ("knn", "prototype", "linear"), Before
+    assist.QUESTION_WEIGHTS, learning.METHODS, learning.CodeSuggester = (0.0,), ("knn", "prototype", "linear"), Before
     try:
         yield
     finally:
-        assist.QUESTION_WEIGHT, learning.METHODS, learning.CodeSuggester = saved
+        assist.QUESTION_WEIGHTS, learning.METHODS, learning.CodeSuggester = saved
 
 
 def _sentence_pairs(study, coder: str, sources: list[str]) -> set[tuple[int, int, int]]:

@@ -32,9 +32,10 @@ else:
     from theorize._lazy import pandas as pd
 
 
-#: How much the question before a sentence weighs beside the sentence when codes are learned
-#: (chosen on the demo's interviews by leaving one out: 0.3 did better than 0, 0.6 and 1).
-QUESTION_WEIGHT = 0.3
+#: How much the question before a sentence may weigh beside the sentence when codes are learned:
+#: each suggest run tries these and keeps the one that does best by cross-validation over the
+#: interviews it learns from (0: the question is not read).
+QUESTION_WEIGHTS = (0.0, 0.3, 0.6)
 
 
 def machine_coder_name(model_id: str) -> str:
@@ -229,10 +230,15 @@ class AssistMixin(ProposalsMixin):
                 "there is too little to learn from."
             )
         Y = Y[:, enough]
-        X = self._with_question(corpus, emb)
-        learner = CodeSuggester(method=method, per_unit=per_unit).fit(
-            X[train], Y[train], frame.source_id.to_numpy()[train]
-        )
+        question = self._questions(corpus, emb)
+        tried = []
+        for weight in QUESTION_WEIGHTS:
+            X = np.hstack([corpus.vectors, weight * question]).astype(np.float32)
+            fitted = CodeSuggester(method=method, per_unit=per_unit).fit(
+                X[train], Y[train], frame.source_id.to_numpy()[train]
+            )
+            tried.append((fitted.fit_.f1, -weight, weight, fitted, X))
+        _, _, weight, learner, X = max(tried, key=lambda x: x[:2])
         target = spoken & frame.source_id.isin(target_ids).to_numpy()
         if only_uncoded:
             for sid, rows in frame.groupby("source_id").indices.items():
@@ -240,7 +246,8 @@ class AssistMixin(ProposalsMixin):
                     target[rows[overlaps(starts[rows], ends[rows], c.start, c.end)]] = False
         rows_of = np.flatnonzero(target)
         found = learner.suggest(X[rows_of])
-        model_id = f"{emb.model_id}/sentence-in-turn-after-question/{learner.fit_.method}"
+        context = f"sentence-in-turn-after-question-{weight:g}" if weight else "sentence-in-turn"
+        model_id = f"{emb.model_id}/{context}/{learner.fit_.method}"
         coder = machine_coder_name(emb.model_id)
         with self._action("suggest codes") as act:
             coder_id = self._coder_id(act.conn, coder, act.changes)
@@ -289,10 +296,9 @@ class AssistMixin(ProposalsMixin):
             notes,
         )
 
-    def _with_question(self, corpus, emb: Embedder) -> np.ndarray:
-        """Each sentence's vector (read in its turn) beside the vector of the interviewer's turn
-        before it, scaled by :data:`QUESTION_WEIGHT`: what was asked says what an answer is about ("And your
-        counselor?"). A sentence with no question before it has zeros there."""
+    def _questions(self, corpus, emb: Embedder) -> np.ndarray:
+        """For each unit, the vector of the interviewer's turn before it: what was asked says what
+        an answer is about ("And your counselor?"). Zeros where nothing was asked before."""
         turns = self.corpus(unit="turn", embedder=emb)
         tf = turns.frame
         asked = np.full(len(tf), -1)
@@ -308,7 +314,7 @@ class AssistMixin(ProposalsMixin):
         rows = np.array([where.get(key, -1) for key in zip(frame.source_id.to_numpy(), frame.turn.to_numpy())])
         question = np.zeros_like(corpus.vectors)
         question[rows >= 0] = turns.vectors[rows[rows >= 0]]
-        return np.hstack([corpus.vectors, QUESTION_WEIGHT * question]).astype(np.float32)
+        return question
 
     def suggestions(self, *, status: str | None = "pending", source: int | str | None = None) -> pd.DataFrame:
         """The machine's suggestions: id, source, code, span, quote, model, confidence, status."""
