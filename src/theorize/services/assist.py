@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from theorize.assist import registry
-from theorize.assist.index import top_k
 from theorize.assist.protocols import Embedder
 from theorize.assist.units import label_matrix, overlaps
 from theorize.errors import InvalidInput, NotFound
@@ -134,6 +133,8 @@ class AssistMixin(ProposalsMixin):
             top = _approximate_top(corpus, query, keep, k)
             best = corpus.vectors[top] @ query
         else:
+            from theorize.assist.index import top_k  # numpy: loaded when a search runs, not at start-up
+
             top, best = top_k(corpus.vectors, query, k, keep)
         chosen = frame.iloc[top]
         return _similar_frame(chosen, best, self._codes_on(chosen.reset_index(drop=True), spans))
