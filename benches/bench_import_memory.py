@@ -1,19 +1,21 @@
 """Peak memory of importing a large plain-text transcript, per MB of file, against baselines.
 
-Writes fictional .txt transcripts of ``--mb`` MB, one plain ASCII and one with a few accented
-words and curly apostrophes (which make Python hold the text at 2 bytes a character), then in a
-fresh process per measurement reads each (``read_source``) and imports it (``import_file`` into a
-new SQLite project), printing the peak resident memory that the step added per MB of file (the
-median of ``--runs`` runs), wall and CPU seconds. Each process first reads (and imports) the first
-4 KB of the same file, so the libraries a tree loads to read a .txt are not counted: the figure is
-memory per MB of text. (tests/integration/test_import_memory.py counts them, at 20 MB.) The same is measured in the same run for the
-source trees of ``--baseline`` (git revisions, comma-separated, unpacked with ``git archive``):
-by default f1a0ffa (19x, when issue 9 was filed) and 9cf8c3b~1 (before "store the text once").
+Writes fictional .txt transcripts of ``--mb`` MB: plain ASCII, with a few accented words and
+curly apostrophes (which make Python hold the text at 2 bytes a character), and the latter with
+Windows line endings (``accents-crlf``). In a fresh process per measurement it reads each
+(``read_source``) and imports it (``import_file`` into a new SQLite project), printing the peak
+resident memory that the step added per MB of file (the median of ``--runs`` runs), wall and CPU
+seconds. Each process first reads (and imports) the first 4 KB of the same file, so the libraries
+a tree loads to read a .txt are not counted: the figure is memory per MB of text
+(tests/integration/test_import_memory.py counts them too, at 20 MB). The same is measured in the
+same run for the source trees of ``--baseline`` (git revisions, comma-separated, unpacked with
+``git archive``): by default f1a0ffa (19x, when issue 9 was filed) and 9cf8c3b~1 (before "store
+the text once").
 Then a .docx zip bomb (1 MB packed, 1.1 GiB unpacked) is read, printing how long the refusal took
 and the memory it added. Numbers, not pass/fail.
 
     nice -n 10 .venv/bin/python benches/bench_import_memory.py [--mb 100] [--runs 3]
-        [--baseline f1a0ffa,9cf8c3b~1] [--kinds ascii,accents]
+        [--baseline f1a0ffa,9cf8c3b~1] [--kinds ascii,accents,accents-crlf]
 """
 
 from __future__ import annotations
@@ -115,11 +117,11 @@ _MEASURE = textwrap.dedent(
 )
 
 
-def write_transcript(path: Path, mb: float, accents: bool) -> None:
+def write_transcript(path: Path, mb: float, accents: bool, newline: str = "\n") -> None:
     rng = random.Random(9)
     words = _WORDS + (["café", "naïve", "don’t"] if accents else [])  # ’ makes Python store 2 bytes a letter
     target = int(mb * 1_000_000)
-    with path.open("w", encoding="utf-8") as f:
+    with path.open("w", encoding="utf-8", newline=newline) as f:
         f.write("FICTIONAL DEMO TRANSCRIPT - memory bench\n\n")
         size, k = 0, 0
         while size < target:
@@ -129,7 +131,7 @@ def write_transcript(path: Path, mb: float, accents: bool) -> None:
                 + ".\n"
             )
             f.write(line)
-            size += len(line.encode("utf-8"))
+            size += len(line.encode("utf-8")) + len(newline) - 1
             k += 1
 
 
@@ -194,7 +196,9 @@ def main() -> None:
     parser.add_argument(
         "--baseline", default="f1a0ffa,9cf8c3b~1", help="git revisions to compare with, comma-separated ('' for none)"
     )
-    parser.add_argument("--kinds", default="ascii,accents", help="ascii, accents or both (comma-separated)")
+    parser.add_argument(
+        "--kinds", default="ascii,accents", help="ascii, accents, accents-crlf (Windows line endings), comma-separated"
+    )
     parser.add_argument("--no-bomb", action="store_true", help="leave out the zip bomb")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -204,11 +208,11 @@ def main() -> None:
             trees.append((revision.strip(), unpack(revision.strip(), tmp / f"baseline{i}")))
         print(f"median of {args.runs} runs; 'per MB' is the peak resident memory added per MB of file")
         print(
-            f"{'text':>8} {'tree':>10} {'step':>7} {'added MB':>9} {'per MB':>7} {'peak MB':>8} {'wall s':>7} {'cpu s':>6}"
+            f"{'text':>12} {'tree':>10} {'step':>7} {'added MB':>9} {'per MB':>7} {'peak MB':>8} {'wall s':>7} {'cpu s':>6}"
         )
         for kind in args.kinds.split(","):
             text = tmp / f"big_interview_{kind}.txt"
-            write_transcript(text, args.mb, kind == "accents")
+            write_transcript(text, args.mb, kind.startswith("accents"), "\r\n" if kind.endswith("crlf") else "\n")
             mb = text.stat().st_size / 1_000_000
             for label, src in trees:
                 for step in ("read", "import"):
@@ -218,7 +222,7 @@ def main() -> None:
                     wall = statistics.median(r[2] for r in runs)
                     cpu = statistics.median(r[3] for r in runs)
                     print(
-                        f"{kind:>8} {label:>10} {step:>7} {added:9.0f} {added / mb:7.2f} {peak:8.0f} {wall:7.2f} {cpu:6.2f}",
+                        f"{kind:>12} {label:>10} {step:>7} {added:9.0f} {added / mb:7.2f} {peak:8.0f} {wall:7.2f} {cpu:6.2f}",
                         flush=True,
                     )
             text.unlink()
