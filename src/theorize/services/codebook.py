@@ -190,13 +190,17 @@ class CodebookMixin(ProjectBase):
                     raise InvalidInput(f"{row['name']!r} cannot be merged into itself.")
                 names.append(row["name"])
                 moved += self._move_codings(act, row["id"], target["id"])
-                for child in act.conn.execute(select(t.code.c.id).where(t.code.c.parent_id == row["id"])):
+                for child in act.conn.execute(select(t.code.c.id).where(t.code.c.parent_id == row["id"])).all():
                     act.changes.update(t.code, child.id, {"parent_id": target["id"]})
-                for rel in act.conn.execute(
-                    select(t.relation).where(
-                        (t.relation.c.source_code_id == row["id"]) | (t.relation.c.target_code_id == row["id"])
+                for rel in (
+                    act.conn.execute(
+                        select(t.relation).where(
+                            (t.relation.c.source_code_id == row["id"]) | (t.relation.c.target_code_id == row["id"])
+                        )
                     )
-                ).mappings():
+                    .mappings()
+                    .all()
+                ):
                     act.changes.update(
                         t.relation,
                         rel["id"],

@@ -102,7 +102,7 @@ class ParticipantsMixin(ProjectBase):
             if p.strip()
         ]
         linked, unlinked = [], []
-        for src in act.conn.execute(select(t.source.c.id, t.source.c.name).order_by(t.source.c.id)):
+        for src in act.conn.execute(select(t.source.c.id, t.source.c.name).order_by(t.source.c.id)).all():
             if src.id in has_owner:
                 continue
             if named is not None:

@@ -473,7 +473,10 @@ class SourcesMixin(ProjectBase):
             rows.append(row)
         act.changes.insert_many(t.segment, rows, scope={"source_version_id": version_id})
         counts = {"moved": 0, "changed": 0, "orphaned": 0}
-        for c in act.conn.execute(select(t.coding).where(t.coding.c.source_id == src["id"])).mappings():
+        # read them all first: updating a row's span while a cursor walks the codings (by an index on the
+        # span) brings it round again, and each pass carried it further until it fell off the end
+        codings = act.conn.execute(select(t.coding).where(t.coding.c.source_id == src["id"])).mappings().all()
+        for c in codings:
             a = diff.anchor(c["start"], c["end"])
             review = a.review or c["review"]
             act.changes.update(
