@@ -44,3 +44,8 @@ def test_the_demo_report_shows_only_pseudonyms_with_the_log_beside_it(tmp_path):
     with theorize.open_project(result.project) as study:
         assert study.deid_pending_sources() == []
         assert study.verify_audit(deep=True).ok
+        # the codings came through: each still on its words (the names in them now pseudonyms)
+        codings = study.codings()
+        assert len(codings) == 1333 and not (codings.review == "orphaned").any()
+        assert (codings.review == "changed").sum() < len(codings) // 4  # those whose words held a name
+        assert "[Judge A]" in " ".join(codings.quote)
