@@ -151,6 +151,9 @@ def build_study(location, folder) -> theorize.Project:
     study.place_category("Living in the court's shadow", "condition")
     study.place_category("doing my time", "stage", stage="compliance")
     study.describe_category("doing my time", properties=["length of the sentence"], dimensions=["short - long"])
+    on_it = int(study.codings(code="doing my time").iloc[0].id)
+    study.set_property_value(on_it, "length of the sentence")
+    study.set_property_value(on_it, "short - long", "long")
     study.snapshot("after two interviews", dated=datetime(2026, 2, 5, tzinfo=UTC))
     return study
 
@@ -267,6 +270,10 @@ def test_a_theorize_json_of_the_wrong_shape_is_not_restored(study, tmp_path):
     assert [str(n) for n in report.not_carried] == [
         "coding: 1 coding rows: their span lies outside their text",
         (
+            "coding_property: 2 coding property rows: they hang on something already in this project or left out "
+            "(see above), so they were not imported"
+        ),
+        (
             "memo_link: 1 memo link rows: they hang on something already in this project or left out (see above), "
             "so they were not imported"
         ),
@@ -338,3 +345,21 @@ def test_a_teammates_copy_comes_back_with_their_new_work_only(study, tmp_path):
     assert not any(n.element == "source" for n in report.not_carried)
     study.export_refi(tmp_path / "merged.qdpx")  # still valid: no GUID twice
     sam.close()
+
+
+def test_property_values_come_back_once_and_a_different_value_here_stays(study, tmp_path):
+    study.export_refi(tmp_path / "study.qdpx")
+    values = study.property_values()
+    assert len(values) == 2
+    copy = theorize.create_project(tmp_path / "copy.theorize", user="Dr. Lena Marsh")
+    copy.import_refi(tmp_path / "study.qdpx")
+    assert (
+        copy.property_values()[["property", "value"]].values.tolist() == values[["property", "value"]].values.tolist()
+    )
+    coding = int(copy.property_values().coding_id.iloc[0])
+    copy.set_property_value(coding, "short - long", "short")  # the teammate changed their mind
+    again = copy.import_refi(tmp_path / "study.qdpx")  # the first export comes back
+    assert len(copy.property_values()) == 2
+    assert "short" in set(copy.property_values().value)
+    assert any("this project holds another value there" in str(n) for n in again.not_carried)
+    copy.close()

@@ -75,10 +75,11 @@ CARRIED = [
     Carried("snapshot", key=()),
     Carried("model_stage", same="name"),
     Carried("category_role", key=()),
-    Carried("category_property", key=()),
+    Carried("category_property", key=("code_id", "kind", "position")),
     Carried("exchange_kept", on_guid="skip"),
     Carried("interviewer", key=("name",), same="name"),
     Carried("machine_exchange", on_guid="skip"),  # what a language model was asked and answered
+    Carried("coding_property", key=()),  # a coding's values of its category's properties and dimensions
 ]
 CARRIED_TABLES = {c.table for c in CARRIED}
 #: Tables a project has that are not its research content: never carried, never reported.

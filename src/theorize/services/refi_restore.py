@@ -125,6 +125,19 @@ class Restorer:
             return hit.id if hit else None
         if spec.on_guid == "same text":
             return self._same_source(values)
+        if spec.table == "category_property":  # a property already here, word for word, is the same one
+            cond = [table.c[k] == values[k] for k in ("code_id", "kind", "text", "position")]
+            hit = self.conn.execute(select(table.c.id).where(*cond)).first()
+            return hit.id if hit else None
+        if spec.table == "coding_property":  # one value per coding and property: the one here stays
+            hit = self.conn.execute(
+                select(table.c.id, table.c.value).where(
+                    table.c.coding_id == values["coding_id"], table.c.property_id == values["property_id"]
+                )
+            ).first()
+            if hit is not None and hit.value != values["value"]:
+                self.r.skip("coding_property", f"value {values['value']!r}", "this project holds another value there")
+            return hit.id if hit else None
         if spec.table == "source_version":  # of a source already here: the same version if the same text
             hit = self.conn.execute(
                 select(table.c.id, table.c.text_sha256).where(
