@@ -9,7 +9,8 @@ import time
 import pytest
 
 import theorize
-from tests.browser.conftest import Served, open_context
+from tests.browser.conftest import Served
+from tests.browser.test_team import signed_in_page
 from tests.browser.test_whole_study import select_words
 
 pytest.importorskip("argon2")
@@ -34,16 +35,6 @@ def demo_team(tmp_path):
     study.close()
 
 
-def sign_in(chromium, server, name, password):
-    context, page, watch = open_context(chromium, server)
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-    return context, page, watch
-
-
 def code_words(page, server, source_id: int, code: str) -> None:
     page.goto(f"{server.url}/sources/{source_id}")
     page.wait_for_selector("body[data-ready='1']")
@@ -61,7 +52,7 @@ def test_a_team_of_three_runs_a_blind_round_on_the_demo(chromium, demo_team):
     sid = int(study.sources().set_index("name").loc["C03_interview.txt", "id"])
     others = set(study.codings(sid).coder)  # the demo's two researchers coded it before the round
     assert others == {OWNER, "Sam Okoye"}
-    sessions = {name: sign_in(chromium, server, name, passwords[name]) for name in (OWNER, "priya", "tom")}
+    sessions = {name: signed_in_page(chromium, server, name, passwords[name]) for name in (OWNER, "priya", "tom")}
     owner, priya, tom = (sessions[n][1] for n in (OWNER, "priya", "tom"))
     try:
         # the owner opens the round on the team page
