@@ -67,6 +67,7 @@ def codebook_page(request: Request, q: str = "", before: str | None = None, afte
             "diff": diff,
             "before": before,
             "after": after,
+            "frozen_round": study.frozen_round(),
             "section": "codebook",
         },
     )
@@ -104,6 +105,7 @@ def code_page(request: Request, code_id: int):
             "stages": STAGES,
             "all_codes": _flat(study),
             "memos": study.memos_on("code", code_id),
+            "frozen_round": study.frozen_round(),
             "section": "codebook",
         },
     )
