@@ -73,10 +73,12 @@ def chromium():
         browser.close()
 
 
-def fixture_study(tmp_path: Path):
+def fixture_study(tmp_path: Path, location: str | Path | None = None):
+    """The fixture transcript, three codes and three codings, in a new project at ``location`` (a
+    SQLite file in ``tmp_path`` by default; a PostgreSQL URL for the team tests)."""
     from tests.integration.test_web_app import fixture_source
 
-    study = theorize.create_project(tmp_path / "browser.theorize", title="Browser study", user="lena")
+    study = theorize.create_project(location or tmp_path / "browser.theorize", title="Browser study", user="lena")
     study.import_parsed(fixture_source(), participant="P01", group="client")
     study.set_attributes("P01", {"age": 34})
     study.add_code("relief", stage="initial")

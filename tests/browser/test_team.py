@@ -14,8 +14,9 @@ pytest.importorskip("argon2")
 
 
 @pytest.fixture
-def team_served(tmp_path):
-    study = fixture_study(tmp_path)
+def team_served(tmp_path, location):
+    """Three people on a served project, on SQLite and on CI's PostgreSQL (live updates by NOTIFY there)."""
+    study = fixture_study(tmp_path, location)
     passwords = {
         name: study.add_user(name, role=role)[1]
         for name, role in (("lena", "owner"), ("sam", "coder"), ("ana", "coder"))
