@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import insert, select
 
 from theorize.assist import registry
 from theorize.assist.protocols import Embedder
@@ -26,7 +26,7 @@ from theorize.assist.units import (
     to_blob,
 )
 from theorize.errors import InvalidInput, NotFound
-from theorize.services.base import ProjectBase
+from theorize.services.base import CURRENT_VERSION, ProjectBase
 from theorize.services.coding import counts
 from theorize.store import schema as t
 from theorize.store.engine import write_transaction
@@ -124,10 +124,7 @@ class CorpusMixin(ProjectBase):
             select(t.source.c.id, t.source.c.name, t.source_version.c.id.label("vid"), t.source_version.c.text)
             .join(
                 t.source_version,
-                and_(
-                    t.source_version.c.source_id == t.source.c.id,
-                    t.source_version.c.version == t.source.c.current_version,
-                ),
+                CURRENT_VERSION,
             )
             .order_by(t.source.c.id)
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, and_, select
 from sqlalchemy.exc import IntegrityError
 
 from theorize.errors import Conflict, NotFound
@@ -19,6 +19,11 @@ from theorize.store import schema as t
 from theorize.store.audit import append_event
 from theorize.store.changes import Changes
 from theorize.store.engine import LOCK_WAIT, OnWait, read_connection, write_transaction
+
+#: How a source meets its current text: ``.join(t.source_version, CURRENT_VERSION)``.
+CURRENT_VERSION = and_(
+    t.source_version.c.source_id == t.source.c.id, t.source_version.c.version == t.source.c.current_version
+)
 
 log = logging.getLogger("theorize.services")
 

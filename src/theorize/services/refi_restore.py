@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, func, select
 
-from theorize.services.base import Action, new_guid
+from theorize.services.base import CURRENT_VERSION, Action, new_guid
 from theorize.services.refi_native import (
     CARRIED,
     MEMO_TARGETS,
@@ -155,8 +155,7 @@ class Restorer:
             select(t.source.c.id, t.source_version.c.text_sha256)
             .join(
                 t.source_version,
-                (t.source_version.c.source_id == t.source.c.id)
-                & (t.source_version.c.version == t.source.c.current_version),
+                CURRENT_VERSION,
             )
             .where(t.source.c.guid == values["guid"])
         ).first()

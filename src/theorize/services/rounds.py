@@ -236,11 +236,16 @@ class RoundsMixin(TeamMixin, AgreementMixin, WorkbenchMixin):
             round=name,
         )
 
+    def round(self, name: str) -> dict:
+        """One round by its name, as :meth:`rounds` gives it (without who closed it)."""
+        return _round(self._round_row(name))
+
     def _round_row(self, name: str):
         with self._read() as conn:
             row = conn.execute(select(t.coding_round).where(t.coding_round.c.name == name)).mappings().first()
-        if row is None:
-            raise NotFound(f"There is no round called {name!r}.")
+            if row is None:
+                known = ", ".join(conn.execute(select(t.coding_round.c.name).order_by(t.coding_round.c.id)).scalars())
+                raise NotFound(f"There is no coding round {name!r}; the rounds are: {known or 'none yet'}.")
         return row
 
     def _round_agreement(self, row) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, select
 
 from theorize.domain.codebook import CodingStatus
 from theorize.errors import InvalidInput
-from theorize.services.base import ProjectBase
+from theorize.services.base import CURRENT_VERSION, ProjectBase
 from theorize.services.coding import counts
 from theorize.store import schema as t
 
@@ -114,10 +114,7 @@ class ViewsMixin(ProjectBase):
                     )
                     .join(
                         t.source_version,
-                        and_(
-                            t.source_version.c.source_id == t.source.c.id,
-                            t.source_version.c.version == t.source.c.current_version,
-                        ),
+                        CURRENT_VERSION,
                     )
                     .order_by(t.source.c.id)
                 )
@@ -160,10 +157,7 @@ class ViewsMixin(ProjectBase):
                 select(t.source.c.id, t.source.c.name, func.length(t.source_version.c.text).label("characters"))
                 .join(
                     t.source_version,
-                    and_(
-                        t.source_version.c.source_id == t.source.c.id,
-                        t.source_version.c.version == t.source.c.current_version,
-                    ),
+                    CURRENT_VERSION,
                 )
                 .order_by(t.source.c.id),
             )

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select
 
 from theorize.domain.codebook import CodingStatus
 from theorize.errors import InvalidInput, NotFound
-from theorize.services.base import ProjectBase
+from theorize.services.base import CURRENT_VERSION, ProjectBase
 from theorize.services.coding import CodingMixin, counts
 from theorize.services.races import carried_span
 from theorize.store import schema as t
@@ -381,10 +381,7 @@ class WorkbenchMixin(ProjectBase):
                     )
                     .join(
                         t.source_version,
-                        and_(
-                            t.source_version.c.source_id == t.source.c.id,
-                            t.source_version.c.version == t.source.c.current_version,
-                        ),
+                        CURRENT_VERSION,
                     )
                     .order_by(t.source.c.id)
                 )

@@ -74,15 +74,6 @@ def _table(frame: pd.DataFrame, index: bool = False) -> dict:
     return {"columns": [str(c) for c in frame.columns], "rows": rows}
 
 
-def round_named(study, name: str) -> dict:
-    """A blind coding round by its name (its coders and sources scope the agreement)."""
-    for r in study.rounds():
-        if r["name"] == name:
-            return r
-    known = ", ".join(r["name"] for r in study.rounds()) or "none yet"
-    raise NotFound(f"There is no coding round {name!r}; the rounds are: {known}.")
-
-
 def compute(study, part: str, stage: str | None, resamples: int, round_: dict | None = None) -> dict:
     """One analysis as tables and sentences; a degenerate case is its sentence, not an error page.
     With a round, agreement compares its coders on its sources only."""
@@ -134,7 +125,7 @@ def compute(study, part: str, stage: str | None, resamples: int, round_: dict | 
 @router.get("/analyses")
 def analyses_page(request: Request, part: str = "agreement", stage: str = "", resamples: int = 200, round: str = ""):
     study = request.app.state.study
-    chosen = round_named(study, round) if round else None
+    chosen = study.round(round) if round else None
     result = _with_headings(compute(study, part, stage, max(50, min(resamples, 2000)), chosen))
     return page(
         request,
@@ -146,7 +137,7 @@ def analyses_page(request: Request, part: str = "agreement", stage: str = "", re
 @router.get("/api/analyses/{part}")
 def analyses_json(request: Request, part: str, stage: str = "", resamples: int = 200, round: str = ""):
     study = request.app.state.study
-    return compute(study, part, stage, max(50, min(resamples, 2000)), round_named(study, round) if round else None)
+    return compute(study, part, stage, max(50, min(resamples, 2000)), study.round(round) if round else None)
 
 
 @router.get("/analyses/saturation.svg")
