@@ -25,6 +25,8 @@ from theorize.services.workbench import WorkbenchMixin
 from theorize.store import schema as t
 
 CODEBOOK_IN_ROUND = ("open", "frozen")
+#: The unit a round's agreement is counted in, at its close and in its review.
+ROUND_UNIT = "sentence"
 #: Columns of a code whose change alters the codebook's structure (definition and colour do not).
 STRUCTURE = frozenset({"name", "parent_id", "merged_into_id", "stage"})
 #: What each action would have done to the codebook, for the refusal's sentence.
@@ -252,7 +254,7 @@ class RoundsMixin(TeamMixin, AgreementMixin, WorkbenchMixin):
         """Agreement per code among the round's coders on its sources (a sentence when there is none)."""
         try:
             report = self.agreement(
-                coders=json.loads(row["coders"]), sources=json.loads(row["sources"]), unit="sentence", resamples=200
+                coders=json.loads(row["coders"]), sources=json.loads(row["sources"]), unit=ROUND_UNIT, resamples=200
             )
         except InvalidInput as error:
             return {"note": error.fact, "codes": []}

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from theorize.errors import InvalidInput, NotFound, TheorizeError
+from theorize.services.rounds import ROUND_UNIT
 from theorize.web.errors import WEB_HINTS
 from theorize.web.render import page
 from theorize.web.requests import act, done, field, payload
@@ -81,7 +82,8 @@ def compute(study, part: str, stage: str | None, resamples: int, round_: dict | 
         raise NotFound(f"{part!r} is not an analysis here; choose {', '.join(PARTS)}.")
     try:
         if part == "agreement":
-            scope = {"coders": round_["coders"], "sources": round_["sources"]} if round_ else {}
+            # a round is reviewed in the unit its agreement was kept in at its close
+            scope = {"coders": round_["coders"], "sources": round_["sources"], "unit": ROUND_UNIT} if round_ else {}
             report = study.agreement(stage=stage or None, resamples=resamples, **scope)
             dis = report.disagreements
             return {
