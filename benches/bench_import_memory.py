@@ -26,13 +26,13 @@ import random
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import textwrap
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from revisions import ROOT, unpack  # benches/ is on the path when a bench runs
+
 _WORDS = [
     "the",
     "judge",
@@ -158,16 +158,6 @@ def docx_bomb(path: Path) -> None:
                     f.write(b" " * (1 << 20))
                 f.write(b"</w:document>" + tail)
     path.write_bytes(out.getvalue())
-
-
-def unpack(revision: str, into: Path) -> Path:
-    """The ``src`` folder of a git revision, unpacked under ``into``."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "src"], check=True, capture_output=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "src"
 
 
 def measure(src: Path, step: str, path: Path, tmp: Path) -> tuple[int, int, float, float, str]:

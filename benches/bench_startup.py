@@ -17,18 +17,16 @@ Goals (issue 10): `theorize --help` <= 0.3 s, `theorize codes` on the demo <= 0.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from revisions import unpack  # benches/ is on the path when a bench runs
 
 BASELINE = [sys.executable, "-c", "import sqlite3"]
 
@@ -52,16 +50,6 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
     return elapsed, _children_cpu() - cpu
-
-
-def unpack(revision: str, into: Path) -> Path:
-    """The ``src`` folder of a git revision, unpacked under ``into``."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", revision, "src"], check=True, capture_output=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "src"
 
 
 def bench(label: str, theorize: list[str], project: Path, env: dict[str, str], rounds: int) -> None:

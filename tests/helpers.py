@@ -1,6 +1,10 @@
-"""Small builders for tests: a parsed transcript made in code."""
+"""Small builders for tests: a parsed transcript made in code, a CLI runner, the workbench served."""
 
 from __future__ import annotations
+
+import socket
+import threading
+import time
 
 from theorize.domain.sources import ParsedSource, Role, Turn
 
@@ -56,3 +60,31 @@ def cli_runner(monkeypatch, workdir=None, *, columns: int | None = None):
     monkeypatch.delenv("THEORIZE_PROJECT", raising=False)
     runner = CliRunner()
     return lambda *args: runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+class Served:
+    """The workbench over ``study`` on a free loopback port, served from a thread of this process
+    until :meth:`stop`. It opens as the study's user, or, with ``team``, asks who signs in."""
+
+    def __init__(self, study, *, team: bool = False) -> None:
+        import uvicorn
+
+        from theorize.web import create_app
+
+        self.study = study
+        settings = {"project": study.location} if team else {"project": study.location, "user": study.user}
+        self.app = create_app(settings, study=study)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP: Nagle off
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 10
+        while not self.server.started and time.time() < deadline:
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(5)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 import time
 
@@ -15,8 +14,8 @@ pytest.importorskip("argon2")
 httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 
+from tests.helpers import Served  # noqa: E402
 from tests.integration.test_team_web import _source  # noqa: E402
-from theorize.web import create_app  # noqa: E402
 
 
 @pytest.fixture
@@ -27,19 +26,9 @@ def server(project):
     }
     project.import_parsed(_source("maria.txt"), participant="P01")
     project.add_code("relief", stage="initial")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app({"project": project.location}, study=project), log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.02)
-    yield project, f"http://127.0.0.1:{port}", passwords
-    srv.should_exit = True
-    thread.join(5)
+    served = Served(project, team=True)
+    yield project, served.url, passwords
+    served.stop()
 
 
 def sign_in(base, name, password) -> tuple[httpx.Client, str]:

@@ -5,7 +5,6 @@ project in another schema of the same database does not wake them."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -16,25 +15,12 @@ httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 
 import theorize  # noqa: E402
+from tests.helpers import Served  # noqa: E402
 from tests.integration.test_team_live import first_event, sign_in  # noqa: E402
 from tests.integration.test_team_web import _source  # noqa: E402
-from theorize.web import create_app, live  # noqa: E402
+from theorize.web import live  # noqa: E402
 
 pytestmark = pytest.mark.postgres
-
-
-def _serve(study):
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app({"project": study.location}, study=study), log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.02)
-    return srv, thread, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture
@@ -46,11 +32,10 @@ def two_workers(pg_url, monkeypatch):
     first.import_parsed(_source("maria.txt"), participant="P01")
     first.add_code("relief", stage="initial")
     second = theorize.open_project(pg_url, user="lena")
-    servers = [_serve(first), _serve(second)]
-    yield first, [base for _, _, base in servers], passwords
-    for srv, thread, _ in servers:
-        srv.should_exit = True
-        thread.join(5)
+    servers = [Served(first, team=True), Served(second, team=True)]
+    yield first, [s.url for s in servers], passwords
+    for served in servers:
+        served.stop()
     second.close()
     first.close()
 
